@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * The relay contract's wire shapes (DESIGN.md, "The relay contract"): what the panel reads from any
+ * relay, ours or an external Bitcoin Sprint binary. The relay validates what it writes against these
+ * in its tests; the panel validates what it reads.
+ */
+
+export const BITCOIN_NETWORKS = ['mainnet', 'testnet', 'signet', 'regtest'] as const;
+export const BitcoinNetwork = z.enum(BITCOIN_NETWORKS);
+export type BitcoinNetwork = z.infer<typeof BitcoinNetwork>;
+
+/** Environment variable names the panel passes to the relay. */
+export const RELAY_ENV = {
+  tier: 'TIER',
+  apiHost: 'API_HOST',
+  apiPort: 'API_PORT',
+  apiKeys: 'API_KEYS',
+  bitcoinNode: 'BITCOIN_NODE',
+  bitcoinNetwork: 'BITCOIN_NETWORK',
+  gcPercent: 'GC_PERCENT',
+  maxCpuCores: 'MAX_CPU_CORES',
+  highPriority: 'HIGH_PRIORITY',
+  lockOsThread: 'LOCK_OS_THREAD',
+  preallocBuffers: 'PREALLOC_BUFFERS',
+  optimizeSystem: 'OPTIMIZE_SYSTEM',
+  logFormat: 'LOG_FORMAT',
+  parentWatch: 'SPRINT_PARENT_WATCH',
+  goGc: 'GOGC',
+  goMaxProcs: 'GOMAXPROCS',
+} as const;
+
+/** One block as the relay serves it on /v1/btc/latest and pushes it on the stream. */
+export const BlockAnnouncement = z.object({
+  height: z.number().int().nonnegative(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The 80-byte header, hex. */
+  header: z.string().regex(/^[0-9a-f]{160}$/),
+  /** Wall-clock ms (fractional, µs resolution) when the announcement reached the relay. */
+  receivedAt: z.number(),
+  /** Wall-clock ms (fractional) when the relay wrote it to its stream clients. */
+  relayedAt: z.number(),
+});
+export type BlockAnnouncement = z.infer<typeof BlockAnnouncement>;
+
+/** A knob as the relay reports it on /health: what was asked, what it could do, and why not. */
+export const KnobReport = z.object({
+  requested: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  applied: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  reason: z.string().optional(),
+});
+export type KnobReport = z.infer<typeof KnobReport>;
+
+export const RelayHealth = z.object({
+  status: z.enum(['ok', 'degraded']),
+  tier: z.string(),
+  optimizationLevel: z.string(),
+  version: z.string(),
+  runtime: z
+    .object({
+      cpuCores: z.number(),
+      eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }).partial(),
+      heapUsedMb: z.number(),
+    })
+    .passthrough(),
+  upstream: z
+    .object({
+      state: z.string(),
+      peers: z.array(z.object({ address: z.string(), state: z.string() }).passthrough()),
+      tip: z.object({ height: z.number(), hash: z.string() }).nullable(),
+    })
+    .passthrough(),
+  knobs: z.record(z.string(), KnobReport),
+  performance: z.record(z.string(), z.unknown()).optional(),
+});
+export type RelayHealth = z.infer<typeof RelayHealth>;
