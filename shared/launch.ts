@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { TierName } from './tiers';
+
+/**
+ * What a launch plan asked the operating system and the relay for, and what was actually applied.
+ * The UI shows requested beside applied, with the reason wherever they differ (DESIGN.md, "Launch plans").
+ */
+
+export const PLAN_ITEM_NAMES = [
+  'priority',
+  'scheduling',
+  'affinity',
+  'GC_PERCENT',
+  'MAX_CPU_CORES',
+  'HIGH_PRIORITY',
+  'LOCK_OS_THREAD',
+  'PREALLOC_BUFFERS',
+  'OPTIMIZE_SYSTEM',
+  'GOGC',
+  'GOMAXPROCS',
+] as const;
+export const PlanItemName = z.enum(PLAN_ITEM_NAMES);
+export type PlanItemName = z.infer<typeof PlanItemName>;
+
+export const PlanItem = z.object({
+  name: PlanItemName,
+  /** Who applies it: the OS at spawn (priority, scheduling, affinity) or the relay itself (its knobs). */
+  appliedBy: z.enum(['os', 'relay']),
+  /** Human-readable requested value, e.g. "nice -10", "SCHED_FIFO 10", "cpus 2-3", "25". */
+  requested: z.string(),
+  /** What was read back after spawn; null until read back, or when it cannot be read. */
+  applied: z.string().nullable(),
+  /** True when applied matches requested. */
+  granted: z.boolean(),
+  /** Why it differs, e.g. "needs CAP_SYS_NICE", "not available on macOS". */
+  reason: z.string().optional(),
+});
+export type PlanItem = z.infer<typeof PlanItem>;
+
+export const LaunchReport = z.object({
+  tier: TierName,
+  platform: z.string(),
+  /** The exact argv spawned, wrappers included (e.g. taskset, chrt, nice). */
+  argv: z.array(z.string()),
+  items: z.array(PlanItem),
+  readBackAt: z.number().nullable(),
+});
+export type LaunchReport = z.infer<typeof LaunchReport>;
+
+const cpuList = z
+  .string()
+  .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a CPU list such as "2-3" or "0,2"');
+
+/** Per-tier overrides a user may set in settings; every field optional, validated at the boundary. */
+export const TierOverrides = z
+  .object({
+    priority: z.enum(['normal', 'above-normal', 'high', 'highest']).optional(),
+    realtime: z.boolean().optional(),
+    cpus: cpuList.optional(),
+    gcPercent: z.union([z.number().int().min(1).max(1000), z.literal('off')]).optional(),
+    maxCpuCores: z.number().int().min(1).max(1024).optional(),
+    highPriority: z.boolean().optional(),
+    lockOsThread: z.boolean().optional(),
+    preallocBuffers: z.boolean().optional(),
+    optimizeSystem: z.boolean().optional(),
+  })
+  .strict();
+export type TierOverrides = z.infer<typeof TierOverrides>;
