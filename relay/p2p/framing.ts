@@ -1,0 +1,154 @@
+import { P2PProtocolError } from './errors';
+import { sha256d } from './bytes';
+import { MAX_HEADERS_PER_MESSAGE, MAX_INV_ENTRIES, MAX_LOCATOR_HASHES, MAX_MESSAGE_BYTES } from './constants';
+
+export const FRAME_HEADER_BYTES = 24;
+const COMMAND_BYTES = 12;
+
+export interface Frame {
+  readonly command: string;
+  readonly payload: Buffer;
+  /** Wall-clock ms (µs resolution) of the TCP read that completed this frame. */
+  readonly receivedAt: number;
+}
+
+/**
+ * Largest payload we accept per command. Checked against the length field before buffering, so a
+ * peer claiming a 4 GB ping cannot make us allocate it. Commands we never parse still get the
+ * protocol-wide cap.
+ */
+const PAYLOAD_LIMITS: Readonly<Record<string, number>> = {
+  version: 1024,
+  verack: 0,
+  sendheaders: 0,
+  wtxidrelay: 0,
+  sendaddrv2: 0,
+  getaddr: 0,
+  mempool: 0,
+  ping: 8,
+  pong: 8,
+  feefilter: 8,
+  sendcmpct: 9,
+  getheaders: 4 + 3 + MAX_LOCATOR_HASHES * 32 + 32,
+  // Each header is followed by a tx-count varint that should be 0 but may take up to 9 bytes.
+  headers: 9 + MAX_HEADERS_PER_MESSAGE * (80 + 9),
+  inv: 9 + MAX_INV_ENTRIES * 36,
+  getdata: 9 + MAX_INV_ENTRIES * 36,
+  notfound: 9 + MAX_INV_ENTRIES * 36,
+};
+
+export function payloadLimit(command: string): number {
+  return PAYLOAD_LIMITS[command] ?? MAX_MESSAGE_BYTES;
+}
+
+export function checksum(payload: Uint8Array): Buffer {
+  return sha256d(payload).subarray(0, 4);
+}
+
+export function encodeFrame(magic: Buffer, command: string, payload: Buffer = Buffer.alloc(0)): Buffer {
+  if (command.length > COMMAND_BYTES || !/^[\x20-\x7e]*$/.test(command)) {
+    throw new RangeError(`invalid command name: ${command}`);
+  }
+  const frame = Buffer.alloc(FRAME_HEADER_BYTES + payload.length);
+  magic.copy(frame, 0);
+  frame.write(command, 4, 'ascii');
+  frame.writeUInt32LE(payload.length, 16);
+  checksum(payload).copy(frame, 20);
+  payload.copy(frame, FRAME_HEADER_BYTES);
+  return frame;
+}
+
+/** Core's rule: printable ASCII, then NUL padding only. */
+function decodeCommand(field: Buffer): string {
+  let end = field.indexOf(0);
+  if (end === -1) end = COMMAND_BYTES;
+  for (let i = 0; i < COMMAND_BYTES; i++) {
+    const c = field[i] ?? 0;
+    if (i < end ? c < 0x20 || c > 0x7e : c !== 0) {
+      throw new P2PProtocolError('BAD_COMMAND', `invalid command bytes ${field.toString('hex')}`);
+    }
+  }
+  return field.toString('ascii', 0, end);
+}
+
+/**
+ * Incremental frame decoder for one TCP stream. Bytes may arrive split anywhere, several frames per
+ * chunk. The header is accumulated into a fixed 24-byte buffer and the payload straight into a buffer
+ * of the announced size, so a large block arriving in many chunks is copied once, not re-concatenated.
+ * After an error the stream cannot be resynchronised, so the parser stays failed.
+ */
+export class FrameParser {
+  private readonly header = Buffer.alloc(FRAME_HEADER_BYTES);
+  private headerFill = 0;
+  private command = '';
+  private payload: Buffer | null = null;
+  private payloadFill = 0;
+  private failed: P2PProtocolError | null = null;
+
+  constructor(private readonly magic: Buffer) {}
+
+  /** Calls `onFrame` for each complete frame, in order; throws at the first protocol error. */
+  push(chunk: Buffer, receivedAt: number, onFrame: (frame: Frame) => void): void {
+    if (this.failed) throw this.failed;
+    try {
+      this.consume(chunk, receivedAt, onFrame);
+    } catch (err) {
+      if (err instanceof P2PProtocolError) this.failed = err;
+      throw err;
+    }
+  }
+
+  /** Bytes of a frame begun but not finished: a peer that closes mid-frame is not a protocol error. */
+  get pendingBytes(): number {
+    return this.headerFill + this.payloadFill;
+  }
+
+  private consume(chunk: Buffer, receivedAt: number, onFrame: (frame: Frame) => void): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.payload === null) {
+        const n = Math.min(FRAME_HEADER_BYTES - this.headerFill, chunk.length - at);
+        chunk.copy(this.header, this.headerFill, at, at + n);
+        const before = this.headerFill;
+        this.headerFill += n;
+        at += n;
+        // Fail on the magic as soon as it is complete rather than waiting for a full header.
+        if (before < 4 && this.headerFill >= 4 && this.header.compare(this.magic, 0, 4, 0, 4) !== 0) {
+          throw new P2PProtocolError('BAD_MAGIC', `got ${this.header.toString('hex', 0, 4)}`);
+        }
+        if (this.headerFill < FRAME_HEADER_BYTES) return;
+        this.startPayload();
+      }
+      const payload = this.payload;
+      if (payload === null) continue;
+      const n = Math.min(payload.length - this.payloadFill, chunk.length - at);
+      chunk.copy(payload, this.payloadFill, at, at + n);
+      this.payloadFill += n;
+      at += n;
+      if (this.payloadFill === payload.length) {
+        if (checksum(payload).compare(this.header, 20, 24) !== 0) {
+          throw new P2PProtocolError('BAD_CHECKSUM', `${this.command} payload checksum mismatch`);
+        }
+        const command = this.command;
+        this.headerFill = 0;
+        this.payload = null;
+        this.payloadFill = 0;
+        onFrame({ command, payload, receivedAt });
+      }
+    }
+  }
+
+  private startPayload(): void {
+    this.command = decodeCommand(this.header.subarray(4, 16));
+    const length = this.header.readUInt32LE(16);
+    const limit = payloadLimit(this.command);
+    if (length > limit) {
+      throw new P2PProtocolError(
+        'OVERSIZED',
+        `${this.command || '(empty)'} claims ${length} bytes, limit ${limit}`,
+      );
+    }
+    this.payload = Buffer.allocUnsafe(length);
+    this.payloadFill = 0;
+  }
+}

@@ -1,0 +1,209 @@
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log';
+import { nowMs } from './clock';
+import { P2PProtocolError } from './errors';
+import { type Frame, FrameParser, encodeFrame } from './framing';
+import type { NetworkParams } from './constants';
+import {
+  MIN_PEER_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  SENDHEADERS_VERSION,
+  SHORT_IDS_BLOCKS_VERSION,
+} from './constants';
+import { USER_AGENT } from './constants';
+import {
+  NODE_WITNESS,
+  type VersionMessage,
+  decodeNonce,
+  decodeVersion,
+  encodeNonce,
+  encodeSendCmpct,
+  encodeVersion,
+  ipv4Mapped,
+} from './messages';
+
+export type PeerState = 'connecting' | 'handshaking' | 'ready' | 'disconnected';
+
+export interface DisconnectReason {
+  /** A P2PErrorCode, or a transport/lifecycle code such as PEER_CLOSED or HANDSHAKE_TIMEOUT. */
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface PeerHandler {
+  onReady(peer: Peer): void;
+  /** Post-handshake messages; throwing P2PProtocolError drops the peer with that code. */
+  onMessage(peer: Peer, frame: Frame): void;
+  onClose(peer: Peer, reason: DisconnectReason, wasReady: boolean): void;
+}
+
+export interface PeerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly params: NetworkParams;
+  readonly handler: PeerHandler;
+  readonly log: Logger;
+  readonly startHeight: () => number;
+  readonly keepAlive?: boolean;
+  readonly handshakeTimeoutMs?: number;
+  readonly pingIntervalMs?: number;
+}
+
+// Commands a 70016 peer may send between version and verack; anything else then is just ignored.
+const HANDSHAKE_EXTRAS = new Set(['wtxidrelay', 'sendaddrv2']);
+
+/**
+ * One outbound connection to an upstream node: handshake, keepalive pings and framing. What the
+ * messages mean for the chain is the handler's business; reconnecting is the owner's.
+ */
+export class Peer {
+  state: PeerState = 'connecting';
+  readonly address: string;
+  remote: VersionMessage | null = null;
+  negotiatedVersion = 0;
+  rttMs: number | null = null;
+  ignoredCommands = 0;
+  lastReason: DisconnectReason | null = null;
+
+  private readonly socket: net.Socket;
+  private readonly parser: FrameParser;
+  private readonly nonce = randomBytes(8).readBigUInt64LE();
+  private gotVerack = false;
+  private pingNonce: bigint | null = null;
+  private pingSentAt = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly opts: PeerOptions) {
+    this.address = `${opts.host}:${opts.port}`;
+    this.parser = new FrameParser(opts.params.magic);
+    this.socket = net.connect({ host: opts.host, port: opts.port, noDelay: true });
+    if (opts.keepAlive) this.socket.setKeepAlive(true, 10_000);
+    this.socket.on('connect', () => this.onConnect());
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (err) => this.close('SOCKET_ERROR', err.message));
+    this.socket.on('close', () => this.close('PEER_CLOSED', 'connection closed'));
+    this.later(opts.handshakeTimeoutMs ?? 10_000, () => {
+      if (this.state !== 'ready') this.close('HANDSHAKE_TIMEOUT', 'no verack in time');
+    });
+  }
+
+  send(command: string, payload?: Buffer): void {
+    if (this.state === 'disconnected') return;
+    this.socket.write(encodeFrame(this.opts.params.magic, command, payload));
+  }
+
+  close(code: string, message: string): void {
+    if (this.state === 'disconnected') return;
+    const wasReady = this.state === 'ready';
+    this.state = 'disconnected';
+    this.lastReason = { code, message };
+    for (const t of this.timers) clearTimeout(t);
+    this.socket.destroy();
+    this.opts.handler.onClose(this, this.lastReason, wasReady);
+  }
+
+  private later(ms: number, fn: () => void, repeat = false): void {
+    const t = repeat ? setInterval(fn, ms) : setTimeout(fn, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  private onConnect(): void {
+    this.state = 'handshaking';
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    const addr = { services: 0n, ip: ipv4Mapped(), port: 0 };
+    this.send(
+      'version',
+      encodeVersion({
+        version: PROTOCOL_VERSION,
+        services: NODE_WITNESS,
+        timestamp: now,
+        addrRecv: { ...addr, port: this.opts.port },
+        addrFrom: addr,
+        nonce: this.nonce,
+        userAgent: USER_AGENT,
+        startHeight: this.opts.startHeight(),
+        // We want block announcements only, not the mempool's transaction inventory.
+        relay: false,
+      }),
+    );
+  }
+
+  private onData(chunk: Buffer): void {
+    // Stamp arrival before any parsing so relay latency includes our own decode and validation.
+    const receivedAt = nowMs();
+    try {
+      this.parser.push(chunk, receivedAt, (frame) => {
+        if (this.state !== 'disconnected') this.dispatch(frame);
+      });
+    } catch (err) {
+      if (err instanceof P2PProtocolError) this.close(err.code, err.message);
+      else this.close('INTERNAL', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private dispatch(frame: Frame): void {
+    switch (frame.command) {
+      case 'version':
+        return this.onVersion(decodeVersion(frame.payload));
+      case 'verack':
+        if (!this.remote) return;
+        this.gotVerack = true;
+        return this.onHandshakeDone();
+      case 'ping':
+        return this.send('pong', encodeNonce(decodeNonce(frame.payload)));
+      case 'pong': {
+        const nonce = decodeNonce(frame.payload);
+        if (nonce === this.pingNonce) {
+          this.rttMs = nowMs() - this.pingSentAt;
+          this.pingNonce = null;
+        }
+        return;
+      }
+    }
+    if (this.state === 'ready') return this.opts.handler.onMessage(this, frame);
+    if (!HANDSHAKE_EXTRAS.has(frame.command)) {
+      this.opts.log.debug('ignored message before handshake', { peer: this.address, command: frame.command });
+    }
+  }
+
+  private onVersion(v: VersionMessage): void {
+    if (this.remote) throw new P2PProtocolError('DUPLICATE_VERSION', 'second version message');
+    if (v.nonce === this.nonce) throw new P2PProtocolError('SELF_CONNECTION', 'connected to ourselves');
+    if (v.version < MIN_PEER_PROTOCOL_VERSION) {
+      throw new P2PProtocolError(
+        'OBSOLETE_VERSION',
+        `peer speaks ${v.version}, need ${MIN_PEER_PROTOCOL_VERSION}`,
+      );
+    }
+    this.remote = v;
+    this.negotiatedVersion = Math.min(PROTOCOL_VERSION, v.version);
+    this.send('verack');
+    this.onHandshakeDone();
+  }
+
+  private onHandshakeDone(): void {
+    if (!this.remote || !this.gotVerack || this.state !== 'handshaking') return;
+    this.state = 'ready';
+    if (this.negotiatedVersion >= SENDHEADERS_VERSION) this.send('sendheaders');
+    if (this.negotiatedVersion >= SHORT_IDS_BLOCKS_VERSION) {
+      // BIP 152 high-bandwidth mode: the peer pushes cmpctblock before validating the full block.
+      this.send('sendcmpct', encodeSendCmpct({ announce: true, version: 1n }));
+    }
+    this.later(this.opts.pingIntervalMs ?? 15_000, () => this.ping(), true);
+    this.ping();
+    this.opts.handler.onReady(this);
+  }
+
+  private ping(): void {
+    if (this.pingNonce !== null && nowMs() - this.pingSentAt > 60_000) {
+      this.close('PING_TIMEOUT', 'no pong within 60 s');
+      return;
+    }
+    if (this.pingNonce !== null) return;
+    this.pingNonce = randomBytes(8).readBigUInt64LE();
+    this.pingSentAt = nowMs();
+    this.send('ping', encodeNonce(this.pingNonce));
+  }
+}
