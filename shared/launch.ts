@@ -47,9 +47,7 @@ export const LaunchReport = z.object({
 });
 export type LaunchReport = z.infer<typeof LaunchReport>;
 
-const cpuList = z
-  .string()
-  .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a CPU list such as "2-3" or "0,2"');
+const cpuList = z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a CPU list such as "2-3" or "0,2"');
 
 /** Per-tier overrides a user may set in settings; every field optional, validated at the boundary. */
 export const TierOverrides = z

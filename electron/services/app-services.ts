@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher';
+import { EventBus } from './api/event-bus';
+import { SettingsStore } from './settings/settings-store';
+import { RelayService, type RelayResources } from './supervisor/relay-service';
+import type { SupervisionPolicy } from './supervisor/managed-process';
+
+export interface AppServicesOptions {
+  /** The OS user-data folder in the app; a folder of the user's choosing in headless mode. */
+  readonly dataDir: string;
+  readonly resources: RelayResources;
+  readonly policy?: Partial<SupervisionPolicy>;
+}
+
+export interface AppServices {
+  readonly dispatch: Dispatch;
+  readonly events: EventBus;
+  readonly settings: SettingsStore;
+  readonly relay: RelayService;
+  /** Stops every child gracefully; the app awaits this before quitting. */
+  dispose(): Promise<void>;
+  /** Last resort on abrupt exit: SIGKILL every child group synchronously. */
+  killNow(): void;
+}
+
+/**
+ * The composition root for everything behind the API, in plain Node: Electron's main process and
+ * headless mode both build exactly this and only differ in the transport they put in front of it.
+ */
+export function createAppServices(options: AppServicesOptions): AppServices {
+  mkdirSync(options.dataDir, { recursive: true });
+  const events = new EventBus();
+  const settings = new SettingsStore(path.join(options.dataDir, 'settings.json'));
+  const relay = new RelayService({
+    settings,
+    resources: options.resources,
+    panelKey: randomBytes(24).toString('hex'),
+    pidFilePath: path.join(options.dataDir, 'relay.pid'),
+    policy: options.policy,
+  });
+  relay.on((event) => {
+    if (event.kind === 'state') events.emit('relay.state', event.status);
+  });
+
+  const handlers: Handlers = {
+    'relay.start': () => relay.start(),
+    'relay.stop': () => relay.stop(),
+    'relay.restart': () => relay.restart(),
+    'relay.status': async () => relay.status(),
+    'tier.get': async () => ({ tier: settings.get().tier }),
+    'tier.set': ({ tier }) => relay.switchTier(tier),
+    'settings.get': async () => settings.get(),
+    'settings.set': async (patch) => settings.update(patch),
+  };
+
+  return {
+    dispatch: createDispatcher(handlers),
+    events,
+    settings,
+    relay,
+    dispose: async () => {
+      await relay.stop();
+    },
+    killNow: () => relay.killNow(),
+  };
+}

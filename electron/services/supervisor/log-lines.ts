@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+export interface LogLine {
+  readonly at: number;
+  readonly source: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly level: (typeof LOG_LEVELS)[number];
+  readonly message: string;
+  readonly fields?: Record<string, unknown>;
+}
+
+const JsonLogLine = z
+  .object({ level: z.string(), message: z.string(), timestamp: z.string().optional() })
+  .passthrough();
+
+/** Parses one line as the contract's JSON log line; anything else is kept verbatim as plain text. */
+export function parseLogLine(
+  source: string,
+  stream: LogLine['stream'],
+  text: string,
+  at = Date.now(),
+): LogLine {
+  if (text.startsWith('{')) {
+    try {
+      const parsed = JsonLogLine.safeParse(JSON.parse(text));
+      if (parsed.success) {
+        const { level, message, timestamp, ...fields } = parsed.data;
+        const known = (LOG_LEVELS as readonly string[]).includes(level)
+          ? (level as LogLine['level'])
+          : 'info';
+        const time = timestamp ? Date.parse(timestamp) : Number.NaN;
+        return { at: Number.isFinite(time) ? time : at, source, stream, level: known, message, fields };
+      }
+    } catch {
+      // Not JSON after all: fall through and keep the text.
+    }
+  }
+  return { at, source, stream, level: stream === 'stderr' ? 'warn' : 'info', message: text };
+}
+
+/** Splits a byte stream into lines, bounding a runaway line so one bad writer cannot exhaust memory. */
+export class LineSplitter {
+  private pending = '';
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly maxLineLength = 16 * 1024,
+  ) {}
+
+  push(chunk: Buffer | string): void {
+    const text = this.pending + chunk.toString();
+    const lines = text.split('\n');
+    this.pending = lines.pop() ?? '';
+    if (this.pending.length > this.maxLineLength) {
+      lines.push(this.pending.slice(0, this.maxLineLength) + ' …(truncated)');
+      this.pending = '';
+    }
+    for (const line of lines) {
+      const trimmed = line.replace(/\r$/, '');
+      if (trimmed.length > 0) this.onLine(trimmed.slice(0, this.maxLineLength));
+    }
+  }
+
+  flush(): void {
+    if (this.pending.length > 0) this.onLine(this.pending);
+    this.pending = '';
+  }
+}
+
+/** Fixed-size ring of the most recent items. */
+export class RingBuffer<T> {
+  private readonly items: T[] = [];
+  constructor(readonly capacity: number) {}
+
+  push(item: T): void {
+    this.items.push(item);
+    if (this.items.length > this.capacity) this.items.shift();
+  }
+
+  toArray(): T[] {
+    return [...this.items];
+  }
+
+  last(count: number): T[] {
+    return this.items.slice(-count);
+  }
+}

@@ -1,0 +1,283 @@
+import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
+import { ApiError, type TierSwitch } from '../../../shared/api';
+import type { LaunchReport } from '../../../shared/launch';
+import type { RelayStatus } from '../../../shared/relay-status';
+import type { Settings } from '../../../shared/settings';
+import type { TierName } from '../../../shared/tiers';
+import type { SettingsStore } from '../settings/settings-store';
+import { isHttpOk, httpGet } from './http-check';
+import type { LogLine } from './log-lines';
+import {
+  DEFAULT_POLICY,
+  ManagedProcess,
+  type LaunchSpec,
+  type SupervisionPolicy,
+  type SupervisorEvent,
+} from './managed-process';
+import { PidFile } from './pidfile';
+import { assertPortsFree, freePort, freePortPair } from './ports';
+import { planRelayLaunch, type RelayLaunch } from './relay-launch';
+
+/** Where the bundled relay and demo peer live: dist/ in development, resources/ when packaged. */
+export interface RelayResources {
+  /** Electron's own binary (run as Node) in the app; node in headless mode and tests. */
+  readonly execPath: string;
+  readonly relayScript: string;
+  readonly demoPeerScript: string;
+}
+
+export interface RelayServiceOptions {
+  readonly settings: SettingsStore;
+  readonly resources: RelayResources;
+  /** The panel's own API key, exempt from rate limits; never shown or stored. */
+  readonly panelKey: string;
+  readonly pidFilePath: string;
+  /** Overrides for tests (short backoff, short windows); settings supply the rest. */
+  readonly policy?: Partial<SupervisionPolicy>;
+}
+
+export type RelayServiceEvent =
+  | { kind: 'state'; status: RelayStatus }
+  | { kind: 'log'; line: LogLine }
+  | { kind: 'supervisor'; source: 'relay' | 'demo-peer'; event: SupervisorEvent };
+
+/**
+ * The relay as the panel sees it: a supervised relay process and, when no Bitcoin node is set, a
+ * supervised demo peer for it to follow. Owns ports, the launch plan and the tier switch.
+ */
+export class RelayService {
+  readonly relay: ManagedProcess;
+  readonly demoPeer: ManagedProcess;
+  private ports: { api: number; health: number } | null = null;
+  private demoPorts: { p2p: number; http: number } | null = null;
+  private launch: RelayLaunch | null = null;
+  private readonly pidFile: PidFile;
+  private readonly listeners = new Set<(event: RelayServiceEvent) => void>();
+
+  constructor(private readonly options: RelayServiceOptions) {
+    this.pidFile = new PidFile(options.pidFilePath);
+    const policy = this.policyFrom(options.settings.get());
+    this.relay = new ManagedProcess('relay', () => this.prepareRelay(), policy);
+    this.demoPeer = new ManagedProcess('demo-peer', () => this.prepareDemoPeer(), policy);
+    for (const [source, process] of [
+      ['relay', this.relay],
+      ['demo-peer', this.demoPeer],
+    ] as const) {
+      process.on('state', () => this.emit({ kind: 'state', status: this.status() }));
+      process.on('log', (line) => this.emit({ kind: 'log', line }));
+      process.on('supervisor', (event) => {
+        if (source === 'relay' && event.kind === 'spawned') this.recordPid(event.pid);
+        this.emit({ kind: 'supervisor', source, event });
+      });
+    }
+    options.settings.onChange((settings) => {
+      const next = this.policyFrom(settings);
+      this.relay.setPolicy(next);
+      this.demoPeer.setPolicy(next);
+    });
+  }
+
+  on(listener: (event: RelayServiceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  status(): RelayStatus {
+    const relay = this.relay.snapshot();
+    const demo = this.demoPeer.snapshot();
+    const demoTrouble =
+      this.usesDemoPeer() &&
+      (demo.state === 'backoff' || demo.state === 'crash-loop') &&
+      relay.state !== 'stopped';
+    return {
+      ...relay,
+      state: demoTrouble && relay.state === 'running' ? 'degraded' : relay.state,
+      message: demoTrouble ? `Demo peer: ${demo.message ?? demo.state}` : relay.message,
+      tier: this.options.settings.get().tier,
+      ports: relay.pid === null ? null : this.ports,
+      launch: this.launch?.report ?? null,
+    };
+  }
+
+  /** The relay's API endpoint and the panel's key, for the probe and the UI's live data. */
+  endpoint(): { apiUrl: string; healthUrl: string; key: string } | null {
+    if (!this.ports || this.relay.snapshot().pid === null) return null;
+    return {
+      apiUrl: `http://127.0.0.1:${this.ports.api}`,
+      healthUrl: `http://127.0.0.1:${this.ports.health}`,
+      key: this.options.panelKey,
+    };
+  }
+
+  async start(): Promise<RelayStatus> {
+    const reaped = await this.pidFile.reapStale();
+    if (reaped !== null) {
+      this.emit({ kind: 'log', line: staleNotice(reaped) });
+    }
+    if (this.usesDemoPeer()) await this.demoPeer.start();
+    await this.relay.start();
+    return this.status();
+  }
+
+  async stop(): Promise<RelayStatus> {
+    await this.relay.stop();
+    await this.demoPeer.stop();
+    this.pidFile.clear();
+    return this.status();
+  }
+
+  async restart(): Promise<RelayStatus> {
+    await this.relay.stop();
+    return this.start();
+  }
+
+  /** Kills everything at once: for process-exit paths that cannot await a graceful stop. */
+  killNow(): void {
+    this.relay.killNow();
+    this.demoPeer.killNow();
+  }
+
+  private usesDemoPeer(): boolean {
+    return this.options.settings.get().upstream.mode === 'demo';
+  }
+
+  private async prepareDemoPeer(): Promise<LaunchSpec> {
+    const p2p = await freePort();
+    const httpPort = await freePort();
+    this.demoPorts = { p2p, http: httpPort };
+    const interval = this.options.settings.get().upstream.demoIntervalSeconds;
+    return {
+      command: this.options.resources.execPath,
+      args: [
+        this.options.resources.demoPeerScript,
+        '--port',
+        String(p2p),
+        '--http-port',
+        String(httpPort),
+        '--interval',
+        String(interval),
+      ],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', SPRINT_PARENT_WATCH: '1' },
+      isReady: () => isHttpOk(`http://127.0.0.1:${httpPort}/tip`),
+    };
+  }
+
+  private async prepareRelay(): Promise<LaunchSpec> {
+    const settings = this.options.settings.get();
+    this.checkRelayBinary(settings);
+    const ports =
+      settings.apiPort === 0 ? await freePortPair() : { api: settings.apiPort, health: settings.apiPort + 1 };
+    await assertPortsFree([ports.api, ports.health]);
+    this.ports = ports;
+    const upstream =
+      settings.upstream.mode === 'demo'
+        ? `127.0.0.1:${this.demoPorts?.p2p ?? 18444}`
+        : (settings.upstream.bitcoinNode ?? '127.0.0.1');
+    const launch = await planRelayLaunch({
+      settings,
+      resources: this.options.resources,
+      ports,
+      upstream,
+      network: settings.upstream.mode === 'demo' ? 'regtest' : settings.upstream.network,
+      apiKeys: [this.options.panelKey, ...(settings.apiKey ? [settings.apiKey] : [])],
+    });
+    this.launch = launch;
+    const health = `http://127.0.0.1:${ports.health}`;
+    return {
+      command: launch.command,
+      args: launch.args,
+      env: launch.env,
+      isReady: () => isHttpOk(`${health}/ready`),
+      degradedReason: () => upstreamProblem(`${health}/health`),
+    };
+  }
+
+  private checkRelayBinary(settings: Settings): void {
+    if (settings.relay.source !== 'external') {
+      if (!existsSync(this.options.resources.relayScript)) {
+        throw new ApiError(
+          'RELAY_BINARY_MISSING',
+          `The built-in relay is missing at ${this.options.resources.relayScript}. Run \`npm run build\` (from source) or reinstall Sprint Control.`,
+        );
+      }
+      return;
+    }
+    const binary = settings.relay.externalPath;
+    if (!binary) {
+      throw new ApiError(
+        'RELAY_BINARY_MISSING',
+        'External relay selected but no binary path is set. Choose the Bitcoin Sprint binary in Settings.',
+      );
+    }
+    try {
+      if (!statSync(binary).isFile()) throw new Error('not a file');
+      accessSync(binary, fsConstants.X_OK);
+    } catch {
+      throw new ApiError(
+        'RELAY_BINARY_MISSING',
+        `The relay binary ${binary} is missing or not executable. Check the path in Settings (chmod +x on Linux and macOS).`,
+        { path: binary },
+      );
+    }
+  }
+
+  private recordPid(pid: number): void {
+    const marker =
+      this.options.settings.get().relay.source === 'external'
+        ? (this.options.settings.get().relay.externalPath ?? this.options.resources.relayScript)
+        : this.options.resources.relayScript;
+    this.pidFile.write({ pid, marker, startedAt: Date.now() });
+  }
+
+  private policyFrom(settings: Settings): SupervisionPolicy {
+    return { ...DEFAULT_POLICY, ...settings.supervisor, ...this.options.policy };
+  }
+
+  private emit(event: RelayServiceEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** The last launch report, for the API's "requested beside applied". */
+  launchReport(): LaunchReport | null {
+    return this.launch?.report ?? null;
+  }
+
+  /**
+   * One-click tier switch. Raising priority back after a lower tier needs privilege, so a running
+   * relay is restarted under the new plan rather than re-niced in place. Measured click to ready.
+   */
+  async switchTier(tier: TierName): Promise<TierSwitch> {
+    const from = this.options.settings.get().tier;
+    const began = performance.now();
+    this.options.settings.update({ tier });
+    if (!this.relay.isActive) {
+      this.emit({ kind: 'state', status: this.status() });
+      return { from, to: tier, durationMs: null, status: this.status() };
+    }
+    const status = await this.restart();
+    return { from, to: tier, durationMs: performance.now() - began, status };
+  }
+}
+
+/** A reason when the relay serves but has no ready upstream peer; null when all is well. */
+async function upstreamProblem(healthUrl: string): Promise<string | null> {
+  const { status, body } = await httpGet(healthUrl, 800);
+  if (status !== 200) return `GET /health answered ${status}.`;
+  const health = JSON.parse(body) as {
+    upstream?: { state?: string; peers?: Array<{ address?: string; state?: string }> };
+  };
+  const peers = health.upstream?.peers ?? [];
+  if (peers.some((peer) => peer.state === 'ready')) return null;
+  const names = peers.map((peer) => `${peer.address ?? '?'} (${peer.state ?? '?'})`).join(', ');
+  return `No upstream Bitcoin peer is connected${names ? `: ${names}` : ''}.`;
+}
+
+function staleNotice(pid: number): LogLine {
+  return {
+    at: Date.now(),
+    source: 'supervisor',
+    stream: 'stderr',
+    level: 'warn',
+    message: `Stopped a relay (pid ${pid}) left running by a previous panel.`,
+  };
+}

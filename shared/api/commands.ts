@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { RelayStatus } from '../relay-status';
+import { Settings, SettingsPatch } from '../settings';
+import { TierName } from '../tiers';
+
+/**
+ * The one API, defined once: every command's params and result as zod schemas. Both transports
+ * (Electron IPC and the headless WebSocket) carry exactly these, validated at run time on the main
+ * side; the renderer's types are inferred from the same schemas.
+ */
+
+const NoParams = z.object({}).strict().prefault({});
+
+export const TierSwitch = z.object({
+  from: TierName,
+  to: TierName,
+  /** Click to ready, ms; null when the relay was not running (the new tier applies at next start). */
+  durationMs: z.number().nullable(),
+  status: RelayStatus,
+});
+export type TierSwitch = z.infer<typeof TierSwitch>;
+
+function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, summary: string) {
+  return { params, result, summary };
+}
+
+export const COMMANDS = {
+  'relay.start': command(NoParams, RelayStatus, 'Start the relay (and the demo peer when no node is set).'),
+  'relay.stop': command(NoParams, RelayStatus, 'Stop the relay gracefully; SIGKILL after the stop timeout.'),
+  'relay.restart': command(NoParams, RelayStatus, 'Stop, then start under the current launch plan.'),
+  'relay.status': command(NoParams, RelayStatus, 'The supervisor state right now.'),
+  'tier.get': command(NoParams, z.object({ tier: TierName }), 'The selected tier.'),
+  'tier.set': command(
+    z.object({ tier: TierName }).strict(),
+    TierSwitch,
+    'Select a tier; a running relay restarts under the new launch plan.',
+  ),
+  'settings.get': command(NoParams, Settings, 'All settings, defaults filled in.'),
+  'settings.set': command(
+    SettingsPatch,
+    Settings,
+    'Replace the given top-level sections; returns the result.',
+  ),
+} as const;
+
+export type Commands = typeof COMMANDS;
+export type CommandName = keyof Commands;
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+export type CommandParams<M extends CommandName> = z.input<Commands[M]['params']>;
+export type CommandResult<M extends CommandName> = z.output<Commands[M]['result']>;
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}

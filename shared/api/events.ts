@@ -1,0 +1,16 @@
+import type { z } from 'zod';
+import { RelayStatus } from '../relay-status';
+
+/** Every event the main side pushes to the UI, with its payload schema. */
+export const EVENTS = {
+  'relay.state': RelayStatus,
+} as const;
+
+export type Events = typeof EVENTS;
+export type EventName = keyof Events;
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(EVENTS, name);
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { TierName } from './tiers';
+import { LaunchReport } from './launch';
+
+export const RELAY_STATES = [
+  'stopped',
+  'starting',
+  'running',
+  'degraded',
+  'backoff',
+  'crash-loop',
+  'stopping',
+] as const;
+export const RelayState = z.enum(RELAY_STATES);
+export type RelayState = z.infer<typeof RelayState>;
+
+export const ExitInfo = z.object({
+  code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  at: z.number(),
+});
+export type ExitInfo = z.infer<typeof ExitInfo>;
+
+export const RelayStatus = z.object({
+  state: RelayState,
+  pid: z.number().int().positive().nullable(),
+  /** Epoch ms the current process started; uptime is derived from it on the client. */
+  startedAt: z.number().nullable(),
+  restarts: z.number().int().nonnegative(),
+  tier: TierName,
+  lastExit: ExitInfo.nullable(),
+  ports: z.object({ api: z.number().int(), health: z.number().int() }).nullable(),
+  /** Why the relay is in this state, when that needs saying (crash-loop, backoff, degraded, error). */
+  message: z.string().nullable(),
+  /** When the next restart attempt is due (backoff). */
+  nextRestartAt: z.number().nullable(),
+  launch: LaunchReport.nullable(),
+  /** Last stderr lines, kept for crash-loop diagnosis. */
+  stderrTail: z.array(z.string()),
+});
+export type RelayStatus = z.infer<typeof RelayStatus>;
