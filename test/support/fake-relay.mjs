@@ -11,7 +11,9 @@ import http from 'node:http';
 const apiPort = Number(process.env.API_PORT);
 const env = process.env;
 const log = (level, message, fields = {}) =>
-  process.stderr.write(JSON.stringify({ level, timestamp: new Date().toISOString(), message, ...fields }) + '\n');
+  process.stderr.write(
+    JSON.stringify({ level, timestamp: new Date().toISOString(), message, ...fields }) + '\n',
+  );
 
 if (env.FAKE_GRANDCHILD === '1') {
   const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
@@ -25,7 +27,12 @@ const health = http
       response.writeHead(env.FAKE_NEVER_READY === '1' ? 503 : 200).end();
     } else if (request.url === '/health') {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ tier: env.TIER, upstream: { state: 'ready', peers: [{ address: env.BITCOIN_NODE, state: 'ready' }] } }));
+      response.end(
+        JSON.stringify({
+          tier: env.TIER,
+          upstream: { state: 'ready', peers: [{ address: env.BITCOIN_NODE, state: 'ready' }] },
+        }),
+      );
     } else {
       response.writeHead(404).end();
     }
