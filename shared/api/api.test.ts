@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, ClientMessage, COMMANDS, COMMAND_NAMES, EVENTS, describeIssues } from './index';
-import { RelayStatus } from '../relay-status';
+import type { RelayStatus } from '../relay-status';
 import { Settings, SettingsPatch, applySettingsPatch, defaultSettings } from '../settings';
 
 const validStatus: RelayStatus = {
