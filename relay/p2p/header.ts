@@ -1,5 +1,5 @@
 import { P2PProtocolError } from './errors';
-import { Reader, Writer, hashToHex, sha256d } from './bytes';
+import { type Reader, Writer, hashToHex, sha256d } from './bytes';
 
 export const HEADER_BYTES = 80;
 

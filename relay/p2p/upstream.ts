@@ -36,7 +36,8 @@ export interface TipEvent {
   readonly peer: string;
 }
 
-export interface PeerInfo {
+// A type alias, not an interface, so it fits the index-signature shape of the shared health schema.
+export type PeerInfo = {
   address: string;
   state: PeerState;
   version: number | null;
@@ -45,7 +46,7 @@ export interface PeerInfo {
   rttMs: number | null;
   lastDisconnect: DisconnectReason | null;
   reconnectInMs: number | null;
-}
+};
 
 // Commands a node may send that carry nothing for a header relay; they are parsed by nobody.
 const IGNORED = new Set([

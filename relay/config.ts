@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { BitcoinNetwork, RELAY_ENV } from '../shared/relay-contract';
+import { TierName, type TierSpec, TIERS } from '../shared/tiers';
+import type { LogLevel } from './log';
+import { NETWORKS } from './p2p/constants';
+import type { NodeAddress } from './p2p/upstream';
+
+/** A startup error always names the variable, so the panel can point at the setting to fix. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+export type GcPercent = number | 'off' | null;
+
+export interface RelayConfig {
+  readonly tier: TierSpec;
+  readonly apiHost: string;
+  /** 0 binds both servers on ephemeral ports. */
+  readonly apiPort: number;
+  readonly healthPort: number;
+  /** The first key is the panel's own and is exempt from rate limits. */
+  readonly apiKeys: readonly string[];
+  readonly network: BitcoinNetwork;
+  readonly nodes: readonly NodeAddress[];
+  readonly gcPercent: GcPercent;
+  readonly maxCpuCores: number | null;
+  readonly highPriority: boolean;
+  readonly lockOsThread: boolean;
+  readonly preallocBuffers: boolean;
+  readonly optimizeSystem: boolean;
+  readonly parentWatch: boolean;
+  readonly logLevel: LogLevel;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const BOOLEAN = z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true');
+const PORT = z.coerce.number().int().min(0).max(65534);
+const GC = z.union([
+  z.literal('off'),
+  z
+    .string()
+    .regex(/^\d+$/, 'an integer or "off"')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(10_000)),
+]);
+const CORES = z
+  .string()
+  .regex(/^\d+$/, 'a positive integer')
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(1024));
+const KEYS = z
+  .string()
+  .transform((s) => s.split(',').map((k) => k.trim()))
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .min(1, 'empty key in list')
+          .regex(/^[\x21-\x7e]+$/, 'keys are printable ASCII'),
+      )
+      .min(1),
+  );
+
+/** Unset and empty are the same: a launcher that passes `VAR=` means "use the default". */
+function read<T>(env: Env, name: string, schema: z.ZodType<T>): T | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const why = result.error.issues.map((i) => i.message).join('; ');
+    throw new ConfigError(name, `invalid value ${JSON.stringify(raw)} (${why})`);
+  }
+  return result.data;
+}
+
+/** host:port[,host:port...]; IPv6 as [addr]:port; a missing port is the network's default. */
+export function parseNodes(value: string, defaultPort: number): NodeAddress[] {
+  return value.split(',').map((part) => {
+    const item = part.trim();
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+))(?::(\d+))?$/.exec(item);
+    const host = m?.[1] ?? m?.[2];
+    const port = m?.[3] === undefined ? defaultPort : Number(m[3]);
+    if (!host || !Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new ConfigError(
+        RELAY_ENV.bitcoinNode,
+        `invalid address ${JSON.stringify(item)} (want host:port)`,
+      );
+    }
+    return { host, port };
+  });
+}
+
+export function parseConfig(env: Env): RelayConfig {
+  const tierName = read(env, RELAY_ENV.tier, TierName) ?? 'free';
+  const tier = TIERS[tierName];
+  const network = read(env, RELAY_ENV.bitcoinNetwork, BitcoinNetwork) ?? 'regtest';
+  read(env, RELAY_ENV.logFormat, z.literal('json'));
+  const apiKeys = read(env, RELAY_ENV.apiKeys, KEYS);
+  if (!apiKeys)
+    throw new ConfigError(RELAY_ENV.apiKeys, 'required: comma-separated keys, the panel key first');
+  const apiPort = read(env, RELAY_ENV.apiPort, PORT) ?? 8080;
+  const defaultPort = NETWORKS[network].defaultPort;
+  const nodeValue = env[RELAY_ENV.bitcoinNode];
+  const nodes = nodeValue ? parseNodes(nodeValue, defaultPort) : [{ host: '127.0.0.1', port: defaultPort }];
+  const knobs = tier.knobs;
+  // The tier supplies defaults; anything set explicitly in the environment wins.
+  return {
+    tier,
+    apiHost:
+      read(env, RELAY_ENV.apiHost, z.string().regex(/^[\w.:[\]-]+$/, 'a host name or address')) ??
+      '127.0.0.1',
+    apiPort,
+    healthPort: apiPort === 0 ? 0 : apiPort + 1,
+    apiKeys,
+    network,
+    nodes,
+    gcPercent: read(env, RELAY_ENV.gcPercent, GC) ?? (knobs.gcOff ? 'off' : knobs.gcPercent),
+    maxCpuCores: read(env, RELAY_ENV.maxCpuCores, CORES) ?? null,
+    highPriority: read(env, RELAY_ENV.highPriority, BOOLEAN) ?? knobs.highPriority,
+    lockOsThread: read(env, RELAY_ENV.lockOsThread, BOOLEAN) ?? knobs.lockOsThread,
+    preallocBuffers: read(env, RELAY_ENV.preallocBuffers, BOOLEAN) ?? knobs.preallocBuffers,
+    optimizeSystem: read(env, RELAY_ENV.optimizeSystem, BOOLEAN) ?? knobs.optimizeSystem,
+    parentWatch: read(env, RELAY_ENV.parentWatch, BOOLEAN) ?? false,
+    logLevel: read(env, 'LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error'])) ?? 'info',
+  };
+}

@@ -1,0 +1,210 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RelayHealth } from '../shared/relay-contract';
+import type { RelayConfig } from './config';
+import type { Logger } from './log';
+import { RELAY_VERSION } from './version';
+import { nowMs } from './p2p/clock';
+import { HeaderChain } from './p2p/chain';
+import { NETWORKS } from './p2p/constants';
+import { type TipEvent, Upstream } from './p2p/upstream';
+import { type LatestPayload, LatestBlock } from './api/latest';
+import { RateLimiter } from './api/ratelimit';
+import { createApiServer } from './api/server';
+import { StreamHub } from './api/streams';
+import { type KnobOutcome, applyKnobs } from './health/knobs';
+import { RelayMetrics } from './health/metrics';
+import { createHealthServer } from './health/server';
+
+export interface ListeningPorts {
+  apiPort: number;
+  healthPort: number;
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** The relay process: upstream peers in, header chain in the middle, API and streams out. */
+export class Relay {
+  private readonly chain: HeaderChain;
+  private readonly upstream: Upstream;
+  private readonly latest: LatestBlock;
+  private readonly hub: StreamHub;
+  private readonly metrics: RelayMetrics;
+  private readonly knobs: KnobOutcome;
+  private readonly api: http.Server;
+  private readonly health: http.Server;
+  private readonly stopHealth: () => void;
+  private readonly startedAt = Date.now();
+  private ready = false;
+
+  constructor(
+    private readonly config: RelayConfig,
+    private readonly log: Logger,
+  ) {
+    this.knobs = applyKnobs(config);
+    this.chain = new HeaderChain(NETWORKS[config.network]);
+    this.latest = new LatestBlock(config.preallocBuffers);
+    this.hub = new StreamHub(log);
+    this.upstream = new Upstream({
+      nodes: config.nodes,
+      chain: this.chain,
+      log,
+      keepAlive: config.optimizeSystem,
+      onTip: (e) => this.onTip(e),
+    });
+    this.metrics = new RelayMetrics(config.tier, config.gcPercent, {
+      streamClients: () => this.hub.counts,
+      readyPeers: () => this.upstream.peers().filter((p) => p.state === 'ready').length,
+      tipHeight: () => this.chain.tip.height,
+      cpuCores: () => this.knobs.cpuCores,
+    });
+    const limit = config.tier.rateLimit;
+    const panelKey = config.apiKeys[0];
+    this.api = createApiServer({
+      keys: new Set(config.apiKeys),
+      limiter: new RateLimiter(
+        limit.perSecond,
+        limit.burst,
+        new Set(panelKey === undefined ? [] : [panelKey]),
+      ),
+      latest: this.latest,
+      hub: this.hub,
+      status: () => this.status(),
+      observe: (ms) => this.metrics.observeApi(ms),
+      keepAliveMs: config.optimizeSystem ? 60_000 : 5_000,
+    });
+    const health = createHealthServer({
+      metrics: this.metrics,
+      isReady: () => this.ready,
+      health: (runtime) => this.healthReport(runtime),
+    });
+    this.health = health.server;
+    this.stopHealth = health.stop;
+  }
+
+  /** Health first, so /ready can answer 503 until the API is actually listening. */
+  async start(): Promise<ListeningPorts> {
+    const healthPort = await listen(this.health, this.config.healthPort, this.config.apiHost);
+    const apiPort = await listen(this.api, this.config.apiPort, this.config.apiHost);
+    this.ready = true;
+    this.upstream.start();
+    this.log.info('relay listening', {
+      apiPort,
+      healthPort,
+      tier: this.config.tier.name,
+      network: this.config.network,
+      nodes: this.config.nodes.map((n) => `${n.host}:${n.port}`),
+      knobs: this.knobs.knobs,
+    });
+    return { apiPort, healthPort };
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    const closed = Promise.all([
+      new Promise((resolve) => this.api.close(resolve)),
+      new Promise((resolve) => this.health.close(resolve)),
+    ]);
+    this.hub.closeAll();
+    this.upstream.stop();
+    this.stopHealth();
+    this.api.closeIdleConnections();
+    this.health.closeIdleConnections();
+    // Give close frames a moment to leave, then cut whatever is still open.
+    const cut = setTimeout(() => {
+      this.api.closeAllConnections();
+      this.health.closeAllConnections();
+    }, 300);
+    await closed;
+    clearTimeout(cut);
+  }
+
+  private onTip(e: TipEvent): void {
+    const h = e.entry.header;
+    const payload: LatestPayload = {
+      height: e.entry.height,
+      hash: h.hash,
+      header: h.raw.toString('hex'),
+      receivedAt: e.receivedAt,
+      relayedAt: 0,
+      network: this.config.network,
+    };
+    if (!e.live) {
+      // Catch-up: becomes /latest without being pushed; "relayed" is when it was published there.
+      payload.relayedAt = nowMs();
+      this.latest.set(payload);
+      return;
+    }
+    payload.relayedAt = nowMs();
+    const json = JSON.stringify(payload);
+    this.hub.broadcast(json, payload.height);
+    this.latest.set(payload, json);
+    this.metrics.observeRelay(payload.relayedAt - payload.receivedAt);
+    this.log.info('block relayed', {
+      height: payload.height,
+      hash: payload.hash,
+      peer: e.peer,
+      latencyMs: Number((payload.relayedAt - payload.receivedAt).toFixed(3)),
+      clients: this.hub.counts,
+    });
+  }
+
+  private tip(): { height: number; hash: string } | null {
+    const t = this.chain.tip;
+    return t.height === 0 && !this.latest.current ? null : { height: t.height, hash: t.header.hash };
+  }
+
+  private status(): unknown {
+    const clients = this.hub.counts;
+    return {
+      tier: this.config.tier.name,
+      network: this.config.network,
+      version: RELAY_VERSION,
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      upstream: this.upstream.state,
+      peers: this.upstream.peers(),
+      tip: this.tip(),
+      streamClients: { ...clients, total: clients.ws + clients.sse },
+      blocksRelayed: this.metrics.blocksRelayed,
+    };
+  }
+
+  private healthReport(runtime: {
+    eventLoopDelayMs: { p50: number; p99: number; max: number };
+  }): RelayHealth {
+    const mem = process.memoryUsage();
+    const state = this.upstream.state;
+    return {
+      status: state === 'ready' ? 'ok' : 'degraded',
+      tier: this.config.tier.name,
+      optimizationLevel: this.config.tier.level,
+      version: RELAY_VERSION,
+      runtime: {
+        name: 'node',
+        nodeVersion: process.versions.node,
+        cpuCores: this.knobs.cpuCores,
+        gc: this.config.gcPercent === null ? 'default' : String(this.config.gcPercent),
+        heapUsedMb: Math.round((mem.heapUsed / 1048576) * 10) / 10,
+        rssMb: Math.round((mem.rss / 1048576) * 10) / 10,
+        eventLoopDelayMs: runtime.eventLoopDelayMs,
+        uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      },
+      upstream: { state, network: this.config.network, peers: this.upstream.peers(), tip: this.tip() },
+      knobs: this.knobs.knobs,
+      performance: {
+        blocksRelayed: this.metrics.blocksRelayed,
+        relayLatencyMs: this.metrics.relaySummary(),
+        apiRequests: this.metrics.apiRequests,
+        streamClients: this.hub.counts,
+      },
+    };
+  }
+}
