@@ -1,0 +1,86 @@
+import type { TierOverrides } from '../../../shared/launch';
+import { RELAY_ENV } from '../../../shared/relay-contract';
+import { TIERS, type TierName } from '../../../shared/tiers';
+import type { LaunchTarget, PlannedItem, Ungranted } from './plan-types';
+
+/** The relay's runtime knobs: passed through the environment, applied (and reported) by the relay. */
+
+export interface KnobPlan {
+  readonly items: readonly PlannedItem[];
+  readonly ungranted: readonly Ungranted[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const DEFAULT = 'default';
+
+export function planKnobs(
+  tier: TierName,
+  overrides: TierOverrides,
+  kind: LaunchTarget['kind'],
+  usableCpus: number,
+): KnobPlan {
+  const knobs = TIERS[tier].knobs;
+  const items: PlannedItem[] = [];
+  const ungranted: Ungranted[] = [];
+  const env: Record<string, string> = {};
+  const knob = (name: PlannedItem['name'], value: string | null, overridden: boolean) => {
+    items.push({ name, appliedBy: 'relay', requested: value ?? DEFAULT, overridden });
+    // Unset means "runtime default" to the relay; an empty string would be a startup error.
+    if (value !== null) env[name] = value;
+  };
+
+  const gcOverridden = overrides.gcPercent !== undefined;
+  const gcPercent = overrides.gcPercent ?? knobs.gcPercent;
+  if (gcPercent === 'off' && kind === 'builtin') {
+    items.push({ name: 'GC_PERCENT', appliedBy: 'relay', requested: 'off', overridden: true });
+    ungranted.push({
+      name: 'GC_PERCENT',
+      reason: 'V8 cannot turn garbage collection off; runtime default used',
+    });
+  } else {
+    knob(RELAY_ENV.gcPercent, gcPercent === null ? null : String(gcPercent), gcOverridden);
+  }
+
+  let cores = overrides.maxCpuCores ?? usableCpus;
+  items.push({
+    name: RELAY_ENV.maxCpuCores,
+    appliedBy: 'relay',
+    requested: String(cores),
+    overridden: overrides.maxCpuCores !== undefined,
+  });
+  if (cores > usableCpus) {
+    ungranted.push({ name: 'MAX_CPU_CORES', reason: `the relay may run on ${usableCpus} CPUs; capped` });
+    cores = usableCpus;
+  }
+  env[RELAY_ENV.maxCpuCores] = String(cores);
+
+  const flag = (value: boolean) => (value ? 'true' : 'false');
+  knob(
+    RELAY_ENV.highPriority,
+    flag(overrides.highPriority ?? knobs.highPriority),
+    overrides.highPriority !== undefined,
+  );
+  knob(
+    RELAY_ENV.lockOsThread,
+    flag(overrides.lockOsThread ?? knobs.lockOsThread),
+    overrides.lockOsThread !== undefined,
+  );
+  knob(
+    RELAY_ENV.preallocBuffers,
+    flag(overrides.preallocBuffers ?? knobs.preallocBuffers),
+    overrides.preallocBuffers !== undefined,
+  );
+  knob(
+    RELAY_ENV.optimizeSystem,
+    flag(overrides.optimizeSystem ?? knobs.optimizeSystem),
+    overrides.optimizeSystem !== undefined,
+  );
+
+  if (kind === 'external') {
+    // The Go runtime reads these itself at start; an override of GC_PERCENT carries over to GOGC.
+    const goGc = overrides.gcPercent ?? (knobs.gcOff ? 'off' : knobs.gcPercent);
+    knob(RELAY_ENV.goGc, goGc === null ? null : String(goGc), gcOverridden);
+    knob(RELAY_ENV.goMaxProcs, String(cores), overrides.maxCpuCores !== undefined);
+  }
+  return { items, ungranted, env };
+}

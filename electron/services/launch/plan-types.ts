@@ -1,0 +1,64 @@
+import type { PlanItemName, TierOverrides } from '../../../shared/launch';
+import type { TierName } from '../../../shared/tiers';
+import type { Capabilities } from './capabilities';
+
+export type LaunchTarget =
+  /** Our relay (or probe) script run by Electron's own Node. */
+  | { readonly kind: 'builtin'; readonly execPath: string; readonly script: string }
+  /** An external Bitcoin Sprint binary, spawned directly. */
+  | { readonly kind: 'external'; readonly path: string };
+
+export interface PlanInput {
+  readonly tier: TierName;
+  readonly overrides: TierOverrides;
+  readonly platform: NodeJS.Platform;
+  readonly capabilities: Capabilities;
+  readonly target: LaunchTarget;
+  /** Base environment (ports, keys, upstream...); the plan's own variables win over it. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** One item as a plan part decides it, before the tier default is attached. */
+export interface PlannedItem {
+  readonly name: PlanItemName;
+  readonly appliedBy: 'os' | 'relay';
+  /** Same notation as read-back, so the two compare as strings: "nice -10", "cpus 2-3", "25". */
+  readonly requested: string;
+  readonly overridden: boolean;
+}
+
+export interface RequestedItem extends PlannedItem {
+  /** What the tier alone would have asked for, shown beside an override. */
+  readonly tierDefault: string;
+}
+
+/** Something the plan asked for and already knows it cannot get (or get in full), and why. */
+export interface Ungranted {
+  readonly name: PlanItemName;
+  readonly reason: string;
+}
+
+/** Windows applies priority and affinity after spawn; Linux and macOS never need these. */
+export type PostSpawnStep =
+  | { readonly kind: 'priority'; readonly value: number; readonly requested: string }
+  /** `mask` is ProcessorAffinity in decimal (a string: it may exceed 2^53), set through PowerShell. */
+  | {
+      readonly kind: 'affinity';
+      readonly mask: string;
+      readonly powershell: string;
+      readonly requested: string;
+    };
+
+export interface LaunchPlan {
+  readonly tier: TierName;
+  readonly platform: NodeJS.Platform;
+  /** argv[0] of the spawn: the outermost wrapper, or the target itself. */
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** The executable the wrappers finally exec into; read-back waits until the PID runs it. */
+  readonly execTarget: string;
+  readonly requested: readonly RequestedItem[];
+  readonly ungranted: readonly Ungranted[];
+  readonly postSpawn: readonly PostSpawnStep[];
+}

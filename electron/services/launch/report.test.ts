@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { LaunchReport } from '../../../shared/launch';
+import { planLaunch } from './plan';
+import type { LaunchPlan } from './plan-types';
+import type { OsReadBack } from './readback';
+import { buildLaunchReport, type AppliedState } from './report';
+import { linuxCaps, NO_LOWER_NICE, windowsCaps } from './test-support';
+
+const target = { kind: 'builtin', execPath: '/opt/electron', script: '/app/relay.mjs' } as const;
+const linuxPlan = (tier: 'pro' | 'turbo' | 'enterprise', caps = linuxCaps(8)): LaunchPlan =>
+  planLaunch({ tier, overrides: {}, platform: 'linux', capabilities: caps, target, env: {} });
+const readBack = (values: OsReadBack['values']): AppliedState => ({
+  readBack: { at: 1234, values },
+  steps: [],
+});
+const byName = (report: LaunchReport, name: string) => report.items.find((i) => i.name === name);
+
+describe('buildLaunchReport', () => {
+  it('before read-back: argv, nulls, and only plan-time refusals', () => {
+    const report = buildLaunchReport(linuxPlan('pro', linuxCaps(2, NO_LOWER_NICE)), null);
+    expect(LaunchReport.parse(report)).toEqual(report);
+    expect(report.argv).toEqual(['/opt/electron', '/app/relay.mjs']);
+    expect(report.readBackAt).toBeNull();
+    expect(byName(report, 'priority')).toEqual({
+      name: 'priority',
+      appliedBy: 'os',
+      requested: 'nice -5',
+      applied: null,
+      granted: false,
+      reason: 'needs CAP_SYS_NICE or root (RLIMIT_NICE is 0)',
+    });
+    expect(report.items.filter((i) => !i.granted).map((i) => i.name)).toEqual(['priority']);
+  });
+
+  it('a read-back that differs: "requested X, OS applied Y"', () => {
+    const report = buildLaunchReport(
+      linuxPlan('pro'),
+      readBack({ priority: 'nice 0', scheduling: 'normal', affinity: 'cpus 0-7' }),
+    );
+    expect(byName(report, 'priority')).toMatchObject({
+      applied: 'nice 0',
+      granted: false,
+      reason: 'requested nice -5, OS applied nice 0',
+    });
+    // "none" is satisfied by whatever CPUs the process inherited.
+    expect(byName(report, 'affinity')).toMatchObject({
+      requested: 'none',
+      applied: 'cpus 0-7',
+      granted: true,
+    });
+    expect(report.readBackAt).toBe(1234);
+  });
+
+  it('a matching read-back is granted without a reason', () => {
+    const report = buildLaunchReport(
+      linuxPlan('enterprise'),
+      readBack({ priority: 'nice -15', scheduling: 'SCHED_FIFO 10', affinity: 'cpus 4-7' }),
+    );
+    for (const name of ['priority', 'scheduling', 'affinity']) {
+      expect(byName(report, name)).toMatchObject({ granted: true, reason: undefined });
+    }
+  });
+
+  it('the plan-time reason wins over the read-back comparison', () => {
+    const report = buildLaunchReport(linuxPlan('turbo', linuxCaps(2)), readBack({ affinity: 'cpus 0-1' }));
+    expect(byName(report, 'affinity')).toMatchObject({
+      requested: 'dedicated cores',
+      applied: 'cpus 0-1',
+      granted: false,
+      reason: 'machine has 2 cores; dedicated cores need 4 or more',
+    });
+  });
+
+  it('Windows: REALTIME silently became HIGH; a failed affinity step gives its reason', () => {
+    const plan = planLaunch({
+      tier: 'enterprise',
+      overrides: {},
+      platform: 'win32',
+      capabilities: windowsCaps(8),
+      target,
+      env: {},
+    });
+    const report = buildLaunchReport(plan, {
+      readBack: { at: 1, values: { priority: 'priority class HIGH', affinity: 'cpus 0-7' } },
+      steps: [
+        { name: 'priority', requested: 'priority class REALTIME', ok: true },
+        {
+          name: 'affinity',
+          requested: 'cpus 4-7',
+          ok: false,
+          reason: 'ProcessorAffinity failed: Access is denied',
+        },
+      ],
+    });
+    expect(byName(report, 'priority')?.reason).toBe(
+      'requested priority class REALTIME, OS applied priority class HIGH',
+    );
+    expect(byName(report, 'affinity')?.reason).toBe('ProcessorAffinity failed: Access is denied');
+  });
+
+  it("relay knobs come from /health, keyed by env name or contract key, with the relay's reason", () => {
+    const report = buildLaunchReport(linuxPlan('turbo'), null, {
+      GC_PERCENT: { requested: 25, applied: 25 },
+      lockOsThread: { requested: true, applied: false, reason: 'Node has no OS-thread locking' },
+      HIGH_PRIORITY: { requested: true, applied: false },
+    });
+    expect(byName(report, 'GC_PERCENT')).toMatchObject({ appliedBy: 'relay', applied: '25', granted: true });
+    expect(byName(report, 'LOCK_OS_THREAD')).toMatchObject({
+      applied: 'false',
+      granted: false,
+      reason: 'Node has no OS-thread locking',
+    });
+    expect(byName(report, 'HIGH_PRIORITY')?.reason).toBe('requested true, relay applied false');
+    expect(byName(report, 'OPTIMIZE_SYSTEM')).toMatchObject({ applied: null, granted: true });
+  });
+});

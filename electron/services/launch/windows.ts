@@ -1,0 +1,55 @@
+import os from 'node:os';
+import type { PriorityClass } from '../../../shared/tiers';
+import { cpuMask, cpusFromMask, formatCpuList } from './cpus';
+import { LaunchError } from './errors';
+
+/** Windows priority classes and ProcessorAffinity, in one notation for plan, apply and read-back. */
+
+const P = os.constants.priority;
+
+/**
+ * os.setPriority values per class. libuv maps PRIORITY_HIGHEST to REALTIME_PRIORITY_CLASS, which
+ * Windows silently lowers to HIGH for a process without SeIncreaseBasePriorityPrivilege.
+ */
+export const WINDOWS_PRIORITY: Readonly<Record<PriorityClass, number>> = {
+  normal: P.PRIORITY_NORMAL,
+  'above-normal': P.PRIORITY_ABOVE_NORMAL,
+  high: P.PRIORITY_HIGH,
+  highest: P.PRIORITY_HIGHEST,
+};
+
+const CLASS_NAMES: ReadonlyMap<number, string> = new Map([
+  [P.PRIORITY_HIGHEST, 'REALTIME'],
+  [P.PRIORITY_HIGH, 'HIGH'],
+  [P.PRIORITY_ABOVE_NORMAL, 'ABOVE_NORMAL'],
+  [P.PRIORITY_NORMAL, 'NORMAL'],
+  [P.PRIORITY_BELOW_NORMAL, 'BELOW_NORMAL'],
+  [P.PRIORITY_LOW, 'IDLE'],
+]);
+
+/** "priority class HIGH" for what os.getPriority returns on Windows. */
+export function windowsClassLabel(value: number): string {
+  return `priority class ${CLASS_NAMES.get(value) ?? String(value)}`;
+}
+
+/** ProcessorAffinity is a signed pointer-sized integer, so CPU 63 makes it negative. */
+export function affinityMaskText(cpus: readonly number[]): string {
+  return BigInt.asIntN(64, cpuMask(cpus)).toString();
+}
+
+export function cpusFromAffinityText(text: string): string {
+  const trimmed = text.trim();
+  if (!/^-?\d+$/.test(trimmed))
+    throw new LaunchError('parse', `ProcessorAffinity "${trimmed}" is not an integer`);
+  return formatCpuList(cpusFromMask(BigInt.asUintN(64, BigInt(trimmed))));
+}
+
+const psArgs = (command: string) => ['-NoProfile', '-NonInteractive', '-Command', command];
+
+export function setAffinityArgs(pid: number, mask: string): string[] {
+  return psArgs(`(Get-Process -Id ${pid}).ProcessorAffinity = ${mask}`);
+}
+
+export function getAffinityArgs(pid: number): string[] {
+  return psArgs(`(Get-Process -Id ${pid}).ProcessorAffinity.ToInt64()`);
+}
