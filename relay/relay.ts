@@ -197,7 +197,13 @@ export class Relay {
         eventLoopDelayMs: runtime.eventLoopDelayMs,
         uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       },
-      upstream: { state, network: this.config.network, peers: this.upstream.peers(), tip: this.tip() },
+      upstream: {
+        state,
+        synced: this.upstream.isSynced,
+        network: this.config.network,
+        peers: this.upstream.peers(),
+        tip: this.tip(),
+      },
       knobs: this.knobs.knobs,
       performance: {
         blocksRelayed: this.metrics.blocksRelayed,

@@ -16,11 +16,12 @@ export class RateLimiter {
     private readonly perSecond: number,
     private readonly burst: number,
     private readonly exempt: ReadonlySet<string>,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   admit(key: string): Admission {
     if (this.exempt.has(key)) return OK;
-    const now = performance.now();
+    const now = this.now();
     let b = this.buckets.get(key);
     if (!b) {
       b = { tokens: this.burst, at: now };

@@ -238,7 +238,7 @@ export class Upstream implements PeerHandler {
   private onHeaders(peer: Peer, headers: BlockHeader[], receivedAt: number, isHeadersMsg: boolean): void {
     const slot = this.slotOf(peer);
     if (!slot || headers.length === 0) {
-      if (isHeadersMsg) this.synced = true;
+      if (isHeadersMsg) this.markSynced();
       return;
     }
     for (let i = 1; i < headers.length; i++) {
@@ -271,6 +271,19 @@ export class Upstream implements PeerHandler {
     slot.unconnecting = 0;
     if (lastTip) this.opts.onTip({ entry: lastTip, receivedAt, live: false, peer: peer.address });
     if (full) this.requestHeaders(peer);
-    else if (isHeadersMsg) this.synced = true;
+    else if (isHeadersMsg) this.markSynced();
+  }
+
+  get isSynced(): boolean {
+    return this.synced;
+  }
+
+  private markSynced(): void {
+    if (this.synced) return;
+    this.synced = true;
+    this.opts.log.info('headers synced', {
+      height: this.opts.chain.tip.height,
+      hash: this.opts.chain.tip.header.hash,
+    });
   }
 }
