@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ActivityLog } from './activity-log';
 import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher';
 import { EventBus } from './api/event-bus';
 import { SettingsStore } from './settings/settings-store';
@@ -10,6 +11,8 @@ import type { SupervisionPolicy } from './supervisor/managed-process';
 export interface AppServicesOptions {
   /** The OS user-data folder in the app; a folder of the user's choosing in headless mode. */
   readonly dataDir: string;
+  /** The OS's log folder in the app (app.getPath('logs')); defaults to <dataDir>/logs. */
+  readonly logsDir?: string;
   readonly resources: RelayResources;
   readonly policy?: Partial<SupervisionPolicy>;
 }
@@ -43,6 +46,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   relay.on((event) => {
     if (event.kind === 'state') events.emit('relay.state', event.status);
   });
+  const activity = new ActivityLog(options.logsDir ?? path.join(options.dataDir, 'logs'), relay, events);
 
   const handlers: Handlers = {
     'relay.start': () => relay.start(),
@@ -51,6 +55,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'relay.status': async () => relay.status(),
     'tier.get': async () => ({ tier: settings.get().tier }),
     'tier.set': ({ tier }) => relay.switchTier(tier),
+    'logs.tail': async ({ limit }) => activity.tail(limit),
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => settings.update(patch),
   };

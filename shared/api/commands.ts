@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RelayStatus } from '../relay-status';
 import { Settings, SettingsPatch } from '../settings';
 import { TierName } from '../tiers';
+import { LogLine, TimelineEntry } from '../logs';
 
 /**
  * The one API, defined once: every command's params and result as zod schemas. Both transports
@@ -35,6 +36,14 @@ export const COMMANDS = {
     TierSwitch,
     'Select a tier; a running relay restarts under the new launch plan.',
   ),
+  'logs.tail': command(
+    z
+      .object({ limit: z.number().int().min(1).max(5000).default(500) })
+      .strict()
+      .prefault({}),
+    z.object({ lines: z.array(LogLine), timeline: z.array(TimelineEntry) }),
+    'The most recent relay and demo-peer log lines and supervisor events.',
+  ),
   'settings.get': command(NoParams, Settings, 'All settings, defaults filled in.'),
   'settings.set': command(
     SettingsPatch,
@@ -46,7 +55,10 @@ export const COMMANDS = {
 export type Commands = typeof COMMANDS;
 export type CommandName = keyof Commands;
 export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+/** What a caller may send (defaults not yet applied). */
 export type CommandParams<M extends CommandName> = z.input<Commands[M]['params']>;
+/** What a handler receives: the params after validation, defaults applied. */
+export type CommandArgs<M extends CommandName> = z.output<Commands[M]['params']>;
 export type CommandResult<M extends CommandName> = z.output<Commands[M]['result']>;
 
 export function isCommandName(name: string): name is CommandName {

@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 import { RelayStatus } from '../relay-status';
+import { LogLine, TimelineEntry } from '../logs';
 
 /** Every event the main side pushes to the UI, with its payload schema. */
 export const EVENTS = {
   'relay.state': RelayStatus,
+  'log.line': LogLine,
+  'supervisor.event': TimelineEntry,
 } as const;
 
 export type Events = typeof EVENTS;

@@ -27,6 +27,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'relay.status': async () => status,
     'tier.get': async () => ({ tier: 'free' }),
     'tier.set': async ({ tier }) => ({ from: 'free', to: tier, durationMs: null, status }),
+    'logs.tail': async () => ({ lines: [], timeline: [] }),
     'settings.get': async () => defaultSettings(),
     'settings.set': async () => defaultSettings(),
     ...overrides,

@@ -4,7 +4,7 @@ import {
   describeIssues,
   isCommandName,
   type CommandName,
-  type CommandParams,
+  type CommandArgs,
   type CommandResult,
 } from '../../../shared/api';
 
@@ -15,7 +15,7 @@ export interface CallContext {
 
 /** What the services implement: one async function per command, typed from the shared schemas. */
 export type Handlers = {
-  [M in CommandName]: (params: CommandParams<M>, context: CallContext) => Promise<CommandResult<M>>;
+  [M in CommandName]: (params: CommandArgs<M>, context: CallContext) => Promise<CommandResult<M>>;
 };
 
 export type Dispatch = (method: string, rawParams: unknown, context: CallContext) => Promise<unknown>;

@@ -1,15 +1,7 @@
 import { z } from 'zod';
+import { LogLevel, type LogLine } from '../../../shared/logs';
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
-
-export interface LogLine {
-  readonly at: number;
-  readonly source: string;
-  readonly stream: 'stdout' | 'stderr';
-  readonly level: (typeof LOG_LEVELS)[number];
-  readonly message: string;
-  readonly fields?: Record<string, unknown>;
-}
+export type { LogLine };
 
 const JsonLogLine = z
   .object({ level: z.string(), message: z.string(), timestamp: z.string().optional() })
@@ -27,9 +19,7 @@ export function parseLogLine(
       const parsed = JsonLogLine.safeParse(JSON.parse(text));
       if (parsed.success) {
         const { level, message, timestamp, ...fields } = parsed.data;
-        const known = (LOG_LEVELS as readonly string[]).includes(level)
-          ? (level as LogLine['level'])
-          : 'info';
+        const known = LogLevel.safeParse(level).data ?? 'info';
         const time = timestamp ? Date.parse(timestamp) : Number.NaN;
         return { at: Number.isFinite(time) ? time : at, source, stream, level: known, message, fields };
       }

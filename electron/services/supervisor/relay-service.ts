@@ -6,7 +6,7 @@ import type { Settings } from '../../../shared/settings';
 import type { TierName } from '../../../shared/tiers';
 import type { SettingsStore } from '../settings/settings-store';
 import { isHttpOk, httpGet } from './http-check';
-import type { LogLine } from './log-lines';
+import type { LogLine, TimelineEntry } from '../../../shared/logs';
 import {
   DEFAULT_POLICY,
   ManagedProcess,
@@ -39,7 +39,8 @@ export interface RelayServiceOptions {
 export type RelayServiceEvent =
   | { kind: 'state'; status: RelayStatus }
   | { kind: 'log'; line: LogLine }
-  | { kind: 'supervisor'; source: 'relay' | 'demo-peer'; event: SupervisorEvent };
+  | { kind: 'supervisor'; source: 'relay' | 'demo-peer'; event: SupervisorEvent }
+  | { kind: 'timeline'; entry: TimelineEntry };
 
 /**
  * The relay as the panel sees it: a supervised relay process and, when no Bitcoin node is set, a
@@ -112,7 +113,9 @@ export class RelayService {
   async start(): Promise<RelayStatus> {
     const reaped = await this.pidFile.reapStale();
     if (reaped !== null) {
-      this.emit({ kind: 'log', line: staleNotice(reaped) });
+      this.timeline('stale-reaped', `stopped a relay (pid ${reaped}) left running by a previous panel`, {
+        pid: reaped,
+      });
     }
     if (this.usesDemoPeer()) await this.demoPeer.start();
     await this.relay.start();
@@ -233,6 +236,10 @@ export class RelayService {
     return { ...DEFAULT_POLICY, ...settings.supervisor, ...this.options.policy };
   }
 
+  private timeline(kind: TimelineEntry['kind'], summary: string, details: Record<string, unknown>): void {
+    this.emit({ kind: 'timeline', entry: { at: Date.now(), source: 'supervisor', kind, summary, details } });
+  }
+
   private emit(event: RelayServiceEvent): void {
     for (const listener of this.listeners) listener(event);
   }
@@ -252,10 +259,18 @@ export class RelayService {
     this.options.settings.update({ tier });
     if (!this.relay.isActive) {
       this.emit({ kind: 'state', status: this.status() });
+      this.timeline('tier-switched', `tier ${from} → ${tier} (applies at next start)`, { from, to: tier });
       return { from, to: tier, durationMs: null, status: this.status() };
     }
     const status = await this.restart();
-    return { from, to: tier, durationMs: performance.now() - began, status };
+    const durationMs = performance.now() - began;
+    this.timeline('tier-switched', `tier ${from} → ${tier}, ready in ${Math.round(durationMs)} ms`, {
+      from,
+      to: tier,
+      durationMs,
+      launch: status.launch,
+    });
+    return { from, to: tier, durationMs, status };
   }
 }
 
@@ -270,14 +285,4 @@ async function upstreamProblem(healthUrl: string): Promise<string | null> {
   if (peers.some((peer) => peer.state === 'ready')) return null;
   const names = peers.map((peer) => `${peer.address ?? '?'} (${peer.state ?? '?'})`).join(', ');
   return `No upstream Bitcoin peer is connected${names ? `: ${names}` : ''}.`;
-}
-
-function staleNotice(pid: number): LogLine {
-  return {
-    at: Date.now(),
-    source: 'supervisor',
-    stream: 'stderr',
-    level: 'warn',
-    message: `Stopped a relay (pid ${pid}) left running by a previous panel.`,
-  };
 }

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import type { LogLine, TimelineEntry } from '../../shared/logs';
+import type { EventBus } from './api/event-bus';
+import { RingBuffer } from './supervisor/log-lines';
+import { RotatingLogFile } from './supervisor/log-file';
+import type { RelayService } from './supervisor/relay-service';
+import { toTimelineEntry } from './supervisor/timeline';
+
+/**
+ * What the relay and the supervisor said: recent lines and timeline entries in memory for the Logs
+ * view, every line in a rotating file in the logs folder, and each item as a live event.
+ */
+export class ActivityLog {
+  private readonly lines = new RingBuffer<LogLine>(2000);
+  private readonly timeline = new RingBuffer<TimelineEntry>(500);
+  private readonly file: RotatingLogFile;
+
+  constructor(
+    logsDir: string,
+    relay: RelayService,
+    private readonly events: EventBus,
+  ) {
+    this.file = new RotatingLogFile(path.join(logsDir, 'relay.log'));
+    relay.on((event) => {
+      if (event.kind === 'log') this.addLine(event.line);
+      if (event.kind === 'supervisor') this.addTimeline(toTimelineEntry(event.source, event.event));
+      if (event.kind === 'timeline') this.addTimeline(event.entry);
+    });
+  }
+
+  addLine(line: LogLine): void {
+    this.lines.push(line);
+    this.file.append(JSON.stringify(line));
+    this.events.emit('log.line', line);
+  }
+
+  addTimeline(entry: TimelineEntry): void {
+    this.timeline.push(entry);
+    this.file.append(
+      JSON.stringify({ at: entry.at, source: 'supervisor', kind: entry.kind, message: entry.summary }),
+    );
+    this.events.emit('supervisor.event', entry);
+  }
+
+  tail(limit: number): { lines: LogLine[]; timeline: TimelineEntry[] } {
+    return { lines: this.lines.last(limit), timeline: this.timeline.last(limit) };
+  }
+}
