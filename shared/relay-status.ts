@@ -21,6 +21,14 @@ export const ExitInfo = z.object({
 });
 export type ExitInfo = z.infer<typeof ExitInfo>;
 
+/** The relay's upstream as its /health reports it, polled once a second while it runs. */
+export const UpstreamSummary = z.object({
+  state: z.string(),
+  peers: z.array(z.object({ address: z.string(), state: z.string() })),
+  tip: z.object({ height: z.number().int(), hash: z.string() }).nullable(),
+});
+export type UpstreamSummary = z.infer<typeof UpstreamSummary>;
+
 export const RelayStatus = z.object({
   state: RelayState,
   pid: z.number().int().positive().nullable(),
@@ -35,6 +43,7 @@ export const RelayStatus = z.object({
   /** When the next restart attempt is due (backoff). */
   nextRestartAt: z.number().nullable(),
   launch: LaunchReport.nullable(),
+  upstream: UpstreamSummary.nullable(),
   /** Last stderr lines, kept for crash-loop diagnosis. */
   stderrTail: z.array(z.string()),
 });

@@ -14,6 +14,7 @@ const validStatus: RelayStatus = {
   message: null,
   nextRestartAt: null,
   launch: null,
+  upstream: null,
   stderrTail: [],
 };
 

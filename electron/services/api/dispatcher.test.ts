@@ -18,6 +18,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     message: null,
     nextRestartAt: null,
     launch: null,
+    upstream: null,
     stderrTail: [],
   };
   return {

@@ -1,7 +1,8 @@
 import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
 import { ApiError, type TierSwitch } from '../../../shared/api';
 import type { LaunchReport } from '../../../shared/launch';
-import type { RelayStatus } from '../../../shared/relay-status';
+import { UpstreamSummary, type RelayStatus } from '../../../shared/relay-status';
+import { z } from 'zod';
 import type { Settings } from '../../../shared/settings';
 import type { TierName } from '../../../shared/tiers';
 import type { SettingsStore } from '../settings/settings-store';
@@ -52,6 +53,7 @@ export class RelayService {
   private ports: { api: number; health: number } | null = null;
   private demoPorts: { p2p: number; http: number } | null = null;
   private launch: RelayLaunch | null = null;
+  private upstream: UpstreamSummary | null = null;
   private readonly pidFile: PidFile;
   private readonly listeners = new Set<(event: RelayServiceEvent) => void>();
 
@@ -97,6 +99,7 @@ export class RelayService {
       tier: this.options.settings.get().tier,
       ports: relay.pid === null ? null : this.ports,
       launch: this.launch?.report ?? null,
+      upstream: relay.pid === null ? null : this.upstream,
     };
   }
 
@@ -191,7 +194,7 @@ export class RelayService {
       args: launch.args,
       env: launch.env,
       isReady: () => isHttpOk(`${health}/ready`),
-      degradedReason: () => upstreamProblem(`${health}/health`),
+      degradedReason: () => this.pollUpstream(`${health}/health`),
     };
   }
 
@@ -236,6 +239,24 @@ export class RelayService {
     return { ...DEFAULT_POLICY, ...settings.supervisor, ...this.options.policy };
   }
 
+  /**
+   * Reads the relay's /health once: keeps its upstream for the status, and returns why the relay is
+   * degraded (no ready upstream peer), or null when all is well.
+   */
+  private async pollUpstream(healthUrl: string): Promise<string | null> {
+    const { status, body } = await httpGet(healthUrl, 800);
+    if (status !== 200) return `GET /health answered ${status}.`;
+    const parsed = HealthUpstream.safeParse(JSON.parse(body));
+    const upstream = parsed.success ? parsed.data.upstream : null;
+    if (JSON.stringify(upstream) !== JSON.stringify(this.upstream)) {
+      this.upstream = upstream;
+      this.emit({ kind: 'state', status: this.status() });
+    }
+    if (!upstream || upstream.peers.some((peer) => peer.state === 'ready')) return null;
+    const names = upstream.peers.map((peer) => `${peer.address} (${peer.state})`).join(', ');
+    return `No upstream Bitcoin peer is connected${names ? `: ${names}` : ''}.`;
+  }
+
   private timeline(kind: TimelineEntry['kind'], summary: string, details: Record<string, unknown>): void {
     this.emit({ kind: 'timeline', entry: { at: Date.now(), source: 'supervisor', kind, summary, details } });
   }
@@ -274,15 +295,5 @@ export class RelayService {
   }
 }
 
-/** A reason when the relay serves but has no ready upstream peer; null when all is well. */
-async function upstreamProblem(healthUrl: string): Promise<string | null> {
-  const { status, body } = await httpGet(healthUrl, 800);
-  if (status !== 200) return `GET /health answered ${status}.`;
-  const health = JSON.parse(body) as {
-    upstream?: { state?: string; peers?: Array<{ address?: string; state?: string }> };
-  };
-  const peers = health.upstream?.peers ?? [];
-  if (peers.some((peer) => peer.state === 'ready')) return null;
-  const names = peers.map((peer) => `${peer.address ?? '?'} (${peer.state ?? '?'})`).join(', ');
-  return `No upstream Bitcoin peer is connected${names ? `: ${names}` : ''}.`;
-}
+/** The upstream part of a relay's /health; an external relay may omit it, which is not an error. */
+const HealthUpstream = z.object({ upstream: UpstreamSummary });
