@@ -1,0 +1,25 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Median of a sample (the figure to quote on a noisy machine), and a nearest-rank percentile. */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `sprint-bench-${prefix}-`));
+}
+
+/** The bundled processes, next to the bench bundle in dist/. */
+export function distFile(relative: string): string {
+  return fileURLToPath(new URL(`../${relative}`, import.meta.url));
+}
