@@ -65,7 +65,8 @@ const PLATFORM_TOOLS: Readonly<Partial<Record<NodeJS.Platform, readonly Tool[]>>
   win32: ['powershell'],
 };
 
-function privileged(facts: ProbeFacts): boolean | null {
+/** Root or CAP_SYS_NICE (the one capability both niceness and SCHED_FIFO need); null if unknown. */
+function privileged(facts: Pick<ProbeFacts, 'uid' | 'status'>): boolean | null {
   if (facts.uid === 0) return true;
   return facts.status === null ? null : hasCapSysNice(facts.status);
 }
@@ -80,7 +81,7 @@ export function niceAttemptTarget(
 ): number {
   const oneBelow = Math.max(NICE_MIN, facts.baseNice - 1);
   if (facts.platform !== 'linux') return facts.uid === 0 ? NICE_MIN : oneBelow;
-  if (facts.uid === 0 || (facts.status !== null && hasCapSysNice(facts.status))) return NICE_MIN;
+  if (privileged(facts) === true) return NICE_MIN;
   const rlim = facts.limits === null ? null : softLimit(facts.limits, 'Max nice priority');
   if (rlim === null) return NICE_MIN;
   const floor = Math.max(NICE_MIN, 20 - rlim);

@@ -68,6 +68,109 @@ function affinityWant(tier: TierName, overrides: TierOverrides, capabilities: Ca
   return { cpus: ids.slice(Math.floor(ids.length / 2)) };
 }
 
+/** One OS item's decision: what it asks, what it cannot get, and how it gets the rest. */
+interface Part {
+  readonly item: PlannedItem;
+  readonly refused: readonly string[];
+  readonly wrapper: readonly string[];
+  readonly postSpawn: readonly PostSpawnStep[];
+  /** Set when the part pins the relay to fewer CPUs than the panel has. */
+  readonly pinnedCpus?: number;
+}
+
+const notOn = (platform: NodeJS.Platform, reason: string | undefined) =>
+  reason ?? `not available on ${platform}`;
+
+function priorityPart(
+  requested: PriorityClass,
+  overridden: boolean,
+  platform: NodeJS.Platform,
+  caps: Capabilities,
+): Part {
+  if (platform === 'win32') {
+    const value = WINDOWS_PRIORITY[requested];
+    const label = windowsClassLabel(value);
+    // REALTIME without elevation silently becomes HIGH; only read-back can tell, so it is asked for anyway.
+    const postSpawn = [{ kind: 'priority', value, requested: label } as const];
+    return {
+      item: { name: 'priority', appliedBy: 'os', requested: label, overridden },
+      refused: [],
+      wrapper: [],
+      postSpawn,
+    };
+  }
+  const target = NICENESS[requested];
+  const item: PlannedItem = { name: 'priority', appliedBy: 'os', requested: `nice ${target}`, overridden };
+  const refused: string[] = [];
+  let nice = target;
+  if (target < caps.baseNice && !caps.canLowerNiceness) {
+    refused.push(notOn(platform, caps.reasons.lowerNiceness));
+    nice = caps.baseNice;
+  } else if (target < caps.niceFloor) {
+    nice = caps.niceFloor;
+    refused.push(`lowest niceness allowed is ${nice}; ${target} needs CAP_SYS_NICE or root`);
+  }
+  if (nice === caps.baseNice) return { item, refused, wrapper: [], postSpawn: [] };
+  if (caps.tools.nice === null)
+    return { item, refused: [...refused, TOOL_HINTS.nice], wrapper: [], postSpawn: [] };
+  // `nice -n` is relative to the niceness the child inherits from the panel.
+  return { item, refused, wrapper: [caps.tools.nice, '-n', String(nice - caps.baseNice)], postSpawn: [] };
+}
+
+function schedulingPart(
+  realtime: boolean,
+  overridden: boolean,
+  platform: NodeJS.Platform,
+  caps: Capabilities,
+): Part {
+  const requested = realtime ? `SCHED_FIFO ${FIFO_PRIORITY}` : 'normal';
+  const item: PlannedItem = { name: 'scheduling', appliedBy: 'os', requested, overridden };
+  if (!realtime) return { item, refused: [], wrapper: [], postSpawn: [] };
+  if (platform !== 'linux' || !caps.canRealtime || caps.tools.chrt === null) {
+    return { item, refused: [notOn(platform, caps.reasons.realtime)], wrapper: [], postSpawn: [] };
+  }
+  const fifo = Math.min(FIFO_PRIORITY, Math.max(caps.rtPriorityMax, 1));
+  const refused = fifo < FIFO_PRIORITY ? [`SCHED_FIFO priority is capped at ${fifo} (RLIMIT_RTPRIO)`] : [];
+  return { item, refused, wrapper: [caps.tools.chrt, '-f', String(fifo)], postSpawn: [] };
+}
+
+function affinityPart(
+  want: AffinityWant,
+  overridden: boolean,
+  platform: NodeJS.Platform,
+  caps: Capabilities,
+): Part {
+  const requested = want.cpus === null ? want.label : `cpus ${formatCpuList(want.cpus)}`;
+  const item: PlannedItem = { name: 'affinity', appliedBy: 'os', requested, overridden };
+  const none = (reason: string | undefined): Part => ({
+    item,
+    refused: reason === undefined ? [] : [reason],
+    wrapper: [],
+    postSpawn: [],
+  });
+  if (want.cpus === null) return none(want.reason);
+  const pinnedCpus = want.cpus.length;
+  if (platform === 'linux') {
+    if (caps.tools.taskset === null) return none(TOOL_HINTS.taskset);
+    const wrapper = [caps.tools.taskset, '-c', formatCpuList(want.cpus)];
+    return { item, refused: [], wrapper, postSpawn: [], pinnedCpus };
+  }
+  if (platform === 'win32') {
+    if (want.cpus.some((id) => id >= WINDOWS_MASK_CPUS)) {
+      return none(`ProcessorAffinity covers CPUs 0-${WINDOWS_MASK_CPUS - 1} only`);
+    }
+    if (caps.tools.powershell === null) return none(TOOL_HINTS.powershell);
+    const step = {
+      kind: 'affinity',
+      mask: affinityMaskText(want.cpus),
+      powershell: caps.tools.powershell,
+      requested,
+    } as const;
+    return { item, refused: [], wrapper: [], postSpawn: [step], pinnedCpus };
+  }
+  return none(notOn(platform, platform === 'darwin' ? 'not available on macOS' : undefined));
+}
+
 export function planOs(
   tier: TierName,
   overrides: TierOverrides,
@@ -75,93 +178,28 @@ export function planOs(
   capabilities: Capabilities,
 ): OsPlan {
   const spec = TIERS[tier];
-  const items: PlannedItem[] = [];
-  const ungranted: Ungranted[] = [];
-  const refuse = (name: Ungranted['name'], reason: string | undefined) =>
-    ungranted.push({ name, reason: reason ?? `not available on ${platform}` });
-  const wrap = { taskset: [] as string[], chrt: [] as string[], nice: [] as string[] };
-  const postSpawn: PostSpawnStep[] = [];
-  const { tools, reasons } = capabilities;
-
-  const priorityClass = overrides.priority ?? spec.priority;
-  const overriddenPriority = overrides.priority !== undefined;
-  if (platform === 'win32') {
-    const value = WINDOWS_PRIORITY[priorityClass];
-    const label = windowsClassLabel(value);
-    items.push({ name: 'priority', appliedBy: 'os', requested: label, overridden: overriddenPriority });
-    // REALTIME without elevation silently becomes HIGH; only read-back can tell, so it is asked for anyway.
-    postSpawn.push({ kind: 'priority', value, requested: label });
-  } else {
-    const target = NICENESS[priorityClass];
-    items.push({
-      name: 'priority',
-      appliedBy: 'os',
-      requested: `nice ${target}`,
-      overridden: overriddenPriority,
-    });
-    let granted = target;
-    if (target < capabilities.baseNice && !capabilities.canLowerNiceness) {
-      refuse('priority', reasons.lowerNiceness);
-      granted = capabilities.baseNice;
-    } else if (target < capabilities.niceFloor) {
-      granted = capabilities.niceFloor;
-      refuse('priority', `lowest niceness allowed is ${granted}; ${target} needs CAP_SYS_NICE or root`);
-    }
-    if (granted !== capabilities.baseNice) {
-      // `nice -n` is relative to the niceness the child inherits from the panel.
-      if (tools.nice === null) refuse('priority', TOOL_HINTS.nice);
-      else wrap.nice = [tools.nice, '-n', String(granted - capabilities.baseNice)];
-    }
-  }
-
-  const realtime = overrides.realtime ?? spec.realtime;
-  const fifo = Math.min(FIFO_PRIORITY, Math.max(capabilities.rtPriorityMax, 1));
-  items.push({
-    name: 'scheduling',
-    appliedBy: 'os',
-    requested: realtime ? `SCHED_FIFO ${FIFO_PRIORITY}` : 'normal',
-    overridden: overrides.realtime !== undefined,
-  });
-  if (realtime) {
-    if (platform !== 'linux' || !capabilities.canRealtime || tools.chrt === null) {
-      refuse('scheduling', reasons.realtime);
-    } else {
-      wrap.chrt = [tools.chrt, '-f', String(fifo)];
-      if (fifo < FIFO_PRIORITY)
-        refuse('scheduling', `SCHED_FIFO priority is capped at ${fifo} (RLIMIT_RTPRIO)`);
-    }
-  }
-
+  const priority = priorityPart(
+    overrides.priority ?? spec.priority,
+    overrides.priority !== undefined,
+    platform,
+    capabilities,
+  );
+  const scheduling = schedulingPart(
+    overrides.realtime ?? spec.realtime,
+    overrides.realtime !== undefined,
+    platform,
+    capabilities,
+  );
   const want = affinityWant(tier, overrides, capabilities);
-  const label = want.cpus === null ? want.label : `cpus ${formatCpuList(want.cpus)}`;
-  items.push({
-    name: 'affinity',
-    appliedBy: 'os',
-    requested: label,
-    overridden: overrides.cpus !== undefined,
-  });
-  let usableCpus = capabilities.cpus.length;
-  if (want.cpus === null) {
-    if (want.reason !== undefined) refuse('affinity', want.reason);
-  } else if (platform === 'linux') {
-    if (tools.taskset === null) refuse('affinity', TOOL_HINTS.taskset);
-    else {
-      wrap.taskset = [tools.taskset, '-c', formatCpuList(want.cpus)];
-      usableCpus = want.cpus.length;
-    }
-  } else if (platform === 'win32') {
-    if (want.cpus.some((id) => id >= WINDOWS_MASK_CPUS)) {
-      refuse('affinity', `ProcessorAffinity covers CPUs 0-${WINDOWS_MASK_CPUS - 1} only`);
-    } else if (tools.powershell === null) refuse('affinity', TOOL_HINTS.powershell);
-    else {
-      const mask = affinityMaskText(want.cpus);
-      postSpawn.push({ kind: 'affinity', mask, powershell: tools.powershell, requested: label });
-      usableCpus = want.cpus.length;
-    }
-  } else {
-    refuse('affinity', platform === 'darwin' ? 'not available on macOS' : undefined);
-  }
-
-  const wrappers = [...wrap.taskset, ...wrap.chrt, ...wrap.nice];
-  return { items, ungranted, wrappers, postSpawn, usableCpus };
+  const affinity = affinityPart(want, overrides.cpus !== undefined, platform, capabilities);
+  const parts = [priority, scheduling, affinity];
+  return {
+    items: parts.map((part) => part.item),
+    ungranted: parts.flatMap((part) => part.refused.map((reason) => ({ name: part.item.name, reason }))),
+    // Outermost first, each exec'ing the next in place: taskset, chrt, nice, then the target.
+    wrappers: [...affinity.wrapper, ...scheduling.wrapper, ...priority.wrapper],
+    // Priority before affinity, so the relay's warm-up already runs at its class.
+    postSpawn: parts.flatMap((part) => part.postSpawn),
+    usableCpus: affinity.pinnedCpus ?? capabilities.cpus.length,
+  };
 }
