@@ -25,21 +25,14 @@ export function planKnobs(
   const env: Record<string, string> = {};
   const knob = (name: PlannedItem['name'], value: string | null, overridden: boolean) => {
     items.push({ name, appliedBy: 'relay', requested: value ?? DEFAULT, overridden });
-    // Unset means "runtime default" to the relay; an empty string would be a startup error.
+    // null (the runtime's own default) is left unset rather than passed as an empty value.
     if (value !== null) env[name] = value;
   };
 
   const gcOverridden = overrides.gcPercent !== undefined;
   const gcPercent = overrides.gcPercent ?? knobs.gcPercent;
-  if (gcPercent === 'off' && kind === 'builtin') {
-    items.push({ name: 'GC_PERCENT', appliedBy: 'relay', requested: 'off', overridden: true });
-    ungranted.push({
-      name: 'GC_PERCENT',
-      reason: 'V8 cannot turn garbage collection off; runtime default used',
-    });
-  } else {
-    knob(RELAY_ENV.gcPercent, gcPercent === null ? null : String(gcPercent), gcOverridden);
-  }
+  // "off" goes to our Node relay too: it accepts it and reports on /health that V8 cannot comply.
+  knob(RELAY_ENV.gcPercent, gcPercent === null ? null : String(gcPercent), gcOverridden);
 
   let cores = overrides.maxCpuCores ?? usableCpus;
   items.push({

@@ -83,12 +83,13 @@ describe('overrides', () => {
     expect(reasonOf(p, 'MAX_CPU_CORES')).toBe('the relay may run on 4 CPUs; capped');
   });
 
-  it('gcPercent "off" reaches a Go binary; our Node relay cannot do it and says so', () => {
+  it('gcPercent "off" reaches both relays; whether it can be honoured is the relay\'s to report', () => {
     const go = plan('pro', { gcPercent: 'off' }, EXTERNAL);
     expect([go.env.GC_PERCENT, go.env.GOGC]).toEqual(['off', 'off']);
     const node = plan('pro', { gcPercent: 'off' });
-    expect(node.env.GC_PERCENT).toBeUndefined();
-    expect(reasonOf(node, 'GC_PERCENT')).toMatch(/V8 cannot turn garbage collection off/);
+    expect(node.env.GC_PERCENT).toBe('off');
+    expect(item(node, 'GC_PERCENT')).toMatchObject({ requested: 'off', tierDefault: '50', overridden: true });
+    expect(reasonOf(node, 'GC_PERCENT')).toBeUndefined();
   });
 });
 
