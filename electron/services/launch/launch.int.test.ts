@@ -25,6 +25,7 @@ const linuxRoot = process.platform === 'linux' && process.getuid?.() === 0;
 
 let dir = '';
 let idleScript = '';
+let raiseMainScript = '';
 let asUserBundle = '';
 let asNobody: string[] = [];
 const children: ChildProcess[] = [];
@@ -38,6 +39,10 @@ beforeAll(async () => {
   await writeFile(idleScript, "process.stdout.write('ready\\n'); setInterval(() => {}, 1000);\n", {
     mode: 0o644,
   });
+  // What the relay's HIGH_PRIORITY knob does: setpriority on itself, which Linux applies to one thread.
+  raiseMainScript = join(dir, 'raise-main.cjs');
+  const raise = "require('node:os').setPriority(0, require('node:os').constants.priority.PRIORITY_HIGH);";
+  await writeFile(raiseMainScript, `${raise}\n${await readFile(idleScript, 'utf8')}`, { mode: 0o644 });
   asUserBundle = join(dir, 'launch-as-user.mjs');
   await build({
     entryPoints: [join(import.meta.dirname, 'fixtures/launch-as-user.ts')],
@@ -66,13 +71,14 @@ function planFor(
   tier: 'pro' | 'turbo' | 'enterprise',
   capabilities: Capabilities,
   cpus?: string,
+  script = idleScript,
 ): LaunchPlan {
   return planLaunch({
     tier,
     overrides: cpus === undefined ? {} : { cpus },
     platform: 'linux',
     capabilities,
-    target: { kind: 'builtin', execPath: process.execPath, script: idleScript },
+    target: { kind: 'builtin', execPath: process.execPath, script },
     env: { PATH: process.env.PATH ?? '' },
   });
 }
@@ -144,6 +150,15 @@ describe.runIf(linuxRoot)('granted: root on this machine', () => {
       expect(item(report, 'affinity')?.granted).toBe(true);
     }
     expect(item(report, 'priority')).toMatchObject({ applied: 'nice -10', granted: true });
+  });
+
+  it('a relay raising its own main thread does not mask what the plan gave every thread', async () => {
+    const plan = planFor('turbo', await probeCapabilities(), undefined, raiseMainScript);
+    const { pid } = await spawnReady([plan.command, ...plan.args], plan.env);
+    const main = parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    expect(main.nice).toBe(os.constants.priority.PRIORITY_HIGH);
+    const applied = await readBack(pid, 'linux', { execTarget: plan.execTarget });
+    expect(applied.values.priority).toBe('nice -10');
   });
 });
 

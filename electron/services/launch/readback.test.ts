@@ -63,13 +63,27 @@ describe('/proc status and limits', () => {
   });
 
   it('linuxValues formats in the notation plans request', () => {
-    expect(linuxValues(statLine('node', -15, 10, 1), status)).toEqual({
+    const one = (stat: string) => linuxValues([{ stat, status }]);
+    expect(one(statLine('node', -15, 10, 1))).toEqual({
       priority: 'nice -15',
       scheduling: 'SCHED_FIFO 10',
       affinity: 'cpus 2-3',
     });
-    expect(linuxValues(statLine('node', 0, 0, 3), status).scheduling).toBe('SCHED_BATCH');
-    expect(linuxValues(statLine('node', 0, 0, 0), status).scheduling).toBe('normal');
+    expect(one(statLine('node', 0, 0, 3)).scheduling).toBe('SCHED_BATCH');
+    expect(one(statLine('node', 0, 0, 0)).scheduling).toBe('normal');
+  });
+
+  it('across threads: the weakest niceness, and every distinct policy or CPU list', () => {
+    const values = linuxValues([
+      { stat: statLine('node', -14, 0, 0), status },
+      { stat: statLine('V8 Worker', -10, 0, 0), status },
+      { stat: statLine('libuv-worker', -10, 10, 1), status: 'Cpus_allowed_list:\t0\n' },
+    ]);
+    expect(values).toEqual({
+      priority: 'nice -10',
+      scheduling: 'normal / SCHED_FIFO 10',
+      affinity: 'cpus 2-3 / cpus 0',
+    });
   });
 });
 
@@ -93,6 +107,7 @@ function fakeDeps(over: Partial<ReadBackDeps>): ReadBackDeps {
   let clock = 0;
   return {
     readText: async () => '',
+    readDir: async () => ['7'],
     readLink: async () => '/usr/bin/node',
     realPath: async (path) => path,
     getPriority: () => 0,
@@ -107,6 +122,7 @@ describe('awaitExec and readBack with injected deps', () => {
     const chain = ['/usr/bin/taskset', '/usr/bin/chrt', '/usr/bin/nice', '/usr/bin/node'];
     const reads: string[] = [];
     const deps = fakeDeps({
+      readDir: async () => ['7', '8'],
       readLink: async () => chain.shift() ?? '/usr/bin/node',
       readText: async (path) => {
         reads.push(path);
@@ -115,7 +131,12 @@ describe('awaitExec and readBack with injected deps', () => {
     });
     const result = await readBack(7, 'linux', { execTarget: '/usr/bin/node', timeoutMs: 10_000, deps });
     expect(chain).toEqual([]);
-    expect(reads.sort()).toEqual(['/proc/7/stat', '/proc/7/status']);
+    expect(reads.sort()).toEqual([
+      '/proc/7/task/7/stat',
+      '/proc/7/task/7/status',
+      '/proc/7/task/8/stat',
+      '/proc/7/task/8/status',
+    ]);
     expect(result.values).toEqual({ priority: 'nice -10', scheduling: 'normal', affinity: 'cpus 1' });
   });
 
@@ -127,6 +148,9 @@ describe('awaitExec and readBack with injected deps', () => {
     await expect(awaitExec(7, '/usr/bin/node', 500, vanished)).rejects.toMatchObject({
       code: 'process-gone',
     });
+    const noTasks = fakeDeps({ readDir: async () => Promise.reject(gone) });
+    await expect(readBack(7, 'linux', { deps: noTasks })).rejects.toMatchObject({ code: 'process-gone' });
+    // A thread that ends mid-read is skipped; only when none is left has the process gone.
     const noStat = fakeDeps({ readText: async () => Promise.reject(gone) });
     await expect(readBack(7, 'linux', { deps: noStat })).rejects.toMatchObject({ code: 'process-gone' });
   });

@@ -1,4 +1,4 @@
-import { readFile, readlink, realpath } from 'node:fs/promises';
+import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LaunchError } from './errors';
@@ -26,6 +26,7 @@ export interface OsReadBack {
 
 export interface ReadBackDeps {
   readonly readText: (path: string) => Promise<string>;
+  readonly readDir: (path: string) => Promise<string[]>;
   readonly readLink: (path: string) => Promise<string>;
   readonly realPath: (path: string) => Promise<string>;
   readonly getPriority: (pid: number) => number;
@@ -35,6 +36,7 @@ export interface ReadBackDeps {
 
 export const defaultReadBackDeps: ReadBackDeps = {
   readText: (path) => readFile(path, 'utf8'),
+  readDir: (path) => readdir(path),
   readLink: (path) => readlink(path),
   realPath: (path) => realpath(path),
   getPriority: (pid) => os.getPriority(pid),
@@ -62,13 +64,27 @@ export function formatScheduling(policy: number, rtPriority: number): string {
     : schedPolicyName(policy);
 }
 
-/** Pure: /proc/PID/stat and /proc/PID/status text to read-back values. */
-export function linuxValues(stat: string, status: string): Record<OsItemName, string> {
-  const fields = parseStat(stat);
+/** One thread's /proc/PID/task/TID/stat and status text. */
+export interface ThreadProc {
+  readonly stat: string;
+  readonly status: string;
+}
+
+/** One value when every thread agrees, else the distinct values, so a mismatch cannot hide. */
+const agreed = (values: readonly string[]): string => [...new Set(values)].join(' / ');
+
+/**
+ * Pure: per-thread /proc text to read-back values. Niceness is the weakest (highest) of any thread:
+ * what the plan guarantees every thread. The relay's own HIGH_PRIORITY knob may raise its main thread
+ * further with setpriority, which on Linux reaches that thread alone; the relay reports that itself.
+ */
+export function linuxValues(threads: readonly ThreadProc[]): Record<OsItemName, string> {
+  if (threads.length === 0) throw new LaunchError('parse', 'no threads to read');
+  const stats = threads.map((thread) => parseStat(thread.stat));
   return {
-    priority: `nice ${fields.nice}`,
-    scheduling: formatScheduling(fields.policy, fields.rtPriority),
-    affinity: `cpus ${parseCpusAllowedList(status)}`,
+    priority: `nice ${Math.max(...stats.map((stat) => stat.nice))}`,
+    scheduling: agreed(stats.map((stat) => formatScheduling(stat.policy, stat.rtPriority))),
+    affinity: agreed(threads.map((thread) => `cpus ${parseCpusAllowedList(thread.status)}`)),
   };
 }
 
@@ -109,10 +125,19 @@ export async function awaitExec(
 
 async function readLinux(pid: number, options: ReadBackOptions, deps: ReadBackDeps): Promise<OsReadBack> {
   if (options.execTarget !== undefined) await awaitExec(pid, options.execTarget, options.timeoutMs, deps);
-  const [stat, status] = await fromProc(pid, () =>
-    Promise.all([deps.readText(`/proc/${pid}/stat`), deps.readText(`/proc/${pid}/status`)]),
+  const tids = await fromProc(pid, () => deps.readDir(`/proc/${pid}/task`));
+  const threads = await Promise.all(
+    tids.map(async (tid): Promise<ThreadProc | null> => {
+      const dir = `/proc/${pid}/task/${tid}`;
+      // A thread may end between listing and reading; only the process vanishing is an error.
+      const read = Promise.all([deps.readText(`${dir}/stat`), deps.readText(`${dir}/status`)]);
+      return read.then(([stat, status]) => ({ stat, status })).catch(() => null);
+    }),
   );
-  return { at: deps.now(), values: linuxValues(stat, status) };
+  const alive = threads.filter((thread) => thread !== null);
+  if (alive.length === 0)
+    throw new LaunchError('process-gone', `process ${pid} exited before it could be read`);
+  return { at: deps.now(), values: linuxValues(alive) };
 }
 
 function priorityOf(pid: number, deps: ReadBackDeps): number {
