@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import type WebSocket from 'ws';
 import { BlockAnnouncement, RelayHealth } from '../shared/relay-contract';
 import { getJson, openSse, openWebSocket, request, type StreamClient } from './test-support/clients';
 import {
@@ -28,6 +29,7 @@ describe('relay against the demo peer (built processes)', () => {
   let api: string;
   let health: string;
   const clients: Array<StreamClient<BlockAnnouncement>> = [];
+  let firstWs: WebSocket | undefined;
   const panel = { 'x-api-key': PANEL };
 
   beforeAll(async () => {
@@ -57,8 +59,13 @@ describe('relay against the demo peer (built processes)', () => {
   });
 
   it('pushes all 20 mined blocks, in order, to 2 WebSocket and 1 SSE client', async () => {
+    const first = await openWebSocket<BlockAnnouncement>(
+      `ws://127.0.0.1:${relay.apiPort}/v1/btc/stream`,
+      panel,
+    );
+    firstWs = first.ws;
     clients.push(
-      await openWebSocket<BlockAnnouncement>(`ws://127.0.0.1:${relay.apiPort}/v1/btc/stream`, panel),
+      first,
       await openWebSocket<BlockAnnouncement>(`ws://127.0.0.1:${relay.apiPort}/v1/btc/stream?key=${PANEL}`),
       await openSse<BlockAnnouncement>(`${api}/v1/btc/events?key=${PANEL}`),
     );
@@ -183,8 +190,7 @@ describe('relay against the demo peer (built processes)', () => {
   });
 
   it('stops on SIGTERM: closes streams and exits 0 within 2 s', async () => {
-    const ws = clients[0] as StreamClient<BlockAnnouncement> & { ws?: import('ws').WebSocket };
-    const closed = new Promise<number>((resolve) => ws.ws?.once('close', (code) => resolve(code)));
+    const closed = new Promise<number>((resolve) => firstWs?.once('close', (code) => resolve(code)));
     relay.child.kill('SIGTERM');
     const exit = await exitWithin(relay, 2500);
     expect(exit.code).toBe(0);

@@ -136,6 +136,7 @@ export async function startDemoPeer(intervalSeconds = 0): Promise<DemoPeer> {
 export interface RelayProcess extends Spawned {
   apiPort: number;
   healthPort: number;
+  healthPortUrl: string;
 }
 
 export async function startRelay(
@@ -144,7 +145,12 @@ export async function startRelay(
 ): Promise<RelayProcess> {
   const p = spawnBuilt(BUILT.relay, [], { API_PORT: '0', LOG_FORMAT: 'json', ...env }, stdin);
   const ports = await listening(p);
-  return Object.assign(p, { apiPort: ports.apiPort ?? 0, healthPort: ports.healthPort ?? 0 });
+  const healthPort = ports.healthPort ?? 0;
+  return Object.assign(p, {
+    apiPort: ports.apiPort ?? 0,
+    healthPort,
+    healthPortUrl: `http://127.0.0.1:${healthPort}`,
+  });
 }
 
 /** Waits for exit, failing the test if the process outlives the deadline. */
