@@ -16,7 +16,7 @@ export type {
 export { applyPostSpawn, defaultApplyDeps } from './apply';
 export type { ApplyDeps, StepResult } from './apply';
 export { awaitExec, readBack, linuxValues, formatScheduling, defaultReadBackDeps } from './readback';
-export type { OsItemName, OsReadBack, ReadBackDeps, ReadBackOptions } from './readback';
+export type { OsItemName, OsReadBack, ReadBackDeps, ReadBackOptions, ThreadProc } from './readback';
 export { buildLaunchReport } from './report';
 export type { AppliedState, RelayKnobs } from './report';
 export { parseStat, parseCpusAllowedList, statusField, hasCapSysNice, softLimit } from './procfs';
