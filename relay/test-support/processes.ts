@@ -1,9 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { RELAY_ENV } from '../../shared/relay-contract';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// From source (relay/test-support) and from the bench bundle (dist/bench) the repo is two levels up;
+// a bundle placed elsewhere falls back to the working directory.
+const ROOT =
+  [fileURLToPath(new URL('../../', import.meta.url)), `${process.cwd()}/`].find((dir) =>
+    existsSync(`${dir}scripts/build.mjs`),
+  ) ?? `${process.cwd()}/`;
 export const BUILT = {
   relay: `${ROOT}dist/relay/relay.mjs`,
   demoPeer: `${ROOT}dist/relay/demo-peer.mjs`,
