@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { TierName } from './tiers';
+
+/**
+ * Measurement shapes shared by the main process and the UI (DESIGN.md, "Measuring" and "History").
+ * All latencies are milliseconds with microsecond resolution; all instants are epoch milliseconds.
+ */
+
+const count = z.number().int().nonnegative();
+const ms = z.number().nonnegative();
+
+/**
+ * Latency of a set of probe samples. Percentiles come from one HDR histogram (3 significant digits)
+ * that is the merge of per-second histograms, never from averaging percentiles. A failed sample
+ * (error, non-200, timeout) is recorded at the probe timeout or its elapsed time, whichever is larger:
+ * a client that got no block within the timeout waited at least that long, so failures can never make
+ * the percentiles look better. `null` figures mean n = 0.
+ */
+export const LatencySummary = z.object({
+  n: count,
+  /** Samples not within the tier's target: errors and timeouts included. */
+  misses: count,
+  p50: ms.nullable(),
+  p90: ms.nullable(),
+  p99: ms.nullable(),
+  p999: ms.nullable(),
+  /** Exact (not bucketed) largest latency. */
+  max: ms.nullable(),
+  /** Exact mean. */
+  mean: ms.nullable(),
+});
+export type LatencySummary = z.infer<typeof LatencySummary>;
+
+export const SLA_VERDICTS = ['pass', 'fail', 'insufficient samples'] as const;
+export const SlaVerdict = z.enum(SLA_VERDICTS);
+export type SlaVerdict = z.infer<typeof SlaVerdict>;
+
+/** Compliance against the tier's objective; see shared/sla.ts for the exact rules. */
+export const SlaSummary = z.object({
+  targetMs: z.number().positive(),
+  /** Fraction, e.g. 0.999. */
+  objective: z.number().gt(0).lt(1),
+  /** Within target / all samples; null when n = 0. */
+  compliance: z.number().min(0).max(1).nullable(),
+  n: count,
+  /** One-sided 95% Clopper–Pearson upper bound of the miss rate (1 when n = 0). */
+  missUpperBound95: z.number().min(0).max(1),
+  verdict: SlaVerdict,
+  /** Samples with zero misses that prove the objective at 95% (2,995 for 99.9%). */
+  requiredN: count,
+  errorBudget: z.object({
+    /** Misses the window may hold and still meet the objective: floor((1 − objective) · n). */
+    allowed: count,
+    used: count,
+    /** allowed − used; negative once the budget is overspent. */
+    remaining: z.number().int(),
+  }),
+});
+export type SlaSummary = z.infer<typeof SlaSummary>;
+
+export const WINDOW_NAMES = ['1m', '15m', '1h', '24h', 'session'] as const;
+export const WindowName = z.enum(WINDOW_NAMES);
+export type WindowName = z.infer<typeof WindowName>;
+
+export const WindowMetrics = z.object({ latency: LatencySummary, sla: SlaSummary });
+export type WindowMetrics = z.infer<typeof WindowMetrics>;
+
+/** CPU is percent of one core (200 = two cores busy); RSS in MB. Probe figures are null while it restarts. */
+export const ResourceUsage = z.object({
+  relayCpuPercent: z.number().nonnegative(),
+  relayRssMb: z.number().nonnegative(),
+  /** The relay's own event-loop delay p99 from its /health; null when unavailable (external binary). */
+  relayEventLoopDelayMs: z.number().nonnegative().nullable(),
+  probeCpuPercent: z.number().nonnegative().nullable(),
+  probeRssMb: z.number().nonnegative().nullable(),
+});
+export type ResourceUsage = z.infer<typeof ResourceUsage>;
+
+/** The once-a-second event (`metrics.tick`). */
+export const MetricsTick = z.object({
+  at: z.number(),
+  tier: TierName,
+  /**
+   * The most recent closed second. Seconds close a little after they end (probe timeout plus batching),
+   * so that a slow sample still lands in the second it was scheduled in.
+   */
+  second: LatencySummary,
+  /** Start of that second; null before the first one closed. */
+  secondAt: z.number().nullable(),
+  windows: z.object({
+    '1m': WindowMetrics,
+    '15m': WindowMetrics,
+    '1h': WindowMetrics,
+    '24h': WindowMetrics,
+    session: WindowMetrics,
+  }),
+  resources: ResourceUsage.nullable(),
+});
+export type MetricsTick = z.infer<typeof MetricsTick>;
+
+/** One block as the probe saw it arrive on the relay's stream (`block.relayed`). */
+export const BlockRelayed = z.object({
+  height: z.number().int().nonnegative(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Relay clock: the upstream announcement reached the relay. */
+  receivedAt: z.number(),
+  /** Relay clock: the relay wrote it to its stream clients. */
+  relayedAt: z.number(),
+  /** relayedAt − receivedAt: what the relay itself added. */
+  addedMs: z.number(),
+  /** deliveredAt − the demo peer's send time; null without a demo peer (or when it has no record). */
+  endToEndMs: z.number().nullable(),
+  /** Probe clock: the stream message arrived at the probe. */
+  deliveredAt: z.number(),
+});
+export type BlockRelayed = z.infer<typeof BlockRelayed>;
+
+export const HISTORY_RESOLUTIONS = ['raw', '1s', '1m', '1h'] as const;
+export const HistoryResolution = z.enum(HISTORY_RESOLUTIONS);
+export type HistoryResolution = z.infer<typeof HistoryResolution>;
+
+/** `history.query` params. `auto` picks the finest resolution that keeps points ≤ maxPoints. */
+export const HistoryQuery = z
+  .object({
+    from: z.number().nonnegative(),
+    to: z.number().nonnegative(),
+    resolution: z.enum(['auto', ...HISTORY_RESOLUTIONS]).default('auto'),
+    maxPoints: z.number().int().min(10).max(100_000).default(2000),
+  })
+  .strict()
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+export type HistoryQuery = z.output<typeof HistoryQuery>;
+export type HistoryQueryInput = z.input<typeof HistoryQuery>;
+
+/** One chart point: a bucket's figures (a raw sample is a bucket of one). */
+export const HistoryPoint = z.object({
+  /** Bucket start (raw: the sample's intended send time). */
+  t: z.number(),
+  n: count,
+  misses: count,
+  p50: ms,
+  p99: ms,
+  max: ms,
+});
+export type HistoryPoint = z.infer<typeof HistoryPoint>;
+
+/** Kinds the panel records; the column is open text so later kinds need no migration. */
+export const HISTORY_EVENT_KINDS = [
+  'measurement-start',
+  'measurement-stop',
+  'tier-switch',
+  'relay-restart',
+  'relay-crash',
+  'probe-restart',
+  'probe-crash',
+  'sla-breach',
+  'sla-recovered',
+] as const;
+
+export const HistoryEvent = z.object({
+  at: z.number(),
+  kind: z.string().min(1).max(64),
+  details: z.record(z.string(), z.unknown()),
+});
+export type HistoryEvent = z.infer<typeof HistoryEvent>;
+
+export const HistoryResult = z.object({
+  resolution: HistoryResolution,
+  /** Bucket width in ms (0 for raw). Wider than the resolution when even 1 h buckets exceed maxPoints. */
+  bucketMs: z.number().int().nonnegative(),
+  points: z.array(HistoryPoint),
+  blocks: z.array(BlockRelayed),
+  events: z.array(HistoryEvent),
+  /** True when points, blocks or events were cut at maxPoints (only possible when a resolution was forced). */
+  truncated: z.boolean(),
+});
+export type HistoryResult = z.infer<typeof HistoryResult>;
