@@ -174,12 +174,16 @@ export class Mutator {
     }
   }
 
-  /** The next regtest header with a nonce that misses the target (about half of them do). */
+  /**
+   * The next regtest header with a nonce that misses the target (about half of them do). One random
+   * draw, then a deterministic scan: how many nonces it takes depends on the header (which carries a
+   * wall-clock time), and must not shift the seeded sequence of everything generated after it.
+   */
   failingPowHeader(): Buffer {
     const raw = Buffer.from(this.nextHeader);
     const target = targetFromBits(raw.readUInt32LE(72));
-    for (;;) {
-      raw.writeUInt32LE(this.int(0x100000000), 76);
+    for (let nonce = this.int(0x100000000); ; nonce = (nonce + 1) >>> 0) {
+      raw.writeUInt32LE(nonce, 76);
       if (hashToBigInt(parseHeader(raw).hashBytes) > target) return raw;
     }
   }
