@@ -34,6 +34,10 @@ export const PlanItem = z.object({
   granted: z.boolean(),
   /** Why it differs, e.g. "needs CAP_SYS_NICE", "not available on macOS". */
   reason: z.string().optional(),
+  /** What the tier alone asks for, shown beside a user override. */
+  tierDefault: z.string(),
+  /** True when the requested value comes from the user's overrides rather than the tier. */
+  overridden: z.boolean(),
 });
 export type PlanItem = z.infer<typeof PlanItem>;
 

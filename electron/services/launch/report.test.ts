@@ -28,6 +28,8 @@ describe('buildLaunchReport', () => {
       applied: null,
       granted: false,
       reason: 'needs CAP_SYS_NICE or root (RLIMIT_NICE is 0)',
+      tierDefault: 'nice -5',
+      overridden: false,
     });
     expect(report.items.filter((i) => !i.granted).map((i) => i.name)).toEqual(['priority']);
   });

@@ -21,6 +21,16 @@ const contractKey = new Map(Object.entries(RELAY_ENV).map(([key, envName]) => [e
 /** The relay's null means "runtime default", which plans write as "default". */
 const knobText = (value: KnobReport['applied']): string => (value === null ? 'default' : String(value));
 
+/** What every item carries whoever applies it: what was asked, and whether the user asked it. */
+function identity(item: RequestedItem) {
+  return {
+    name: item.name,
+    requested: item.requested,
+    tierDefault: item.tierDefault,
+    overridden: item.overridden,
+  };
+}
+
 function osItem(item: RequestedItem, planReason: string | undefined, applied: AppliedState | null): PlanItem {
   const value = isOsItemName(item.name) ? (applied?.readBack?.values[item.name] ?? null) : null;
   const failed = applied?.steps.find((step) => step.name === item.name && !step.ok);
@@ -30,14 +40,7 @@ function osItem(item: RequestedItem, planReason: string | undefined, applied: Ap
     planReason ??
     failed?.reason ??
     (differs ? `requested ${item.requested}, OS applied ${value}` : undefined);
-  return {
-    name: item.name,
-    appliedBy: 'os',
-    requested: item.requested,
-    applied: value,
-    granted: reason === undefined,
-    reason,
-  };
+  return { ...identity(item), appliedBy: 'os', applied: value, granted: reason === undefined, reason };
 }
 
 function relayItem(
@@ -53,14 +56,7 @@ function relayItem(
     ? (knob.reason ?? `requested ${item.requested}, relay applied ${applied}`)
     : undefined;
   const reason = planReason ?? relayReason;
-  return {
-    name: item.name,
-    appliedBy: 'relay',
-    requested: item.requested,
-    applied,
-    granted: reason === undefined,
-    reason,
-  };
+  return { ...identity(item), appliedBy: 'relay', applied, granted: reason === undefined, reason };
 }
 
 /**

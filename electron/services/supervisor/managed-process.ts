@@ -15,6 +15,10 @@ export interface LaunchSpec {
   readonly isReady: () => Promise<boolean>;
   /** Optional deeper check while running: a reason string means degraded (e.g. upstream down). */
   readonly degradedReason?: () => Promise<string | null>;
+  /** Runs right after spawn, before readiness (Windows applies priority and affinity here). */
+  readonly afterSpawn?: (pid: number) => Promise<void>;
+  /** Runs once ready, before the state says so (reading back what the OS applied). */
+  readonly afterReady?: (pid: number) => Promise<void>;
 }
 
 export interface SupervisionPolicy {
@@ -164,10 +168,13 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     child.once('exit', (code, signal) => this.onExit(child, generation, code, signal));
     this.emit('supervisor', { kind: 'spawned', pid: child.pid ?? 0, argv: [spec.command, ...spec.args] });
     this.emitState();
+    await spec.afterSpawn?.(child.pid ?? 0).catch(() => undefined);
 
     const ready = await this.waitReady(spec, generation);
     if (generation !== this.generation || this.child !== child) return this.snapshot();
     if (ready) {
+      await spec.afterReady?.(child.pid ?? 0).catch(() => undefined);
+      if (generation !== this.generation || this.child !== child) return this.snapshot();
       this.emit('supervisor', {
         kind: 'ready',
         pid: child.pid ?? 0,

@@ -1,6 +1,17 @@
+import { RELAY_ENV, RelayHealth, type BitcoinNetwork } from '../../../shared/relay-contract';
 import type { LaunchReport } from '../../../shared/launch';
-import { RELAY_ENV, type BitcoinNetwork } from '../../../shared/relay-contract';
 import type { Settings } from '../../../shared/settings';
+import {
+  applyPostSpawn,
+  buildLaunchReport,
+  planLaunch,
+  probeCapabilities,
+  readBack,
+  type LaunchPlan,
+  type LaunchTarget,
+  type StepResult,
+} from '../launch';
+import { httpGet } from './http-check';
 import type { RelayResources } from './relay-service';
 
 export interface RelayLaunchInput {
@@ -14,10 +25,9 @@ export interface RelayLaunchInput {
 }
 
 export interface RelayLaunch {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-  readonly report: LaunchReport | null;
+  readonly plan: LaunchPlan;
+  /** Requested only until the relay is up; then requested beside applied (see `readBackReport`). */
+  readonly report: LaunchReport;
 }
 
 /** The contract's environment that does not depend on the tier: where to listen and whom to follow. */
@@ -32,18 +42,51 @@ export function contractEnvironment(input: RelayLaunchInput): Record<string, str
   };
 }
 
-/** Turns settings into the concrete spawn for the relay: builtin (run as Node) or external binary. */
+/** The panel's environment minus unset entries, for the relay to inherit (PATH, HOME, locale…). */
+function inheritedEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+export function launchTarget(settings: Settings, resources: RelayResources): LaunchTarget {
+  return settings.relay.source === 'external' && settings.relay.externalPath
+    ? { kind: 'external', path: settings.relay.externalPath }
+    : { kind: 'builtin', execPath: resources.execPath, script: resources.relayScript };
+}
+
+/** Plans the relay's spawn for the selected tier on this machine (capabilities probed once). */
 export async function planRelayLaunch(input: RelayLaunchInput): Promise<RelayLaunch> {
-  const { settings, resources } = input;
-  const external = settings.relay.source === 'external' && settings.relay.externalPath;
-  const env = {
-    ...process.env,
-    ...contractEnvironment(input),
-    [RELAY_ENV.tier]: settings.tier,
-    [RELAY_ENV.parentWatch]: '1',
-    ELECTRON_RUN_AS_NODE: '1',
-  };
-  return external
-    ? { command: external, args: [], env, report: null }
-    : { command: resources.execPath, args: [resources.relayScript], env, report: null };
+  const { settings } = input;
+  const plan = planLaunch({
+    tier: settings.tier,
+    overrides: settings.overrides[settings.tier] ?? {},
+    platform: process.platform,
+    capabilities: await probeCapabilities(),
+    target: launchTarget(settings, input.resources),
+    env: { ...inheritedEnvironment(), ...contractEnvironment(input) },
+  });
+  return { plan, report: buildLaunchReport(plan, null) };
+}
+
+/** Windows applies priority and affinity after spawn; elsewhere this resolves at once with none. */
+export function applyAfterSpawn(plan: LaunchPlan, pid: number): Promise<StepResult[]> {
+  return applyPostSpawn(pid, plan);
+}
+
+/**
+ * Requested beside applied: what the OS reports for the running relay, and what the relay itself
+ * says it could apply of its knobs (its /health). Neither failing stops the relay; the report says so.
+ */
+export async function readBackReport(
+  plan: LaunchPlan,
+  pid: number,
+  steps: readonly StepResult[],
+  healthUrl: string,
+): Promise<LaunchReport> {
+  const applied = await readBack(pid, plan.platform, { execTarget: plan.execTarget }).catch(() => null);
+  const knobs = await httpGet(healthUrl, 1000)
+    .then(({ body }) => RelayHealth.shape.knobs.safeParse(JSON.parse(body).knobs).data)
+    .catch(() => undefined);
+  return buildLaunchReport(plan, { readBack: applied, steps }, knobs);
 }

@@ -17,7 +17,8 @@ import {
 } from './managed-process';
 import { PidFile } from './pidfile';
 import { assertPortsFree, freePort, freePortPair } from './ports';
-import { planRelayLaunch, type RelayLaunch } from './relay-launch';
+import { applyAfterSpawn, planRelayLaunch, readBackReport } from './relay-launch';
+import type { StepResult } from '../launch';
 
 /** Where the bundled relay and demo peer live: dist/ in development, resources/ when packaged. */
 export interface RelayResources {
@@ -52,7 +53,7 @@ export class RelayService {
   readonly demoPeer: ManagedProcess;
   private ports: { api: number; health: number } | null = null;
   private demoPorts: { p2p: number; http: number } | null = null;
-  private launch: RelayLaunch | null = null;
+  private launch: LaunchReport | null = null;
   private upstream: UpstreamSummary | null = null;
   private readonly pidFile: PidFile;
   private readonly listeners = new Set<(event: RelayServiceEvent) => void>();
@@ -98,7 +99,7 @@ export class RelayService {
       message: demoTrouble ? `Demo peer: ${demo.message ?? demo.state}` : relay.message,
       tier: this.options.settings.get().tier,
       ports: relay.pid === null ? null : this.ports,
-      launch: this.launch?.report ?? null,
+      launch: this.launch,
       upstream: relay.pid === null ? null : this.upstream,
     };
   }
@@ -187,14 +188,22 @@ export class RelayService {
       network: settings.upstream.mode === 'demo' ? 'regtest' : settings.upstream.network,
       apiKeys: [this.options.panelKey, ...(settings.apiKey ? [settings.apiKey] : [])],
     });
-    this.launch = launch;
+    this.launch = launch.report;
+    const { plan } = launch;
     const health = `http://127.0.0.1:${ports.health}`;
+    let steps: StepResult[] = [];
     return {
-      command: launch.command,
-      args: launch.args,
-      env: launch.env,
+      command: plan.command,
+      args: plan.args,
+      env: plan.env,
       isReady: () => isHttpOk(`${health}/ready`),
       degradedReason: () => this.pollUpstream(`${health}/health`),
+      afterSpawn: async (pid) => {
+        steps = await applyAfterSpawn(plan, pid);
+      },
+      afterReady: async (pid) => {
+        this.launch = await readBackReport(plan, pid, steps, `${health}/health`);
+      },
     };
   }
 
@@ -263,11 +272,6 @@ export class RelayService {
 
   private emit(event: RelayServiceEvent): void {
     for (const listener of this.listeners) listener(event);
-  }
-
-  /** The last launch report, for the API's "requested beside applied". */
-  launchReport(): LaunchReport | null {
-    return this.launch?.report ?? null;
   }
 
   /**

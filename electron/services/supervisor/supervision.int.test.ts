@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { RelayStatus } from '../../../shared/relay-status';
+import { SettingsStore } from '../settings/settings-store';
+import { procCommandLine } from './pidfile';
+import { RelayService } from './relay-service';
+
+// The real bundled relay and demo peer (test/global-setup.ts builds them), under the real supervisor.
+const resources = {
+  execPath: process.execPath,
+  relayScript: path.resolve('dist/relay/relay.mjs'),
+  demoPeerScript: path.resolve('dist/relay/demo-peer.mjs'),
+};
+const cleanups: Array<() => Promise<unknown> | void> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const alive = (pid: number) => procCommandLine(pid) !== null;
+
+function makeService(policy: ConstructorParameters<typeof RelayService>[0]['policy'] = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sprint-supervision-'));
+  const settings = new SettingsStore(path.join(dir, 'settings.json'));
+  const service = new RelayService({
+    settings,
+    resources,
+    panelKey: 'panel-key',
+    pidFilePath: path.join(dir, 'relay.pid'),
+    policy,
+  });
+  cleanups.push(() => service.stop());
+  return { service, settings };
+}
+
+function nextState(service: RelayService, predicate: (status: RelayStatus) => boolean, timeoutMs = 10_000) {
+  return new Promise<RelayStatus>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`timed out; state ${service.status().state}`)),
+      timeoutMs,
+    );
+    const off = service.on((event) => {
+      if (event.kind === 'state' && predicate(event.status)) {
+        clearTimeout(timer);
+        off();
+        resolve(event.status);
+      }
+    });
+  });
+}
+
+describe('supervising the real relay', () => {
+  it('recovers from kill -9 fifty times, then stops restarting when the crash window trips', async () => {
+    const { service } = makeService({
+      backoffInitialMs: 10,
+      backoffCapMs: 100,
+      crashLoopCount: 50,
+      crashLoopWindowMs: 120_000,
+    });
+    let status = await service.start();
+    const pids = new Set<number>([status.pid!]);
+    for (let kill = 1; kill <= 50; kill++) {
+      const recovered = nextState(service, (s) => s.state === 'running' && s.pid !== status.pid);
+      process.kill(status.pid!, 'SIGKILL');
+      status = await recovered;
+      pids.add(status.pid!);
+    }
+    expect(status.restarts).toBe(50);
+    expect(pids.size).toBe(51);
+    const looped = nextState(service, (s) => s.state === 'crash-loop');
+    process.kill(status.pid!, 'SIGKILL');
+    const final = await looped;
+    expect(final.message).toMatch(/crashed 51 times within 120 s \(last: signal SIGKILL\)/);
+    expect(final.lastExit?.signal).toBe('SIGKILL');
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+  }, 120_000);
+
+  it('reads back what the OS applied and it matches the plan (root: nice, SCHED_FIFO, pinning)', async () => {
+    const { service, settings } = makeService();
+    settings.update({ tier: 'enterprise', overrides: { enterprise: { cpus: '1' } } });
+    const status = await service.start();
+    const items = Object.fromEntries(status.launch!.items.map((item) => [item.name, item]));
+    expect(status.launch?.readBackAt).not.toBeNull();
+    for (const name of ['priority', 'scheduling', 'affinity'] as const) {
+      expect(items[name]?.granted, `${name}: ${items[name]?.reason}`).toBe(true);
+      expect(items[name]?.applied).toBe(items[name]?.requested);
+    }
+    expect(items.affinity?.requested).toBe('cpus 1');
+    expect(items.affinity?.overridden).toBe(true);
+    expect(items.scheduling?.requested).toMatch(/SCHED_FIFO/);
+    // The relay's own knobs come back from its /health: requested beside what it could apply.
+    expect(items.PREALLOC_BUFFERS).toMatchObject({ appliedBy: 'relay', applied: 'true', granted: true });
+    const argv = status.launch!.argv;
+    expect(argv[0]).toMatch(/taskset$/);
+    expect(argv.slice(1, 3)).toEqual(['-c', '1']);
+  });
+});
+
+describe('nothing is left running', () => {
+  async function startHeadless() {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sprint-host-'));
+    const host = spawn(
+      process.execPath,
+      ['dist/electron/serve.mjs', '--port', '0', '--no-open', '--data-dir', dataDir],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    cleanups.push(() => void host.kill('SIGKILL'));
+    const url = await new Promise<URL>((resolve) =>
+      createInterface({ input: host.stdout! }).on('line', (line) => {
+        const match = /listening on (\S+)$/.exec(line);
+        if (match?.[1]) resolve(new URL(match[1]));
+      }),
+    );
+    const ws = new WebSocket(`ws://${url.host}/api/ws?token=${url.searchParams.get('token')}`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const started = await new Promise<RelayStatus>((resolve) => {
+      ws.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as { id?: number; result?: RelayStatus };
+        if (message.id === 1 && message.result) resolve(message.result);
+      });
+      ws.send(JSON.stringify({ id: 1, method: 'relay.start', params: {} }));
+    });
+    ws.close();
+    expect(started.state).toBe('running');
+    const children = childPids(host.pid!);
+    expect(children.length).toBeGreaterThanOrEqual(2); // relay and demo peer
+    return { host, children, relayPid: started.pid! };
+  }
+
+  it('kill -9 of the panel host: the relay and demo peer exit within 2 s', async () => {
+    const { host, children, relayPid } = await startHeadless();
+    expect(children).toContain(relayPid);
+    process.kill(host.pid!, 'SIGKILL');
+    await expect.poll(() => children.filter(alive), { timeout: 2000, intervals: [50] }).toEqual([]);
+  });
+
+  it('quit (SIGTERM to the panel): it exits 0 after stopping every child', async () => {
+    const { host, children } = await startHeadless();
+    const exited = new Promise<number | null>((resolve) => host.once('exit', resolve));
+    host.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(children.filter(alive)).toEqual([]);
+  });
+});
+
+/** Direct children of a process, from /proc (what a user would see in a process list). */
+function childPids(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+      } catch {
+        return false;
+      }
+    });
+}
