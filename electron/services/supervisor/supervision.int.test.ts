@@ -138,7 +138,7 @@ describe('nothing is left running', () => {
     const { host, children, relayPid } = await startHeadless();
     expect(children).toContain(relayPid);
     process.kill(host.pid!, 'SIGKILL');
-    await expect.poll(() => children.filter(alive), { timeout: 2000, intervals: [50] }).toEqual([]);
+    await expect.poll(() => children.filter(alive), { timeout: 2000, interval: 50 }).toEqual([]);
   });
 
   it('quit (SIGTERM to the panel): it exits 0 after stopping every child', async () => {
