@@ -3,14 +3,8 @@ import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import type { BlockAnnouncement } from '../shared/relay-contract';
 import { openWebSocket, request, type StreamClient } from '../relay/test-support/clients';
+import type { BenchSection } from './types';
 import { type DemoPeer, type RelayProcess, startDemoPeer, startRelay } from '../relay/test-support/processes';
-
-/** Same shape as bench/types.ts's BenchSection (defined here too so this file stands alone). */
-export interface BenchSection {
-  title: string;
-  rows: Array<{ metric: string; value: number; unit: string; target?: string; met?: boolean }>;
-  raw: unknown;
-}
 
 const PANEL_KEY = 'bench-panel-key';
 const PROBES = 10_000;

@@ -3,10 +3,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runRelayBench } from './relay-bench';
 import { runSupervisorBench } from './supervisor-bench';
 import type { BenchSection } from './types';
 
 const SECTIONS: Record<string, () => Promise<BenchSection>> = {
+  relay: runRelayBench,
   supervisor: runSupervisorBench,
 };
 
