@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import { RelayStatus } from '../relay-status';
 import { LogLine, TimelineEntry } from '../logs';
+import { BlockRelayed, MetricsTick } from '../metrics';
 
 /** Every event the main side pushes to the UI, with its payload schema. */
 export const EVENTS = {
   'relay.state': RelayStatus,
   'log.line': LogLine,
   'supervisor.event': TimelineEntry,
+  'metrics.tick': MetricsTick,
+  'block.relayed': BlockRelayed,
 } as const;
 
 export type Events = typeof EVENTS;
