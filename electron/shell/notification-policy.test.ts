@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crashLoopNotice, EpisodeGate, percent, slaBreachNotice } from './notification-policy';
+import type { SlaSummary } from '../../shared/metrics';
+import { crashLoopNotice, EpisodeGate, percent, slaBreachNotice, slaTransition } from './notification-policy';
 
 describe('EpisodeGate', () => {
   const clock = () => {
@@ -66,5 +67,24 @@ describe('notice texts', () => {
   it('uses the supervisor message for a crash loop, with a fallback', () => {
     expect(crashLoopNotice('relay crashed 5 times in 120 s').body).toBe('relay crashed 5 times in 120 s');
     expect(crashLoopNotice(null).body).toMatch(/supervisor gave up/);
+  });
+});
+
+describe('slaTransition', () => {
+  const sla = (verdict: SlaSummary['verdict']): SlaSummary => ({
+    targetMs: 5,
+    objective: 0.999,
+    compliance: 0.99,
+    n: 100,
+    missUpperBound95: 0.05,
+    verdict,
+    requiredN: 2995,
+    errorBudget: { allowed: 0, used: 1, remaining: -1 },
+  });
+
+  it('raises on a proven miss, clears on a proven pass, and waits while samples are too few', () => {
+    expect(slaTransition(sla('fail'))).toBe('breach');
+    expect(slaTransition(sla('pass'))).toBe('recovered');
+    expect(slaTransition(sla('insufficient samples'))).toBe('unchanged');
   });
 });

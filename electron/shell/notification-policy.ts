@@ -1,5 +1,6 @@
 // When and what the app notifies, without Electron: electron/shell/notifications.ts shows what this
 // decides. Kept apart so the dedupe rules are unit-tested in plain Node.
+import type { SlaSummary } from '../../shared/metrics';
 import { TIERS, type TierName } from '../../shared/tiers';
 
 export interface NoticeText {
@@ -49,6 +50,17 @@ export class EpisodeGate {
   isActive(key: string): boolean {
     return this.active.has(key);
   }
+}
+
+/**
+ * What one SLA evaluation means for notifications: a proven miss starts (or continues) a breach, a
+ * proven pass ends it, and too few samples to tell either way changes nothing, so a relay that
+ * just restarted neither raises nor clears a breach.
+ */
+export function slaTransition(sla: SlaSummary): 'breach' | 'recovered' | 'unchanged' {
+  if (sla.verdict === 'fail') return 'breach';
+  if (sla.verdict === 'pass') return 'recovered';
+  return 'unchanged';
 }
 
 export function crashLoopNotice(message: string | null): NoticeText {

@@ -1,8 +1,15 @@
 import { app, Notification } from 'electron';
+import type { MetricsTick, WindowName } from '../../shared/metrics';
 import type { RelayStatus } from '../../shared/relay-status';
 import type { TierName } from '../../shared/tiers';
 import { APP_ID } from './app-identity';
-import { crashLoopNotice, EpisodeGate, slaBreachNotice, type NoticeText } from './notification-policy';
+import {
+  crashLoopNotice,
+  EpisodeGate,
+  slaBreachNotice,
+  slaTransition,
+  type NoticeText,
+} from './notification-policy';
 
 export interface NotifierOptions {
   /** settings.notifications, read at the moment a notice would show (the user may turn it off). */
@@ -26,6 +33,12 @@ export interface Notifier {
   slaRecovered(): void;
   /** Feed every relay.state event here: crash-loop entry notifies, leaving it ends the episode. */
   observeRelayStatus(status: RelayStatus): void;
+  /**
+   * Feed every metrics.tick event here: the window's SLA verdict drives notifySlaBreach and
+   * slaRecovered. The 15-minute window by default: at 10 probes a second it holds the ~3,000 samples
+   * a 99.9% objective needs to be decided, and it still reacts within minutes.
+   */
+  observeMetricsTick(tick: MetricsTick, window?: WindowName): void;
 }
 
 const CRASH_LOOP = 'crash-loop';
@@ -64,19 +77,26 @@ export function createNotifier(options: NotifierOptions): Notifier {
     if (gate.enter(CRASH_LOOP)) show(crashLoopNotice(message));
   };
 
+  const notifySlaBreach = (tier: TierName, compliance: number, objective: number): void => {
+    const key = `${SLA}${tier}`;
+    gate.clearOthers(SLA, key);
+    if (gate.enter(key)) show(slaBreachNotice(tier, compliance, objective));
+  };
+  const slaRecovered = (): void => gate.clearOthers(SLA, '');
+
   return {
     notifyCrashLoop,
-    notifySlaBreach(tier, compliance, objective) {
-      const key = `${SLA}${tier}`;
-      gate.clearOthers(SLA, key);
-      if (gate.enter(key)) show(slaBreachNotice(tier, compliance, objective));
-    },
-    slaRecovered() {
-      gate.clearOthers(SLA, '');
-    },
+    notifySlaBreach,
+    slaRecovered,
     observeRelayStatus(status) {
       if (status.state === 'crash-loop') notifyCrashLoop(status.message);
       else gate.clear(CRASH_LOOP);
+    },
+    observeMetricsTick(tick, window = '15m') {
+      const sla = tick.windows[window].sla;
+      const transition = slaTransition(sla);
+      if (transition === 'breach') notifySlaBreach(tick.tier, sla.compliance ?? 0, sla.objective);
+      else if (transition === 'recovered') slaRecovered();
     },
   };
 }
