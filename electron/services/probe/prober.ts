@@ -1,0 +1,133 @@
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { FixedRateSchedule, type Clock, type Issue, type Sample, type Timers } from './schedule';
+
+export const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
+export const systemTimers: Timers = {
+  set: (fn, delayMs) => setTimeout(fn, delayMs),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/**
+ * Concurrent sockets for slots that fall due while earlier ones are outstanding (schedule.ts). Past
+ * this the agent queues, which the intended-time clock still charges. 8 covers a 200 ms stall at 50 Hz
+ * without queueing while bounding what a probe can do to a dead relay.
+ */
+export const MAX_SOCKETS = 8;
+
+/**
+ * GET /v1/btc/latest over a keep-alive agent of our own (never the global fetch: its pool, retries
+ * and lazy body handling are not ours to measure). A sample is good only for a 200 with the whole
+ * body read: a 503 (no block yet), 429 or 500 is an error, and errors are samples, not exceptions.
+ */
+export function createLatestRequester(apiUrl: string, key: string): { issue: Issue; close(): void } {
+  const url = new URL('/v1/btc/latest', apiUrl);
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: MAX_SOCKETS,
+    maxFreeSockets: MAX_SOCKETS,
+    // LIFO reuses the warmest socket and lets surplus ones from a stall time out.
+    scheduling: 'lifo',
+  });
+  const headers = { 'x-api-key': key, accept: 'application/json' };
+  const issue: Issue = (signal) =>
+    new Promise<boolean>((resolve, reject) => {
+      const req = http.request(url, { agent, headers, signal }, (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve(res.statusCode === 200));
+        res.on('error', reject);
+      });
+      req.on('socket', (socket) => socket.setNoDelay(true));
+      req.on('error', reject);
+      req.end();
+    });
+  return { issue, close: () => agent.destroy() };
+}
+
+export interface ProberOptions {
+  readonly apiUrl: string;
+  readonly key: string;
+  readonly rateHz: number;
+  readonly timeoutMs: number;
+  readonly onSample: (sample: Sample) => void;
+  /** The relay served its first block and the schedule started, slot 0 at `at`. */
+  readonly onSampling?: (at: number) => void;
+  readonly clock?: Clock;
+  readonly timers?: Timers;
+  /** For tests: replaces the HTTP transport. */
+  readonly issue?: Issue;
+}
+
+/**
+ * Waits until the relay serves a block (GET /latest answers 503 before the first one), then runs the
+ * fixed schedule. The warm-up is unrecorded on purpose: before the first block there is nothing to
+ * serve, and counting those seconds would fail every fresh start of a 99.9% tier. From the first 200
+ * on, every slot is a sample, including 503s if the relay later loses its block.
+ */
+export class Prober {
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly requester: { issue: Issue; close(): void };
+  private schedule: FixedRateSchedule | null = null;
+  private warmTimer: unknown = null;
+  private warmAbort: AbortController | null = null;
+  private stopped = false;
+
+  constructor(private readonly o: ProberOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.timers = o.timers ?? systemTimers;
+    this.requester = o.issue
+      ? { issue: o.issue, close: () => undefined }
+      : createLatestRequester(o.apiUrl, o.key);
+  }
+
+  get sampling(): boolean {
+    return this.schedule !== null;
+  }
+
+  start(): void {
+    this.warmUp();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.warmTimer !== null) this.timers.clear(this.warmTimer);
+    this.warmAbort?.abort();
+    this.schedule?.stop();
+    this.requester.close();
+  }
+
+  private warmUp(): void {
+    if (this.stopped) return;
+    const controller = new AbortController();
+    this.warmAbort = controller;
+    const deadline = this.timers.set(() => controller.abort(), this.o.timeoutMs);
+    const retry = (): void => {
+      this.timers.clear(deadline);
+      if (this.stopped) return;
+      this.warmTimer = this.timers.set(() => this.warmUp(), Math.max(100, 1000 / this.o.rateHz));
+    };
+    this.requester.issue(controller.signal).then((ok) => {
+      this.timers.clear(deadline);
+      if (!ok) return retry();
+      if (!this.stopped) this.startSchedule();
+    }, retry);
+  }
+
+  private startSchedule(): void {
+    const interval = 1000 / this.o.rateHz;
+    // Slots on the rate's grid of wall-clock time, so at 10 Hz each second holds exactly 10 slots.
+    const startAt = Math.ceil(this.clock.now() / interval) * interval;
+    this.schedule = new FixedRateSchedule({
+      rateHz: this.o.rateHz,
+      timeoutMs: this.o.timeoutMs,
+      startAt,
+      clock: this.clock,
+      timers: this.timers,
+      issue: this.requester.issue,
+      onSample: this.o.onSample,
+    });
+    this.o.onSampling?.(startAt);
+    this.schedule.start();
+  }
+}

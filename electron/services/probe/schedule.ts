@@ -1,0 +1,151 @@
+/**
+ * The fixed-rate probe schedule, free of I/O so it can be driven by a fake clock in tests.
+ *
+ * Coordinated omission (Gil Tene): a prober that waits for each answer before sending the next stops
+ * asking exactly when the server is slow, so a stall shows up as one slow sample instead of all the
+ * requests that would have arrived during it. Here every slot k has an intended send time
+ * start + k/rate that never moves, and latency = completion − intended send time.
+ *
+ * The choice for a request still outstanding when the next slot is due: the next one is issued
+ * CONCURRENTLY (the transport opens another keep-alive socket, up to a cap, and queues beyond it).
+ * That is what a population of independent clients does, and queueing in the transport is still
+ * charged to the sample because the clock started at the intended time. A slot that is already past
+ * its timeout when the probe gets to it (the probe itself was frozen) is recorded as a timeout
+ * without being sent, so a frozen probe cannot burst hundreds of requests at the relay.
+ *
+ * Timers in Node have whole-millisecond resolution and fire up to ~1 ms either side of their time, so
+ * a late wake-up would add up to a millisecond of the probe's own jitter to every sample (a lot for a
+ * 5 ms target). The timer is therefore armed LEAD_MS early and a slot within EARLY_TOLERANCE_MS of its
+ * intended time is sent; each sample is measured from whichever is earlier, the intended or the
+ * actual send time. A sample is never shorter than the real round trip, and a stall is still charged
+ * from the intended time.
+ */
+
+export interface Clock {
+  /** Epoch ms with sub-millisecond resolution (performance.timeOrigin + performance.now()). */
+  now(): number;
+}
+
+export interface Timers {
+  set(fn: () => void, delayMs: number): unknown;
+  clear(handle: unknown): void;
+}
+
+/** Resolves true for a good answer, false (or rejects) for an error; must honour the abort signal. */
+export type Issue = (signal: AbortSignal) => Promise<boolean>;
+
+export interface Sample {
+  /** Intended send time. */
+  readonly t: number;
+  readonly latencyMs: number;
+  readonly ok: boolean;
+}
+
+export interface ScheduleOptions {
+  readonly rateHz: number;
+  readonly timeoutMs: number;
+  /** Intended time of slot 0. */
+  readonly startAt: number;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly issue: Issue;
+  readonly onSample: (sample: Sample) => void;
+}
+
+export const EARLY_TOLERANCE_MS = 2;
+export const LEAD_MS = 1;
+
+export class FixedRateSchedule {
+  readonly intervalMs: number;
+  private next = 0;
+  private timer: unknown = null;
+  private running = false;
+  private readonly inFlight = new Set<AbortController>();
+
+  constructor(private readonly o: ScheduleOptions) {
+    if (!(o.rateHz > 0)) throw new RangeError(`rate must be positive: ${o.rateHz}`);
+    this.intervalMs = 1000 / o.rateHz;
+  }
+
+  /** Intended send time of slot k: computed from k, never accumulated, so it cannot drift. */
+  intendedAt(slot: number): number {
+    return this.o.startAt + slot * this.intervalMs;
+  }
+
+  get outstanding(): number {
+    return this.inFlight.size;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.arm();
+  }
+
+  /** Requests still in flight are aborted and produce no sample: stopping is not the relay's fault. */
+  stop(): void {
+    this.running = false;
+    if (this.timer !== null) this.o.timers.clear(this.timer);
+    this.timer = null;
+    for (const controller of this.inFlight) controller.abort();
+    this.inFlight.clear();
+  }
+
+  private arm(): void {
+    if (!this.running) return;
+    const delay = Math.max(0, this.intendedAt(this.next) - this.o.clock.now() - LEAD_MS);
+    this.timer = this.o.timers.set(() => this.fire(), delay);
+  }
+
+  private fire(): void {
+    this.timer = null;
+    if (!this.running) return;
+    const now = this.o.clock.now();
+    // Every slot that is due goes out now, however many: a late wake-up must not skip any.
+    while (this.intendedAt(this.next) <= now + EARLY_TOLERANCE_MS) {
+      this.launch(this.intendedAt(this.next), now);
+      this.next++;
+    }
+    this.arm();
+  }
+
+  private launch(intended: number, now: number): void {
+    const { clock, timers, timeoutMs, onSample } = this.o;
+    if (now - intended >= timeoutMs) {
+      onSample({ t: intended, latencyMs: now - intended, ok: false });
+      return;
+    }
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    const sentAt = clock.now();
+    const start = Math.min(intended, sentAt);
+    let done = false;
+    const finish = (ok: boolean): void => {
+      if (done) return;
+      done = true;
+      timers.clear(deadline);
+      const stopped = !this.inFlight.delete(controller);
+      if (stopped) return;
+      onSample({ t: intended, latencyMs: Math.max(0, clock.now() - start), ok });
+    };
+    // The deadline counts from the intended time too: a request queued behind a stall times out on
+    // the schedule's terms, not on its own.
+    const deadline = timers.set(
+      () => {
+        finish(false);
+        controller.abort();
+      },
+      Math.max(0, intended + timeoutMs - sentAt),
+    );
+    let pending: Promise<boolean>;
+    try {
+      pending = this.o.issue(controller.signal);
+    } catch {
+      pending = Promise.resolve(false);
+    }
+    pending.then(
+      (ok) => finish(ok),
+      () => finish(false),
+    );
+  }
+}
