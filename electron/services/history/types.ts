@@ -1,0 +1,40 @@
+import type { TierName } from '../../../shared/tiers';
+
+/** One closed second of probe samples, as the aggregator hands it to history. Latencies in ms. */
+export interface SecondAggregate {
+  /** Start of the second, epoch ms (a multiple of 1000). */
+  readonly t: number;
+  readonly tier: TierName;
+  readonly n: number;
+  readonly misses: number;
+  readonly sumMs: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  /** The second's HDR histogram, standard compressed encoding (metrics/hdr.ts). */
+  readonly hist: Uint8Array;
+}
+
+/** [intended send time (epoch ms), latency ms, ok]: the probe's wire tuple, stored as is. */
+export type RawSample = readonly [number, number, boolean];
+
+export interface Retention {
+  readonly rawDays: number;
+  readonly aggregateDays: number;
+}
+
+/** The database file could not be opened or is damaged. The caller decides: keep it aside, start anew. */
+export class HistoryOpenError extends Error {
+  override readonly name = 'HistoryOpenError';
+  constructor(
+    readonly file: string,
+    readonly reason: 'corrupt' | 'newer-schema' | 'unopenable',
+    cause: unknown,
+  ) {
+    super(`history database ${file}: ${reason} (${cause instanceof Error ? cause.message : String(cause)})`, {
+      cause,
+    });
+  }
+}
