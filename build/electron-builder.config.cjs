@@ -46,10 +46,12 @@ const config = {
   // files rather than inside it, so they do not depend on Electron's asar shim in the child and an
   // operator can read them or run one with any Node 22+ to diagnose a box:
   // <resources>/relay/relay.mjs is the path electron/main.ts uses when app.isPackaged.
-  // The tray icons sit there too, as plain files for the OS tray host.
+  // The tray icons and the app icon (for notifications) sit there too, as plain files the OS's
+  // tray and notification hosts can read.
   extraResources: [
     { from: 'dist/relay', to: 'relay', filter: ['*.mjs'] },
     { from: 'build/icons/tray', to: 'icons/tray', filter: ['*.png'] },
+    { from: 'build/icons', to: 'icons', filter: ['icon.png'] },
   ],
   // No native module anywhere (history uses the built-in node:sqlite): nothing to rebuild, and
   // skipping it keeps packaging from reaching for node-gyp headers.

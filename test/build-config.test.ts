@@ -49,14 +49,16 @@ const ICNS_SIZES: Record<string, number> = {
 };
 
 /**
- * What the packaged app opens under process.resourcesPath (electron/main.ts when app.isPackaged,
- * electron/shell/tray.ts's iconDir). The probe is there once its entry point exists.
+ * What the packaged app opens under process.resourcesPath (electron/main.ts when app.isPackaged:
+ * the relay scripts, the tray's iconDir, the notification icon). The probe is there once its entry
+ * point exists.
  */
 const RUNTIME_RESOURCES = [
   'relay/relay.mjs',
   'relay/demo-peer.mjs',
   ...(existsSync(path.join(root, 'electron/services/probe/main.ts')) ? ['relay/probe.mjs'] : []),
   ...TRAY_ICON_NAMES.flatMap((name) => [`icons/tray/${name}.png`, `icons/tray/${name}@2x.png`]),
+  'icons/icon.png',
 ];
 
 function defined<T>(value: T | null | undefined, what: string): T {
