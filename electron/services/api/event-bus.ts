@@ -1,9 +1,9 @@
 import { EVENTS, type EventName, type EventPayload } from '../../../shared/api';
 
-export interface EventEnvelope {
-  readonly event: EventName;
-  readonly payload: unknown;
-}
+/** An event with its payload's type tied to its name, so listeners narrow with `event === …`. */
+export type EventEnvelope = {
+  [E in EventName]: { readonly event: E; readonly payload: EventPayload<E> };
+}[EventName];
 export type EventListener = (envelope: EventEnvelope) => void;
 
 /** Typed fan-out of API events to every transport (IPC windows, WebSocket clients, tests). */
@@ -15,7 +15,7 @@ export class EventBus {
     const checked = EVENTS[event].parse(payload);
     for (const listener of this.listeners) {
       try {
-        listener({ event, payload: checked });
+        listener({ event, payload: checked } as EventEnvelope);
       } catch {
         // One broken transport must not stop the others from hearing about the relay.
       }
