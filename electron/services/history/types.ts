@@ -15,6 +15,11 @@ export interface SecondAggregate {
   readonly max: number;
   /** The second's HDR histogram, standard compressed encoding (metrics/hdr.ts). */
   readonly hist: Uint8Array;
+  /**
+   * The second's values in µs, when the caller has them: the store then adds them to the minute and
+   * hour rollups directly instead of decoding `hist` (which is what makes bulk imports fast).
+   */
+  readonly valuesUs?: Float64Array;
 }
 
 /** [intended send time (epoch ms), latency ms, ok]: the probe's wire tuple, stored as is. */

@@ -145,6 +145,7 @@ export class Aggregator {
       p999: summary.p999 ?? 0,
       max: summary.max ?? 0,
       hist: encodeHistogram(this.scratch),
+      valuesUs: values,
     };
   }
 
