@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { LaunchReport } from './launch';
+import { BlockRelayed, HistoryEvent, HistoryPoint, LatencySummary, SlaSummary } from './metrics';
+import { TierName } from './tiers';
+
+/**
+ * Performance report exports (DESIGN.md, "Houses to learn from": raw data by date range, percentiles
+ * rather than averages, audit-ready documents). Every figure here is one an operator can recompute
+ * from the CSV of the same range and tier; `ReportSummary.method` says how.
+ */
+
+const count = z.number().int().nonnegative();
+const ms = z.number().nonnegative();
+
+export const REPORT_FORMATS = ['csv', 'json', 'html', 'pdf'] as const;
+export const ReportFormat = z.enum(REPORT_FORMATS);
+export type ReportFormat = z.infer<typeof ReportFormat>;
+
+/** A half-open period [from, to) in epoch ms, the tier whose samples and SLA target it covers. */
+export const ReportRequest = z
+  .object({
+    from: z.number().int().nonnegative(),
+    to: z.number().int().nonnegative(),
+    tier: TierName,
+    format: ReportFormat,
+  })
+  .strict()
+  .refine((r) => r.from < r.to, { message: 'from must be before to', path: ['from'] });
+export type ReportRequest = z.infer<typeof ReportRequest>;
+
+/** Raw samples read so far out of all samples in the period (every tier: they are all read). */
+export const ReportProgress = z
+  .object({ done: count, total: count })
+  .refine((p) => p.done <= p.total, { message: 'done must not exceed total', path: ['done'] });
+export type ReportProgress = z.infer<typeof ReportProgress>;
+
+export const MachineInfo = z.object({
+  /** e.g. "Linux 6.1.0-18-amd64"; "Windows 10 Pro 10.0.22631"; "Darwin 23.4.0". */
+  os: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cpuCount: count,
+  memoryBytes: count,
+});
+export type MachineInfo = z.infer<typeof MachineInfo>;
+
+/** Latency of a small set (blocks): exact nearest-rank percentiles over every value. */
+export const ExactLatency = z.object({
+  n: count,
+  p50: ms.nullable(),
+  p90: ms.nullable(),
+  max: ms.nullable(),
+  mean: ms.nullable(),
+});
+export type ExactLatency = z.infer<typeof ExactLatency>;
+
+export const BreachSpan = z.object({
+  from: z.number(),
+  /** Recovery, or the period's end when still open then (`open`). */
+  to: z.number(),
+  durationMs: ms,
+  open: z.boolean(),
+});
+export type BreachSpan = z.infer<typeof BreachSpan>;
+
+/** A block with the tier in effect when it reached the relay (derived from the sample timeline). */
+export const ReportBlock = BlockRelayed.extend({ tier: z.string().nullable() });
+export type ReportBlock = z.infer<typeof ReportBlock>;
+
+export const ReportEvent = HistoryEvent.extend({ tier: z.string().nullable() });
+export type ReportEvent = z.infer<typeof ReportEvent>;
+
+/** Lists are capped so a month-long period still yields a readable document; `truncated` says so. */
+export const REPORT_LIST_CAP = 500;
+
+export const ReportSummary = z.object({
+  /** Version of this shape, so a reader of an old JSON export knows what it holds. */
+  schema: z.literal('sprint-control.report/1'),
+  generatedAt: z.number(),
+  period: z.object({ from: z.number(), to: z.number(), durationMs: ms }),
+  tier: TierName,
+  /** The probe timeout: a failed sample counts at no less than this in percentiles, max and mean. */
+  probeTimeoutMs: z.number().positive(),
+  /** Headline figures over the requested tier's raw samples in the period. */
+  latency: LatencySummary,
+  sla: SlaSummary,
+  /** Samples in the period taken under other tiers: read, counted here, not in any figure above. */
+  otherTiers: z.array(z.object({ tier: z.string(), n: count })),
+  availability: z.object({
+    /** Distinct whole seconds (UTC, floor(t / 1000)) with at least one sample of this tier. */
+    measuredSeconds: count,
+    /** Of those, seconds with at least one successful sample. */
+    upSeconds: count,
+    /** upSeconds / measuredSeconds; null when nothing was measured. */
+    uptime: z.number().min(0).max(1).nullable(),
+    /** measuredSeconds / the period's seconds: how much of the period this tier was measured. */
+    coverage: z.number().min(0).max(1),
+  }),
+  breaches: z.object({
+    count,
+    totalMs: ms,
+    longest: BreachSpan.nullable(),
+    spans: z.array(BreachSpan),
+    truncated: z.boolean(),
+  }),
+  restarts: z.object({
+    relayRestarts: count,
+    relayCrashes: count,
+    probeRestarts: count,
+    probeCrashes: count,
+  }),
+  blocks: z.object({
+    count,
+    added: ExactLatency,
+    endToEnd: ExactLatency,
+    list: z.array(ReportBlock),
+    truncated: z.boolean(),
+  }),
+  /** Chart buckets: latency over time, each bucket's percentiles from its own histogram. */
+  series: z.object({ bucketMs: count, points: z.array(HistoryPoint) }),
+  events: z.object({ list: z.array(ReportEvent), truncated: z.boolean() }),
+  launch: LaunchReport.nullable(),
+  machine: MachineInfo,
+  relayVersion: z.string(),
+  /** How the figures were computed, in words, so an auditor can reproduce them. */
+  method: z.array(z.string()),
+});
+export type ReportSummary = z.infer<typeof ReportSummary>;
+
+export const ReportResult = z.object({
+  fileName: z.string(),
+  path: z.string(),
+  bytes: count,
+  format: ReportFormat,
+  summary: ReportSummary,
+});
+export type ReportResult = z.infer<typeof ReportResult>;
+
+/** The message headless mode answers a PDF request with: there is no Chromium to print with. */
+export const PDF_NEEDS_DESKTOP =
+  'PDF export needs the desktop app; export HTML and print it from the browser (Save as PDF)';
+
+/** The CSV header, fixed: columns documented in the report's method section. */
+export const CSV_COLUMNS = ['timestamp', 'latency_ms', 'ok', 'tier'] as const;
