@@ -1,10 +1,134 @@
+/**
+ * Every number, time and label the UI prints goes through here, so a value reads the same in a card,
+ * a chart tooltip and a screen reader's summary.
+ */
+
+const NBSP = '\u00a0';
+
 /** "3 h 04 min", "12 min 05 s", "42 s": uptime at the precision an operator reads. */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(seconds / 3600);
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
+  if (d > 0) return `${d} d ${h} h`;
   if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
   if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`;
   return `${s} s`;
+}
+
+/** A latency in milliseconds with the precision that matters at its size: 0.042, 4.21, 42.1, 1,240. */
+export function formatMs(ms: number | null | undefined, unit = true): string {
+  if (ms == null || !Number.isFinite(ms)) return '—';
+  const abs = Math.abs(ms);
+  const digits = abs === 0 ? 0 : abs < 0.1 ? 3 : abs < 10 ? 2 : abs < 100 ? 1 : 0;
+  const text = ms.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return unit ? `${text}${NBSP}ms` : text;
+}
+
+/** A configured threshold (an SLA target): no false precision, "5 ms", "1,000 ms", "0.5 ms". */
+export function formatTargetMs(ms: number): string {
+  return `${ms.toLocaleString('en-US', { maximumFractionDigits: 3 })}${NBSP}ms`;
+}
+
+/** An axis tick: as few digits as tell the ticks apart ("0", "2.5", "10", "1,000"). */
+export function formatAxisMs(ms: number): string {
+  return ms.toLocaleString('en-US', { maximumFractionDigits: ms < 0.01 ? 4 : ms < 1 ? 3 : 1 });
+}
+
+/** A wall-clock span the user waited for (a tier switch): "842 ms", "2.4 s". */
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}${NBSP}ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}${NBSP}s`;
+}
+
+/** A fraction as a percentage. Never rounds up to 100% or down to 0% when it is not exactly that. */
+export function formatPercent(fraction: number | null | undefined, digits = 2): string {
+  if (fraction == null || !Number.isFinite(fraction)) return '—';
+  const pct = fraction * 100;
+  if (pct === 100 || pct === 0) return `${pct}%`;
+  const factor = 10 ** digits;
+  const clamped = Math.min(Math.max(pct, 1 / factor), 100 - 1 / factor);
+  const rounded = pct > 50 ? Math.floor(clamped * factor) / factor : Math.ceil(clamped * factor) / factor;
+  return `${rounded.toFixed(digits)}%`;
+}
+
+/** An SLA objective as written in the tier table: 0.99 → "99%", 0.999 → "99.9%". */
+export function formatObjective(fraction: number): string {
+  return `${Number((fraction * 100).toFixed(3))}%`;
+}
+
+/** A count with thousands separators: 12,345. */
+export function formatCount(n: number | null | undefined): string {
+  if (n == null || !Number.isFinite(n)) return '—';
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** Megabytes of memory: "84.2 MB", "1.21 GB". */
+export function formatMb(mb: number | null | undefined): string {
+  if (mb == null || !Number.isFinite(mb)) return '—';
+  if (mb >= 1024) return `${(mb / 1024).toFixed(2)}${NBSP}GB`;
+  return `${mb.toFixed(mb < 100 ? 1 : 0)}${NBSP}MB`;
+}
+
+/** CPU use of one process, where 100% is one core. */
+export function formatCpu(percent: number | null | undefined): string {
+  if (percent == null || !Number.isFinite(percent)) return '—';
+  return `${percent.toFixed(percent < 10 ? 1 : 0)}%`;
+}
+
+/** "14:03:05" in the user's local time, 24 h, so columns of times line up. */
+export function formatClock(t: number): string {
+  const d = new Date(t);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((v) => String(v).padStart(2, '0')).join(':');
+}
+
+/** "14:03:05.123", for log lines where the order within a second matters. */
+export function formatClockMs(t: number): string {
+  return `${formatClock(t)}.${String(new Date(t).getMilliseconds()).padStart(3, '0')}`;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** An axis tick for a chart spanning `spanMs`: seconds for minutes, weekday for days. */
+export function formatTimeTick(t: number, spanMs: number): string {
+  const d = new Date(t);
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (spanMs <= 15 * 60_000) return formatClock(t);
+  if (spanMs <= 26 * 3_600_000) return hm;
+  return `${WEEKDAYS[d.getDay()]} ${hm}`;
+}
+
+/** "Mon 25 Nov, 14:03:05": a full timestamp for tooltips over long ranges. */
+export function formatDateTime(t: number): string {
+  const d = new Date(t);
+  const month = d.toLocaleString('en-US', { month: 'short' });
+  return `${WEEKDAYS[d.getDay()]} ${d.getDate()} ${month}, ${formatClock(t)}`;
+}
+
+/** How long ago, coarse: "just now", "42 s ago", "3 min ago", "2 h ago". */
+export function formatAge(ms: number): string {
+  if (ms < 1000) return 'just now';
+  return `${formatDuration(ms).split(' ').slice(0, 2).join(' ')} ago`;
+}
+
+/** "00000000…a3f29c": a block hash an operator can still match by eye. */
+export function shortHash(hash: string): string {
+  return hash.length <= 16 ? hash : `${hash.slice(0, 8)}…${hash.slice(-6)}`;
+}
+
+/** How a process ended: "signal SIGKILL", "code 1". */
+export function formatExit(exit: { code: number | null; signal: string | null }): string {
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code ?? '?'}`;
+}
+
+/** A block height with separators: 871,204. */
+export function formatHeight(height: number): string {
+  return height.toLocaleString('en-US');
+}
+
+/** "tier" → "Tier": for enum values shown as labels. */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

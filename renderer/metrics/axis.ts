@@ -1,0 +1,66 @@
+import type { LatencyPoint } from './series';
+
+export interface YAxisSpec {
+  domain: [number, number];
+  ticks: number[] | undefined;
+}
+
+function extent(points: readonly LatencyPoint[]): { min: number; max: number } | null {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const p of points) {
+    for (const v of [p.p50, p.p99, p.max]) {
+      if (v == null || v <= 0) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return Number.isFinite(min) ? { min, max } : null;
+}
+
+const LOG_MANTISSAS = [1, 2, 5];
+
+/** Ticks at 1, 2, 5 × 10^k inside [lo, hi]; thinned to at most ~7. */
+export function logTicks(lo: number, hi: number): number[] {
+  const ticks: number[] = [];
+  for (let exp = Math.floor(Math.log10(lo)); exp <= Math.ceil(Math.log10(hi)); exp++) {
+    for (const m of LOG_MANTISSAS) {
+      const v = Number((m * 10 ** exp).toPrecision(3));
+      if (v >= lo && v <= hi) ticks.push(v);
+    }
+  }
+  if (ticks.length <= 7) return ticks;
+  return ticks.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+}
+
+/** A round number at or above v: 1, 2, 2.5, 5 × 10^k. */
+export function niceCeil(v: number): number {
+  if (v <= 0) return 1;
+  const exp = 10 ** Math.floor(Math.log10(v));
+  const m = [1, 2, 2.5, 5, 10].find((step) => step * exp >= v - 1e-12) ?? 10;
+  return Number((m * exp).toPrecision(6));
+}
+
+/**
+ * The latency axis. Log scale always includes the SLA target, so the distance to it reads at a
+ * glance; linear includes it only when it is near the data (else everything would sit on the floor).
+ */
+export function latencyAxis(
+  points: readonly LatencyPoint[],
+  targetMs: number | null,
+  log: boolean,
+): YAxisSpec {
+  const range = extent(points);
+  const target = targetMs ?? null;
+  if (log) {
+    const lo0 = Math.min(range?.min ?? target ?? 0.1, target ?? Number.POSITIVE_INFINITY);
+    const hi0 = Math.max(range?.max ?? target ?? 10, target ?? 0);
+    const lo = 10 ** Math.floor(Math.log10(Math.max(lo0, 0.001)));
+    const hi = 10 ** Math.ceil(Math.log10(Math.max(hi0 * 1.05, lo * 10)));
+    return { domain: [lo, hi], ticks: logTicks(lo, hi) };
+  }
+  const dataMax = range?.max ?? 0;
+  const withTarget = target !== null && (dataMax === 0 || target <= dataMax * 3);
+  const top = Math.max(dataMax * 1.1, withTarget && target !== null ? target * 1.1 : 0);
+  return { domain: [0, niceCeil(top || 1)], ticks: undefined };
+}

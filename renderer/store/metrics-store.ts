@@ -1,0 +1,97 @@
+import { create } from 'zustand';
+import type { MetricsSource } from '../api/metrics-source';
+import { appendBounded, latencyPoint, type LatencyPoint } from '../metrics/series';
+import type { BlockRelayed, MetricsTick } from '../metrics/types';
+
+/** Seconds of per-second latency kept live (the 5 min range plus margin for gaps). */
+export const LIVE_SECONDS = 600;
+/** Seconds of relay CPU and memory kept for the resources sparklines. */
+export const RESOURCE_SECONDS = 300;
+/** Blocks kept for the per-block chart. */
+export const BLOCKS_KEPT = 120;
+
+export interface ResourcePoint {
+  t: number;
+  cpu: number | null;
+  rssMb: number | null;
+  loopDelayMs: number | null;
+}
+
+export interface MetricsData {
+  latest: MetricsTick | null;
+  live: LatencyPoint[];
+  resources: ResourcePoint[];
+  blocks: BlockRelayed[];
+  /** When the last block arrived at the relay (epoch ms), for "last block" age. */
+  lastBlockAt: number | null;
+}
+
+export const emptyMetrics = (): MetricsData => ({
+  latest: null,
+  live: [],
+  resources: [],
+  blocks: [],
+  lastBlockAt: null,
+});
+
+/** One metrics.tick folded into the live state: bounded series, nothing else grows. */
+export function applyTick(state: MetricsData, tick: MetricsTick): MetricsData {
+  const live =
+    tick.secondAt === null
+      ? state.live
+      : appendBounded(state.live, latencyPoint(tick.secondAt, tick.second), LIVE_SECONDS);
+  const resources = tick.resources
+    ? appendBounded(
+        state.resources,
+        {
+          t: tick.at,
+          cpu: tick.resources.relayCpuPercent,
+          rssMb: tick.resources.relayRssMb,
+          loopDelayMs: tick.resources.relayEventLoopDelayMs,
+        },
+        RESOURCE_SECONDS,
+      )
+    : state.resources;
+  return { ...state, latest: tick, live, resources };
+}
+
+/** One block.relayed, kept in height order; a repeat of a height (a reorg) replaces it. */
+export function applyBlock(state: MetricsData, block: BlockRelayed): MetricsData {
+  const others = state.blocks.filter((b) => b.height !== block.height);
+  others.push(block);
+  others.sort((a, b) => a.height - b.height);
+  return {
+    ...state,
+    blocks: others.slice(-BLOCKS_KEPT),
+    lastBlockAt: Math.max(state.lastBlockAt ?? 0, block.receivedAt),
+  };
+}
+
+/** Per-second history (from history.query) placed before the live seconds already received. */
+export function seedLive(state: MetricsData, points: readonly LatencyPoint[]): MetricsData {
+  const firstLive = state.live[0]?.t ?? Number.POSITIVE_INFINITY;
+  const older = points.filter((p) => p.t < firstLive);
+  if (older.length === 0) return state;
+  return { ...state, live: [...older, ...state.live].slice(-LIVE_SECONDS) };
+}
+
+/** Blocks from history.query merged with those seen live. */
+export function mergeBlocks(state: MetricsData, blocks: readonly BlockRelayed[]): MetricsData {
+  return blocks.reduce(applyBlock, state);
+}
+
+export interface MetricsStore extends MetricsData {
+  seedBlocks(blocks: readonly BlockRelayed[]): void;
+  seedLive(points: readonly LatencyPoint[]): void;
+}
+
+export function createMetricsStore(source: MetricsSource) {
+  const store = create<MetricsStore>((set) => ({
+    ...emptyMetrics(),
+    seedBlocks: (blocks) => set((state) => mergeBlocks(state, blocks)),
+    seedLive: (points) => set((state) => seedLive(state, points)),
+  }));
+  source.onTick((tick) => store.setState((state) => applyTick(state, tick)));
+  source.onBlock((block) => store.setState((state) => applyBlock(state, block)));
+  return store;
+}
