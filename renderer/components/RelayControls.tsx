@@ -1,8 +1,10 @@
+import { isActive } from '../store/relay-store';
 import { useRelayStore } from '../stores';
 
+/** Start, Stop, Restart: in the header on every view, with the failure beside them. */
 export function RelayControls() {
-  const { status, pending, actionError, connected, run, dismissError } = useRelayStore();
-  const active = status !== null && status.state !== 'stopped' && status.state !== 'crash-loop';
+  const { status, pending, connected, run } = useRelayStore();
+  const active = isActive(status);
   return (
     <div className="relay-controls" role="group" aria-label="Relay controls">
       <button
@@ -27,14 +29,21 @@ export function RelayControls() {
       >
         {pending === 'restart' ? 'Restarting…' : 'Restart'}
       </button>
-      {actionError && actionError !== status?.message && (
-        <p className="action-error" role="alert">
-          {actionError}{' '}
-          <button type="button" className="link" onClick={dismissError}>
-            Dismiss
-          </button>
-        </p>
-      )}
+    </div>
+  );
+}
+
+/** A failed Start/Stop/Restart, directly under the buttons that caused it. */
+export function RelayActionError() {
+  const actionError = useRelayStore((s) => s.actionError);
+  const dismissError = useRelayStore((s) => s.dismissError);
+  if (!actionError) return null;
+  return (
+    <div className="action-error" role="alert" data-testid="relay-action-error">
+      <strong>Could not {actionError.action} the relay.</strong> {actionError.message}
+      <button type="button" className="link" onClick={dismissError}>
+        Dismiss
+      </button>
     </div>
   );
 }

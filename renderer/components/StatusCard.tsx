@@ -1,66 +1,106 @@
-import type { RelayState } from '../../shared/relay-status';
-import { formatDuration } from '../format';
+import type { ReactNode } from 'react';
+import type { RelayStatus } from '../../shared/relay-status';
+import { formatAge, formatDuration, formatExit, formatHeight, shortHash } from '../format';
 import { useNow } from '../hooks';
-import { useRelayStore } from '../stores';
+import { useMetricsStore, useRelayStore } from '../stores';
+import { StatePill } from './StatePill';
 
-const STATE_LABEL: Record<RelayState, string> = {
-  stopped: 'Stopped',
-  starting: 'Starting',
-  running: 'Running',
-  degraded: 'Degraded',
-  backoff: 'Restarting',
-  'crash-loop': 'Crash loop',
-  stopping: 'Stopping',
-};
+function Upstream({ upstream }: { upstream: RelayStatus['upstream'] }) {
+  if (!upstream) return <>—</>;
+  const ready = upstream.peers.filter((p) => p.state === 'ready').length;
+  const first = upstream.peers[0];
+  return (
+    <span title={upstream.peers.map((p) => `${p.address} (${p.state})`).join('\n')}>
+      {first ? first.address : upstream.state}
+      {upstream.peers.length > 1 && <span className="muted"> +{upstream.peers.length - 1}</span>}
+      <span className={`dot ${ready > 0 ? 'dot-ok' : 'dot-warn'}`} aria-label={`${ready} ready`} />
+    </span>
+  );
+}
 
+function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
+
+/** Where the relay is: state, process, tier, upstream and how fresh its last block is. */
 export function StatusCard() {
-  const status = useRelayStore((state) => state.status);
+  const status = useRelayStore((s) => s.status);
+  const tip = useRelayStore((s) => s.tip);
+  const lastBlockAt = useMetricsStore((s) => s.lastBlockAt);
   const now = useNow();
   const state = status?.state ?? 'stopped';
+  const blockAt = lastBlockAt ?? (tip && Number.isFinite(tip.at) ? tip.at : null);
+  const upstreamTip = status?.upstream?.tip ?? null;
+
   return (
     <article className="card status-card" aria-labelledby="status-title">
-      <h2 id="status-title">Relay</h2>
-      <p className={`state-pill state-${state}`} data-testid="relay-state" data-state={state} role="status">
-        {STATE_LABEL[state]}
-      </p>
+      <header className="card-header">
+        <h2 id="status-title">Relay</h2>
+        <StatePill state={state} testId="relay-state" />
+      </header>
       <dl className="facts">
-        <div>
-          <dt>PID</dt>
-          <dd data-testid="relay-pid">{status?.pid ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Uptime</dt>
-          <dd data-testid="relay-uptime">
-            {status?.startedAt ? formatDuration(now - status.startedAt) : '—'}
-          </dd>
-        </div>
-        <div>
-          <dt>Tier</dt>
-          <dd data-testid="relay-tier">{status?.tier ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Restarts</dt>
-          <dd>{status?.restarts ?? 0}</dd>
-        </div>
-        <div>
-          <dt>API port</dt>
-          <dd>{status?.ports?.api ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Last exit</dt>
-          <dd>
-            {status?.lastExit
-              ? status.lastExit.signal
-                ? `signal ${status.lastExit.signal}`
-                : `code ${status.lastExit.code}`
-              : '—'}
-          </dd>
-        </div>
+        <Fact label="PID" testId="relay-pid">
+          {status?.pid ?? '—'}
+        </Fact>
+        <Fact label="Uptime" testId="relay-uptime">
+          {status?.startedAt && status.pid ? formatDuration(now - status.startedAt) : '—'}
+        </Fact>
+        <Fact label="Tier" testId="relay-tier">
+          {status?.tier ?? '—'}
+        </Fact>
+        <Fact label="Restarts" testId="relay-restarts">
+          {status?.restarts ?? 0}
+        </Fact>
+        <Fact label="Upstream peer">
+          <Upstream upstream={status?.upstream ?? null} />
+        </Fact>
+        <Fact label="Tip" testId="relay-tip">
+          {upstreamTip ? (
+            <span title={upstreamTip.hash}>
+              {formatHeight(upstreamTip.height)}{' '}
+              <span className="muted mono">{shortHash(upstreamTip.hash)}</span>
+            </span>
+          ) : (
+            '—'
+          )}
+        </Fact>
+        <Fact label="Last block" testId="relay-last-block">
+          {blockAt ? formatAge(now - blockAt) : '—'}
+        </Fact>
+        <Fact label="API port">
+          {status?.ports ? (
+            <span title={`health server on ${status.ports.health}`}>{status.ports.api}</span>
+          ) : (
+            '—'
+          )}
+        </Fact>
+        <Fact label="Last exit">
+          {status?.lastExit ? `${formatExit(status.lastExit)}, ${formatAge(now - status.lastExit.at)}` : '—'}
+        </Fact>
       </dl>
+      {status?.state === 'backoff' && status.nextRestartAt && (
+        <p className="state-message info" role="status">
+          Restarting in {formatDuration(Math.max(0, status.nextRestartAt - now) + 999)}.
+        </p>
+      )}
       {status?.message && (
-        <p className="state-message" data-testid="relay-message">
+        <p className={`state-message ${state === 'crash-loop' ? 'bad' : 'warn'}`} data-testid="relay-message">
           {status.message}
         </p>
+      )}
+      {state === 'crash-loop' && status && status.stderrTail.length > 0 && (
+        <details className="stderr-tail">
+          <summary>Last output before it stopped ({status.stderrTail.length} lines)</summary>
+          <pre>{status.stderrTail.join('\n')}</pre>
+        </details>
+      )}
+      {status && state === 'stopped' && !status.message && (
+        <p className="hint">The relay is stopped. Start runs it under the {status.tier} tier's plan.</p>
       )}
     </article>
   );

@@ -1,11 +1,19 @@
+import { BlockChart } from '../components/charts/BlockChart';
+import { LatencyPanel } from '../components/charts/LatencyPanel';
+import { ResourcesCard } from '../components/charts/ResourcesCard';
+import { SlaCard } from '../components/SlaCard';
 import { StatusCard } from '../components/StatusCard';
-import { RelayControls } from '../components/RelayControls';
+import { TierSwitcher } from '../components/TierSwitcher';
 
 export function Dashboard() {
   return (
     <section className="dashboard" aria-label="Dashboard">
       <StatusCard />
-      <RelayControls />
+      <TierSwitcher />
+      <LatencyPanel />
+      <SlaCard />
+      <BlockChart />
+      <ResourcesCard />
     </section>
   );
 }

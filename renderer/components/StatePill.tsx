@@ -1,0 +1,34 @@
+import type { RelayState } from '../../shared/relay-status';
+
+export const STATE_LABEL: Record<RelayState, string> = {
+  stopped: 'Stopped',
+  starting: 'Starting',
+  running: 'Running',
+  degraded: 'Degraded',
+  backoff: 'Restarting',
+  'crash-loop': 'Crash loop',
+  stopping: 'Stopping',
+};
+
+/** The relay state as a coloured pill; `testId` marks the one the e2e tests read. */
+export function StatePill({
+  state,
+  testId,
+  compact,
+}: {
+  state: RelayState;
+  testId?: string;
+  compact?: boolean;
+}) {
+  return (
+    <span
+      className={`state-pill state-${state}${compact ? ' compact' : ''}`}
+      data-testid={testId}
+      data-state={state}
+      role={testId ? 'status' : undefined}
+    >
+      <span className="state-dot" aria-hidden="true" />
+      {STATE_LABEL[state]}
+    </span>
+  );
+}

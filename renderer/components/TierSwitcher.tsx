@@ -1,0 +1,116 @@
+import { TIER_NAMES, TIERS, type TierName } from '../../shared/tiers';
+import { capitalize, formatElapsed, formatObjective, formatTargetMs } from '../format';
+import { usePerformanceNow } from '../hooks';
+import { useRelayStore, useTierStore } from '../stores';
+
+const LEVEL_LABEL = { standard: 'Standard', high: 'High', maximum: 'Maximum' } as const;
+
+function SwitchProgress({ tier, startedAt }: { tier: TierName; startedAt: number }) {
+  const now = usePerformanceNow(100);
+  return (
+    <p className="tier-progress" role="status" data-testid="tier-switch-progress">
+      <span className="spinner" aria-hidden="true" />
+      Switching to {capitalize(tier)}: restarting the relay under the new plan…{' '}
+      <span className="num">{formatElapsed(Math.max(0, now - startedAt))}</span>
+    </p>
+  );
+}
+
+function TierFacts({ tier }: { tier: TierName }) {
+  const spec = TIERS[tier];
+  return (
+    <dl className="tier-facts">
+      <div>
+        <dt>Priority</dt>
+        <dd>
+          {spec.priority}
+          {spec.realtime ? ', real-time' : ''}
+        </dd>
+      </div>
+      <div>
+        <dt>Affinity</dt>
+        <dd>{spec.dedicatedCores ? 'dedicated cores' : 'none'}</dd>
+      </div>
+      <div>
+        <dt>GC_PERCENT</dt>
+        <dd>{spec.knobs.gcPercent ?? 'default'}</dd>
+      </div>
+      <div>
+        <dt>Rate limit</dt>
+        <dd>
+          {spec.rateLimit.perSecond}/s, burst {spec.rateLimit.burst}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+/** The five tiers as one-click buttons; a switch shows progress, then its measured click-to-ready time. */
+export function TierSwitcher() {
+  const current = useRelayStore((s) => s.status?.tier ?? null);
+  const connected = useRelayStore((s) => s.connected);
+  const { switching, startedAt, last, error, switchTo, dismissError } = useTierStore();
+
+  return (
+    <article className="card tier-card" aria-labelledby="tier-title">
+      <header className="card-header">
+        <h2 id="tier-title">Performance tier</h2>
+      </header>
+      <div className="tier-buttons" role="group" aria-label="Performance tier">
+        {TIER_NAMES.map((name) => {
+          const spec = TIERS[name];
+          const selected = name === current;
+          return (
+            <button
+              key={name}
+              type="button"
+              className={`tier-button${selected ? ' selected' : ''}${switching === name ? ' busy' : ''}`}
+              aria-pressed={selected}
+              disabled={!connected || switching !== null}
+              onClick={() => void switchTo(name)}
+              data-testid={`tier-button-${name}`}
+            >
+              <span className="tier-name">{capitalize(name)}</span>
+              <span className="tier-sla">
+                {formatTargetMs(spec.targetMs)} · {formatObjective(spec.objective)}
+              </span>
+              <span className="tier-level">{LEVEL_LABEL[spec.level]}</span>
+            </button>
+          );
+        })}
+      </div>
+      {current && <TierFacts tier={current} />}
+      <div className="tier-outcome" aria-live="polite">
+        {switching && startedAt !== null ? (
+          <SwitchProgress tier={switching} startedAt={startedAt} />
+        ) : error ? (
+          <p className="inline-error" role="alert">
+            Could not switch to {capitalize(error.tier)}: {error.message}{' '}
+            <button type="button" className="link" onClick={dismissError}>
+              Dismiss
+            </button>
+          </p>
+        ) : last ? (
+          <p className="tier-result" data-testid="tier-switch-result">
+            {last.from === last.to ? (
+              <>Already on {capitalize(last.to)}.</>
+            ) : last.durationMs === null ? (
+              <>Selected {capitalize(last.to)}; it applies when the relay starts.</>
+            ) : (
+              <>
+                {capitalize(last.from)} → {capitalize(last.to)}: ready in{' '}
+                <strong className="num" data-testid="tier-switch-duration">
+                  {formatElapsed(last.durationMs)}
+                </strong>
+              </>
+            )}
+          </p>
+        ) : (
+          <p className="muted">
+            A running relay restarts under the new tier's plan; the switch is timed from click to ready.
+          </p>
+        )}
+      </div>
+    </article>
+  );
+}

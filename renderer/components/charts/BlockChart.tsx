@@ -1,0 +1,134 @@
+import { useId, useMemo } from 'react';
+import {
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type TooltipContentProps,
+} from 'recharts';
+import { formatAxisMs, formatClock, formatHeight, formatMs, shortHash } from '../../format';
+import { useChartColors } from '../../hooks';
+import type { BlockRelayed } from '../../metrics/types';
+import { useMetricsStore } from '../../stores';
+
+/** Blocks drawn: enough to see a trend, few enough that each bar stays readable. */
+const SHOWN = 60;
+
+function BlockTooltip({ active, payload }: TooltipContentProps) {
+  const block = payload?.[0]?.payload as BlockRelayed | undefined;
+  if (!active || !block) return null;
+  return (
+    <div className="chart-tooltip">
+      <div className="chart-tooltip-time">
+        Block {formatHeight(block.height)} · {formatClock(block.receivedAt)}
+      </div>
+      <div className="mono muted">{shortHash(block.hash)}</div>
+      <dl>
+        <dt className="swatch-added">relay added</dt>
+        <dd>{formatMs(block.addedMs)}</dd>
+        <dt className="swatch-e2e">end to end</dt>
+        <dd>{formatMs(block.endToEndMs)}</dd>
+      </dl>
+    </div>
+  );
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? null;
+}
+
+/** Per block: from the announcement reaching the relay to delivery on its stream (and end to end). */
+export function BlockChart() {
+  const colors = useChartColors();
+  const all = useMetricsStore((s) => s.blocks);
+  const blocks = useMemo(() => all.slice(-SHOWN), [all]);
+  const descriptionId = useId();
+  const last = blocks[blocks.length - 1];
+  const medianAdded = median(blocks.map((b) => b.addedMs));
+  const hasEndToEnd = blocks.some((b) => b.endToEndMs !== null);
+  const description = last
+    ? `Per-block relay latency for the last ${blocks.length} blocks. Median added ${formatMs(medianAdded)}; ` +
+      `latest block ${formatHeight(last.height)} added ${formatMs(last.addedMs)}` +
+      (last.endToEndMs === null ? '.' : `, end to end ${formatMs(last.endToEndMs)}.`)
+    : 'Per-block relay latency: no blocks relayed yet.';
+
+  return (
+    <article className="card chart-card" aria-labelledby="blocks-title">
+      <header className="card-header">
+        <h2 id="blocks-title">Block relay latency</h2>
+        <ul className="legend legend-inline" aria-label="Block summary">
+          <li className="swatch-added">
+            added, median <strong>{formatMs(medianAdded)}</strong>
+          </li>
+          {hasEndToEnd && <li className="swatch-e2e">end to end</li>}
+          {last && (
+            <li>
+              last <strong>#{formatHeight(last.height)}</strong>
+            </li>
+          )}
+        </ul>
+      </header>
+      <figure className="chart" aria-label="Block relay latency chart" aria-describedby={descriptionId}>
+        <p id={descriptionId} className="sr-only">
+          {description}
+        </p>
+        {blocks.length === 0 ? (
+          <p className="chart-empty static">
+            No blocks relayed yet; each block the relay forwards appears here.
+          </p>
+        ) : (
+          <ResponsiveContainer width="100%" height={180}>
+            <ComposedChart data={blocks} margin={{ top: 8, right: 16, bottom: 0, left: 4 }}>
+              <CartesianGrid stroke={colors.grid} vertical={false} />
+              <XAxis
+                dataKey="height"
+                tickFormatter={(h: number) => formatHeight(h)}
+                stroke={colors.axis}
+                tick={{ fontSize: 11 }}
+                tickLine={false}
+                minTickGap={24}
+              />
+              <YAxis
+                tickFormatter={formatAxisMs}
+                stroke={colors.axis}
+                tick={{ fontSize: 11 }}
+                tickLine={false}
+                axisLine={false}
+                width={52}
+              />
+              <Tooltip
+                content={BlockTooltip}
+                isAnimationActive={false}
+                cursor={{ fill: colors.grid, opacity: 0.5 }}
+              />
+              <Bar
+                dataKey="addedMs"
+                name="relay added"
+                fill={colors.added}
+                isAnimationActive={false}
+                maxBarSize={14}
+              />
+              {hasEndToEnd && (
+                <Line
+                  dataKey="endToEndMs"
+                  name="end to end"
+                  stroke={colors.endToEnd}
+                  strokeWidth={1.5}
+                  dot={{ r: 2 }}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                />
+              )}
+            </ComposedChart>
+          </ResponsiveContainer>
+        )}
+      </figure>
+    </article>
+  );
+}

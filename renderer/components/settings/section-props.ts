@@ -1,0 +1,9 @@
+import type { FieldErrors } from '../../lib/errors';
+import type { SettingsDraft } from '../../settings/settings-form';
+
+/** What every settings section gets: the draft, the errors by settings path, and a way to edit. */
+export interface SectionProps {
+  draft: SettingsDraft;
+  errors: FieldErrors;
+  edit: (patch: Partial<SettingsDraft>, paths?: string[]) => void;
+}
