@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { access, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { once } from 'node:events';
+
+/**
+ * A file that appears under its final name only when complete. Writes go to a hidden temporary file
+ * in the same folder (so the final rename is atomic: same filesystem), and a cancel or failure
+ * unlinks it: an auditor never finds a truncated report that looks whole.
+ */
+export class AtomicFile {
+  private readonly stream: WriteStream;
+  private failure: Error | null = null;
+  private settled = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly fileName: string,
+    readonly tempPath: string,
+  ) {
+    this.stream = createWriteStream(tempPath, { flags: 'wx' });
+    // Remember the error; it surfaces on the next write or on commit instead of crashing the process.
+    this.stream.on('error', (error) => (this.failure ??= error));
+  }
+
+  static create(dir: string, fileName: string, tempSuffix = '.part'): AtomicFile {
+    const temp = path.join(dir, `.${fileName}.${randomBytes(6).toString('hex')}${tempSuffix}`);
+    return new AtomicFile(dir, fileName, temp);
+  }
+
+  /** Writes a chunk, waiting for the stream to drain so a fast reader never queues a whole day in memory. */
+  async write(chunk: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.stream.write(chunk)) {
+      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]);
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** Closes the temporary file (flushed and closed), without publishing it. */
+  async close(): Promise<void> {
+    if (this.stream.closed) return;
+    const closed = once(this.stream, 'close');
+    this.stream.end();
+    await closed;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Closes and renames to a free final name (never overwriting another report); returns path and size. */
+  async commit(): Promise<{ path: string; fileName: string; bytes: number }> {
+    await this.close();
+    const { fileName, fullPath } = await freeName(this.dir, this.fileName);
+    await rename(this.tempPath, fullPath);
+    this.settled = true;
+    return { path: fullPath, fileName, bytes: (await stat(fullPath)).size };
+  }
+
+  /** Removes the temporary file; safe to call in any state, and after commit it does nothing. */
+  async discard(): Promise<void> {
+    if (this.settled) return;
+    this.settled = true;
+    this.stream.destroy();
+    if (!this.stream.closed) await once(this.stream, 'close').catch(() => undefined);
+    await unlink(this.tempPath).catch(() => undefined);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** "name.csv", then "name-2.csv", "name-3.csv"…: a second export of a period keeps the first. */
+export async function freeName(
+  dir: string,
+  fileName: string,
+): Promise<{ fileName: string; fullPath: string }> {
+  const ext = path.extname(fileName);
+  const base = fileName.slice(0, fileName.length - ext.length);
+  for (let i = 1; ; i++) {
+    const candidate = i === 1 ? fileName : `${base}-${i}${ext}`;
+    const fullPath = path.join(dir, candidate);
+    if (!(await exists(fullPath))) return { fileName: candidate, fullPath };
+  }
+}

@@ -1,0 +1,28 @@
+import { ApiError, type ApiErrorCode } from '../../../shared/api/errors';
+import { PDF_NEEDS_DESKTOP } from '../../../shared/report';
+
+/**
+ * Report failures are ApiErrors, so their message reaches the operator as written instead of as an
+ * "Internal error" (the dispatcher passes ApiErrors through). `reason` tells callers and tests apart
+ * what the API code alone cannot.
+ */
+export type ReportErrorReason =
+  'invalid-request' | 'pdf-unavailable' | 'pdf-failed' | 'source-failed' | 'write-failed';
+
+export class ReportError extends ApiError {
+  constructor(
+    code: ApiErrorCode,
+    readonly reason: ReportErrorReason,
+    message: string,
+  ) {
+    super(code, message, { reason });
+  }
+}
+
+export function pdfUnavailable(): ReportError {
+  return new ReportError('INVALID_PARAMS', 'pdf-unavailable', PDF_NEEDS_DESKTOP);
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
+}

@@ -1,0 +1,103 @@
+import type { BlockRelayed, HistoryEvent } from '../../../shared/metrics';
+import type { LaunchReport } from '../../../shared/launch';
+import type { MachineInfo, ReportRequest, ReportSummary } from '../../../shared/report';
+import { CONFIDENCE, summarizeSla } from '../../../shared/sla';
+import { tierSpec } from '../../../shared/tiers';
+import { summarizeBlocks } from './blocks';
+import { BREACH_KINDS, breachOpenAt, summarizeEvents } from './events';
+import { SampleScan, type ScanResult } from './scan';
+import type { ReportSource, TimeRange } from './source';
+
+/** Builds a report's summary: the sample pass (SampleScan) plus blocks, events and context. */
+
+export interface ReportContext {
+  /** The relay's current launch report (requested beside applied, with reasons); null if never launched. */
+  readonly launch: LaunchReport | null;
+  readonly relayVersion: string;
+  readonly machine: MachineInfo;
+  /** The probe's timeout (the floor of a failed sample's latency); stated in the report. */
+  readonly probeTimeoutMs: number;
+  /** Injectable clock for reproducible tests. */
+  readonly now?: () => number;
+}
+
+export interface PeriodFacts {
+  readonly blocks: BlockRelayed[];
+  readonly events: HistoryEvent[];
+  readonly breachOpenAtStart: boolean;
+}
+
+type Period = Pick<ReportRequest, 'from' | 'to' | 'tier'>;
+
+/** Everything a report needs besides the samples: small, read once before the sample pass. */
+export async function readPeriodFacts(source: ReportSource, range: TimeRange): Promise<PeriodFacts> {
+  const [blocks, events, lastBreach] = await Promise.all([
+    source.blocks(range),
+    source.events(range),
+    source.lastEventBefore(range.from, BREACH_KINDS),
+  ]);
+  return { blocks, events, breachOpenAtStart: breachOpenAt(lastBreach) };
+}
+
+export function methodNotes(targetMs: number, timeoutMs: number): string[] {
+  return [
+    'Samples: every raw probe sample of this tier whose intended send time lies in [from, to); the CSV export of the same period and tier holds exactly these rows.',
+    `Latency is measured from the intended send time (no coordinated omission). The CSV holds the latency as measured; in percentiles, max and mean a failed probe (ok = false: error, non-200, timeout) counts at ${timeoutMs} ms (the probe timeout) or its measured latency, whichever is larger, so failures never make the figures look better.`,
+    'Percentiles: nearest rank, the value at rank max(1, ⌈q·n⌉) in ascending order, read from one HDR histogram (3 significant digits, µs units) fed every sample, clamped to the exact max: within 0.1% of the exact value. Max and mean are exact.',
+    `Compliance: samples that succeeded within ${targetMs} ms, divided by all samples; errors and timeouts count as misses. The miss-rate bound is the one-sided ${CONFIDENCE * 100}% Clopper–Pearson upper bound.`,
+    'Verdict: pass when that bound is at most 1 − objective; fail when the lower bound exceeds it, or when n reaches the required n and the misses exceed the error budget; otherwise insufficient samples.',
+    'Uptime: distinct UTC seconds with at least one successful sample, divided by distinct seconds with any sample. Coverage: measured seconds over the period.',
+    'Tier attribution: blocks and events carry no tier; each belongs to the tier of the latest sample at or before it. Breaches are the panel’s own sla-breach/sla-recovered events, cut at the period’s end and at a tier change.',
+    'Block latency: added = relayed − received on the relay’s clock; end to end = delivery at the probe − the demo peer’s send time (only with the demo peer). Percentiles exact over every block.',
+  ];
+}
+
+export function buildSummary(
+  period: Period,
+  scan: ScanResult,
+  facts: PeriodFacts,
+  context: ReportContext,
+): ReportSummary {
+  const spec = tierSpec(period.tier);
+  const range = { from: period.from, to: period.to };
+  const durationMs = period.to - period.from;
+  const periodSeconds = Math.max(1, Math.ceil(durationMs / 1000));
+  const { breaches, restarts, events } = summarizeEvents(
+    facts.events,
+    facts.breachOpenAtStart,
+    range,
+    scan.timeline,
+    period.tier,
+  );
+  return {
+    schema: 'sprint-control.report/1',
+    generatedAt: (context.now ?? Date.now)(),
+    period: { from: period.from, to: period.to, durationMs },
+    tier: period.tier,
+    probeTimeoutMs: context.probeTimeoutMs,
+    latency: scan.latency,
+    sla: summarizeSla(scan.counts, { targetMs: spec.targetMs, objective: spec.objective }),
+    otherTiers: scan.otherTiers,
+    availability: {
+      measuredSeconds: scan.measuredSeconds,
+      upSeconds: scan.upSeconds,
+      uptime: scan.measuredSeconds === 0 ? null : scan.upSeconds / scan.measuredSeconds,
+      coverage: Math.min(1, scan.measuredSeconds / periodSeconds),
+    },
+    breaches,
+    restarts,
+    blocks: summarizeBlocks(facts.blocks, scan.timeline, period.tier),
+    series: { bucketMs: scan.bucketMs, points: scan.points },
+    events,
+    launch: context.launch,
+    machine: context.machine,
+    relayVersion: context.relayVersion,
+    method: methodNotes(spec.targetMs, context.probeTimeoutMs),
+  };
+}
+
+/** A scan for the period's tier against its SLA target. */
+export function newScan(period: Period, probeTimeoutMs: number): SampleScan {
+  const range = { from: period.from, to: period.to };
+  return new SampleScan(period.tier, tierSpec(period.tier).targetMs, probeTimeoutMs, range);
+}
