@@ -10,12 +10,11 @@ import {
 } from '../../../shared/report';
 import { isWithinTarget, summarizeSla } from '../../../shared/sla';
 import { TIERS, type TierName } from '../../../shared/tiers';
-import { HistoryStore } from '../history/history-store';
-import type { RawSample as WireSample } from '../history/types';
-import { Aggregator } from '../metrics/aggregator';
+import type { HistoryStore } from '../history/history-store';
 import { exportReport, type ExportOptions } from './export';
 import { historyReportSource } from './history-source';
 import type { RawSample } from './source';
+import { writeHistory } from './test-history';
 import { TEST_LAUNCH, TEST_MACHINE, effectiveMs, exactPercentile, generateHistory } from './test-support';
 
 /**
@@ -33,37 +32,7 @@ let store: HistoryStore;
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'report-int-'));
   out = path.join(dir, 'out');
-  store = HistoryStore.open({
-    file: path.join(dir, 'history.db'),
-    retention: { rawDays: 7, aggregateDays: 90 },
-    now: () => range.to,
-    flushIntervalMs: 60_000,
-  });
-  // As the probe delivers them: batches of 25 (a quarter second at 10 Hz), one tier per batch.
-  const aggregators = new Map<TierName, Aggregator>();
-  for (let i = 0; i < history.samples.length; i += 25) {
-    const batch = history.samples.slice(i, i + 25);
-    const tier = batch[0]!.tier as TierName;
-    const spec = TIERS[tier];
-    let agg = aggregators.get(tier);
-    if (!agg) {
-      agg = new Aggregator({
-        tier,
-        targetMs: spec.targetMs,
-        objective: spec.objective,
-        timeoutMs: 1000,
-        closeLagMs: 0,
-      });
-      aggregators.set(tier, agg);
-    }
-    const wire: WireSample[] = batch.map((s) => [s.t, s.latencyMs, s.ok]);
-    agg.record(wire);
-    store.addSamples(tier, wire);
-    for (const second of agg.tick(batch.at(-1)!.t + 2000).closed) store.addSecond(second);
-  }
-  for (const b of history.blocks) store.addBlock(b);
-  for (const e of history.events) store.addEvent(e);
-  store.flush();
+  store = writeHistory(path.join(dir, 'history.db'), history);
 });
 
 afterAll(() => {

@@ -123,6 +123,10 @@ export function availabilitySection(s: ReportSummary): string {
       esc(b.open ? `${fmtTime(b.to)} (still open)` : fmtTime(b.to)),
       esc(fmtDuration(b.durationMs)),
     ]);
+  const gap =
+    a.coverage < 0.99
+      ? `<p class="muted">This tier was measured for ${fmtPct(a.coverage, 1)} of the period: the rest ran under another tier, with the relay or probe stopped, or lies past the raw-sample retention (Settings).</p>`
+      : '';
   const others = s.otherTiers.length
     ? `<p class="muted">Samples of other tiers in the period, excluded from every figure: ${s.otherTiers
         .map((o) => `${esc(o.tier)} ${fmtInt(o.n)}`)
@@ -144,7 +148,7 @@ ${table(
   ],
   [1, 3],
   'keep',
-)}${others}
+)}${gap}${others}
 <h3>Breaches</h3>${spans.length ? table(['Start', 'End', 'Duration'], spans, [2]) : '<p class="muted">No SLA breach was recorded under this tier in the period.</p>'}
 ${s.breaches.count > spans.length ? `<p class="muted">First ${spans.length} of ${fmtInt(s.breaches.count)} breaches shown; the JSON export lists them.</p>` : ''}</section>`;
 }
