@@ -39,6 +39,7 @@ function SettingsForm({ saved }: { saved: Settings }) {
 
   const edit = (patch: Partial<SettingsDraft>, paths: string[] = []) => {
     setDraft((d) => ({ ...d, ...patch }));
+    setOutcome(null);
     if (paths.length > 0) {
       setErrors((e) => Object.fromEntries(Object.entries(e).filter(([key]) => !paths.includes(key))));
     }

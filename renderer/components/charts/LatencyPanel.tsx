@@ -94,11 +94,13 @@ export function LatencyPanel() {
         />
         {points.length === 0 && (
           <p className="chart-empty">
-            {spec.source === 'history' && !metrics.history
-              ? 'This panel does not keep history yet; the 5 min range shows live data.'
-              : history?.loading
-                ? 'Loading history…'
-                : 'No samples in this range yet. The probe reports once a second while the relay runs.'}
+            <span>
+              {spec.source === 'history' && !metrics.history
+                ? 'This panel does not keep history yet; the 5 min range shows live data.'
+                : history?.loading
+                  ? 'Loading history…'
+                  : 'No samples in this range yet. The probe reports once a second while the relay runs.'}
+            </span>
           </p>
         )}
       </div>

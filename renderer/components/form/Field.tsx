@@ -39,14 +39,14 @@ export function Field({
         {children({ id, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
         {aside && <span className="field-aside">{aside}</span>}
       </div>
-      {hint && (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      )}
       {error && (
         <p id={errorId} className="field-error" role="alert">
           {error}
+        </p>
+      )}
+      {hint && (
+        <p id={hintId} className="field-hint">
+          {hint}
         </p>
       )}
     </div>
@@ -115,7 +115,7 @@ export function SaveState({
   const text = saving
     ? 'Saving…'
     : error
-      ? null
+      ? 'Not saved'
       : dirty
         ? 'Unsaved changes'
         : savedAt

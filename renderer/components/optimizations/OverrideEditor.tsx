@@ -37,6 +37,7 @@ export function OverrideEditor({ initialTier }: { initialTier: TierName }) {
 
   const edit = (field: keyof OverrideDraft, value: string) => {
     setDrafts((d) => ({ ...d, [tier]: { ...draft, [field]: value } }));
+    setOutcome(null);
     setErrors((e) => {
       const next = { ...e };
       delete next[field];
