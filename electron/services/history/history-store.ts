@@ -8,7 +8,9 @@ import {
 } from '../../../shared/metrics';
 import type { TierName } from '../../../shared/tiers';
 import { RES, openDatabase } from './db';
-import { HistoryQueries, parseDetails } from './query';
+import { HistoryQueries } from './query';
+import { SampleReads, type StoredSample } from './reads';
+import { applyRetention, type RetentionCounts } from './retention';
 import { Rollups, bucketFromRow, mergeInto, rowFromBucket, type AggregateRow } from './rollup';
 import type { RawSample, Retention, SecondAggregate } from './types';
 
@@ -31,10 +33,8 @@ export interface FlushCounts {
   events: number;
 }
 
-const DAY_MS = 86_400_000;
 /** Past this many buffered samples (a day at 10 Hz) a failing disk costs the oldest, not the heap. */
 const MAX_BUFFERED_SAMPLES = 864_000;
-const DELETE_CHUNK = 50_000;
 
 /**
  * The history database: a buffered writer (one transaction per flush, prepared statements reused),
@@ -45,11 +45,9 @@ export class HistoryStore {
   readonly file: string;
   private readonly db: DatabaseSync;
   private readonly queries: HistoryQueries;
+  private readonly reads: SampleReads;
   private readonly rollups: Rollups;
-  private readonly st: Record<
-    'sample' | 'second' | 'upsert' | 'loadAgg' | 'block' | 'event' | 'countSamples' | 'page' | 'lastEvent',
-    StatementSync
-  >;
+  private readonly st: Record<'sample' | 'second' | 'upsert' | 'loadAgg' | 'block' | 'event', StatementSync>;
   private samples: Array<{ tier: TierName; rows: readonly RawSample[] }> = [];
   private bufferedSamples = 0;
   private seconds: SecondAggregate[] = [];
@@ -79,14 +77,9 @@ export class HistoryStore {
         p(`INSERT INTO blocks (hash, height, received_at, relayed_at, added_ms, end_to_end_ms, delivered_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)`),
       event: p('INSERT INTO events (at, kind, details) VALUES (?, ?, ?)'),
-      countSamples: p('SELECT count(*) AS c FROM samples WHERE t >= ? AND t < ?'),
-      page: p(`SELECT rowid AS id, t, latency_ms, ok, tier FROM samples
-               WHERE t >= ? AND t < ? AND (t > ? OR (t = ? AND rowid > ?)) ORDER BY t, rowid LIMIT ?`),
-      lastEvent: p(
-        'SELECT at, kind, details FROM events WHERE at < ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY at DESC LIMIT 1',
-      ),
     };
     this.queries = new HistoryQueries(this.db);
+    this.reads = new SampleReads(this.db);
     this.rollups = new Rollups(
       (res, t, tier) => this.st.loadAgg.get(res, t, tier) as AggregateRow | undefined,
     );
@@ -180,41 +173,9 @@ export class HistoryStore {
     return counts;
   }
 
-  /** Delete raw samples older than rawDays, aggregates, blocks and events older than aggregateDays. */
-  applyRetention(now = this.now()): { samples: number; aggregates: number; blocks: number; events: number } {
-    const rawCutoff = now - this.o.retention.rawDays * DAY_MS;
-    const aggCutoff = now - this.o.retention.aggregateDays * DAY_MS;
-    // Chunked, so the first pass over a long-idle database never holds the main thread for seconds.
-    const chunked = (sql: string, cutoff: number): number => {
-      let total = 0;
-      for (;;) {
-        const changes = Number(this.db.prepare(sql).run(cutoff, DELETE_CHUNK).changes);
-        total += changes;
-        if (changes < DELETE_CHUNK) return total;
-      }
-    };
-    return {
-      samples: chunked(
-        'DELETE FROM samples WHERE rowid IN (SELECT rowid FROM samples WHERE t < ? LIMIT ?)',
-        rawCutoff,
-      ),
-      aggregates: Object.values(RES).reduce(
-        (n, res) =>
-          n +
-          Number(
-            this.db.prepare('DELETE FROM aggregates WHERE res_ms = ? AND t < ?').run(res, aggCutoff).changes,
-          ),
-        0,
-      ),
-      blocks: chunked(
-        'DELETE FROM blocks WHERE rowid IN (SELECT rowid FROM blocks WHERE received_at < ? LIMIT ?)',
-        aggCutoff,
-      ),
-      events: chunked(
-        'DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE at < ? LIMIT ?)',
-        aggCutoff,
-      ),
-    };
+  /** Delete raw samples older than rawDays; aggregates, blocks and events older than aggregateDays. */
+  applyRetention(now = this.now()): RetentionCounts {
+    return applyRetention(this.db, this.o.retention, now);
   }
 
   /** history.query: validated here too, so a direct caller gets the schema's defaults and checks. */
@@ -225,32 +186,12 @@ export class HistoryStore {
   // ---- the narrow reads reports need (electron/services/reports/source.ts) ----
 
   countSamples(from: number, to: number): number {
-    return Number((this.st.countSamples.get(from, to) as { c: number }).c);
+    return this.reads.countSamples(from, to);
   }
 
-  /** Raw samples in [from, to), ascending, in pages (keyset pagination: flat memory over a day). */
-  *iterateSamples(
-    from: number,
-    to: number,
-    pageSize: number,
-  ): Generator<Array<{ t: number; latencyMs: number; ok: boolean; tier: string }>> {
-    let lastT = -Infinity;
-    let lastId = -1;
-    for (;;) {
-      const rows = this.st.page.all(from, to, lastT, lastT, lastId, pageSize) as Array<{
-        id: number;
-        t: number;
-        latency_ms: number;
-        ok: number;
-        tier: string;
-      }>;
-      if (rows.length === 0) return;
-      const last = rows[rows.length - 1];
-      lastT = last?.t ?? lastT;
-      lastId = last?.id ?? lastId;
-      yield rows.map((r) => ({ t: r.t, latencyMs: r.latency_ms, ok: r.ok === 1, tier: r.tier }));
-      if (rows.length < pageSize) return;
-    }
+  /** Raw samples in [from, to), ascending by t, in pages of at most pageSize. */
+  iterateSamples(from: number, to: number, pageSize: number): Generator<StoredSample[]> {
+    return this.reads.iterateSamples(from, to, pageSize);
   }
 
   blocks(from: number, to: number, limit = 100_000): BlockRelayed[] {
@@ -261,10 +202,9 @@ export class HistoryStore {
     return this.queries.events(from, to, limit);
   }
 
+  /** The latest event of one of `kinds` strictly before `at`. */
   lastEventBefore(at: number, kinds: readonly string[]): HistoryEvent | null {
-    const row = this.st.lastEvent.get(at, JSON.stringify(kinds)) as
-      { at: number; kind: string; details: string } | undefined;
-    return row ? { at: row.at, kind: row.kind, details: parseDetails(row.details) } : null;
+    return this.reads.lastEventBefore(at, kinds);
   }
 
   /** Flush what is buffered, stop the timers, close the file. */

@@ -103,6 +103,23 @@ export class Aggregator {
     return { tick: this.snapshot(now), closed };
   }
 
+  /**
+   * Close every open second now (measurement stopped: nothing more will arrive for them). Unlike a
+   * tick far in the future, this does not move the windows past the present.
+   */
+  closeOpen(): SecondAggregate[] {
+    const due = [...this.open.keys()].sort((a, b) => a - b);
+    const closed: SecondAggregate[] = [];
+    for (const sec of due) {
+      const bucket = this.open.get(sec);
+      this.open.delete(sec);
+      if (bucket) closed.push(this.close(sec * 1000, bucket));
+    }
+    const last = due.at(-1);
+    if (last !== undefined && (this.lastClosed === null || last > this.lastClosed)) this.lastClosed = last;
+    return closed;
+  }
+
   private close(t: number, b: OpenSecond): SecondAggregate {
     const values = Float64Array.from(b.values);
     const unit: Unit = {

@@ -64,6 +64,7 @@ function main(): void {
         demoPeerUrl: args.demoPeerUrl,
         clock: systemClock,
         onBlock: (block) => write({ type: 'block', ...block }),
+        onConnected: (connected) => write({ type: 'stream', connected }),
         onWarning: (message, fields) => log('warn', message, fields),
       })
     : null;

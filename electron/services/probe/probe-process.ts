@@ -36,6 +36,8 @@ export interface ProbeProcessEvents {
   samples: [samples: ProbeSample[]];
   block: [block: BlockRelayed];
   state: [state: ProbeState];
+  /** The probe's subscription to the relay's block stream opened (true) or dropped (false). */
+  stream: [connected: boolean];
   exit: [exit: ProbeExit];
   /** Unparseable stdout line or spawn failure: worth a log line, never fatal. */
   warning: [message: string];
@@ -68,6 +70,7 @@ export class ProbeProcess extends EventEmitter<ProbeProcessEvents> {
   private restartTimer: NodeJS.Timeout | null = null;
   private readonly stderrTail: string[] = [];
   private currentState: ProbeState = 'stopped';
+  private streamUp = false;
   private readonly backoff: { initialMs: number; capMs: number; stableMs: number };
 
   constructor(private readonly o: ProbeProcessOptions) {
@@ -81,6 +84,10 @@ export class ProbeProcess extends EventEmitter<ProbeProcessEvents> {
 
   get state(): ProbeState {
     return this.currentState;
+  }
+
+  get streamConnected(): boolean {
+    return this.streamUp;
   }
 
   start(): void {
@@ -167,6 +174,10 @@ export class ProbeProcess extends EventEmitter<ProbeProcessEvents> {
       case 'samples':
         this.emit('samples', parsed.samples);
         break;
+      case 'stream':
+        this.streamUp = parsed.connected;
+        this.emit('stream', parsed.connected);
+        break;
       case 'block': {
         const { type: _type, ...block } = parsed;
         this.emit('block', block);
@@ -178,6 +189,10 @@ export class ProbeProcess extends EventEmitter<ProbeProcessEvents> {
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     this.child = null;
+    if (this.streamUp) {
+      this.streamUp = false;
+      this.emit('stream', false);
+    }
     const expected = !this.wanted;
     let restartInMs: number | null = null;
     if (!expected) {

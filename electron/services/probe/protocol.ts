@@ -15,6 +15,8 @@ export const ProbeLine = z.discriminatedUnion('type', [
   /** The relay served its first block: the fixed schedule starts here (see prober.ts). */
   z.object({ type: z.literal('sampling'), at: z.number(), rateHz: z.number() }),
   z.object({ type: z.literal('samples'), samples: z.array(ProbeSample) }),
+  /** The block stream (WebSocket) connected or dropped; blocks relayed while it is down are not seen. */
+  z.object({ type: z.literal('stream'), connected: z.boolean() }),
   z.object({ type: z.literal('block'), ...BlockRelayed.shape }),
 ]);
 export type ProbeLine = z.infer<typeof ProbeLine>;

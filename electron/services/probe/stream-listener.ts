@@ -74,6 +74,7 @@ export interface StreamListenerOptions {
   readonly demoPeerUrl: string | null;
   readonly clock: Clock;
   readonly onBlock: (block: BlockRelayed) => void;
+  readonly onConnected?: (connected: boolean) => void;
   readonly onWarning: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -100,12 +101,18 @@ export class StreamListener {
     url.searchParams.set('key', this.o.key);
     const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 5000 });
     this.ws = ws;
+    let opened = false;
     ws.on('open', () => {
+      opened = true;
       this.retryMs = RECONNECT_MIN_MS;
+      this.o.onConnected?.(true);
     });
     ws.on('message', (data: Buffer) => this.onMessage(this.o.clock.now(), data));
     ws.on('error', (err) => this.o.onWarning('stream error', { error: err.message }));
-    ws.on('close', () => this.reconnect());
+    ws.on('close', () => {
+      if (opened) this.o.onConnected?.(false);
+      this.reconnect();
+    });
   }
 
   stop(): void {

@@ -1,0 +1,59 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { HistoryEvent } from '../../../shared/metrics';
+import type { TierName } from '../../../shared/tiers';
+import { parseDetails } from './query';
+
+/** One stored raw sample as reports read it. */
+export interface StoredSample {
+  readonly t: number;
+  readonly latencyMs: number;
+  readonly ok: boolean;
+  /** Written only from TierName values; an older or newer build's tier would pass through as is. */
+  readonly tier: TierName;
+}
+
+/** The sequential reads exports need (electron/services/reports/source.ts): counts, pages, last event. */
+export class SampleReads {
+  private readonly count: StatementSync;
+  private readonly page: StatementSync;
+  private readonly lastEvent: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.count = db.prepare('SELECT count(*) AS c FROM samples WHERE t >= ? AND t < ?');
+    // Keyset pagination on (t, rowid): each page is an index seek, so memory and time stay flat.
+    this.page = db.prepare(`SELECT rowid AS id, t, latency_ms, ok, tier FROM samples
+      WHERE t >= ? AND t < ? AND (t > ? OR (t = ? AND rowid > ?)) ORDER BY t, rowid LIMIT ?`);
+    this.lastEvent = db.prepare(`SELECT at, kind, details FROM events
+      WHERE at < ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY at DESC LIMIT 1`);
+  }
+
+  countSamples(from: number, to: number): number {
+    return Number((this.count.get(from, to) as { c: number }).c);
+  }
+
+  *iterateSamples(from: number, to: number, pageSize: number): Generator<StoredSample[]> {
+    let lastT = -Infinity;
+    let lastId = -1;
+    for (;;) {
+      const rows = this.page.all(from, to, lastT, lastT, lastId, pageSize) as Array<{
+        id: number;
+        t: number;
+        latency_ms: number;
+        ok: number;
+        tier: string;
+      }>;
+      const last = rows.at(-1);
+      if (!last) return;
+      lastT = last.t;
+      lastId = last.id;
+      yield rows.map((r) => ({ t: r.t, latencyMs: r.latency_ms, ok: r.ok === 1, tier: r.tier as TierName }));
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  lastEventBefore(at: number, kinds: readonly string[]): HistoryEvent | null {
+    const row = this.lastEvent.get(at, JSON.stringify(kinds)) as
+      { at: number; kind: string; details: string } | undefined;
+    return row ? { at: row.at, kind: row.kind, details: parseDetails(row.details) } : null;
+  }
+}

@@ -1,0 +1,249 @@
+import { EventEmitter } from 'node:events';
+import type {
+  BlockRelayed,
+  HistoryEvent,
+  HistoryQueryInput,
+  HistoryResult,
+  MetricsTick,
+  SlaVerdict,
+  WindowName,
+} from '../../../shared/metrics';
+import { TIERS, type TierName } from '../../../shared/tiers';
+import { HistoryStore } from '../history/history-store';
+import type { RawSample, Retention } from '../history/types';
+import { ProbeProcess, type ProbeState } from '../probe/probe-process';
+import { Aggregator } from './aggregator';
+import { ResourceSampler } from './resource-sampler';
+
+export interface MeasurementOptions {
+  /** An open store, or the database path (opened here; may throw HistoryOpenError). */
+  readonly history: HistoryStore | string;
+  /** Node for the probe: Electron's binary (put ELECTRON_RUN_AS_NODE=1 in probeEnv) or node. */
+  readonly execPath: string;
+  /** dist/relay/probe.mjs */
+  readonly probeScript: string;
+  readonly rateHz: number;
+  readonly retention: Retention;
+  readonly timeoutMs?: number;
+  readonly probeEnv?: NodeJS.ProcessEnv;
+  readonly tickIntervalMs?: number;
+}
+
+/** What the composition root knows once the relay is ready. */
+export interface AttachTarget {
+  readonly apiUrl: string;
+  readonly healthUrl?: string | null;
+  /** The panel's own key (the first of API_KEYS: exempt from rate limits). */
+  readonly key: string;
+  readonly tier: TierName;
+  readonly relayPid: number;
+  /** The relay launch plan's OS wrappers, so the probe runs with the relay's priority and affinity. */
+  readonly argvPrefix: readonly string[];
+  readonly demoPeerUrl?: string | null;
+}
+
+/** Why measurement stops. A crash makes the next attach count the downtime (see attach). */
+export type DetachReason = 'stopped' | 'crashed' | 'tier-switch';
+
+export interface MeasurementEvents {
+  tick: [tick: MetricsTick];
+  block: [block: BlockRelayed];
+  event: [event: HistoryEvent];
+  /** Something worth logging that did not stop measuring (a probe line, a failed flush). */
+  warning: [message: string];
+}
+
+/** Windows whose verdict changes are recorded as sla-breach / sla-recovered events. */
+const BREACH_WINDOWS: readonly WindowName[] = ['15m', '1h', '24h'];
+
+/**
+ * The measurement side of the panel: runs the probe next to the relay, aggregates its samples into
+ * the live windows, samples resources, stores everything in history and answers history queries.
+ *
+ * Windows (including `session`) survive a re-attach with the same tier, so a relay restart stays in
+ * the SLA figures; a different tier starts them afresh (a tier's target is what they are judged by).
+ */
+export class MeasurementService extends EventEmitter<MeasurementEvents> {
+  readonly history: HistoryStore;
+  private readonly ownsHistory: boolean;
+  private aggregator: Aggregator | null = null;
+  private probe: ProbeProcess | null = null;
+  private sampler: ResourceSampler | null = null;
+  private ticker: NodeJS.Timeout | null = null;
+  private target: AttachTarget | null = null;
+  private crashedAt: number | null = null;
+  private readonly verdicts = new Map<WindowName, SlaVerdict>();
+
+  constructor(private readonly o: MeasurementOptions) {
+    super();
+    this.ownsHistory = typeof o.history === 'string';
+    this.history =
+      typeof o.history === 'string'
+        ? HistoryStore.open({
+            file: o.history,
+            retention: o.retention,
+            onError: (err) => this.emit('warning', `history: ${err.message}`),
+          })
+        : o.history;
+  }
+
+  get attached(): AttachTarget | null {
+    return this.target;
+  }
+
+  get probePid(): number | null {
+    return this.probe?.pid ?? null;
+  }
+
+  /** What the probe is doing, for a status line: starting, waiting-for-block, sampling, restarting. */
+  get probeStatus(): { state: ProbeState; streamConnected: boolean } | null {
+    return this.probe ? { state: this.probe.state, streamConnected: this.probe.streamConnected } : null;
+  }
+
+  /** Start measuring a relay that is ready. Re-attaching first detaches the previous relay. */
+  async attach(target: AttachTarget): Promise<void> {
+    if (this.target) await this.detach('stopped');
+    const timeoutMs = this.o.timeoutMs ?? 1000;
+    const spec = TIERS[target.tier];
+    const previous = this.aggregator?.tier ?? null;
+    if (previous !== target.tier) {
+      this.aggregator = new Aggregator({
+        tier: target.tier,
+        targetMs: spec.targetMs,
+        objective: spec.objective,
+        timeoutMs,
+      });
+      this.verdicts.clear();
+      if (previous !== null) this.recordEvent('tier-switch', { from: previous, to: target.tier });
+      this.crashedAt = null;
+    }
+    this.target = target;
+    this.recordEvent('measurement-start', {
+      tier: target.tier,
+      rateHz: this.o.rateHz,
+      relayPid: target.relayPid,
+    });
+    if (this.crashedAt !== null) this.countDowntime(this.crashedAt, Date.now());
+
+    const probe = new ProbeProcess({
+      execPath: this.o.execPath,
+      script: this.o.probeScript,
+      argvPrefix: target.argvPrefix,
+      env: this.o.probeEnv ?? process.env,
+      apiUrl: target.apiUrl,
+      key: target.key,
+      rateHz: this.o.rateHz,
+      timeoutMs,
+      demoPeerUrl: target.demoPeerUrl ?? null,
+    });
+    probe.on('samples', (samples) => this.onSamples(samples));
+    probe.on('block', (block) => {
+      this.history.addBlock(block);
+      this.emit('block', block);
+    });
+    probe.on('exit', (exit) => {
+      if (exit.expected) return;
+      this.recordEvent('probe-crash', {
+        code: exit.code,
+        signal: exit.signal,
+        restartInMs: exit.restartInMs,
+        stderr: exit.stderrTail.slice(-5),
+      });
+    });
+    probe.on('warning', (message) => this.emit('warning', message));
+    this.probe = probe;
+    probe.start();
+
+    this.sampler = new ResourceSampler({
+      relayPid: target.relayPid,
+      probePid: () => probe.pid,
+      healthUrl: target.healthUrl ?? null,
+    });
+    this.sampler.start();
+    this.ticker = setInterval(() => this.tick(), this.o.tickIntervalMs ?? 1000);
+    this.ticker.unref();
+  }
+
+  /** Stop the probe and resource sampling; the seconds still open are closed and stored. */
+  async detach(reason: DetachReason = 'stopped'): Promise<void> {
+    if (!this.target) return;
+    this.target = null;
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+    this.sampler?.stop();
+    this.sampler = null;
+    const probe = this.probe;
+    this.probe = null;
+    await probe?.stop();
+    // Close everything still open: nothing will arrive for it any more.
+    for (const second of this.aggregator?.closeOpen() ?? []) this.history.addSecond(second);
+    this.crashedAt = reason === 'crashed' ? Date.now() : null;
+    this.recordEvent('measurement-stop', { reason });
+  }
+
+  recordEvent(kind: string, details: Record<string, unknown> = {}): void {
+    const event: HistoryEvent = { at: Date.now(), kind, details };
+    this.history.addEvent(event);
+    this.emit('event', event);
+  }
+
+  /** history.query. Commits what is buffered first, so the last second is in the answer. */
+  query(q: HistoryQueryInput): HistoryResult {
+    try {
+      this.history.flush();
+    } catch (err) {
+      this.emit('warning', `history flush before query failed: ${String(err)}`);
+    }
+    return this.history.query(q);
+  }
+
+  async close(): Promise<void> {
+    await this.detach('stopped');
+    if (this.ownsHistory) this.history.close();
+    else this.history.flush();
+  }
+
+  private onSamples(samples: readonly RawSample[]): void {
+    const target = this.target;
+    if (!target || !this.aggregator) return;
+    this.aggregator.record(samples);
+    this.history.addSamples(target.tier, samples);
+  }
+
+  /**
+   * A crashed relay answered nobody until it was back: every slot of the schedule in that gap is
+   * recorded as a failed sample (latency 0, ok false), exactly what the probe would have seen had it
+   * kept running. Without this, downtime would vanish from the SLA figures.
+   */
+  private countDowntime(from: number, to: number): void {
+    const interval = 1000 / this.o.rateHz;
+    const samples: RawSample[] = [];
+    for (let t = Math.ceil(from / interval) * interval; t < to; t += interval) samples.push([t, 0, false]);
+    this.onSamples(samples);
+    this.recordEvent('relay-crash', { downMs: Math.round(to - from), missedSlots: samples.length });
+    this.crashedAt = null;
+  }
+
+  private tick(now = Date.now()): void {
+    const aggregator = this.aggregator;
+    if (!aggregator) return;
+    const { tick, closed } = aggregator.tick(now);
+    for (const second of closed) this.history.addSecond(second);
+    const full: MetricsTick = { ...tick, resources: this.sampler?.latest ?? null };
+    for (const name of BREACH_WINDOWS) {
+      const sla = full.windows[name].sla;
+      const before = this.verdicts.get(name);
+      this.verdicts.set(name, sla.verdict);
+      if (sla.verdict === before) continue;
+      const details = {
+        window: name,
+        compliance: sla.compliance,
+        n: sla.n,
+        missUpperBound95: sla.missUpperBound95,
+      };
+      if (sla.verdict === 'fail') this.recordEvent('sla-breach', details);
+      else if (before === 'fail') this.recordEvent('sla-recovered', details);
+    }
+    this.emit('tick', full);
+  }
+}
