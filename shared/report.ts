@@ -143,3 +143,17 @@ export const PDF_NEEDS_DESKTOP =
 
 /** The CSV header, fixed: columns documented in the report's method section. */
 export const CSV_COLUMNS = ['timestamp', 'latency_ms', 'ok', 'tier'] as const;
+
+/**
+ * The `report.progress` event: progress of one export, named by its request (exports are few and
+ * a request names one file), so a UI with two exports running can tell them apart.
+ */
+export const ReportProgressEvent = z.object({
+  from: z.number(),
+  to: z.number(),
+  tier: TierName,
+  format: ReportFormat,
+  done: count,
+  total: count,
+});
+export type ReportProgressEvent = z.infer<typeof ReportProgressEvent>;

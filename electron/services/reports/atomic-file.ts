@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, rename, stat, unlink } from 'node:fs/promises';
+import { access, link, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 
@@ -47,13 +47,12 @@ export class AtomicFile {
     if (this.failure) throw this.failure;
   }
 
-  /** Closes and renames to a free final name (never overwriting another report); returns path and size. */
+  /** Closes and publishes under a free final name (never overwriting another report); returns path and size. */
   async commit(): Promise<{ path: string; fileName: string; bytes: number }> {
     await this.close();
-    const { fileName, fullPath } = await freeName(this.dir, this.fileName);
-    await rename(this.tempPath, fullPath);
+    const published = await publish(this.tempPath, this.dir, this.fileName);
     this.settled = true;
-    return { path: fullPath, fileName, bytes: (await stat(fullPath)).size };
+    return { ...published, bytes: (await stat(published.path)).size };
   }
 
   /** Removes the temporary file; safe to call in any state, and after commit it does nothing. */
@@ -66,23 +65,44 @@ export class AtomicFile {
   }
 }
 
+function candidates(fileName: string): (i: number) => string {
+  const ext = path.extname(fileName);
+  const base = fileName.slice(0, fileName.length - ext.length);
+  return (i) => (i === 1 ? fileName : `${base}-${i}${ext}`);
+}
+
+const errorCode = (e: unknown): unknown => (e instanceof Error && 'code' in e ? e.code : undefined);
+
+/**
+ * "name.csv", then "name-2.csv", "name-3.csv"…: a second export of a period keeps the first. A hard
+ * link claims a name atomically (EEXIST if taken), so two exports finishing together cannot both
+ * take one name; on a filesystem without hard links (FAT, some network shares) a check-then-rename.
+ */
+export async function publish(
+  tempPath: string,
+  dir: string,
+  fileName: string,
+): Promise<{ path: string; fileName: string }> {
+  const name = candidates(fileName);
+  for (let i = 1; ; i++) {
+    const candidate = name(i);
+    const full = path.join(dir, candidate);
+    try {
+      await link(tempPath, full);
+      await unlink(tempPath);
+      return { path: full, fileName: candidate };
+    } catch (error) {
+      if (errorCode(error) === 'EEXIST') continue;
+      if (await exists(full)) continue;
+      await rename(tempPath, full);
+      return { path: full, fileName: candidate };
+    }
+  }
+}
+
 async function exists(p: string): Promise<boolean> {
   return access(p).then(
     () => true,
     () => false,
   );
-}
-
-/** "name.csv", then "name-2.csv", "name-3.csv"…: a second export of a period keeps the first. */
-export async function freeName(
-  dir: string,
-  fileName: string,
-): Promise<{ fileName: string; fullPath: string }> {
-  const ext = path.extname(fileName);
-  const base = fileName.slice(0, fileName.length - ext.length);
-  for (let i = 1; ; i++) {
-    const candidate = i === 1 ? fileName : `${base}-${i}${ext}`;
-    const fullPath = path.join(dir, candidate);
-    if (!(await exists(fullPath))) return { fileName: candidate, fullPath };
-  }
 }

@@ -2,12 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ReportSummary,
-  type ReportProgress,
-  type ReportRequest,
-  type ReportResult,
-} from '../../../shared/report';
+import { ReportResult, ReportSummary, type ReportProgress, type ReportRequest } from '../../../shared/report';
 import { isWithinTarget, summarizeSla } from '../../../shared/sla';
 import { TIERS, type TierName } from '../../../shared/tiers';
 import type { HistoryStore } from '../history/history-store';
@@ -127,6 +122,8 @@ describe('reports over a real history database', () => {
       summary: unknown;
     };
     const summary = ReportSummary.parse(doc.summary);
+    // What the API would validate the command's result against.
+    expect(ReportResult.parse(result)).toEqual(result);
     const e = expected('turbo');
     expect(doc.samples).toHaveLength(e.n);
     expect(doc.samples[0]).toEqual({

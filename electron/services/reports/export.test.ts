@@ -155,6 +155,12 @@ describe('exportReport', () => {
     expect(b.fileName).toBe(a.fileName.replace('.csv', '-2.csv'));
   });
 
+  it('gives two exports finishing together two names', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => exportReport(request('csv'), options())));
+    expect(new Set(results.map((r) => r.fileName)).size).toBe(3);
+    expect(readdirSync(dir).sort()).toEqual(results.map((r) => r.fileName).sort());
+  });
+
   it('rejects a reversed period with a typed error', async () => {
     const bad = { ...request('csv'), from: range.to, to: range.from };
     await expect(exportReport(bad, options())).rejects.toMatchObject({
