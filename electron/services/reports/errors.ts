@@ -6,8 +6,8 @@ import { PDF_NEEDS_DESKTOP } from '../../../shared/report';
  * "Internal error" (the dispatcher passes ApiErrors through). `reason` tells callers and tests apart
  * what the API code alone cannot.
  */
-export type ReportErrorReason =
-  'invalid-request' | 'pdf-unavailable' | 'pdf-failed' | 'source-failed' | 'write-failed';
+/** invalid-request: bad params; pdf-unavailable: headless; pdf-failed: the renderer; export-failed: I/O. */
+export type ReportErrorReason = 'invalid-request' | 'pdf-unavailable' | 'pdf-failed' | 'export-failed';
 
 export class ReportError extends ApiError {
   constructor(

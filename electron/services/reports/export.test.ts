@@ -118,6 +118,7 @@ describe('exportReport', () => {
     });
     const pending = exportReport(request('csv'), options({ source: failing }));
     await expect(pending).rejects.toThrow(/Report export failed: database is locked/);
+    await expect(pending).rejects.toMatchObject({ code: 'INTERNAL', reason: 'export-failed' });
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -143,6 +144,14 @@ describe('exportReport', () => {
 
   it('cleans up when the PDF renderer fails', async () => {
     const renderPdf = async () => Promise.reject(new Error('renderer gone'));
+    await expect(exportReport(request('pdf'), options({ renderPdf }))).rejects.toMatchObject({
+      reason: 'pdf-failed',
+    });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses an empty PDF from a renderer that wrote nothing', async () => {
+    const renderPdf = async () => undefined;
     await expect(exportReport(request('pdf'), options({ renderPdf }))).rejects.toMatchObject({
       reason: 'pdf-failed',
     });

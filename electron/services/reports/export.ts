@@ -1,4 +1,4 @@
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describeIssues } from '../../../shared/api/errors';
@@ -94,12 +94,12 @@ export async function exportReport(rawRequest: ReportRequest, o: ExportOptions):
 
   const range: TimeRange = { from: request.from, to: request.to };
   const fileName = reportFileName(request);
-  // The default reports folder (under the data folder) may not exist yet; a chosen one does.
-  await mkdir(o.dir, { recursive: true });
-  // Raw rows go to the file as they are read; HTML and PDF are written once the summary exists.
-  const file =
-    request.format === 'csv' || request.format === 'json' ? AtomicFile.create(o.dir, fileName) : null;
+  let file: AtomicFile | null = null;
   try {
+    // The default reports folder (under the data folder) may not exist yet; a chosen one does.
+    await mkdir(o.dir, { recursive: true });
+    // Raw rows go to the file as they are read; HTML and PDF are written once the summary exists.
+    if (request.format === 'csv' || request.format === 'json') file = AtomicFile.create(o.dir, fileName);
     const summary = await scanInto(request, range, o, file);
     if (file) return { ...(await file.commit()), format: request.format, summary };
     const html = renderHtml(summary);
@@ -110,7 +110,7 @@ export async function exportReport(rawRequest: ReportRequest, o: ExportOptions):
     await file?.discard();
     if (isAbort(error) || error instanceof ReportError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new ReportError('INTERNAL', 'write-failed', `Report export failed: ${message}`);
+    throw new ReportError('INTERNAL', 'export-failed', `Report export failed: ${message}`);
   }
 }
 
@@ -182,6 +182,9 @@ async function printPdf(o: ExportOptions, fileName: string, html: string) {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new ReportError('INTERNAL', 'pdf-failed', `PDF printing failed: ${message}`);
+    }
+    if ((await stat(pdf.tempPath)).size === 0) {
+      throw new ReportError('INTERNAL', 'pdf-failed', 'PDF printing failed: the renderer wrote nothing.');
     }
     o.signal?.throwIfAborted();
     return await pdf.commit();
