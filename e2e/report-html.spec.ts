@@ -68,6 +68,7 @@ test('the HTML report loads nothing, runs no script and shows its figures', asyn
   mkdirSync(SHOTS, { recursive: true });
   await page.setViewportSize({ width: 1000, height: 900 });
   await page.screenshot({ path: `${SHOTS}/report.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/report-top.png`, clip: { x: 0, y: 0, width: 1000, height: 1000 } });
 
   await page.emulateMedia({ media: 'print' });
   const pdf = path.join(dir, 'report.pdf');
