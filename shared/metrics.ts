@@ -171,7 +171,10 @@ export const HistoryResult = z.object({
   points: z.array(HistoryPoint),
   blocks: z.array(BlockRelayed),
   events: z.array(HistoryEvent),
-  /** True when points, blocks or events were cut at maxPoints (only possible when a resolution was forced). */
+  /**
+   * True when something was cut at maxPoints: raw points when 'raw' was forced, or blocks/events
+   * (the most recent maxPoints of each are kept).
+   */
   truncated: z.boolean(),
 });
 export type HistoryResult = z.infer<typeof HistoryResult>;

@@ -25,6 +25,11 @@ const SCIPY: ReadonlyArray<{ x: number; n: number; upper: number; lower: number 
   { x: 10, n: 1000, upper: 0.016903175120562504, lower: 0.005435140144706774 },
   { x: 2, n: 2995, upper: 0.0021005943393998415, lower: 0.00011866436181278542 },
 ];
+// Large windows (beta.ppf(0.95, x + 1, n - x)): a day and a month of samples.
+const SCIPY_LARGE: ReadonlyArray<{ x: number; n: number; upper: number }> = [
+  { x: 5000, n: 864_000, upper: 0.005923074587643887 },
+  { x: 29_000, n: 30_000_000, upper: 0.0009760514389716041 },
+];
 
 describe('miss-rate bounds (Clopper–Pearson, one-sided 95%)', () => {
   it('with zero misses equals the closed form 1 − 0.05^(1/n)', () => {
@@ -58,6 +63,10 @@ describe('miss-rate bounds (Clopper–Pearson, one-sided 95%)', () => {
   it('stays accurate for a day of samples (n ≈ 864,000)', () => {
     // SciPy: beta.ppf(0.95, 101, 863900) = 0.0001366643950774525
     expect(missRateUpperBound95(100, 864_000)).toBeCloseTo(0.0001366643950774525, 12);
+  });
+
+  it.each(SCIPY_LARGE)('matches SciPy for $x misses of $n', ({ x, n, upper }) => {
+    expect(missRateUpperBound95(x, n) / upper).toBeCloseTo(1, 9);
   });
 
   it('regularized incomplete beta agrees with closed forms', () => {

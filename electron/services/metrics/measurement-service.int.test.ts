@@ -129,6 +129,8 @@ describe('MeasurementService with the real relay, probe and demo peer', () => {
       probeScript: path.join(DIST, 'probe.mjs'),
       rateHz: 20,
       retention: { rawDays: 7, aggregateDays: 90 },
+      // A short timeout closes seconds sooner (lag = timeout + 750 ms), which keeps this test short.
+      timeoutMs: 250,
     }));
     const ticks: MetricsTick[] = [];
     const events: HistoryEvent[] = [];
