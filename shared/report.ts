@@ -56,8 +56,10 @@ export const ExactLatency = z.object({
 export type ExactLatency = z.infer<typeof ExactLatency>;
 
 export const BreachSpan = z.object({
+  /** The live window whose verdict turned to fail ("15m", "1h", "24h"); "any" if the event named none. */
+  window: z.string(),
   from: z.number(),
-  /** Recovery, or the period's end when still open then (`open`). */
+  /** Recovery, the tier's end, or the period's end when still open then (`open`). */
   to: z.number(),
   durationMs: ms,
   open: z.boolean(),
@@ -97,10 +99,17 @@ export const ReportSummary = z.object({
     /** measuredSeconds / the period's seconds: how much of the period this tier was measured. */
     coverage: z.number().min(0).max(1),
   }),
+  /**
+   * SLA breaches as the panel recorded them (sla-breach / sla-recovered events per live window).
+   * The headline figures are the `window` the panel notifies on (15 minutes); every window's are in
+   * byWindow, and spans lists every window's breaches by start.
+   */
   breaches: z.object({
+    window: z.string(),
     count,
     totalMs: ms,
     longest: BreachSpan.nullable(),
+    byWindow: z.array(z.object({ window: z.string(), count, totalMs: ms, longestMs: ms.nullable() })),
     spans: z.array(BreachSpan),
     truncated: z.boolean(),
   }),

@@ -141,7 +141,15 @@ describe('reports over a real history database', () => {
     // 18,000 turbo samples with 0.1% failures and 0.2% slow: 99.9% is not met.
     expect(summary.sla.verdict).toBe('fail');
     expect(summary.blocks.count).toBe(history.blocks.filter((b) => b.receivedAt < history.switchAt).length);
-    expect(summary.breaches).toMatchObject({ count: 1, longest: { durationMs: 30_000, open: false } });
+    expect(summary.breaches).toMatchObject({
+      window: '15m',
+      count: 1,
+      longest: { window: '15m', durationMs: 30_000, open: false },
+      byWindow: [
+        { window: '15m', count: 1, totalMs: 30_000, longestMs: 30_000 },
+        { window: '1h', count: 1, totalMs: 85_000, longestMs: 85_000 },
+      ],
+    });
     // The crash at 6:40 and its restart, and the restart that ended turbo at the switch (tier attribution).
     expect(summary.restarts).toEqual({
       relayRestarts: 2,

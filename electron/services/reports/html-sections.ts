@@ -1,4 +1,4 @@
-import type { ReportSummary } from '../../../shared/report';
+import { REPORT_LIST_CAP, type ReportSummary } from '../../../shared/report';
 import { CONFIDENCE } from '../../../shared/sla';
 import { tierSpec } from '../../../shared/tiers';
 import {
@@ -17,6 +17,13 @@ import {
 import { blockChart, durationLabel, latencyChart } from './svg-chart';
 
 /** The report's body sections, each a function of the summary alone. */
+
+/** "15m" → "15-minute window". */
+function windowLabel(w: string): string {
+  const m = /^(\d+)([smhd])$/.exec(w);
+  const unit = { s: 'second', m: 'minute', h: 'hour', d: 'day' } as const;
+  return m ? `${m[1]}-${unit[m[2] as keyof typeof unit]} window` : w;
+}
 
 /** The HTML table shows this many blocks and events; the JSON export holds all of them. */
 export const HTML_ROW_CAP = 300;
@@ -63,7 +70,7 @@ export function keyFigures(s: ReportSummary): string {
       `coverage ${figure('span', 'coverage', s.availability.coverage, fmtPct(s.availability.coverage, 1))}`,
     ),
     card(
-      'Breaches',
+      `Breaches (${windowLabel(s.breaches.window)})`,
       figure('span', 'breaches', s.breaches.count, fmtInt(s.breaches.count), 'value'),
       `longest ${figure('span', 'longestBreachMs', s.breaches.longest?.durationMs ?? null, s.breaches.longest ? fmtDuration(s.breaches.longest.durationMs) : DASH)}`,
     ),
@@ -119,10 +126,14 @@ export function availabilitySection(s: ReportSummary): string {
   const spans = s.breaches.spans
     .slice(0, HTML_ROW_CAP)
     .map((b) => [
+      esc(windowLabel(b.window)),
       esc(fmtTime(b.from)),
       esc(b.open ? `${fmtTime(b.to)} (still open)` : fmtTime(b.to)),
       esc(fmtDuration(b.durationMs)),
     ]);
+  const perWindow = s.breaches.byWindow
+    .map((w) => `${esc(windowLabel(w.window))}: ${fmtInt(w.count)} (${esc(fmtDuration(w.totalMs))})`)
+    .join(' · ');
   const gap =
     a.coverage < 0.99
       ? `<p class="muted">This tier was measured for ${fmtPct(a.coverage, 1)} of the period: the rest ran under another tier, with the relay or probe stopped, or lies past the raw-sample retention (Settings).</p>`
@@ -144,13 +155,20 @@ ${table(
     ],
     ['Relay restarts', fmtInt(r.relayRestarts), 'Relay crashes', fmtInt(r.relayCrashes)],
     ['Probe restarts', fmtInt(r.probeRestarts), 'Probe crashes', fmtInt(r.probeCrashes)],
-    ['SLA breaches', fmtInt(s.breaches.count), 'Time in breach', fmtDuration(s.breaches.totalMs)],
+    [
+      `SLA breaches (${windowLabel(s.breaches.window)})`,
+      fmtInt(s.breaches.count),
+      'Time in breach',
+      fmtDuration(s.breaches.totalMs),
+    ],
   ],
   [1, 3],
   'keep',
 )}${gap}${others}
-<h3>Breaches</h3>${spans.length ? table(['Start', 'End', 'Duration'], spans, [2]) : '<p class="muted">No SLA breach was recorded under this tier in the period.</p>'}
-${s.breaches.count > spans.length ? `<p class="muted">First ${spans.length} of ${fmtInt(s.breaches.count)} breaches shown; the JSON export lists them.</p>` : ''}</section>`;
+<h3>Breaches</h3>
+<p class="muted">A breach runs from the panel's sla-breach event for a live window (its verdict turned to fail) to the window's recovery. By window: ${perWindow || 'none'}.</p>
+${spans.length ? table(['Window', 'Start', 'End', 'Duration'], spans, [3]) : '<p class="muted">No SLA breach was recorded under this tier in the period.</p>'}
+${s.breaches.truncated ? `<p class="muted">Only the first ${spans.length} breaches are shown; the JSON export lists up to ${REPORT_LIST_CAP}.</p>` : ''}</section>`;
 }
 
 export function blocksSection(s: ReportSummary): string {

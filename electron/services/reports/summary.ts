@@ -4,7 +4,7 @@ import type { MachineInfo, ReportRequest, ReportSummary } from '../../../shared/
 import { CONFIDENCE, summarizeSla } from '../../../shared/sla';
 import { tierSpec } from '../../../shared/tiers';
 import { summarizeBlocks } from './blocks';
-import { BREACH_KINDS, breachOpenAt, summarizeEvents } from './events';
+import { summarizeEvents, windowsOpenAt } from './events';
 import { SampleScan, type ScanResult } from './scan';
 import type { ReportSource, TimeRange } from './source';
 
@@ -24,19 +24,20 @@ export interface ReportContext {
 export interface PeriodFacts {
   readonly blocks: BlockRelayed[];
   readonly events: HistoryEvent[];
-  readonly breachOpenAtStart: boolean;
+  /** Live windows already in breach when the period began. */
+  readonly breachOpenAtStart: ReadonlySet<string>;
 }
 
 type Period = Pick<ReportRequest, 'from' | 'to' | 'tier'>;
 
 /** Everything a report needs besides the samples: small, read once before the sample pass. */
 export async function readPeriodFacts(source: ReportSource, range: TimeRange): Promise<PeriodFacts> {
-  const [blocks, events, lastBreach] = await Promise.all([
+  const [blocks, events, breachOpenAtStart] = await Promise.all([
     source.blocks(range),
     source.events(range),
-    source.lastEventBefore(range.from, BREACH_KINDS),
+    windowsOpenAt(range.from, (at, kinds) => source.lastEventBefore(at, kinds)),
   ]);
-  return { blocks, events, breachOpenAtStart: breachOpenAt(lastBreach) };
+  return { blocks, events, breachOpenAtStart };
 }
 
 export function methodNotes(targetMs: number, timeoutMs: number): string[] {
@@ -47,7 +48,7 @@ export function methodNotes(targetMs: number, timeoutMs: number): string[] {
     `Compliance: samples that succeeded within ${targetMs} ms, divided by all samples; errors and timeouts count as misses. The miss-rate bound is the one-sided ${CONFIDENCE * 100}% Clopper–Pearson upper bound.`,
     'Verdict: pass when that bound is at most 1 − objective; fail when the lower bound exceeds it, or when n reaches the required n and the misses exceed the error budget; otherwise insufficient samples.',
     'Uptime: distinct UTC seconds with at least one successful sample, divided by distinct seconds with any sample. Coverage: measured seconds over the period.',
-    'Tier attribution: blocks and events carry no tier; each belongs to the tier of the latest sample at or before it. Breaches are the panel’s own sla-breach/sla-recovered events, cut at the period’s end and at a tier change.',
+    'Tier attribution: blocks and events carry no tier; each belongs to the tier of the latest sample at or before it. Breaches are the panel’s own sla-breach/sla-recovered events for each live window (headline: the 15-minute window the panel notifies on), cut at the period’s end and at a tier change.',
     'Block latency: added = relayed − received on the relay’s clock; end to end = delivery at the probe − the demo peer’s send time (only with the demo peer). Percentiles exact over every block.',
   ];
 }

@@ -28,7 +28,7 @@ export interface GeneratedHistory {
 /**
  * `count` samples at 10 Hz from `start`: the first 60% under `first`, the rest under `second`.
  * Latency: mostly 0.3–3 ms with a long tail, 0.2% slow (20–80 ms), 0.05% timeouts at 1,000 ms, 0.05%
- * fast errors (2.5 ms, ok = false), all at whole microseconds; a breach, a restart at the switch, and a block every 5 minutes.
+ * fast errors (2.5 ms, ok = false), all at whole microseconds; a breach of the 15m and the 1h windows, a crash, a restart at the switch, and a block every 5 minutes.
  */
 export function generateHistory(
   count: number,
@@ -79,8 +79,11 @@ export function generateHistory(
   }
   const events: HistoryEvent[] = [
     { at: start, kind: 'measurement-start', details: {} },
-    { at: start + 120_000, kind: 'sla-breach', details: { window: '1m' } },
-    { at: start + 150_000, kind: 'sla-recovered', details: { window: '1m' } },
+    // As the measurement service writes them: per live window, interleaved.
+    { at: start + 120_000, kind: 'sla-breach', details: { window: '15m', compliance: 0.998 } },
+    { at: start + 125_000, kind: 'sla-breach', details: { window: '1h', compliance: 0.9985 } },
+    { at: start + 150_000, kind: 'sla-recovered', details: { window: '15m', compliance: 0.9991 } },
+    { at: start + 210_000, kind: 'sla-recovered', details: { window: '1h', compliance: 0.9991 } },
     { at: start + 400_000, kind: 'relay-crash', details: { code: 1 } },
     { at: start + 400_500, kind: 'relay-restart', details: { reason: 'crash' } },
     { at: switchAt - 50, kind: 'tier-switch', details: { from: first, to: second } },
