@@ -3,12 +3,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runHistoryBench } from './history-bench';
+import { runProbeBench } from './probe-bench';
 import { runRelayBench } from './relay-bench';
 import { runSupervisorBench } from './supervisor-bench';
 import type { BenchSection } from './types';
 
 const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   relay: runRelayBench,
+  history: runHistoryBench,
+  probe: runProbeBench,
   supervisor: runSupervisorBench,
 };
 

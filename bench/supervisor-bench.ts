@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { SettingsStore } from '../electron/services/settings/settings-store';
-import { RelayService } from '../electron/services/supervisor/relay-service';
+import { RelayService, relayResources } from '../electron/services/supervisor/relay-service';
 import type { RelayStatus } from '../shared/relay-status';
 import type { TierName } from '../shared/tiers';
 import { distFile, median, percentile, tempDir } from './support';
@@ -34,11 +34,7 @@ export async function runSupervisorBench(): Promise<BenchSection> {
   });
   const service = new RelayService({
     settings,
-    resources: {
-      execPath: process.execPath,
-      relayScript: distFile('relay/relay.mjs'),
-      demoPeerScript: distFile('relay/demo-peer.mjs'),
-    },
+    resources: relayResources(distFile('relay')),
     panelKey: 'bench-panel-key',
     pidFilePath: path.join(dir, 'relay.pid'),
     policy: { stableUptimeMs: 1000, crashLoopCount: 1000 },

@@ -4,9 +4,11 @@
 import { app, BrowserWindow } from 'electron';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './services/app-services';
+import { relayResources } from './services/supervisor/relay-service';
 import { resolveAppPaths } from './shell/app-paths';
 import { bindIpcApi } from './shell/ipc';
 import { bindStartAtLogin } from './shell/login-item';
+import { desktopReportHost } from './shell/report-host';
 import { createNotifier, prepareNotifications } from './shell/notifications';
 import { createTray, type TrayHandle } from './shell/tray';
 import { createMainWindow, lockDownSession, rendererUrl } from './shell/window';
@@ -45,11 +47,8 @@ if (!app.requestSingleInstanceLock()) {
     const started = createAppServices({
       dataDir: paths.dataDir,
       logsDir: paths.logsDir,
-      resources: {
-        execPath: process.execPath,
-        relayScript: path.join(resourcesDir, 'relay', 'relay.mjs'),
-        demoPeerScript: path.join(resourcesDir, 'relay', 'demo-peer.mjs'),
-      },
+      resources: relayResources(path.join(resourcesDir, 'relay')),
+      reportHost: desktopReportHost(() => window),
     });
     services = started;
     const own = rendererUrl(rendererDir);

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { createAppServices } from './services/app-services';
 import { startHeadlessServer } from './services/headless/server';
 import { defaultDataDir } from './services/paths';
+import { relayResources } from './services/supervisor/relay-service';
 
 function usage(problem: string): never {
   process.stderr.write(
@@ -56,11 +57,7 @@ async function main(): Promise<void> {
   const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
   const services = createAppServices({
     dataDir: options['data-dir'] ?? process.env.SPRINT_CONTROL_DATA_DIR ?? defaultDataDir(),
-    resources: {
-      execPath: process.execPath,
-      relayScript: here('../relay/relay.mjs'),
-      demoPeerScript: here('../relay/demo-peer.mjs'),
-    },
+    resources: relayResources(here('../relay')),
   });
   if (services.settings.notice) {
     process.stderr.write(
@@ -73,6 +70,7 @@ async function main(): Promise<void> {
       dispatch: services.dispatch,
       events: services.events,
       rendererDir: here('../renderer'),
+      downloadsDir: services.reportsDir,
       host: options.host,
       port: options.port,
       token: options.token,

@@ -4,9 +4,12 @@ import path from 'node:path';
 import { ActivityLog } from './activity-log';
 import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher';
 import { EventBus } from './api/event-bus';
+import { linkMeasurement, openHistory } from './measurement-link';
+import type { MeasurementService } from './metrics/measurement-service';
+import { createReportExporter, type ReportHost } from './reports/reports-service';
 import { SettingsStore } from './settings/settings-store';
-import { RelayService, type RelayResources } from './supervisor/relay-service';
 import type { SupervisionPolicy } from './supervisor/managed-process';
+import { RelayService, type RelayResources } from './supervisor/relay-service';
 
 export interface AppServicesOptions {
   /** The OS user-data folder in the app; a folder of the user's choosing in headless mode. */
@@ -15,6 +18,8 @@ export interface AppServicesOptions {
   readonly logsDir?: string;
   readonly resources: RelayResources;
   readonly policy?: Partial<SupervisionPolicy>;
+  /** Desktop-only abilities (save dialog, printToPDF); headless mode leaves them out. */
+  readonly reportHost?: ReportHost;
 }
 
 export interface AppServices {
@@ -22,7 +27,10 @@ export interface AppServices {
   readonly events: EventBus;
   readonly settings: SettingsStore;
   readonly relay: RelayService;
-  /** Stops every child gracefully; the app awaits this before quitting. */
+  readonly measurement: MeasurementService;
+  /** Folder of exported reports (headless mode serves downloads from it). */
+  readonly reportsDir: string;
+  /** Stops every child gracefully and flushes history; the app awaits this before quitting. */
   dispose(): Promise<void>;
   /** Last resort on abrupt exit: SIGKILL every child group synchronously. */
   killNow(): void;
@@ -47,6 +55,25 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     if (event.kind === 'state') events.emit('relay.state', event.status);
   });
   const activity = new ActivityLog(options.logsDir ?? path.join(options.dataDir, 'logs'), relay, events);
+  const notice = (message: string) =>
+    activity.addLine({ at: Date.now(), source: 'panel', stream: 'stderr', level: 'warn', message });
+  const history = openHistory(path.join(options.dataDir, 'history.sqlite'), settings, notice);
+  const measurement = linkMeasurement({
+    relay,
+    settings,
+    history,
+    resources: options.resources,
+    events,
+    activity,
+  });
+  const reportsDir = path.join(options.dataDir, 'reports');
+  const exportReport = createReportExporter({
+    dir: reportsDir,
+    measurement,
+    relay,
+    events,
+    host: options.reportHost ?? {},
+  });
 
   const handlers: Handlers = {
     'relay.start': () => relay.start(),
@@ -56,6 +83,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'tier.get': async () => ({ tier: settings.get().tier }),
     'tier.set': ({ tier }) => relay.switchTier(tier),
     'logs.tail': async ({ limit }) => activity.tail(limit),
+    'history.query': async (query) => measurement.query(query),
+    'report.export': (request, { signal }) => exportReport(request, signal),
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => settings.update(patch),
   };
@@ -65,8 +94,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     events,
     settings,
     relay,
+    measurement,
+    reportsDir,
     dispose: async () => {
+      await measurement.detach('stopped');
       await relay.stop();
+      await measurement.close();
+      history.close();
     },
     killNow: () => relay.killNow(),
   };

@@ -3,6 +3,8 @@ import { RelayStatus } from '../relay-status';
 import { Settings, SettingsPatch } from '../settings';
 import { TierName } from '../tiers';
 import { LogLine, TimelineEntry } from '../logs';
+import { HistoryQuery, HistoryResult } from '../metrics';
+import { ReportRequest, ReportResult } from '../report';
 
 /**
  * The one API, defined once: every command's params and result as zod schemas. Both transports
@@ -11,6 +13,14 @@ import { LogLine, TimelineEntry } from '../logs';
  */
 
 const NoParams = z.object({}).strict().prefault({});
+
+/** Where an exported report went: a download (headless mode) or a file the user chose (desktop). */
+export const ReportDelivery = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('download'), url: z.string() }),
+  z.object({ kind: z.literal('saved'), path: z.string() }),
+  z.object({ kind: z.literal('not-saved') }),
+]);
+export type ReportDelivery = z.infer<typeof ReportDelivery>;
 
 export const TierSwitch = z.object({
   from: TierName,
@@ -43,6 +53,16 @@ export const COMMANDS = {
       .prefault({}),
     z.object({ lines: z.array(LogLine), timeline: z.array(TimelineEntry) }),
     'The most recent relay and demo-peer log lines and supervisor events.',
+  ),
+  'history.query': command(
+    HistoryQuery,
+    HistoryResult,
+    'Per-second (or coarser) figures, blocks and events for a range.',
+  ),
+  'report.export': command(
+    ReportRequest,
+    z.object({ report: ReportResult, delivery: ReportDelivery }),
+    'Export a period and tier as CSV, JSON, HTML or PDF; cancellable; progress on report.progress.',
   ),
   'settings.get': command(NoParams, Settings, 'All settings, defaults filled in.'),
   'settings.set': command(

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { RelayStatus } from '../relay-status';
 import { LogLine, TimelineEntry } from '../logs';
 import { BlockRelayed, MetricsTick } from '../metrics';
+import { ReportProgressEvent } from '../report';
 
 /** Every event the main side pushes to the UI, with its payload schema. */
 export const EVENTS = {
@@ -10,6 +11,7 @@ export const EVENTS = {
   'supervisor.event': TimelineEntry,
   'metrics.tick': MetricsTick,
   'block.relayed': BlockRelayed,
+  'report.progress': ReportProgressEvent,
 } as const;
 
 export type Events = typeof EVENTS;

@@ -29,6 +29,17 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'tier.get': async () => ({ tier: 'free' }),
     'tier.set': async ({ tier }) => ({ from: 'free', to: tier, durationMs: null, status }),
     'logs.tail': async () => ({ lines: [], timeline: [] }),
+    'history.query': async () => ({
+      resolution: '1s',
+      bucketMs: 1000,
+      points: [],
+      blocks: [],
+      events: [],
+      truncated: false,
+    }),
+    'report.export': async () => {
+      throw new ApiError('UNSUPPORTED', 'not under test');
+    },
     'settings.get': async () => defaultSettings(),
     'settings.set': async () => defaultSettings(),
     ...overrides,

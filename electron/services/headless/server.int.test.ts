@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createAppServices, type AppServices } from '../app-services';
+import { relayResources } from '../supervisor/relay-service';
 import { startHeadlessServer, type HeadlessServer } from './server';
 
 let services: AppServices;
@@ -17,9 +18,16 @@ beforeAll(async () => {
   writeFileSync(path.join(root, 'secret.txt'), 'outside the renderer');
   services = createAppServices({
     dataDir: path.join(root, 'data'),
-    resources: { execPath: process.execPath, relayScript: '/nonexistent/relay.mjs', demoPeerScript: '/nonexistent/demo.mjs' },
+    resources: relayResources('/nonexistent'),
   });
-  server = await startHeadlessServer({ dispatch: services.dispatch, events: services.events, rendererDir });
+  mkdirSync(path.join(root, 'reports'));
+  writeFileSync(path.join(root, 'reports', 'sprint-report_free.csv'), 'timestamp,latency_ms,ok,tier\n');
+  server = await startHeadlessServer({
+    dispatch: services.dispatch,
+    events: services.events,
+    rendererDir,
+    downloadsDir: path.join(root, 'reports'),
+  });
 });
 
 afterAll(async () => {
@@ -78,6 +86,18 @@ describe('headless mode over HTTP', () => {
     expect(await second.text()).toContain('<title>panel</title>');
   });
 
+  it('offers exported reports as downloads, behind the token like everything else', async () => {
+    const url = `${base()}/reports/sprint-report_free.csv`;
+    expect((await fetch(url)).status).toBe(401);
+    const response = await fetch(`${url}?token=${server.token}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="sprint-report_free.csv"');
+    expect(await response.text()).toBe('timestamp,latency_ms,ok,tier\n');
+    expect((await fetch(`${base()}/reports/..%2Frenderer%2Findex.html?token=${server.token}`)).status).toBe(
+      404,
+    );
+  });
+
   it('never serves a file outside the renderer folder', async () => {
     const response = await fetch(`${base()}/..%2Fsecret.txt?token=${server.token}`);
     expect(response.status).toBe(404);
@@ -130,7 +150,8 @@ describe('headless mode over WebSocket', () => {
       );
     const events = Promise.all([nextEvent(a), nextEvent(b)]);
     await exchange(a, JSON.stringify({ id: 1, method: 'tier.set', params: { tier: 'pro' } }));
-    for (const event of await events) expect(event).toMatchObject({ payload: { tier: 'pro', state: 'stopped' } });
+    for (const event of await events)
+      expect(event).toMatchObject({ payload: { tier: 'pro', state: 'stopped' } });
     a.close();
     b.close();
   });

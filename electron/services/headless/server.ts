@@ -1,4 +1,5 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../api/dispatcher';
 import type { EventBus } from '../api/event-bus';
@@ -10,6 +11,8 @@ export interface HeadlessServerOptions {
   readonly dispatch: Dispatch;
   readonly events: EventBus;
   readonly rendererDir: string;
+  /** Exported reports, offered as downloads at /reports/<file name>. */
+  readonly downloadsDir?: string;
   readonly host?: string;
   readonly port?: number;
   readonly token?: string;
@@ -56,7 +59,10 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
         return;
       }
       const url = new URL(request.url ?? '/', 'http://localhost');
-      const file = await readStatic(options.rendererDir, url.pathname);
+      const download = url.pathname.startsWith('/reports/') && options.downloadsDir;
+      const file = download
+        ? await readStatic(options.downloadsDir!, url.pathname.slice('/reports'.length))
+        : await readStatic(options.rendererDir, url.pathname);
       if (!file) {
         response
           .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS })
@@ -64,6 +70,10 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
         return;
       }
       const headers: Record<string, string> = { 'Content-Type': file.type, ...SECURITY_HEADERS };
+      if (download) {
+        const name = path.basename(decodeURIComponent(url.pathname));
+        headers['Content-Disposition'] = `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"`;
+      }
       if (carried === 'query') headers['Set-Cookie'] = gate.cookieHeader();
       response.writeHead(200, headers);
       response.end(request.method === 'HEAD' ? undefined : file.body);

@@ -20,7 +20,7 @@ export class ReportError extends ApiError {
 }
 
 export function pdfUnavailable(): ReportError {
-  return new ReportError('INVALID_PARAMS', 'pdf-unavailable', PDF_NEEDS_DESKTOP);
+  return new ReportError('UNSUPPORTED', 'pdf-unavailable', PDF_NEEDS_DESKTOP);
 }
 
 export function isAbort(error: unknown): boolean {

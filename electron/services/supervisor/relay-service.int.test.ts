@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api';
 import type { RelayStatus } from '../../../shared/relay-status';
 import { SettingsStore } from '../settings/settings-store';
-import { RelayService } from './relay-service';
+import { RelayService, relayResources } from './relay-service';
 import { procCommandLine } from './pidfile';
 
 const fakeRelay = path.resolve('test/support/fake-relay.mjs');
@@ -21,7 +21,11 @@ function makeService(policy: Partial<ConstructorParameters<typeof RelayService>[
   });
   const service = new RelayService({
     settings,
-    resources: { execPath: process.execPath, relayScript: fakeRelay, demoPeerScript: fakeRelay },
+    resources: {
+      ...relayResources(path.resolve('dist/relay')),
+      relayScript: fakeRelay,
+      demoPeerScript: fakeRelay,
+    },
     panelKey: 'panel-key-for-tests',
     pidFilePath: path.join(dir, 'relay.pid'),
     policy: { backoffInitialMs: 20, backoffCapMs: 100, stopTimeoutMs: 1000, healthPollMs: 200, ...policy },

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
 import { ApiError, type TierSwitch } from '../../../shared/api';
 import type { LaunchReport } from '../../../shared/launch';
@@ -18,14 +19,29 @@ import {
 import { PidFile } from './pidfile';
 import { assertPortsFree, freePort, freePortPair } from './ports';
 import { applyAfterSpawn, planRelayLaunch, readBackReport } from './relay-launch';
-import type { StepResult } from '../launch';
+import type { LaunchPlan, StepResult } from '../launch';
 
-/** Where the bundled relay and demo peer live: dist/ in development, resources/ when packaged. */
+/** Where the bundled relay processes live: dist/relay in development, resources/relay when packaged. */
 export interface RelayResources {
   /** Electron's own binary (run as Node) in the app; node in headless mode and tests. */
   readonly execPath: string;
   readonly relayScript: string;
   readonly demoPeerScript: string;
+  /** The SLA probe (dist/relay/probe.mjs), run with the relay's priority plan. */
+  readonly probeScript: string;
+  /** The SLA test's CPU-contention process. */
+  readonly busyScript: string;
+}
+
+/** The bundled processes in one folder, run by `execPath` (Electron as Node, or node). */
+export function relayResources(dir: string, execPath = process.execPath): RelayResources {
+  return {
+    execPath,
+    relayScript: path.join(dir, 'relay.mjs'),
+    demoPeerScript: path.join(dir, 'demo-peer.mjs'),
+    probeScript: path.join(dir, 'probe.mjs'),
+    busyScript: path.join(dir, 'busy.mjs'),
+  };
 }
 
 export interface RelayServiceOptions {
@@ -36,6 +52,16 @@ export interface RelayServiceOptions {
   readonly pidFilePath: string;
   /** Overrides for tests (short backoff, short windows); settings supply the rest. */
   readonly policy?: Partial<SupervisionPolicy>;
+}
+
+export interface ProbeTarget {
+  readonly apiUrl: string;
+  readonly healthUrl: string;
+  readonly key: string;
+  readonly tier: TierName;
+  readonly relayPid: number;
+  readonly argvPrefix: readonly string[];
+  readonly demoPeerUrl: string | null;
 }
 
 export type RelayServiceEvent =
@@ -55,6 +81,9 @@ export class RelayService {
   private demoPorts: { p2p: number; http: number } | null = null;
   private launch: LaunchReport | null = null;
   private upstream: UpstreamSummary | null = null;
+  private plan: LaunchPlan | null = null;
+  /** As the relay last reported it on /health: ours or an external binary's own. */
+  relayVersion: string | null = null;
   private readonly pidFile: PidFile;
   private readonly listeners = new Set<(event: RelayServiceEvent) => void>();
 
@@ -111,6 +140,25 @@ export class RelayService {
       apiUrl: `http://127.0.0.1:${this.ports.api}`,
       healthUrl: `http://127.0.0.1:${this.ports.health}`,
       key: this.options.panelKey,
+    };
+  }
+
+  /**
+   * What the SLA probe needs once the relay is ready: where to probe, with which key, and the launch
+   * plan's OS wrappers (taskset, chrt, nice) so the probe runs at the relay's priority, not the UI's.
+   */
+  probeTarget(): ProbeTarget | null {
+    const endpoint = this.endpoint();
+    const pid = this.relay.snapshot().pid;
+    if (!endpoint || pid === null || !this.plan) return null;
+    const argv = [this.plan.command, ...this.plan.args];
+    const targetAt = argv.indexOf(this.plan.execTarget);
+    return {
+      ...endpoint,
+      tier: this.plan.tier,
+      relayPid: pid,
+      argvPrefix: targetAt > 0 ? argv.slice(0, targetAt) : [],
+      demoPeerUrl: this.usesDemoPeer() && this.demoPorts ? `http://127.0.0.1:${this.demoPorts.http}` : null,
     };
   }
 
@@ -190,6 +238,7 @@ export class RelayService {
     });
     this.launch = launch.report;
     const { plan } = launch;
+    this.plan = plan;
     const health = `http://127.0.0.1:${ports.health}`;
     let steps: StepResult[] = [];
     return {
@@ -255,7 +304,9 @@ export class RelayService {
   private async pollUpstream(healthUrl: string): Promise<string | null> {
     const { status, body } = await httpGet(healthUrl, 800);
     if (status !== 200) return `GET /health answered ${status}.`;
-    const parsed = HealthUpstream.safeParse(JSON.parse(body));
+    const document: unknown = JSON.parse(body);
+    this.relayVersion = HealthVersion.safeParse(document).data?.version ?? this.relayVersion;
+    const parsed = HealthUpstream.safeParse(document);
     const upstream = parsed.success ? parsed.data.upstream : null;
     if (JSON.stringify(upstream) !== JSON.stringify(this.upstream)) {
       this.upstream = upstream;
@@ -301,3 +352,4 @@ export class RelayService {
 
 /** The upstream part of a relay's /health; an external relay may omit it, which is not an error. */
 const HealthUpstream = z.object({ upstream: UpstreamSummary });
+const HealthVersion = z.object({ version: z.string().max(100) });

@@ -8,14 +8,10 @@ import WebSocket from 'ws';
 import type { RelayStatus } from '../../../shared/relay-status';
 import { SettingsStore } from '../settings/settings-store';
 import { procCommandLine } from './pidfile';
-import { RelayService } from './relay-service';
+import { RelayService, relayResources } from './relay-service';
 
 // The real bundled relay and demo peer (test/global-setup.ts builds them), under the real supervisor.
-const resources = {
-  execPath: process.execPath,
-  relayScript: path.resolve('dist/relay/relay.mjs'),
-  demoPeerScript: path.resolve('dist/relay/demo-peer.mjs'),
-};
+const resources = relayResources(path.resolve('dist/relay'));
 const cleanups: Array<() => Promise<unknown> | void> = [];
 
 afterEach(async () => {

@@ -1,0 +1,96 @@
+import { renameSync } from 'node:fs';
+import type { EventBus } from './api/event-bus';
+import type { ActivityLog } from './activity-log';
+import { HistoryStore } from './history/history-store';
+import { HistoryOpenError } from './history/types';
+import { MeasurementService } from './metrics/measurement-service';
+import type { SettingsStore } from './settings/settings-store';
+import type { RelayResources, RelayService } from './supervisor/relay-service';
+
+/**
+ * Opens the history database; a damaged one is kept aside (never deleted) and a new one started,
+ * with a line in the log saying where the old file went.
+ */
+export function openHistory(
+  file: string,
+  settings: SettingsStore,
+  onNotice: (message: string) => void,
+): HistoryStore {
+  const open = () =>
+    HistoryStore.open({
+      file,
+      retention: settings.get().retention,
+      onError: (error) => onNotice(`History write failed (kept in memory, retried): ${error.message}`),
+    });
+  try {
+    return open();
+  } catch (error) {
+    if (!(error instanceof HistoryOpenError) || error.reason === 'newer-schema') throw error;
+    const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      try {
+        renameSync(file + suffix, aside + suffix);
+      } catch {
+        // WAL and SHM files may not exist.
+      }
+    }
+    onNotice(`History database was ${error.reason}; kept it as ${aside} and started a new one.`);
+    return open();
+  }
+}
+
+/**
+ * Measures whichever relay is running: attaches the probe when the relay becomes ready, detaches it
+ * when the relay stops or crashes (a crash's downtime then counts as misses), and forwards figures
+ * to the UI as events.
+ */
+export function linkMeasurement(options: {
+  relay: RelayService;
+  settings: SettingsStore;
+  history: HistoryStore;
+  resources: RelayResources;
+  events: EventBus;
+  activity: ActivityLog;
+}): MeasurementService {
+  const { relay, settings, events, activity } = options;
+  const measurement = new MeasurementService({
+    history: options.history,
+    execPath: options.resources.execPath,
+    probeScript: options.resources.probeScript,
+    rateHz: settings.get().probe.rateHz,
+    retention: settings.get().retention,
+    probeEnv: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
+  const note = (level: 'info' | 'warn', message: string) =>
+    activity.addLine({ at: Date.now(), source: 'measurement', stream: 'stderr', level, message });
+
+  measurement.on('tick', (tick) => events.emit('metrics.tick', tick));
+  measurement.on('block', (block) => events.emit('block.relayed', block));
+  measurement.on('warning', (message) => note('warn', message));
+
+  relay.on((event) => {
+    if (event.kind === 'timeline' && event.entry.kind === 'tier-switched') {
+      // The switch as history keeps it: when, from, to, and what was requested beside applied.
+      measurement.recordEvent('tier-switch-applied', event.entry.details);
+    }
+    if (event.kind !== 'supervisor' || event.source !== 'relay') return;
+    const happened = event.event;
+    if (happened.kind === 'ready') {
+      const target = relay.probeTarget();
+      if (target) {
+        measurement.attach({ ...target, healthUrl: target.healthUrl }).catch((error: unknown) => {
+          note(
+            'warn',
+            `Measurement did not start: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        });
+      }
+    } else if (happened.kind === 'exited') {
+      void measurement.detach(happened.expected ? 'stopped' : 'crashed');
+      if (!happened.expected) {
+        measurement.recordEvent('relay-restart', { code: happened.code, signal: happened.signal });
+      }
+    }
+  });
+  return measurement;
+}

@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ReportDelivery } from '../../../shared/api';
+import type { ReportRequest, ReportResult } from '../../../shared/report';
+import type { EventBus } from '../api/event-bus';
+import type { MeasurementService } from '../metrics/measurement-service';
+import type { RelayService } from '../supervisor/relay-service';
+import { exportReport, type RenderPdf } from './export';
+import { historyReportSource } from './history-source';
+
+/**
+ * What only the host can do with a finished report: the desktop app asks where to save it and can
+ * print HTML to PDF; headless mode offers it as a download. Absent hooks mean headless behaviour.
+ */
+export interface ReportHost {
+  readonly renderPdf?: RenderPdf;
+  readonly deliver?: (file: string, suggestedName: string) => Promise<ReportDelivery>;
+}
+
+/** The report.export command: export into the reports folder, then hand the file to the host. */
+export function createReportExporter(options: {
+  readonly dir: string;
+  readonly measurement: MeasurementService;
+  readonly relay: RelayService;
+  readonly events: EventBus;
+  readonly host: ReportHost;
+}) {
+  mkdirSync(options.dir, { recursive: true });
+  return async (
+    request: ReportRequest,
+    signal: AbortSignal,
+  ): Promise<{ report: ReportResult; delivery: ReportDelivery }> => {
+    const report = await exportReport(request, {
+      source: historyReportSource(options.measurement.history),
+      dir: options.dir,
+      signal,
+      onProgress: (progress) => options.events.emit('report.progress', { ...request, ...progress }),
+      renderPdf: options.host.renderPdf,
+      launch: options.relay.status().launch,
+      relayVersion:
+        options.relay.relayVersion ?? 'unknown (the relay has not reported one since the panel started)',
+    });
+    const delivery = options.host.deliver
+      ? await options.host.deliver(report.path, report.fileName)
+      : ({ kind: 'download', url: `/reports/${encodeURIComponent(path.basename(report.path))}` } as const);
+    return { report, delivery };
+  };
+}
