@@ -78,7 +78,7 @@ export function linkMeasurement(options: {
     if (happened.kind === 'ready') {
       const target = relay.probeTarget();
       if (target) {
-        measurement.attach({ ...target, healthUrl: target.healthUrl }).catch((error: unknown) => {
+        measurement.attach({ ...target, healthUrl: `${target.healthUrl}/health` }).catch((error: unknown) => {
           note(
             'warn',
             `Measurement did not start: ${error instanceof Error ? error.message : String(error)}`,
