@@ -6,6 +6,7 @@ import path from 'node:path';
 import { runHistoryBench } from './history-bench';
 import { runProbeBench } from './probe-bench';
 import { runRelayBench } from './relay-bench';
+import { runSlaTestBench } from './sla-test-bench';
 import { runSupervisorBench } from './supervisor-bench';
 import type { BenchSection } from './types';
 
@@ -13,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   relay: runRelayBench,
   history: runHistoryBench,
   probe: runProbeBench,
+  'sla-test': runSlaTestBench,
   supervisor: runSupervisorBench,
 };
 

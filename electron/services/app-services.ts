@@ -8,6 +8,9 @@ import { linkMeasurement, openHistory } from './measurement-link';
 import type { MeasurementService } from './metrics/measurement-service';
 import { createReportExporter, type ReportHost } from './reports/reports-service';
 import { SettingsStore } from './settings/settings-store';
+import { runSlaTest } from './sla-test/run-sla-test';
+import { ApiError } from '../../shared/api';
+import type { SlaTestProgress } from '../../shared/sla-test';
 import type { SupervisionPolicy } from './supervisor/managed-process';
 import { RelayService, type RelayResources } from './supervisor/relay-service';
 
@@ -58,7 +61,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const notice = (message: string) =>
     activity.addLine({ at: Date.now(), source: 'panel', stream: 'stderr', level: 'warn', message });
   const history = openHistory(path.join(options.dataDir, 'history.sqlite'), settings, notice);
-  const measurement = linkMeasurement({
+  const link = linkMeasurement({
     relay,
     settings,
     history,
@@ -66,6 +69,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     events,
     activity,
   });
+  const { measurement } = link;
   const reportsDir = path.join(options.dataDir, 'reports');
   const exportReport = createReportExporter({
     dir: reportsDir,
@@ -75,6 +79,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     host: options.reportHost ?? {},
   });
 
+  let slaTestRunning = false;
   const handlers: Handlers = {
     'relay.start': () => relay.start(),
     'relay.stop': () => relay.stop(),
@@ -85,6 +90,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'logs.tail': async ({ limit }) => activity.tail(limit),
     'history.query': async (query) => measurement.query(query),
     'report.export': (request, { signal }) => exportReport(request, signal),
+    'slaTest.run': async (request, { signal }) => {
+      if (slaTestRunning)
+        throw new ApiError('BUSY', 'An SLA test is already running; wait for it or cancel it.');
+      slaTestRunning = true;
+      try {
+        const onProgress = (progress: SlaTestProgress) => events.emit('slaTest.progress', progress);
+        return await runSlaTest(request, { relay, link, resources: options.resources, signal, onProgress });
+      } finally {
+        slaTestRunning = false;
+      }
+    },
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => settings.update(patch),
   };

@@ -51,8 +51,9 @@ export function linkMeasurement(options: {
   resources: RelayResources;
   events: EventBus;
   activity: ActivityLog;
-}): MeasurementService {
+}): MeasurementLink {
   const { relay, settings, events, activity } = options;
+  let paused = false;
   const measurement = new MeasurementService({
     history: options.history,
     execPath: options.resources.execPath,
@@ -92,5 +93,29 @@ export function linkMeasurement(options: {
       }
     }
   });
-  return measurement;
+  const attach = () => {
+    const target = relay.probeTarget();
+    if (!target) return;
+    measurement.attach({ ...target, healthUrl: `${target.healthUrl}/health` }).catch((error: unknown) => {
+      note('warn', `Measurement did not start: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  };
+  return {
+    measurement,
+    pause: async () => {
+      paused = true;
+      await measurement.detach('stopped');
+    },
+    resume: () => {
+      paused = false;
+      if (relay.status().state === 'running' || relay.status().state === 'degraded') attach();
+    },
+  };
+}
+
+/** Live measurement, which the SLA test pauses so that its probe is the only one on the relay. */
+export interface MeasurementLink {
+  readonly measurement: MeasurementService;
+  pause(): Promise<void>;
+  resume(): void;
 }

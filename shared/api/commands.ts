@@ -5,6 +5,7 @@ import { TierName } from '../tiers';
 import { LogLine, TimelineEntry } from '../logs';
 import { HistoryQuery, HistoryResult } from '../metrics';
 import { ReportRequest, ReportResult } from '../report';
+import { SlaTestRequest, SlaTestResult } from '../sla-test';
 
 /**
  * The one API, defined once: every command's params and result as zod schemas. Both transports
@@ -63,6 +64,11 @@ export const COMMANDS = {
     ReportRequest,
     z.object({ report: ReportResult, delivery: ReportDelivery }),
     'Export a period and tier as CSV, JSON, HTML or PDF; cancellable; progress on report.progress.',
+  ),
+  'slaTest.run': command(
+    SlaTestRequest,
+    SlaTestResult,
+    'Run the SLA test: each tier in turn, N probes, optional CPU contention; cancellable; progress on slaTest.progress.',
   ),
   'settings.get': command(NoParams, Settings, 'All settings, defaults filled in.'),
   'settings.set': command(

@@ -3,6 +3,7 @@ import { RelayStatus } from '../relay-status';
 import { LogLine, TimelineEntry } from '../logs';
 import { BlockRelayed, MetricsTick } from '../metrics';
 import { ReportProgressEvent } from '../report';
+import { SlaTestProgress } from '../sla-test';
 
 /** Every event the main side pushes to the UI, with its payload schema. */
 export const EVENTS = {
@@ -12,6 +13,7 @@ export const EVENTS = {
   'metrics.tick': MetricsTick,
   'block.relayed': BlockRelayed,
   'report.progress': ReportProgressEvent,
+  'slaTest.progress': SlaTestProgress,
 } as const;
 
 export type Events = typeof EVENTS;

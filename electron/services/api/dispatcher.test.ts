@@ -37,6 +37,9 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       events: [],
       truncated: false,
     }),
+    'slaTest.run': async () => {
+      throw new ApiError('UNSUPPORTED', 'not under test');
+    },
     'report.export': async () => {
       throw new ApiError('UNSUPPORTED', 'not under test');
     },

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { LaunchReport } from './launch';
+import { SlaSummary } from './metrics';
+import { TierName } from './tiers';
+
+/** The built-in SLA test: the same probes against each tier in turn, optionally under CPU contention. */
+export const SlaTestRequest = z
+  .object({
+    tiers: z.array(TierName).min(1).max(5).default(['free', 'enterprise']),
+    probesPerTier: z.number().int().min(100).max(100_000).default(3000),
+    rateHz: z.number().min(1).max(500).default(100),
+    contention: z.boolean().default(false),
+  })
+  .strict()
+  .refine((request) => new Set(request.tiers).size === request.tiers.length, {
+    message: 'each tier at most once',
+    path: ['tiers'],
+  });
+export type SlaTestRequest = z.output<typeof SlaTestRequest>;
+export type SlaTestRequestInput = z.input<typeof SlaTestRequest>;
+
+/** Exact figures over one tier's probes (n is small enough to sort; no histogram rounding). */
+export const SlaTestLatency = z.object({
+  mean: z.number(),
+  p50: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+});
+export type SlaTestLatency = z.infer<typeof SlaTestLatency>;
+
+export const SlaTestTierResult = z.object({
+  tier: TierName,
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  n: z.number().int().nonnegative(),
+  /** Probes that errored, timed out or answered non-200. */
+  failed: z.number().int().nonnegative(),
+  latency: SlaTestLatency.nullable(),
+  sla: SlaSummary,
+  launch: LaunchReport.nullable(),
+});
+export type SlaTestTierResult = z.infer<typeof SlaTestTierResult>;
+
+/** How many times better the last tier is than the first: first ÷ last (2 = twice as fast). */
+export const SlaTestImprovement = z.object({
+  from: TierName,
+  to: TierName,
+  mean: z.number().nullable(),
+  p999: z.number().nullable(),
+  max: z.number().nullable(),
+});
+export type SlaTestImprovement = z.infer<typeof SlaTestImprovement>;
+
+export const SlaTestResult = z.object({
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  request: z.object({
+    tiers: z.array(TierName),
+    probesPerTier: z.number(),
+    rateHz: z.number(),
+    contention: z.boolean(),
+  }),
+  /** Busy processes running during the test (0 without contention). */
+  contentionProcesses: z.number().int().nonnegative(),
+  tiers: z.array(SlaTestTierResult),
+  improvement: SlaTestImprovement.nullable(),
+});
+export type SlaTestResult = z.infer<typeof SlaTestResult>;
+
+export const SLA_TEST_PHASES = ['contention', 'switching', 'probing', 'restoring', 'done'] as const;
+export const SlaTestProgress = z.object({
+  phase: z.enum(SLA_TEST_PHASES),
+  tier: TierName.nullable(),
+  /** Position of the tier in the run, from 0. */
+  tierIndex: z.number().int().nonnegative(),
+  tierCount: z.number().int().positive(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type SlaTestProgress = z.infer<typeof SlaTestProgress>;
