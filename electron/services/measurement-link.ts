@@ -77,15 +77,7 @@ export function linkMeasurement(options: {
     if (event.kind !== 'supervisor' || event.source !== 'relay') return;
     const happened = event.event;
     if (happened.kind === 'ready') {
-      const target = relay.probeTarget();
-      if (target) {
-        measurement.attach({ ...target, healthUrl: `${target.healthUrl}/health` }).catch((error: unknown) => {
-          note(
-            'warn',
-            `Measurement did not start: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        });
-      }
+      if (!paused) attach();
     } else if (happened.kind === 'exited') {
       void measurement.detach(happened.expected ? 'stopped' : 'crashed');
       if (!happened.expected) {

@@ -37,8 +37,12 @@ describe('the SLA test', () => {
     const app = makeServices();
     await app.relay.start();
     const progress: SlaTestProgress[] = [];
+    const liveProbeWhileProbing: unknown[] = [];
     app.events.subscribe((envelope) => {
-      if (envelope.event === 'slaTest.progress') progress.push(envelope.payload);
+      if (envelope.event !== 'slaTest.progress') return;
+      progress.push(envelope.payload);
+      // The test's probe must be the only one on the relay: live measurement stays paused.
+      if (envelope.payload.phase === 'probing') liveProbeWhileProbing.push(app.measurement.attached);
     });
     const result = (await app.dispatch(
       'slaTest.run',
@@ -64,6 +68,8 @@ describe('the SLA test', () => {
     const probing = progress.filter((p) => p.phase === 'probing');
     expect(probing.at(-1)).toMatchObject({ tier: 'enterprise', done: 200, total: 200 });
     expect(progress.at(-1)?.phase).toBe('done');
+    expect(liveProbeWhileProbing.length).toBeGreaterThan(0);
+    expect(liveProbeWhileProbing.every((attached) => attached === null)).toBe(true);
     // Put back: the tier, a running relay, no busy process, live measurement attached again.
     expect(app.relay.status().tier).toBe('free');
     expect(app.relay.status().state).toBe('running');
