@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
 
 export interface HeadlessPanel {
   readonly url: string;
@@ -18,12 +19,20 @@ export interface HeadlessPanel {
  * port and resolves with the URL it prints. Reusing `dataDir` restarts "the same" panel.
  */
 export async function startHeadlessPanel(
-  options: { dataDir?: string; extraArgs?: string[] } = {},
+  options: {
+    dataDir?: string;
+    extraArgs?: string[];
+    /** Runs the panel under a wrapper, e.g. setpriv to drop to an unprivileged user. */
+    wrapper?: string[];
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<HeadlessPanel> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'sprint-e2e-'));
+  const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath];
   const child = spawn(
-    process.execPath,
+    command!,
     [
+      ...prefix,
       'dist/electron/serve.mjs',
       '--port',
       '0',
@@ -32,7 +41,7 @@ export async function startHeadlessPanel(
       dataDir,
       ...(options.extraArgs ?? []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -68,4 +77,34 @@ export async function startHeadlessPanel(
 
 export function removeDataDir(dataDir: string): void {
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** One API call over the panel's WebSocket, as the UI makes it; rejects with the API's error message. */
+export async function callPanel(
+  panel: Pick<HeadlessPanel, 'origin' | 'token'>,
+  method: string,
+  params: unknown = {},
+): Promise<unknown> {
+  const ws = new WebSocket(`${panel.origin.replace(/^http/, 'ws')}/api/ws?token=${panel.token}`);
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      ws.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as {
+          id?: number;
+          result?: unknown;
+          error?: { message: string };
+        };
+        if (message.id !== 1) return;
+        if (message.error) reject(new Error(message.error.message));
+        else resolve(message.result);
+      });
+      ws.send(JSON.stringify({ id: 1, method, params }));
+    });
+  } finally {
+    ws.close();
+  }
 }

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { callPanel, startHeadlessPanel } from '../../../e2e/support/headless';
 import type { RelayStatus } from '../../../shared/relay-status';
 import { SettingsStore } from '../settings/settings-store';
 import { procCommandLine } from './pidfile';
@@ -99,31 +97,10 @@ describe('supervising the real relay', () => {
 
 describe('nothing is left running', () => {
   async function startHeadless() {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sprint-host-'));
-    const host = spawn(
-      process.execPath,
-      ['dist/electron/serve.mjs', '--port', '0', '--no-open', '--data-dir', dataDir],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const panel = await startHeadlessPanel();
+    const host = panel.process;
     cleanups.push(() => void host.kill('SIGKILL'));
-    const url = await new Promise<URL>((resolve) =>
-      createInterface({ input: host.stdout! }).on('line', (line) => {
-        const match = /listening on (\S+)$/.exec(line);
-        if (match?.[1]) resolve(new URL(match[1]));
-      }),
-    );
-    const ws = new WebSocket(`ws://${url.host}/api/ws?token=${url.searchParams.get('token')}`);
-    await new Promise((resolve) => ws.once('open', resolve));
-    const started = await new Promise<RelayStatus>((resolve) => {
-      ws.on('message', (data) => {
-        const message = JSON.parse(data.toString()) as { id?: number; result?: RelayStatus };
-        if (message.id === 1 && message.result) resolve(message.result);
-      });
-      ws.send(JSON.stringify({ id: 1, method: 'relay.start', params: {} }));
-    });
-    ws.close();
+    const started = (await callPanel(panel, 'relay.start')) as RelayStatus;
     expect(started.state).toBe('running');
     const children = childPids(host.pid!);
     expect(children.length).toBeGreaterThanOrEqual(2); // relay and demo peer
