@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { BlockRelayed } from '../../../shared/metrics';
 import { PROBE_KEY_ENV, ProbeLine, probeArgv, type ProbeSample } from './protocol';
+import { LineSplitter } from '../supervisor/log-lines';
 
 export interface ProbeProcessOptions {
   /** Node to run the probe with: Electron's own (ELECTRON_RUN_AS_NODE=1 in env) or plain node. */
@@ -45,17 +46,7 @@ export interface ProbeProcessEvents {
 
 const DEFAULT_BACKOFF = { initialMs: 250, capMs: 10_000, stableMs: 30_000 };
 const STDERR_TAIL = 20;
-
-/** Splits a byte stream into lines, keeping a partial last line for the next chunk. */
-export function lineSplitter(onLine: (line: string) => void): (chunk: Buffer) => void {
-  let rest = '';
-  return (chunk) => {
-    const text = rest + chunk.toString('utf8');
-    const lines = text.split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) if (line.trim() !== '') onLine(line);
-  };
-}
+const PROBE_LINE_LIMIT = 8 * 1024 * 1024;
 
 /**
  * Runs the probe process for the main side: spawns argvPrefix + [execPath, script, flags], validates
@@ -140,17 +131,14 @@ export class ProbeProcess extends EventEmitter<ProbeProcessEvents> {
       windowsHide: true,
     });
     this.child = child;
-    child.stdout?.on(
-      'data',
-      lineSplitter((line) => this.onLine(line)),
-    );
-    child.stderr?.on(
-      'data',
-      lineSplitter((line) => {
-        this.stderrTail.push(line);
-        if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
-      }),
-    );
+    // Sample batches can be large when the probe catches up after a stall; never truncate one.
+    const stdout = new LineSplitter((line) => this.onLine(line), PROBE_LINE_LIMIT);
+    const stderr = new LineSplitter((line) => {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+    });
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stdin?.on('error', () => undefined);
     child.on('error', (err) => this.emit('warning', `probe spawn failed: ${err.message}`));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
