@@ -5,6 +5,21 @@
 
 const NBSP = '\u00a0';
 
+// Intl.NumberFormat is costly to build and charts format on every update: build each shape once.
+const formatters = new Map<string, Intl.NumberFormat>();
+function number(value: number, minDigits: number, maxDigits: number): string {
+  const key = `${minDigits}:${maxDigits}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat('en-US', {
+      minimumFractionDigits: minDigits,
+      maximumFractionDigits: maxDigits,
+    });
+    formatters.set(key, formatter);
+  }
+  return formatter.format(value);
+}
+
 /** "3 h 04 min", "12 min 05 s", "42 s": uptime at the precision an operator reads. */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -23,18 +38,18 @@ export function formatMs(ms: number | null | undefined, unit = true): string {
   if (ms == null || !Number.isFinite(ms)) return '—';
   const abs = Math.abs(ms);
   const digits = abs === 0 ? 0 : abs < 0.1 ? 3 : abs < 10 ? 2 : abs < 100 ? 1 : 0;
-  const text = ms.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const text = number(ms, digits, digits);
   return unit ? `${text}${NBSP}ms` : text;
 }
 
 /** A configured threshold (an SLA target): no false precision, "5 ms", "1,000 ms", "0.5 ms". */
 export function formatTargetMs(ms: number): string {
-  return `${ms.toLocaleString('en-US', { maximumFractionDigits: 3 })}${NBSP}ms`;
+  return `${number(ms, 0, 3)}${NBSP}ms`;
 }
 
 /** An axis tick: as few digits as tell the ticks apart ("0", "2.5", "10", "1,000"). */
 export function formatAxisMs(ms: number): string {
-  return ms.toLocaleString('en-US', { maximumFractionDigits: ms < 0.01 ? 4 : ms < 1 ? 3 : 1 });
+  return number(ms, 0, ms < 0.01 ? 4 : ms < 1 ? 3 : 1);
 }
 
 /** A wall-clock span the user waited for (a tier switch): "842 ms", "2.4 s". */
@@ -62,7 +77,7 @@ export function formatObjective(fraction: number): string {
 /** A count with thousands separators: 12,345. */
 export function formatCount(n: number | null | undefined): string {
   if (n == null || !Number.isFinite(n)) return '—';
-  return Math.round(n).toLocaleString('en-US');
+  return number(Math.round(n), 0, 0);
 }
 
 /** Megabytes of memory: "84.2 MB", "1.21 GB". */
@@ -125,7 +140,7 @@ export function formatExit(exit: { code: number | null; signal: string | null })
 
 /** A block height with separators: 871,204. */
 export function formatHeight(height: number): string {
-  return height.toLocaleString('en-US');
+  return number(height, 0, 0);
 }
 
 /** "tier" → "Tier": for enum values shown as labels. */

@@ -24,7 +24,7 @@ export const useSettingsStore = createSettingsStore(api);
  * last day's blocks, so a freshly opened panel does not start from an empty chart.
  */
 api.onConnection((connected) => {
-  if (!connected || !metrics.history) return;
+  if (!connected) return;
   const now = Date.now();
   metrics
     .queryHistory({ from: now - LIVE_SECONDS * 1000, to: now, resolution: '1s', maxPoints: LIVE_SECONDS })

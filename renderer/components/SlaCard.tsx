@@ -60,13 +60,8 @@ export function SlaCard() {
         />
       </header>
       <div className="sla-headline">
-        <div>
-          <div className="big-number" data-testid="sla-compliance">
-            {formatPercent(sla && sla.n > 0 ? sla.compliance : null)}
-          </div>
-          <div className="muted">
-            within {formatTargetMs(targetMs)} · objective {formatObjective(objective)}
-          </div>
+        <div className="big-number" data-testid="sla-compliance">
+          {formatPercent(sla && sla.n > 0 ? sla.compliance : null)}
         </div>
         <span
           className={`verdict verdict-${verdict?.replace(' ', '-') ?? 'none'}`}
@@ -75,6 +70,9 @@ export function SlaCard() {
         >
           {verdict ? VERDICT_LABEL[verdict] : 'No samples yet'}
         </span>
+      </div>
+      <div className="muted">
+        within {formatTargetMs(targetMs)} · objective {formatObjective(objective)}
       </div>
       {verdict === 'insufficient samples' && sla && (
         <p className="hint">
@@ -89,7 +87,12 @@ export function SlaCard() {
         </div>
         <div>
           <dt title="One-sided 95% upper bound of the miss rate">95% miss bound</dt>
-          <dd>{formatPercent(sla && sla.n > 0 ? sla.missUpperBound95 : null, 3)}</dd>
+          <dd>
+            {formatPercent(
+              sla && sla.n > 0 ? sla.missUpperBound95 : null,
+              sla && sla.missUpperBound95 < 0.01 ? 3 : 2,
+            )}
+          </dd>
         </div>
         <div>
           <dt>p50</dt>

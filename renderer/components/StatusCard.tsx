@@ -11,9 +11,13 @@ function Upstream({ upstream }: { upstream: RelayStatus['upstream'] }) {
   const first = upstream.peers[0];
   return (
     <span title={upstream.peers.map((p) => `${p.address} (${p.state})`).join('\n')}>
+      <span
+        className={`dot ${ready > 0 ? 'dot-ok' : 'dot-warn'}`}
+        role="img"
+        aria-label={`${ready} of ${upstream.peers.length} peers ready`}
+      />
       {first ? first.address : upstream.state}
       {upstream.peers.length > 1 && <span className="muted"> +{upstream.peers.length - 1}</span>}
-      <span className={`dot ${ready > 0 ? 'dot-ok' : 'dot-warn'}`} aria-label={`${ready} ready`} />
     </span>
   );
 }

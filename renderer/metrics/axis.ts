@@ -2,7 +2,7 @@ import type { LatencyPoint } from './series';
 
 export interface YAxisSpec {
   domain: [number, number];
-  ticks: number[] | undefined;
+  ticks: number[];
 }
 
 function extent(points: readonly LatencyPoint[]): { min: number; max: number } | null {
@@ -41,6 +41,33 @@ export function niceCeil(v: number): number {
   return Number((m * exp).toPrecision(6));
 }
 
+/** Evenly spaced round ticks from 0 to `top` (about `count` of them). */
+export function linearTicks(top: number, count = 5): number[] {
+  const step = niceCeil(top / count);
+  const ticks: number[] = [];
+  for (let v = 0; v <= top + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+const TIME_STEPS_MS = [
+  1000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000,
+  7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000,
+];
+
+/**
+ * Round times for a time axis (whole minutes, hours, local midnights), at most `maxTicks`. Given
+ * explicitly, they spare the chart measuring label widths on every update and keep labels still.
+ */
+export function timeTicks(from: number, to: number, maxTicks = 6, tzOffsetMs?: number): number[] {
+  const span = Math.max(1, to - from);
+  const step =
+    TIME_STEPS_MS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / 86_400_000) * 86_400_000;
+  const offset = tzOffsetMs ?? -new Date(from).getTimezoneOffset() * 60_000;
+  const ticks: number[] = [];
+  for (let t = Math.ceil((from + offset) / step) * step - offset; t <= to; t += step) ticks.push(t);
+  return ticks;
+}
+
 /**
  * The latency axis. Log scale always includes the SLA target, so the distance to it reads at a
  * glance; linear includes it only when it is near the data (else everything would sit on the floor).
@@ -62,5 +89,6 @@ export function latencyAxis(
   const dataMax = range?.max ?? 0;
   const withTarget = target !== null && (dataMax === 0 || target <= dataMax * 3);
   const top = Math.max(dataMax * 1.1, withTarget && target !== null ? target * 1.1 : 0);
-  return { domain: [0, niceCeil(top || 1)], ticks: undefined };
+  const domainTop = niceCeil(top || 1);
+  return { domain: [0, domainTop], ticks: linearTicks(domainTop) };
 }

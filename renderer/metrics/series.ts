@@ -60,19 +60,14 @@ export function bucketWidth(spanMs: number, maxPoints: number): number {
   return NICE_STEPS_MS.find((step) => step >= raw) ?? Math.ceil(raw / 86_400_000) * 86_400_000;
 }
 
-function maxOf(values: readonly (number | null)[]): number | null {
-  let best: number | null = null;
-  for (const v of values) if (v != null && (best === null || v > best)) best = v;
-  return best;
-}
-
-function medianOf(values: readonly (number | null)[]): number | null {
-  const present = values.filter((v): v is number => v != null).sort((a, b) => a - b);
-  if (present.length === 0) return null;
-  const mid = present.length >> 1;
-  return present.length % 2
-    ? (present[mid] as number)
-    : ((present[mid - 1] as number) + (present[mid] as number)) / 2;
+/** Median of the present values; sorts `scratch` in place (callers pass a reusable buffer). */
+function medianInPlace(scratch: number[]): number | null {
+  if (scratch.length === 0) return null;
+  scratch.sort((a, b) => a - b);
+  const mid = scratch.length >> 1;
+  return scratch.length % 2
+    ? (scratch[mid] as number)
+    : ((scratch[mid - 1] as number) + (scratch[mid] as number)) / 2;
 }
 
 /**
@@ -87,17 +82,18 @@ export function downsample(points: readonly LatencyPoint[], maxPoints = MAX_CHAR
   const last = points[points.length - 1] as LatencyPoint;
   const width = bucketWidth(last.t - first.t + 1, maxPoints - 1);
   const out: LatencyPoint[] = [];
-  let bucket: LatencyPoint[] = [];
+  // One pass, no per-bucket arrays: this runs on every live update of a long range.
+  const p50s: number[] = [];
   let key = Math.floor(first.t / width);
+  let p99: number | null = null;
+  let max: number | null = null;
+  let count = 0;
   const flush = () => {
-    if (bucket.length === 0) return;
-    out.push({
-      t: key * width,
-      p50: medianOf(bucket.map((p) => p.p50)),
-      p99: maxOf(bucket.map((p) => p.p99)),
-      max: maxOf(bucket.map((p) => p.max)),
-    });
-    bucket = [];
+    if (count > 0) out.push({ t: key * width, p50: medianInPlace(p50s), p99, max });
+    p50s.length = 0;
+    p99 = null;
+    max = null;
+    count = 0;
   };
   for (const point of points) {
     const k = Math.floor(point.t / width);
@@ -105,7 +101,10 @@ export function downsample(points: readonly LatencyPoint[], maxPoints = MAX_CHAR
       flush();
       key = k;
     }
-    bucket.push(point);
+    count++;
+    if (point.p50 != null) p50s.push(point.p50);
+    if (point.p99 != null && (p99 === null || point.p99 > p99)) p99 = point.p99;
+    if (point.max != null && (max === null || point.max > max)) max = point.max;
   }
   flush();
   return out;
@@ -152,24 +151,21 @@ export interface SeriesSummary {
   latest: LatencyPoint | null;
   worstMax: number | null;
   worstP99: number | null;
-  medianP50: number | null;
 }
 
 /** What a screen reader hears for a chart: the latest second and the worst of the range. */
 export function summarizeSeries(points: readonly LatencyPoint[]): SeriesSummary {
   let latest: LatencyPoint | null = null;
-  for (let i = points.length - 1; i >= 0; i--) {
-    const p = points[i] as LatencyPoint;
-    if (p.p50 != null || p.p99 != null || p.max != null) {
-      latest = p;
-      break;
+  let present = 0;
+  let worstMax: number | null = null;
+  let worstP99: number | null = null;
+  for (const p of points) {
+    if (p.max != null) {
+      present++;
+      if (worstMax === null || p.max > worstMax) worstMax = p.max;
     }
+    if (p.p99 != null && (worstP99 === null || p.p99 > worstP99)) worstP99 = p.p99;
+    if (p.p50 != null || p.p99 != null || p.max != null) latest = p;
   }
-  return {
-    points: points.filter((p) => p.max != null).length,
-    latest,
-    worstMax: maxOf(points.map((p) => p.max)),
-    worstP99: maxOf(points.map((p) => p.p99)),
-    medianP50: medianOf(points.map((p) => p.p50)),
-  };
+  return { points: present, latest, worstMax, worstP99 };
 }

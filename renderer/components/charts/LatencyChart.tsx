@@ -1,18 +1,8 @@
-import { memo, useId, useMemo } from 'react';
-import {
-  CartesianGrid,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-  type TooltipContentProps,
-} from 'recharts';
-import { formatAxisMs, formatDateTime, formatMs, formatTargetMs, formatTimeTick } from '../../format';
+import { memo, useId, useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { formatMs, formatTargetMs } from '../../format';
 import type { ChartColors } from '../../hooks';
-import { latencyAxis } from '../../metrics/axis';
+import { latencyAxis, timeTicks } from '../../metrics/axis';
+import { nearestIndex, tAt, type Plot } from '../../metrics/plot';
 import {
   breakGaps,
   downsample,
@@ -22,6 +12,10 @@ import {
   typicalStep,
   type LatencyPoint,
 } from '../../metrics/series';
+import { ChartCursor } from './ChartCursor';
+import { ChartFrame, TargetLabel } from './ChartFrame';
+import { SeriesPaths, type SeriesStyle } from './SeriesPaths';
+import { useElementWidth } from './useElementWidth';
 
 export interface LatencyChartProps {
   /** Per-second (or coarser) points, oldest first; more than MAX_CHART_POINTS are bucketed. */
@@ -48,36 +42,17 @@ export function describeLatency(
   return (
     `Relay latency, ${rangeLabel}, ${s.points} points.` +
     ` Latest: p50 ${formatMs(s.latest.p50)}, p99 ${formatMs(s.latest.p99)}, max ${formatMs(s.latest.max)}.` +
-    ` Worst p99 ${formatMs(s.worstP99)}, worst max ${formatMs(s.worstMax)}.${target}`
+    ` Worst p99 ${formatMs(s.worstP99)}, worst max ${formatMs(s.worstMax)}.${target}` +
+    ' Use the left and right arrow keys to read individual points.'
   );
 }
 
-function LatencyTooltip({ active, payload, spanMs }: TooltipContentProps & { spanMs: number }) {
-  const row = payload?.[0]?.payload as LatencyPoint | undefined;
-  if (!active || !row) return null;
-  return (
-    <div className="chart-tooltip">
-      <div className="chart-tooltip-time">
-        {spanMs > 86_400_000 ? formatDateTime(row.t) : formatTimeTick(row.t, 0)}
-      </div>
-      <dl>
-        <dt className="swatch-max">max</dt>
-        <dd>{formatMs(row.max)}</dd>
-        <dt className="swatch-p99">p99</dt>
-        <dd>{formatMs(row.p99)}</dd>
-        <dt className="swatch-p50">p50</dt>
-        <dd>{formatMs(row.p50)}</dd>
-      </dl>
-    </div>
-  );
-}
-
-const MARGIN = { top: 8, right: 16, bottom: 0, left: 4 };
-const TICK_STYLE = { fontSize: 11 };
+const MARGIN = { top: 22, right: 16, bottom: 24, left: 52 };
 
 /**
- * p50, p99 and max per second against the SLA target. Live series never animate; rows are bounded
- * to MAX_CHART_POINTS and gaps (a stopped relay) break the lines instead of bridging them.
+ * p50, p99 and max per second against the SLA target, drawn as plain SVG: a live update of an hour
+ * of points re-renders three paths and nothing else. Rows are bounded to MAX_CHART_POINTS and gaps
+ * (a stopped relay) break the lines instead of bridging them. Hover or arrow keys read a point.
  */
 export const LatencyChart = memo(function LatencyChart({
   points,
@@ -90,83 +65,106 @@ export const LatencyChart = memo(function LatencyChart({
   height = 260,
 }: LatencyChartProps) {
   const descriptionId = useId();
+  const clipId = useId();
+  const [ref, width] = useElementWidth<HTMLElement>();
+  const [cursorT, setCursorT] = useState<number | null>(null);
+
   const rows = useMemo(() => {
     const bounded = downsample(points, MAX_CHART_POINTS);
     const gapped = breakGaps(bounded, typicalStep(bounded) * 3.5);
     return logScale ? forLogScale(gapped) : gapped;
   }, [points, logScale]);
   const axis = useMemo(() => latencyAxis(rows, targetMs, logScale), [rows, targetMs, logScale]);
+  const xTicks = useMemo(() => timeTicks(from, to, Math.max(2, Math.floor(width / 130))), [from, to, width]);
   const description = useMemo(
     () => describeLatency(rows, rangeLabel, targetMs),
     [rows, rangeLabel, targetMs],
   );
-  const spanMs = to - from;
-  const line = { type: 'linear', dot: false, isAnimationActive: false, connectNulls: false } as const;
+  const [y0, y1] = axis.domain;
+  const plot: Plot = useMemo(
+    () => ({
+      left: MARGIN.left,
+      top: MARGIN.top,
+      width: Math.max(0, width - MARGIN.left - MARGIN.right),
+      height: height - MARGIN.top - MARGIN.bottom,
+      x0: from,
+      x1: to,
+      y0,
+      y1,
+      log: logScale,
+    }),
+    [width, height, from, to, y0, y1, logScale],
+  );
+  const series: readonly SeriesStyle[] = useMemo(
+    () => [
+      { key: 'max', color: colors.max, width: 1, opacity: 0.7 },
+      { key: 'p99', color: colors.p99, width: 1.5 },
+      { key: 'p50', color: colors.p50, width: 1.75 },
+    ],
+    [colors],
+  );
+
+  const cursorIndex = cursorT === null ? -1 : nearestIndex(rows, cursorT);
+  const cursorRow = cursorIndex >= 0 ? rows[cursorIndex] : undefined;
+  const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const px = event.clientX - box.left;
+    setCursorT(px < plot.left || px > plot.left + plot.width ? null : tAt(plot, px));
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    const present = rows.filter((r) => r.max != null);
+    if (present.length === 0) return;
+    const at = cursorRow ? present.indexOf(cursorRow) : present.length;
+    const step = event.shiftKey ? 10 : 1;
+    const next =
+      event.key === 'ArrowLeft'
+        ? Math.max(0, at - step)
+        : event.key === 'ArrowRight'
+          ? Math.min(present.length - 1, at + step)
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? present.length - 1
+              : null;
+    if (event.key === 'Escape') setCursorT(null);
+    if (next === null) return;
+    event.preventDefault();
+    setCursorT((present[next] as LatencyPoint).t);
+  };
 
   return (
-    <figure className="chart" aria-label={`Latency chart, ${rangeLabel}`} aria-describedby={descriptionId}>
-      <p id={descriptionId} className="sr-only" aria-live="off">
+    <figure
+      ref={ref}
+      className="chart latency-chart"
+      style={{ height }}
+      aria-label={`Latency chart, ${rangeLabel}`}
+      aria-describedby={descriptionId}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onBlur={() => setCursorT(null)}
+    >
+      <p id={descriptionId} className="sr-only">
         {description}
       </p>
-      <ResponsiveContainer width="100%" height={height}>
-        <LineChart data={rows} margin={MARGIN}>
-          <CartesianGrid stroke={colors.grid} vertical={false} />
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={[from, to]}
-            allowDataOverflow
-            tickFormatter={(t: number) => formatTimeTick(t, spanMs)}
-            minTickGap={56}
-            stroke={colors.axis}
-            tick={TICK_STYLE}
-            tickLine={false}
-          />
-          <YAxis
-            scale={logScale ? 'log' : 'linear'}
-            domain={axis.domain}
-            ticks={axis.ticks}
-            allowDataOverflow
-            tickFormatter={formatAxisMs}
-            stroke={colors.axis}
-            tick={TICK_STYLE}
-            tickLine={false}
-            axisLine={false}
-            width={52}
-            label={{
-              value: 'ms',
-              position: 'insideTopLeft',
-              offset: 0,
-              dy: -6,
-              dx: 6,
-              fontSize: 11,
-              fill: colors.axis,
-            }}
-          />
-          <Tooltip
-            content={(props) => <LatencyTooltip {...props} spanMs={spanMs} />}
-            isAnimationActive={false}
-            cursor={{ stroke: colors.axis, strokeDasharray: '3 3' }}
-          />
-          {targetMs !== null && (
-            <ReferenceLine
-              y={targetMs}
-              stroke={colors.target}
-              strokeDasharray="6 4"
-              ifOverflow="hidden"
-              label={{
-                value: `SLA ${formatTargetMs(targetMs)}`,
-                position: 'insideTopRight',
-                fill: colors.target,
-                fontSize: 11,
-              }}
-            />
-          )}
-          <Line {...line} dataKey="max" name="max" stroke={colors.max} strokeWidth={1} strokeOpacity={0.7} />
-          <Line {...line} dataKey="p99" name="p99" stroke={colors.p99} strokeWidth={1.5} />
-          <Line {...line} dataKey="p50" name="p50" stroke={colors.p50} strokeWidth={1.75} />
-        </LineChart>
-      </ResponsiveContainer>
+      {width > 0 && (
+        <svg
+          width={width}
+          height={height}
+          aria-hidden="true"
+          onPointerMove={onPointerMove}
+          onPointerLeave={() => setCursorT(null)}
+        >
+          <defs>
+            <clipPath id={clipId}>
+              <rect x={plot.left} y={plot.top - 2} width={plot.width} height={plot.height + 4} />
+            </clipPath>
+          </defs>
+          <ChartFrame plot={plot} xTicks={xTicks} yTicks={axis.ticks} targetMs={targetMs} colors={colors} />
+          <SeriesPaths rows={rows} series={series} plot={plot} clipId={clipId} />
+          <TargetLabel plot={plot} targetMs={targetMs} colors={colors} />
+        </svg>
+      )}
+      {cursorRow && <ChartCursor plot={plot} row={cursorRow} colors={colors} chartWidth={width} />}
     </figure>
   );
 });

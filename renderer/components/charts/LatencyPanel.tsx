@@ -4,7 +4,7 @@ import { formatMs, formatTargetMs } from '../../format';
 import { useChartColors, useNow } from '../../hooks';
 import { RANGE_KEYS, RANGES, type RangeKey } from '../../metrics/ranges';
 import { since, type LatencyPoint } from '../../metrics/series';
-import { metrics, useHistoryStore, useMetricsStore, useRelayStore } from '../../stores';
+import { useHistoryStore, useMetricsStore, useRelayStore } from '../../stores';
 import { LatencyChart } from './LatencyChart';
 import { SegmentedControl } from '../SegmentedControl';
 
@@ -95,11 +95,9 @@ export function LatencyPanel() {
         {points.length === 0 && (
           <p className="chart-empty">
             <span>
-              {spec.source === 'history' && !metrics.history
-                ? 'This panel does not keep history yet; the 5 min range shows live data.'
-                : history?.loading
-                  ? 'Loading history…'
-                  : 'No samples in this range yet. The probe reports once a second while the relay runs.'}
+              {history?.loading
+                ? 'Loading history…'
+                : 'No samples in this range yet. The probe reports once a second while the relay runs.'}
             </span>
           </p>
         )}

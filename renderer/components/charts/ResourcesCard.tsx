@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { formatCpu, formatMb, formatMs } from '../../format';
 import { useChartColors } from '../../hooks';
 import { useMetricsStore } from '../../stores';
@@ -8,6 +9,8 @@ export function ResourcesCard() {
   const colors = useChartColors();
   const resources = useMetricsStore((s) => s.resources);
   const latest = useMetricsStore((s) => s.latest?.resources ?? null);
+  const cpu = useMemo(() => resources.map((r) => r.cpu), [resources]);
+  const rss = useMemo(() => resources.map((r) => r.rssMb), [resources]);
   const peakCpu = resources.reduce((m, r) => Math.max(m, r.cpu ?? 0), 0);
   const peakRss = resources.reduce((m, r) => Math.max(m, r.rssMb ?? 0), 0);
   return (
@@ -22,8 +25,7 @@ export function ResourcesCard() {
           <strong data-testid="relay-cpu">{formatCpu(latest?.relayCpuPercent)}</strong>
         </div>
         <Sparkline
-          data={resources}
-          dataKey="cpu"
+          values={cpu}
           color={colors.cpu}
           minMax={10}
           label={`Relay CPU, now ${formatCpu(latest?.relayCpuPercent)}, peak ${formatCpu(peakCpu)} over 5 minutes`}
@@ -35,10 +37,10 @@ export function ResourcesCard() {
           <strong data-testid="relay-rss">{formatMb(latest?.relayRssMb)}</strong>
         </div>
         <Sparkline
-          data={resources}
-          dataKey="rssMb"
+          values={rss}
           color={colors.memory}
-          minMax={64}
+          minMax={8}
+          baseline="range"
           label={`Relay memory, now ${formatMb(latest?.relayRssMb)}, peak ${formatMb(peakRss)} over 5 minutes`}
         />
       </div>
