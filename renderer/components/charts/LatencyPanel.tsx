@@ -48,7 +48,8 @@ export function LatencyPanel() {
     [spec.source, live, history?.points, from],
   );
   const targetMs = latest?.windows['1m'].sla.targetMs ?? (tier ? TIERS[tier].targetMs : null);
-  const last = latest?.second;
+  // A stopped relay sends no ticks: do not keep showing its last second as current.
+  const last = latest && coarseNow - latest.at < 6000 ? latest.second : undefined;
 
   return (
     <article className="card chart-card latency-card" aria-labelledby="latency-title">
