@@ -36,7 +36,7 @@ describe('seriesPath', () => {
       { t: 10_000, p50: 10, p99: 1, max: 2 },
     ];
     expect(seriesPath(rows, 'p50', plot)).toBe('M50,110L100,60L150,10');
-    expect(seriesPath(rows, 'p99', plot)).toBe('M50,100M150,100');
+    expect(seriesPath(rows, 'p99', plot)).toBe('M50,100l0,0M150,100l0,0');
   });
 });
 

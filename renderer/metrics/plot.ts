@@ -51,24 +51,29 @@ export function nearestIndex(rows: readonly LatencyPoint[], t: number): number {
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-/** An SVG path through one series; a missing value lifts the pen, so gaps stay gaps. */
+/**
+ * An SVG path through one series; a missing value lifts the pen, so gaps stay gaps. A point with
+ * no neighbour on either side gets a zero-length stroke, which round caps draw as a dot.
+ */
 export function seriesPath(rows: readonly LatencyPoint[], key: 'p50' | 'p99' | 'max', plot: Plot): string {
   const xk = plot.width / (plot.x1 - plot.x0 || 1);
   const ly0 = plot.log ? Math.log(plot.y0) : plot.y0;
   const yk = plot.height / ((plot.log ? Math.log(plot.y1) : plot.y1) - ly0 || 1);
   const bottom = plot.top + plot.height;
   let d = '';
-  let penDown = false;
+  let run = 0;
   for (const row of rows) {
     const value = row[key];
     if (value == null || (plot.log && value <= 0)) {
-      penDown = false;
+      if (run === 1) d += 'l0,0';
+      run = 0;
       continue;
     }
     const px = plot.left + (row.t - plot.x0) * xk;
     const py = bottom - ((plot.log ? Math.log(value) : value) - ly0) * yk;
-    d += `${penDown ? 'L' : 'M'}${round1(px)},${round1(py)}`;
-    penDown = true;
+    d += `${run > 0 ? 'L' : 'M'}${round1(px)},${round1(py)}`;
+    run++;
   }
+  if (run === 1) d += 'l0,0';
   return d;
 }

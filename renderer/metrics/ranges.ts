@@ -10,6 +10,12 @@ export interface RangeSpec {
   /** Live ranges draw from metrics.tick only; history ranges query, then refresh every refreshMs. */
   readonly source: 'live' | 'history';
   readonly refreshMs: number;
+  /**
+   * history.query resolution: 1 h at 1 s (spikes stay visible), 24 h at 1 min, 7 d at 1 h. Fixed
+   * rather than 'auto', which may answer raw samples for a young history. The chart buckets
+   * anything over 1,000 points itself.
+   */
+  readonly resolution: '1s' | '1m' | '1h';
 }
 
 export const RANGES: Readonly<Record<RangeKey, RangeSpec>> = {
@@ -18,6 +24,7 @@ export const RANGES: Readonly<Record<RangeKey, RangeSpec>> = {
     label: '5 min',
     spokenLabel: 'last 5 minutes',
     ms: 300_000,
+    resolution: '1s',
     source: 'live',
     refreshMs: 0,
   },
@@ -25,6 +32,7 @@ export const RANGES: Readonly<Record<RangeKey, RangeSpec>> = {
     key: '1h',
     label: '1 h',
     spokenLabel: 'last hour',
+    resolution: '1s',
     ms: 3_600_000,
     source: 'history',
     refreshMs: 15_000,
@@ -33,6 +41,7 @@ export const RANGES: Readonly<Record<RangeKey, RangeSpec>> = {
     key: '24h',
     label: '24 h',
     spokenLabel: 'last 24 hours',
+    resolution: '1m',
     ms: 86_400_000,
     source: 'history',
     refreshMs: 60_000,
@@ -41,6 +50,7 @@ export const RANGES: Readonly<Record<RangeKey, RangeSpec>> = {
     key: '7d',
     label: '7 d',
     spokenLabel: 'last 7 days',
+    resolution: '1h',
     ms: 7 * 86_400_000,
     source: 'history',
     refreshMs: 300_000,

@@ -27,6 +27,8 @@ export interface LatencyChartProps {
   colors: ChartColors;
   /** Spoken range, e.g. "last 5 minutes". */
   rangeLabel: string;
+  /** Spacing of the points as recorded (1 s live, the bucket width for history): gaps are wider. */
+  stepMs?: number;
   height?: number;
 }
 
@@ -62,6 +64,7 @@ export const LatencyChart = memo(function LatencyChart({
   logScale,
   colors,
   rangeLabel,
+  stepMs = 1000,
   height = 260,
 }: LatencyChartProps) {
   const descriptionId = useId();
@@ -71,9 +74,9 @@ export const LatencyChart = memo(function LatencyChart({
 
   const rows = useMemo(() => {
     const bounded = downsample(points, MAX_CHART_POINTS);
-    const gapped = breakGaps(bounded, typicalStep(bounded) * 3.5);
+    const gapped = breakGaps(bounded, Math.max(stepMs, typicalStep(bounded)) * 3.5);
     return logScale ? forLogScale(gapped) : gapped;
-  }, [points, logScale]);
+  }, [points, logScale, stepMs]);
   const axis = useMemo(() => latencyAxis(rows, targetMs, logScale), [rows, targetMs, logScale]);
   const xTicks = useMemo(() => timeTicks(from, to, Math.max(2, Math.floor(width / 130))), [from, to, width]);
   const description = useMemo(

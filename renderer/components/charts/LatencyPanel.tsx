@@ -8,10 +8,14 @@ import { useHistoryStore, useMetricsStore, useRelayStore } from '../../stores';
 import { LatencyChart } from './LatencyChart';
 import { SegmentedControl } from '../SegmentedControl';
 
-/** History points, then the live seconds that arrived after them. */
-function withLiveTail(history: readonly LatencyPoint[], live: readonly LatencyPoint[]): LatencyPoint[] {
+/** History points, then the live seconds after the last (possibly partial) history bucket. */
+export function withLiveTail(
+  history: readonly LatencyPoint[],
+  live: readonly LatencyPoint[],
+  stepMs: number,
+): LatencyPoint[] {
   const lastT = history[history.length - 1]?.t ?? Number.NEGATIVE_INFINITY;
-  const tail = since(live, lastT + 1);
+  const tail = since(live, lastT + stepMs);
   return tail.length === 0 ? (history as LatencyPoint[]) : [...history, ...tail];
 }
 
@@ -44,8 +48,10 @@ export function LatencyPanel() {
   const from = to - spec.ms;
   const points = useMemo(
     () =>
-      spec.source === 'live' ? since(live, from) : withLiveTail(history?.points ?? [], since(live, from)),
-    [spec.source, live, history?.points, from],
+      spec.source === 'live'
+        ? since(live, from)
+        : withLiveTail(history?.points ?? [], since(live, from), history?.stepMs ?? 1000),
+    [spec.source, live, history?.points, history?.stepMs, from],
   );
   const targetMs = latest?.windows['1m'].sla.targetMs ?? (tier ? TIERS[tier].targetMs : null);
   // A stopped relay sends no ticks: do not keep showing its last second as current.
@@ -92,6 +98,7 @@ export function LatencyPanel() {
           logScale={logScale}
           colors={colors}
           rangeLabel={spec.spokenLabel}
+          stepMs={spec.source === 'history' ? (history?.stepMs ?? 1000) : 1000}
         />
         {points.length === 0 && (
           <p className="chart-empty">
