@@ -1,3 +1,4 @@
+import type { RelayState } from '../../shared/relay-status';
 import { TIER_NAMES, TIERS, type TierName } from '../../shared/tiers';
 import { capitalize, formatElapsed, formatObjective, formatTargetMs } from '../format';
 import { usePerformanceNow } from '../hooks';
@@ -5,12 +6,21 @@ import { useRelayStore, useTierStore } from '../stores';
 
 const LEVEL_LABEL = { standard: 'Standard', high: 'High', maximum: 'Maximum' } as const;
 
+const PHASE: Partial<Record<RelayState, string>> = {
+  running: 'saving the tier',
+  stopping: 'stopping the relay',
+  stopped: 'starting under the new plan',
+  starting: 'waiting for the relay to be ready',
+  backoff: 'restarting the relay',
+};
+
 function SwitchProgress({ tier, startedAt }: { tier: TierName; startedAt: number }) {
   const now = usePerformanceNow(100);
+  const state = useRelayStore((s) => s.status?.state ?? 'stopped');
   return (
     <p className="tier-progress" role="status" data-testid="tier-switch-progress">
       <span className="spinner" aria-hidden="true" />
-      Switching to {capitalize(tier)}: restarting the relay under the new plan…{' '}
+      Switching to {capitalize(tier)}: {PHASE[state] ?? state}…{' '}
       <span className="num">{formatElapsed(Math.max(0, now - startedAt))}</span>
     </p>
   );
