@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatAge,
+  formatBudget,
   formatAxisMs,
   formatCount,
   formatDuration,
@@ -84,5 +85,7 @@ describe('other labels', () => {
     expect(shortHash('0'.repeat(58) + 'a3f29c')).toBe('00000000…a3f29c');
     expect(formatExit({ code: null, signal: 'SIGKILL' })).toBe('signal SIGKILL');
     expect(formatExit({ code: 1, signal: null })).toBe('code 1');
+    expect(formatBudget({ allowed: 12, used: 3, remaining: 9 })).toBe('3 used of 12 · 9 left');
+    expect(formatBudget({ allowed: 0, used: 4, remaining: -4 })).toBe('4 used of 0 · over by 4');
   });
 });

@@ -74,6 +74,14 @@ export function formatObjective(fraction: number): string {
   return `${Number((fraction * 100).toFixed(3))}%`;
 }
 
+/** An error budget in misses: "3 used of 12 · 9 left", or how far over it the window is. */
+export function formatBudget(budget: { allowed: number; used: number; remaining: number }): string {
+  const used = `${formatCount(budget.used)} used of ${formatCount(budget.allowed)}`;
+  return budget.remaining < 0
+    ? `${used} · over by ${formatCount(-budget.remaining)}`
+    : `${used} · ${formatCount(budget.remaining)} left`;
+}
+
 /** A count with thousands separators: 12,345. */
 export function formatCount(n: number | null | undefined): string {
   if (n == null || !Number.isFinite(n)) return '—';

@@ -1,6 +1,13 @@
 import { useState } from 'react';
 import { TIERS } from '../../shared/tiers';
-import { formatCount, formatMs, formatObjective, formatPercent, formatTargetMs } from '../format';
+import {
+  formatBudget,
+  formatCount,
+  formatMs,
+  formatObjective,
+  formatPercent,
+  formatTargetMs,
+} from '../format';
 import { WINDOW_NAMES, type SlaSummary, type WindowName } from '../metrics/types';
 import { useMetricsStore, useRelayStore } from '../stores';
 import { SegmentedControl } from './SegmentedControl';
@@ -110,13 +117,7 @@ export function SlaCard() {
       <div className="budget">
         <div className="budget-head">
           <span>Error budget</span>
-          <span className="muted">
-            {sla
-              ? `${formatCount(sla.errorBudget.used)} used of ${formatCount(sla.errorBudget.allowed)} · ${formatCount(
-                  Math.max(0, sla.errorBudget.remaining),
-                )} left`
-              : '—'}
-          </span>
+          <span className="muted">{sla ? formatBudget(sla.errorBudget) : '—'}</span>
         </div>
         {sla && <BudgetBar budget={sla.errorBudget} />}
       </div>
