@@ -34,6 +34,8 @@ export async function stopRelay(page: Page): Promise<void> {
 /** Full-page screenshots of the current view in light and dark, under e2e/screenshots/. */
 export async function screenshotBoth(page: Page, name: string): Promise<void> {
   mkdirSync('e2e/screenshots', { recursive: true });
+  // The header is sticky: from a scrolled page a full-page capture would paint it mid-page.
+  await page.evaluate('window.scrollTo(0, 0)');
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await page.screenshot({ path: `e2e/screenshots/${name}-${colorScheme}.png`, fullPage: true });
