@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runChartBench } from './chart-bench';
 import { runHistoryBench } from './history-bench';
 import { runProbeBench } from './probe-bench';
 import { runRelayBench } from './relay-bench';
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   history: runHistoryBench,
   probe: runProbeBench,
   'sla-test': runSlaTestBench,
+  chart: runChartBench,
   supervisor: runSupervisorBench,
 };
 

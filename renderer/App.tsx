@@ -6,15 +6,17 @@ import { useRelayStore } from './stores';
 import { Dashboard } from './views/Dashboard';
 import { Logs } from './views/Logs';
 import { Optimizations } from './views/Optimizations';
+import { Reports } from './views/Reports';
 import { SettingsView } from './views/Settings';
 
-const VIEWS = ['dashboard', 'optimizations', 'logs', 'settings'] as const;
+const VIEWS = ['dashboard', 'optimizations', 'logs', 'reports', 'settings'] as const;
 type View = (typeof VIEWS)[number];
 
 const TABS: readonly TabSpec<View>[] = [
   { key: 'dashboard', label: 'Dashboard' },
   { key: 'optimizations', label: 'Optimizations' },
   { key: 'logs', label: 'Logs' },
+  { key: 'reports', label: 'Reports' },
   { key: 'settings', label: 'Settings' },
 ];
 
@@ -87,6 +89,7 @@ export function App() {
         {view === 'dashboard' && <Dashboard />}
         {view === 'optimizations' && <Optimizations />}
         {view === 'logs' && <Logs />}
+        {view === 'reports' && <Reports />}
         {view === 'settings' && <SettingsView />}
       </main>
     </div>

@@ -8,6 +8,7 @@ import './styles/dashboard.css';
 import './styles/charts.css';
 import './styles/forms.css';
 import './styles/logs.css';
+import './styles/reports.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

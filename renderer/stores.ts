@@ -5,6 +5,7 @@ import { createHistoryStore } from './store/history-store';
 import { createLogsStore } from './store/logs-store';
 import { createMetricsStore, LIVE_SECONDS } from './store/metrics-store';
 import { createRelayStore } from './store/relay-store';
+import { createReportsStore } from './store/reports-store';
 import { createSettingsStore } from './store/settings-store';
 import { createTierStore } from './store/tier-store';
 
@@ -18,6 +19,7 @@ export const useHistoryStore = createHistoryStore(metrics, (blocks) =>
 );
 export const useLogsStore = createLogsStore(api);
 export const useSettingsStore = createSettingsStore(api);
+export const useReportsStore = createReportsStore(api);
 
 /**
  * On every (re)connect, fill the live chart with the seconds it missed and the block chart with the

@@ -1,0 +1,99 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ReportFormat } from '../../../shared/report';
+import { TIER_NAMES, type TierName } from '../../../shared/tiers';
+import { EXPORT_RANGES, type ExportRange } from '../../store/reports-store';
+import { useRelayStore, useReportsStore } from '../../stores';
+import { SegmentedControl } from '../SegmentedControl';
+import { ProgressBar } from './ProgressBar';
+
+const RANGES = [
+  { value: '1h', label: 'Last hour' },
+  { value: '24h', label: 'Last 24 h' },
+  { value: '7d', label: 'Last 7 days' },
+] as const;
+const FORMATS = [
+  { value: 'html', label: 'HTML' },
+  { value: 'pdf', label: 'PDF' },
+  { value: 'csv', label: 'CSV' },
+  { value: 'json', label: 'JSON' },
+] as const;
+
+export function ExportCard() {
+  const currentTier = useRelayStore((s) => s.status?.tier ?? 'free');
+  const { export: state, runExport, cancelExport } = useReportsStore();
+  const [range, setRange] = useState<ExportRange>('1h');
+  const [tier, setTier] = useState<TierName>(currentTier);
+  const [format, setFormat] = useState<ReportFormat>('html');
+  const download = useRef<HTMLAnchorElement>(null);
+  const delivery = state.result?.delivery;
+
+  // A finished headless export downloads at once, as a browser download would.
+  useEffect(() => {
+    if (delivery?.kind === 'download') download.current?.click();
+  }, [delivery]);
+
+  const start = () => {
+    const to = Date.now();
+    void runExport({ from: to - EXPORT_RANGES[range], to, tier, format });
+  };
+
+  return (
+    <article className="card" aria-labelledby="export-title">
+      <header className="card-header">
+        <h2 id="export-title">Performance report</h2>
+      </header>
+      <p className="muted">
+        Percentiles, compliance with its 95% bound, breaches, restarts, blocks and the optimizations applied,
+        for one tier over a period. CSV and JSON carry every probe.
+      </p>
+      <div className="report-form">
+        <SegmentedControl label="Period" options={RANGES} value={range} onChange={setRange} />
+        <label className="inline-field">
+          Tier
+          <select value={tier} onChange={(event) => setTier(event.target.value as TierName)}>
+            {TIER_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <SegmentedControl label="Format" options={FORMATS} value={format} onChange={setFormat} />
+        {state.running ? (
+          <button type="button" onClick={cancelExport}>
+            Cancel export
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={start}>
+            Export
+          </button>
+        )}
+      </div>
+      {state.running && (
+        <ProgressBar
+          label="Export progress"
+          done={state.progress?.done ?? 0}
+          total={state.progress?.total ?? 0}
+        />
+      )}
+      {state.error && (
+        <p className="inline-error" role="alert">
+          {state.error}
+        </p>
+      )}
+      {state.result && (
+        <p className="report-done" role="status" data-testid="export-result">
+          {state.result.report.fileName}: {state.result.report.summary.latency.n.toLocaleString()} probes,{' '}
+          {(state.result.report.bytes / 1024).toFixed(0)} KB.{' '}
+          {delivery?.kind === 'download' && (
+            <a ref={download} href={delivery.url} download={state.result.report.fileName}>
+              Download again
+            </a>
+          )}
+          {delivery?.kind === 'saved' && <>Saved to {delivery.path}.</>}
+          {delivery?.kind === 'not-saved' && <>Not saved: the save dialog was cancelled.</>}
+        </p>
+      )}
+    </article>
+  );
+}
