@@ -57,6 +57,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   relay.on((event) => {
     if (event.kind === 'state') events.emit('relay.state', event.status);
   });
+  settings.onChange((next) => events.emit('settings.changed', next));
   const activity = new ActivityLog(options.logsDir ?? path.join(options.dataDir, 'logs'), relay, events);
   const notice = (message: string) =>
     activity.addLine({ at: Date.now(), source: 'panel', stream: 'stderr', level: 'warn', message });

@@ -44,5 +44,7 @@ export function createSettingsStore(api: ApiClient) {
   api.onConnection((connected) => {
     if (connected) void store.getState().load();
   });
+  // A change made elsewhere (the tray, another window) shows here without a reload.
+  api.on('settings.changed', (settings) => store.setState({ settings }));
   return store;
 }

@@ -4,6 +4,7 @@ import { LogLine, TimelineEntry } from '../logs';
 import { BlockRelayed, MetricsTick } from '../metrics';
 import { ReportProgressEvent } from '../report';
 import { SlaTestProgress } from '../sla-test';
+import { Settings } from '../settings';
 
 /** Every event the main side pushes to the UI, with its payload schema. */
 export const EVENTS = {
@@ -14,6 +15,8 @@ export const EVENTS = {
   'block.relayed': BlockRelayed,
   'report.progress': ReportProgressEvent,
   'slaTest.progress': SlaTestProgress,
+  /** After every saved change, whoever made it (a form, the tray, another window). */
+  'settings.changed': Settings,
 } as const;
 
 export type Events = typeof EVENTS;

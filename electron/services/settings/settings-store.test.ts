@@ -41,6 +41,18 @@ describe('SettingsStore', () => {
     store.update({ tier: 'pro' });
     const before = readFileSync(file, 'utf8');
     expect(() => store.update({ apiPort: 70000 })).toThrow(ApiError);
+    const error = (() => {
+      try {
+        store.update({ probe: { rateHz: 0 } });
+        return null;
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).details).toEqual({
+      issues: [{ path: ['probe', 'rateHz'], message: expect.any(String) }],
+    });
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(store.get().apiPort).toBe(0);
   });

@@ -33,7 +33,14 @@ export class SettingsStore {
   update(patch: SettingsPatch): Settings {
     const result = applySettingsPatch(this.current, patch);
     if (!result.success) {
-      throw new ApiError('SETTINGS_INVALID', `Settings not saved: ${describeIssues(result.error)}`);
+      // The field paths travel as data too, so the UI can put each message under its own field.
+      const issues = result.error.issues.map((issue) => ({
+        path: issue.path.map((part) => (typeof part === 'number' ? part : String(part))),
+        message: issue.message,
+      }));
+      throw new ApiError('SETTINGS_INVALID', `Settings not saved: ${describeIssues(result.error)}`, {
+        issues,
+      });
     }
     writeAtomically(this.filePath, JSON.stringify(result.data, null, 2));
     this.current = result.data;
