@@ -141,11 +141,3 @@ export async function runChartBench(): Promise<BenchSection> {
     rmSync(outDir, { recursive: true, force: true });
   }
 }
-
-// `node bench/chart-bench.ts` (Node 24 strips the types) prints the section on its own.
-if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
-  const section = await runChartBench();
-  process.stdout.write(
-    `${JSON.stringify({ ...section, raw: { ...(section.raw as object), frameMs: undefined, commitMs: undefined } }, null, 2)}\n`,
-  );
-}

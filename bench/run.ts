@@ -1,8 +1,10 @@
 // `npm run bench`: runs every benchmark one after another (never concurrently: they would measure
-// each other), prints one markdown table and writes the figures as JSON to bench/results/.
+// each other), each in a fresh process, prints one markdown table and writes JSON to bench/results/.
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runChartBench } from './chart-bench';
 import { runHistoryBench } from './history-bench';
 import { runProbeBench } from './probe-bench';
@@ -10,6 +12,9 @@ import { runRelayBench } from './relay-bench';
 import { runSlaTestBench } from './sla-test-bench';
 import { runSupervisorBench } from './supervisor-bench';
 import type { BenchSection } from './types';
+
+const CHILD_FLAG = '--section';
+const RESULT_PREFIX = 'BENCH_SECTION ';
 
 const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   relay: runRelayBench,
@@ -45,22 +50,43 @@ function table(sections: BenchSection[]): string {
   return lines.join('\n');
 }
 
+/** Runs one section in a fresh process, so no section's heap or sockets colour another's figures. */
+function runIsolated(name: string): Promise<BenchSection> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), CHILD_FLAG, name], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = output.split('\n').find((each) => each.startsWith(RESULT_PREFIX));
+      if (code === 0 && line) resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as BenchSection);
+      else reject(new Error(`${name} exited with ${code}${output ? `: ${output.slice(-2000)}` : ''}`));
+    });
+  });
+}
+
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  const names = only.length > 0 ? only : Object.keys(SECTIONS);
+  const args = process.argv.slice(2);
+  if (args[0] === CHILD_FLAG) {
+    const section = await SECTIONS[args[1] ?? '']!();
+    process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(section)}\n`);
+    return;
+  }
+  const names = args.length > 0 ? args : Object.keys(SECTIONS);
   const sections: BenchSection[] = [];
   const failures: string[] = [];
   for (const name of names) {
-    const run = SECTIONS[name];
-    if (!run) {
+    if (!SECTIONS[name]) {
       failures.push(`unknown benchmark "${name}" (known: ${Object.keys(SECTIONS).join(', ')})`);
       continue;
     }
     process.stderr.write(`bench: ${name}…\n`);
     try {
-      sections.push(await run());
+      sections.push(await runIsolated(name));
     } catch (error) {
-      failures.push(`${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   const machine = {
@@ -72,7 +98,7 @@ async function main(): Promise<void> {
     loadAverage: os.loadavg(),
   };
   process.stdout.write(
-    `## Sprint Control benchmarks\n\n${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GiB, Node ${machine.node}\n\n${table(sections)}`,
+    `## Sprint Control benchmarks\n\n${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GiB, Node ${machine.node}, load average before ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}\n\n${table(sections)}`,
   );
   const dir = path.resolve('bench/results');
   mkdirSync(dir, { recursive: true });
