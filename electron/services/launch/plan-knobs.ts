@@ -47,27 +47,16 @@ export function planKnobs(
   }
   env[RELAY_ENV.maxCpuCores] = String(cores);
 
-  const flag = (value: boolean) => (value ? 'true' : 'false');
-  knob(
-    RELAY_ENV.highPriority,
-    flag(overrides.highPriority ?? knobs.highPriority),
-    overrides.highPriority !== undefined,
-  );
-  knob(
-    RELAY_ENV.lockOsThread,
-    flag(overrides.lockOsThread ?? knobs.lockOsThread),
-    overrides.lockOsThread !== undefined,
-  );
-  knob(
-    RELAY_ENV.preallocBuffers,
-    flag(overrides.preallocBuffers ?? knobs.preallocBuffers),
-    overrides.preallocBuffers !== undefined,
-  );
-  knob(
-    RELAY_ENV.optimizeSystem,
-    flag(overrides.optimizeSystem ?? knobs.optimizeSystem),
-    overrides.optimizeSystem !== undefined,
-  );
+  // The boolean knobs: an override wins over the tier, and is marked as one.
+  const booleans = [
+    [RELAY_ENV.highPriority, 'highPriority'],
+    [RELAY_ENV.lockOsThread, 'lockOsThread'],
+    [RELAY_ENV.preallocBuffers, 'preallocBuffers'],
+    [RELAY_ENV.optimizeSystem, 'optimizeSystem'],
+  ] as const;
+  for (const [envName, key] of booleans) {
+    knob(envName, String(overrides[key] ?? knobs[key]), overrides[key] !== undefined);
+  }
 
   if (kind === 'external') {
     // The Go runtime reads these itself at start; an override of GC_PERCENT carries over to GOGC.
