@@ -14,6 +14,17 @@ export const RELAY_STATES = [
 export const RelayState = z.enum(RELAY_STATES);
 export type RelayState = z.infer<typeof RelayState>;
 
+/** How each state reads for people: in the UI's pill and the tray's menu alike. */
+export const RELAY_STATE_LABEL: Readonly<Record<RelayState, string>> = {
+  stopped: 'Stopped',
+  starting: 'Starting',
+  running: 'Running',
+  degraded: 'Degraded',
+  backoff: 'Restarting',
+  'crash-loop': 'Crash loop',
+  stopping: 'Stopping',
+};
+
 export const ExitInfo = z.object({
   code: z.number().int().nullable(),
   signal: z.string().nullable(),

@@ -1,7 +1,7 @@
 // What the tray shows for a relay status, without Electron: electron/shell/tray.ts renders it. The
 // menu template only uses Electron's types, so this module is unit-tested in plain Node.
 import type { MenuItemConstructorOptions } from 'electron';
-import type { RelayState, RelayStatus } from '../../shared/relay-status';
+import { RELAY_STATE_LABEL, type RelayState, type RelayStatus } from '../../shared/relay-status';
 import { TIER_NAMES, type TierName } from '../../shared/tiers';
 
 /** The icon files in build/icons/tray (and <resources>/icons/tray when packaged): NAME.png, NAME@2x.png. */
@@ -22,16 +22,6 @@ const ICON_BY_STATE: Record<RelayState, TrayIconName> = {
   stopping: 'stopped',
 };
 
-const STATE_LABEL: Record<RelayState, string> = {
-  stopped: 'Stopped',
-  starting: 'Starting',
-  running: 'Running',
-  degraded: 'Degraded',
-  backoff: 'Restarting',
-  'crash-loop': 'Crash loop',
-  stopping: 'Stopping',
-};
-
 export interface TrayView {
   readonly icon: TrayIconName;
   readonly tooltip: string;
@@ -43,7 +33,7 @@ export interface TrayView {
 
 export function trayView(status: RelayStatus): TrayView {
   const state = status.state;
-  const label = STATE_LABEL[state];
+  const label = RELAY_STATE_LABEL[state];
   return {
     icon: ICON_BY_STATE[state],
     tooltip: `Sprint Control: relay ${label.toLowerCase()} (${tierLabel(status.tier)})`,

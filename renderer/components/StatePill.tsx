@@ -1,14 +1,4 @@
-import type { RelayState } from '../../shared/relay-status';
-
-export const STATE_LABEL: Record<RelayState, string> = {
-  stopped: 'Stopped',
-  starting: 'Starting',
-  running: 'Running',
-  degraded: 'Degraded',
-  backoff: 'Restarting',
-  'crash-loop': 'Crash loop',
-  stopping: 'Stopping',
-};
+import { RELAY_STATE_LABEL, type RelayState } from '../../shared/relay-status';
 
 /** The relay state as a coloured pill; `testId` marks the one the e2e tests read. */
 export function StatePill({
@@ -28,7 +18,7 @@ export function StatePill({
       role={testId ? 'status' : undefined}
     >
       <span className="state-dot" aria-hidden="true" />
-      {STATE_LABEL[state]}
+      {RELAY_STATE_LABEL[state]}
     </span>
   );
 }
