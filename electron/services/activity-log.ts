@@ -34,6 +34,11 @@ export class ActivityLog {
     this.events.emit('log.line', line);
   }
 
+  /** A line from the panel itself (not a child process), e.g. a history file kept aside. */
+  note(source: string, level: LogLine['level'], message: string): void {
+    this.addLine({ at: Date.now(), source, stream: 'stderr', level, message });
+  }
+
   addTimeline(entry: TimelineEntry): void {
     this.timeline.push(entry);
     this.file.append(

@@ -59,8 +59,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
   settings.onChange((next) => events.emit('settings.changed', next));
   const activity = new ActivityLog(options.logsDir ?? path.join(options.dataDir, 'logs'), relay, events);
-  const notice = (message: string) =>
-    activity.addLine({ at: Date.now(), source: 'panel', stream: 'stderr', level: 'warn', message });
+  const notice = (message: string) => activity.note('panel', 'warn', message);
   const history = openHistory(path.join(options.dataDir, 'history.sqlite'), settings, notice);
   const link = linkMeasurement({
     relay,

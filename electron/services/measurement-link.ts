@@ -62,8 +62,7 @@ export function linkMeasurement(options: {
     retention: settings.get().retention,
     probeEnv: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
   });
-  const note = (level: 'info' | 'warn', message: string) =>
-    activity.addLine({ at: Date.now(), source: 'measurement', stream: 'stderr', level, message });
+  const note = (level: 'info' | 'warn', message: string) => activity.note('measurement', level, message);
 
   measurement.on('tick', (tick) => events.emit('metrics.tick', tick));
   measurement.on('block', (block) => events.emit('block.relayed', block));
