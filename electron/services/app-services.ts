@@ -7,6 +7,7 @@ import { EventBus } from './api/event-bus';
 import { linkMeasurement, openHistory } from './measurement-link';
 import type { MeasurementService } from './metrics/measurement-service';
 import { createReportExporter, type ReportHost } from './reports/reports-service';
+import { createProfileService } from './profiles/profile-service';
 import { SettingsStore } from './settings/settings-store';
 import { runSlaTest } from './sla-test/run-sla-test';
 import { ApiError } from '../../shared/api';
@@ -79,6 +80,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     host: options.reportHost ?? {},
   });
 
+  const profiles = createProfileService({ settings, switchTier: (tier) => relay.switchTier(tier) });
+
   let slaTestRunning = false;
   const handlers: Handlers = {
     'relay.start': () => relay.start(),
@@ -103,6 +106,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => settings.update(patch),
+    'profile.state': async () => profiles.state(),
+    'profile.import': ({ text }) => profiles.importFile(text),
+    'profile.export': async ({ name }) => profiles.exportFile(name),
+    'profile.apply': ({ name }) => profiles.apply(name),
+    'profile.save': async ({ name }) => profiles.save(name),
+    'profile.rename': async ({ from, to }) => profiles.rename(from, to),
+    'profile.delete': async ({ name }) => profiles.remove(name),
   };
 
   return {
