@@ -8,6 +8,7 @@ import { linkMeasurement, openHistory } from './measurement-link';
 import type { MeasurementService } from './metrics/measurement-service';
 import { createReportExporter, type ReportHost } from './reports/reports-service';
 import { createProfileService } from './profiles/profile-service';
+import { activeProfile } from '../../shared/profile';
 import { SettingsStore } from './settings/settings-store';
 import { runSlaTest } from './sla-test/run-sla-test';
 import { ApiError } from '../../shared/api';
@@ -78,6 +79,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     relay,
     events,
     host: options.reportHost ?? {},
+    profile: () => activeProfile(settings.get()),
   });
 
   const profiles = createProfileService({ settings, switchTier: (tier) => relay.switchTier(tier) });
