@@ -8,22 +8,25 @@ import { TierName, TIERS } from './tiers';
  * Pure: parsing, conversion to and from the panel's per-tier overrides, and which profile is active.
  */
 
+/** A missing key says so; anything else says what the key wants. */
+const wants = (what: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${what}`;
 /** Go's GOGC convention: -1 turns the collector off. 0 (collect continuously) is refused on purpose. */
 const gcPercent = z
-  .number({ error: 'must be a number' })
+  .number({ error: wants('a number') })
   .int({ error: 'must be a whole number' })
   .min(-1, { error: 'must be between -1 and 1000' })
   .max(1000, { error: 'must be between -1 and 1000' })
   .refine((value) => value !== 0, { error: 'must be -1 (off) or between 1 and 1000; 0 is not accepted' });
 
-const flag = z.boolean({ error: 'must be true or false' });
+const flag = z.boolean({ error: wants('true or false') });
 
 export const PerformanceOptimizations = z
   .object({
     gc_percent: gcPercent,
     /** 0 = auto-detect: every CPU the relay may run on, as the seed does. */
     max_cpu_cores: z
-      .number({ error: 'must be a number' })
+      .number({ error: wants('a number') })
       .int({ error: 'must be a whole number' })
       .min(0, { error: 'must be between 0 and 1024' })
       .max(1024, { error: 'must be between 0 and 1024' }),
