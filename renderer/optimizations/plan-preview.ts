@@ -13,6 +13,8 @@ export interface KnobRow {
   reason?: string | undefined;
   tierDefault: string;
   overridden: boolean;
+  /** Where the requested value came from (launch reports carry it; a preview shows saved overrides). */
+  source?: PlanItem['source'];
 }
 
 export const KNOB_DESCRIPTIONS: Readonly<Record<PlanItemName, string>> = {
