@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TierOverrides } from './launch';
+import { TierOverrides, type PlanItemName } from './launch';
 import { TIERS, type TierName } from './tiers';
 
 /**
@@ -93,6 +93,32 @@ export function layerOverrides(saved: TierOverrides, environment: TierOverrides)
 }
 
 export type KnobSource = 'override' | 'environment' | 'tier';
+
+/** The override key each launch item is driven by (GOGC follows GC_PERCENT, GOMAXPROCS the cores). */
+const ITEM_KEY: Partial<Record<PlanItemName, keyof TierOverrides>> = {
+  priority: 'priority',
+  scheduling: 'realtime',
+  affinity: 'cpus',
+  GC_PERCENT: 'gcPercent',
+  GOGC: 'gcPercent',
+  MAX_CPU_CORES: 'maxCpuCores',
+  GOMAXPROCS: 'maxCpuCores',
+  HIGH_PRIORITY: 'highPriority',
+  LOCK_OS_THREAD: 'lockOsThread',
+  PREALLOC_BUFFERS: 'preallocBuffers',
+  OPTIMIZE_SYSTEM: 'optimizeSystem',
+};
+
+/** Where a launch item's value comes from, by the precedence above. */
+export function overrideSource(
+  item: PlanItemName,
+  saved: TierOverrides,
+  environment: TierOverrides,
+): KnobSource {
+  const key = ITEM_KEY[item];
+  if (key === undefined) return 'tier';
+  return saved[key] !== undefined ? 'override' : environment[key] !== undefined ? 'environment' : 'tier';
+}
 
 export interface KnobSourceRow {
   readonly name: EnvKnobName;

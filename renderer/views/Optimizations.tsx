@@ -11,7 +11,12 @@ export function Optimizations() {
   const overrides = useSettingsStore((s) => s.settings?.overrides);
   const profileState = useProfileStore((s) => s.state);
   const tier = status?.tier ?? 'free';
-  const { rows, source } = knobRows(tier, status?.launch ?? null, overrides?.[tier]);
+  const { rows, source } = knobRows(
+    tier,
+    status?.launch ?? null,
+    overrides?.[tier],
+    profileState?.environment.values,
+  );
   return (
     <section className="optimizations" aria-label="Optimizations">
       <KnobTable

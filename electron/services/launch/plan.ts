@@ -1,5 +1,4 @@
-import type { TierOverrides } from '../../../shared/launch';
-import { layerOverrides } from '../../../shared/profile-env';
+import { layerOverrides, overrideSource } from '../../../shared/profile-env';
 import { RELAY_ENV } from '../../../shared/relay-contract';
 import { planKnobs } from './plan-knobs';
 import { planOs } from './plan-os';
@@ -25,7 +24,7 @@ export function planLaunch(input: PlanInput): LaunchPlan {
   const requested: RequestedItem[] = [...osPlan.items, ...knobPlan.items].map((item: PlannedItem) => ({
     ...item,
     tierDefault: defaults.get(item.name) ?? item.requested,
-    source: sourceOf(item, input.overrides, environment),
+    source: item.overridden ? overrideSource(item.name, input.overrides, environment) : 'tier',
   }));
 
   const execTarget = target.kind === 'builtin' ? target.execPath : target.path;
@@ -69,28 +68,3 @@ const KNOB_ENV: ReadonlySet<string> = new Set([
   RELAY_ENV.goGc,
   RELAY_ENV.goMaxProcs,
 ]);
-
-/** The override key each item is driven by (GOGC follows GC_PERCENT, GOMAXPROCS the core count). */
-const ITEM_KEY: Partial<Record<PlannedItem['name'], keyof TierOverrides>> = {
-  priority: 'priority',
-  scheduling: 'realtime',
-  affinity: 'cpus',
-  GC_PERCENT: 'gcPercent',
-  GOGC: 'gcPercent',
-  MAX_CPU_CORES: 'maxCpuCores',
-  GOMAXPROCS: 'maxCpuCores',
-  HIGH_PRIORITY: 'highPriority',
-  LOCK_OS_THREAD: 'lockOsThread',
-  PREALLOC_BUFFERS: 'preallocBuffers',
-  OPTIMIZE_SYSTEM: 'optimizeSystem',
-};
-
-function sourceOf(
-  item: PlannedItem,
-  saved: TierOverrides,
-  environment: TierOverrides,
-): 'tier' | 'environment' | 'override' {
-  const key = ITEM_KEY[item.name];
-  if (!item.overridden || key === undefined) return 'tier';
-  return saved[key] !== undefined ? 'override' : environment[key] !== undefined ? 'environment' : 'tier';
-}
