@@ -193,6 +193,37 @@ describe('commands against the panel', () => {
     expect(run.stderr).not.toContain('\r');
   });
 
+  it('Ctrl-C cancels a running SLA test on the panel and exits 130', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        'dist/cli/sprint-control.mjs',
+        'sla-test',
+        '--tiers',
+        'free',
+        '--probes',
+        '5000',
+        '--data-dir',
+        dataDir,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/probing free/.test(stderr)) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(EXIT.interrupted);
+    expect(stderr).toMatch(/Interrupted; cancelled on the panel/);
+    // Cancelled, not still running: the next test is not refused as BUSY.
+    const next = await cli(['sla-test', '--tiers', 'free', '--probes', '100', '--rate', '200']);
+    expect(next.code, next.stderr).toBe(EXIT.ok);
+  });
+
   it('report export writes the file and records the profile', async () => {
     const file = path.join(root, 'report.csv');
     const run = await cli(['report', 'export', '--format', 'csv', '--period', '1h', '-o', file]);
