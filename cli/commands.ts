@@ -1,14 +1,14 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ReportFormat } from '../shared/report';
 import { SlaTestRequest } from '../shared/sla-test';
 import { TierName, TIER_NAMES } from '../shared/tiers';
-import { ProfileName } from '../shared/profile';
 import { describeIssues } from '../shared/api';
 import type { PanelConnection, Target } from './connection';
 import { intOption, parsePeriod, usage, type Parsed } from './args';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
-import { columns, type Output } from './output';
+import type { Output } from './output';
+import { writeOutput } from './files';
+import { profile } from './profile-commands';
 import { downloadReport } from './download';
 import { slaTestText, statusText } from './describe';
 
@@ -24,38 +24,10 @@ export type Planned = (context: RunContext) => Promise<ExitCode>;
 
 const done = async (): Promise<ExitCode> => EXIT.ok;
 
-function readInput(file: string): string {
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (error) {
-    throw new CliError(
-      EXIT.usage,
-      `Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
-function writeOutput(file: string, content: string | Buffer): void {
-  try {
-    writeFileSync(file, content);
-  } catch (error) {
-    throw new CliError(
-      EXIT.failed,
-      `Cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
 function tierArg(text: string | undefined): TierName {
   const tier = TierName.safeParse(text);
   if (!tier.success) throw usage(`Unknown tier "${text ?? ''}": use one of ${TIER_NAMES.join(', ')}.`);
   return tier.data;
-}
-
-function nameArg(text: string | undefined, what: string): string {
-  const name = ProfileName.safeParse(text);
-  if (!name.success) throw usage(`${what}: ${describeIssues(name.error).replace(/^\(root\): /, '')}`);
-  return name.data;
 }
 
 function status(): Planned {
@@ -158,65 +130,6 @@ function reportExport(words: string[], values: Parsed['values']): Planned {
       stop();
     }
   };
-}
-
-function profile(words: string[], values: Parsed['values']): Planned {
-  const [action, argument, ...rest] = words;
-  if (rest.length > 0) throw usage('Too many arguments for profile.');
-  if (action === 'import') {
-    if (!argument) throw usage('Usage: sprint-control profile import FILE');
-    const text = readInput(argument);
-    return async ({ panel, out }) => {
-      const result = await panel.call('profile.import', { text });
-      out.result(result, () =>
-        result.kind === 'applied'
-          ? `Applied: tier ${result.config.tier} with the file's overrides.`
-          : `Saved profile "${result.profile.name}" (${result.profile.tier})${result.replaced ? ', replacing the old one' : ''}.`,
-      );
-      return done();
-    };
-  }
-  if (action === 'export') {
-    if (argument) throw usage('Usage: sprint-control profile export [--name NAME] [-o FILE]');
-    const name = values.name === undefined ? undefined : nameArg(values.name, '--name');
-    return async ({ panel, out }) => {
-      const result = await panel.call('profile.export', name === undefined ? {} : { name });
-      if (values.output) {
-        writeOutput(values.output, result.text);
-        out.result({ ...result, savedTo: path.resolve(values.output) }, () => `Wrote ${values.output}.`);
-      } else {
-        // The file itself is the output; --json wraps it with its suggested file name.
-        out.result(result, () => result.text.trimEnd());
-      }
-      return done();
-    };
-  }
-  if (action === 'list' && !argument) {
-    return async ({ panel, out }) => {
-      const state = await panel.call('profile.state', {});
-      out.result(state, () =>
-        columns([
-          ['', 'PROFILE', 'TIER', 'OVERRIDES'],
-          ...state.profiles.map((p) => [
-            p.name === state.active ? '*' : '',
-            p.name,
-            p.tier,
-            String(Object.keys(p.overrides).length),
-          ]),
-        ]),
-      );
-      return done();
-    };
-  }
-  if (action === 'apply') {
-    const name = nameArg(argument, 'profile apply NAME');
-    return async ({ panel, out }) => {
-      const result = await panel.call('profile.apply', { name });
-      out.result(result, () => `Applied profile "${name}": tier ${result.switch.to}.`);
-      return done();
-    };
-  }
-  throw usage('Usage: sprint-control profile import|export|list|apply');
 }
 
 /** The command line's words → a command ready to run, or a usage error. */
