@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, type TierSwitch } from '../../../shared/api';
 import { PROFILES_MAX } from '../../../shared/profile';
 import { parseEnvironmentOverrides } from '../../../shared/profile-env';
@@ -10,6 +10,7 @@ import seedExample from '../../../test/fixtures/seed-config.json';
 import { SettingsStore } from '../settings/settings-store';
 import { createProfileService, type ProfileService } from './profile-service';
 
+let dir: string;
 let store: SettingsStore;
 let service: ProfileService;
 let env: Record<string, string>;
@@ -17,7 +18,7 @@ const switches: TierName[] = [];
 
 beforeEach(() => {
   store = new SettingsStore(
-    path.join(mkdtempSync(path.join(os.tmpdir(), 'sprint-profiles-')), 'settings.json'),
+    path.join((dir = mkdtempSync(path.join(os.tmpdir(), 'sprint-profiles-'))), 'settings.json'),
   );
   env = {};
   switches.length = 0;
@@ -33,6 +34,8 @@ beforeEach(() => {
     environment: () => parseEnvironmentOverrides(env),
   });
 });
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const fileBytes = () => readFileSync(store.filePath);
 async function refused(text: string): Promise<string> {
