@@ -31,7 +31,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['electron/services/**', 'electron/serve.ts', 'relay/**', 'bench/**', 'test/**'],
+    files: ['electron/services/**', 'electron/serve.ts', 'relay/**', 'bench/**', 'test/**', 'cli/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronImport] }] },
   },
   {

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppServices } from './services/app-services';
+import { writePanelLink } from './services/headless/panel-link-file';
 import { startHeadlessServer } from './services/headless/server';
 import { defaultDataDir } from './services/paths';
 import { relayResources } from './services/supervisor/relay-service';
@@ -55,8 +56,9 @@ function openBrowser(url: string): void {
 async function main(): Promise<void> {
   const options = parseOptions();
   const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+  const dataDir = options['data-dir'] ?? process.env.SPRINT_CONTROL_DATA_DIR ?? defaultDataDir();
   const services = createAppServices({
-    dataDir: options['data-dir'] ?? process.env.SPRINT_CONTROL_DATA_DIR ?? defaultDataDir(),
+    dataDir,
     resources: relayResources(here('../relay')),
   });
   if (services.settings.notice) {
@@ -84,6 +86,10 @@ async function main(): Promise<void> {
     process.stderr.write(`Sprint Control could not start headless mode: ${reason}\n`);
     process.exit(1);
   }
+  const removeLink = writePanelLink(dataDir, {
+    url: server.url.replace(/\/\?token=.*$/, ''),
+    token: server.token,
+  });
   process.stdout.write(`Sprint Control listening on ${server.url}\n`);
   if (options.open) openBrowser(server.url);
   if (services.settings.get().startRelayOnLaunch) {
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
   const shutdown = async (): Promise<void> => {
     if (closing) return;
     closing = true;
+    removeLink();
     await services.dispose();
     await server.close();
     process.exit(0);
@@ -105,7 +112,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
   // If we die without a graceful path, leave no relay behind.
-  process.on('exit', () => services.killNow());
+  process.on('exit', () => {
+    removeLink();
+    services.killNow();
+  });
 }
 
 void main();

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { RelayActionError, RelayControls } from './components/RelayControls';
 import { StatePill } from './components/StatePill';
 import { panelId, tabId, Tabs, type TabSpec } from './components/Tabs';
-import { useRelayStore } from './stores';
+import { useProfileStore, useRelayStore } from './stores';
 import { Dashboard } from './views/Dashboard';
 import { Logs } from './views/Logs';
 import { Optimizations } from './views/Optimizations';
@@ -52,10 +52,16 @@ function Connection() {
 function HeaderState() {
   const state = useRelayStore((s) => s.status?.state ?? 'stopped');
   const tier = useRelayStore((s) => s.status?.tier ?? null);
+  const profile = useProfileStore((s) => s.state?.active ?? null);
   return (
     <span className="header-state">
       <StatePill state={state} compact />
       {tier && <span className="tier-chip">{tier}</span>}
+      {profile && (
+        <span className="profile-chip" data-testid="header-profile" title="Active deployment profile">
+          {profile}
+        </span>
+      )}
     </span>
   );
 }

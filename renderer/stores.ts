@@ -5,6 +5,7 @@ import { createHistoryStore } from './store/history-store';
 import { createLogsStore } from './store/logs-store';
 import { createMetricsStore, LIVE_SECONDS } from './store/metrics-store';
 import { createRelayStore } from './store/relay-store';
+import { createProfileStore } from './store/profile-store';
 import { createReportsStore } from './store/reports-store';
 import { createSettingsStore } from './store/settings-store';
 import { createTierStore } from './store/tier-store';
@@ -37,3 +38,4 @@ api.onConnection((connected) => {
     .catch(() => undefined);
   void useHistoryStore.getState().load('24h', now);
 });
+export const useProfileStore = createProfileStore(api);

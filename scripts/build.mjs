@@ -50,4 +50,5 @@ await Promise.all([
     outdir: 'dist/relay',
   }),
   build({ ...esm, entryPoints: pick({ run: 'bench/run.ts' }), outdir: 'dist/bench' }),
+  build({ ...esm, entryPoints: pick({ 'sprint-control': 'cli/main.ts' }), outdir: 'dist/cli' }),
 ]);

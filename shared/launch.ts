@@ -38,6 +38,8 @@ export const PlanItem = z.object({
   tierDefault: z.string(),
   /** True when the requested value comes from the user's overrides rather than the tier. */
   overridden: z.boolean(),
+  /** Where the requested value comes from: saved override > the panel's environment > tier default. */
+  source: z.enum(['tier', 'environment', 'override']).optional(),
 });
 export type PlanItem = z.infer<typeof PlanItem>;
 

@@ -132,6 +132,8 @@ export const ReportSummary = z.object({
   launch: LaunchReport.nullable(),
   machine: MachineInfo,
   relayVersion: z.string(),
+  /** The deployment profile in effect when the report was made (shared/profile.ts); null: none. */
+  profile: z.string().nullable().default(null),
   /** How the figures were computed, in words, so an auditor can reproduce them. */
   method: z.array(z.string()),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TierName } from './tiers';
 import { TierOverrides } from './launch';
 import { BitcoinNetwork } from './relay-contract';
+import { ProfilesSettings } from './profile';
 
 const port = z.number().int().min(0).max(65535);
 const hostPort = z
@@ -46,6 +47,8 @@ export const Settings = z.object({
     })
     .prefault({}),
   overrides: z.partialRecord(TierName, TierOverrides).default({}),
+  /** Deployment profiles (development, staging, production and the user's own). */
+  profiles: ProfilesSettings.prefault({}),
   startRelayOnLaunch: z.boolean().default(false),
   startAtLogin: z.boolean().default(false),
   notifications: z.boolean().default(true),

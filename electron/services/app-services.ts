@@ -7,6 +7,8 @@ import { EventBus } from './api/event-bus';
 import { linkMeasurement, openHistory } from './measurement-link';
 import type { MeasurementService } from './metrics/measurement-service';
 import { createReportExporter, type ReportHost } from './reports/reports-service';
+import { createProfileService } from './profiles/profile-service';
+import { activeProfile } from '../../shared/profile';
 import { SettingsStore } from './settings/settings-store';
 import { runSlaTest } from './sla-test/run-sla-test';
 import { ApiError } from '../../shared/api';
@@ -77,7 +79,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     relay,
     events,
     host: options.reportHost ?? {},
+    profile: () => activeProfile(settings.get()),
   });
+
+  const profiles = createProfileService({ settings, switchTier: (tier) => relay.switchTier(tier) });
 
   let slaTestRunning = false;
   const handlers: Handlers = {
@@ -103,6 +108,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => settings.update(patch),
+    'profile.state': async () => profiles.state(),
+    'profile.import': ({ text }) => profiles.importFile(text),
+    'profile.export': async ({ name }) => profiles.exportFile(name),
+    'profile.apply': ({ name }) => profiles.apply(name),
+    'profile.save': async ({ name }) => profiles.save(name),
+    'profile.rename': async ({ from, to }) => profiles.rename(from, to),
+    'profile.delete': async ({ name }) => profiles.remove(name),
   };
 
   return {

@@ -26,6 +26,16 @@ describe('previewRows', () => {
     });
     expect(rows.priority?.overridden).toBe(false);
   });
+  it('layers the panel environment under saved overrides, each with its source', () => {
+    const rows = byName(previewRows('pro', { gcPercent: 70 }, { gcPercent: 40, highPriority: true }));
+    expect(rows.GC_PERCENT).toMatchObject({ requested: '70', source: 'override' });
+    expect(rows.HIGH_PRIORITY).toMatchObject({
+      requested: 'true',
+      tierDefault: 'false',
+      source: 'environment',
+    });
+    expect(rows.LOCK_OS_THREAD).toMatchObject({ requested: 'false', source: 'tier', overridden: false });
+  });
 });
 
 describe('knobRows', () => {

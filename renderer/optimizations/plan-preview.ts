@@ -1,4 +1,5 @@
 import type { LaunchReport, PlanItem, PlanItemName, TierOverrides } from '../../shared/launch';
+import { layerOverrides, overrideSource } from '../../shared/profile-env';
 import { TIERS, type TierName } from '../../shared/tiers';
 
 /** One row of the optimizations table: a launch-report item, or a preview of one before start. */
@@ -13,6 +14,8 @@ export interface KnobRow {
   reason?: string | undefined;
   tierDefault: string;
   overridden: boolean;
+  /** Where the requested value came from (launch reports carry it; a preview shows saved overrides). */
+  source?: PlanItem['source'];
 }
 
 export const KNOB_DESCRIPTIONS: Readonly<Record<PlanItemName, string>> = {
@@ -36,7 +39,13 @@ const flag = (value: boolean) => (value ? 'true' : 'false');
  * no report exists yet (relay stopped, or a tier switched while stopped). Applied stays empty: the
  * platform decides what can be granted, and only a start can tell.
  */
-export function previewRows(tier: TierName, overrides: TierOverrides = {}): KnobRow[] {
+export function previewRows(
+  tier: TierName,
+  saved: TierOverrides = {},
+  environment: TierOverrides = {},
+): KnobRow[] {
+  // The same layering as the launch plan: saved overrides over the panel's environment.
+  const overrides = layerOverrides(saved, environment);
   const spec = TIERS[tier];
   const k = spec.knobs;
   const gcDefault = k.gcPercent === null ? 'default' : String(k.gcPercent);
@@ -54,6 +63,7 @@ export function previewRows(tier: TierName, overrides: TierOverrides = {}): Knob
     granted: null,
     tierDefault,
     overridden: override !== undefined,
+    source: override === undefined ? 'tier' : overrideSource(name, saved, environment),
   });
   const bool = (value: boolean | undefined) => (value === undefined ? undefined : flag(value));
   return [
@@ -98,9 +108,10 @@ export function knobRows(
   tier: TierName,
   report: LaunchReport | null,
   overrides: TierOverrides | undefined,
+  environment?: TierOverrides,
 ): { rows: KnobRow[]; source: 'report' | 'preview' } {
   if (report && report.tier === tier) return { rows: reportRows(report), source: 'report' };
-  return { rows: previewRows(tier, overrides), source: 'preview' };
+  return { rows: previewRows(tier, overrides, environment), source: 'preview' };
 }
 
 export function grantedCount(rows: readonly KnobRow[]): { granted: number; refused: number } {

@@ -1,14 +1,22 @@
 import { KnobTable } from '../components/optimizations/KnobTable';
 import { OverrideEditor } from '../components/optimizations/OverrideEditor';
+import { ProfilesCard } from '../components/optimizations/ProfilesCard';
+import { SourcesTable } from '../components/optimizations/SourcesTable';
 import { knobRows } from '../optimizations/plan-preview';
 import { isActive } from '../store/relay-store';
-import { useRelayStore, useSettingsStore } from '../stores';
+import { useProfileStore, useRelayStore, useSettingsStore } from '../stores';
 
 export function Optimizations() {
   const status = useRelayStore((s) => s.status);
   const overrides = useSettingsStore((s) => s.settings?.overrides);
+  const profileState = useProfileStore((s) => s.state);
   const tier = status?.tier ?? 'free';
-  const { rows, source } = knobRows(tier, status?.launch ?? null, overrides?.[tier]);
+  const { rows, source } = knobRows(
+    tier,
+    status?.launch ?? null,
+    overrides?.[tier],
+    profileState?.environment.values,
+  );
   return (
     <section className="optimizations" aria-label="Optimizations">
       <KnobTable
@@ -18,6 +26,8 @@ export function Optimizations() {
         report={status?.launch ?? null}
         running={isActive(status)}
       />
+      <SourcesTable tier={tier} saved={overrides?.[tier]} state={profileState} />
+      <ProfilesCard />
       <OverrideEditor initialTier={tier} />
     </section>
   );

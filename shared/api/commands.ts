@@ -6,6 +6,17 @@ import { LogLine, TimelineEntry } from '../logs';
 import { HistoryQuery, HistoryResult } from '../metrics';
 import { ReportRequest, ReportResult } from '../report';
 import { SlaTestRequest, SlaTestResult } from '../sla-test';
+import {
+  ProfileApplyResult,
+  ProfileExportParams,
+  ProfileExportResult,
+  ProfileImportParams,
+  ProfileImportResult,
+  ProfileNameParams,
+  ProfileRenameParams,
+  ProfileState,
+} from '../profile-api';
+import { TierSwitch } from './tier-switch';
 
 /**
  * The one API, defined once: every command's params and result as zod schemas. Both transports
@@ -23,14 +34,7 @@ export const ReportDelivery = z.discriminatedUnion('kind', [
 ]);
 export type ReportDelivery = z.infer<typeof ReportDelivery>;
 
-export const TierSwitch = z.object({
-  from: TierName,
-  to: TierName,
-  /** Click to ready, ms; null when the relay was not running (the new tier applies at next start). */
-  durationMs: z.number().nullable(),
-  status: RelayStatus,
-});
-export type TierSwitch = z.infer<typeof TierSwitch>;
+export { TierSwitch } from './tier-switch';
 
 function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, summary: string) {
   return { params, result, summary };
@@ -76,6 +80,33 @@ export const COMMANDS = {
     Settings,
     'Replace the given top-level sections; returns the result.',
   ),
+  'profile.state': command(
+    NoParams,
+    ProfileState,
+    'Deployment profiles, the active one, and the seed variables set in the panel environment.',
+  ),
+  'profile.import': command(
+    ProfileImportParams,
+    ProfileImportResult,
+    'Import a seed configuration file (applies its tier and overrides) or a named profile file (saves it).',
+  ),
+  'profile.export': command(
+    ProfileExportParams,
+    ProfileExportResult,
+    'The seed configuration file for the tier in effect, or a saved profile as a file.',
+  ),
+  'profile.apply': command(
+    ProfileNameParams,
+    ProfileApplyResult,
+    'Apply a profile: its tier and overrides; a running relay restarts under the new plan.',
+  ),
+  'profile.save': command(
+    ProfileNameParams,
+    ProfileState,
+    'Save the tier in effect and its overrides as a profile (replacing one of the same name).',
+  ),
+  'profile.rename': command(ProfileRenameParams, ProfileState, 'Rename a profile.'),
+  'profile.delete': command(ProfileNameParams, ProfileState, 'Delete a profile.'),
 } as const;
 
 export type Commands = typeof COMMANDS;

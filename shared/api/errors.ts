@@ -14,6 +14,7 @@ export const API_ERROR_CODES = [
   'BUSY',
   'CANCELLED',
   'SETTINGS_INVALID',
+  'PROFILE_INVALID',
   'UNSUPPORTED',
   'INTERNAL',
 ] as const;

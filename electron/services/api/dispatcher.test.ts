@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../shared/api';
+import { ApiError, COMMAND_NAMES, type CommandName } from '../../../shared/api';
 import { defaultSettings } from '../../../shared/settings';
 import { createDispatcher, type Handlers } from './dispatcher';
 
@@ -45,6 +45,14 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     },
     'settings.get': async () => defaultSettings(),
     'settings.set': async () => defaultSettings(),
+    ...(Object.fromEntries(
+      COMMAND_NAMES.filter((name) => name.startsWith('profile.')).map((name) => [
+        name,
+        async () => {
+          throw new ApiError('UNSUPPORTED', 'not under test');
+        },
+      ]),
+    ) as unknown as Pick<Handlers, Extract<CommandName, `profile.${string}`>>),
     ...overrides,
   };
 }

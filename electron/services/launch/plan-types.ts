@@ -16,6 +16,8 @@ export interface PlanInput {
   readonly target: LaunchTarget;
   /** Base environment (ports, keys, upstream...); the plan's own variables win over it. */
   readonly env: Readonly<Record<string, string>>;
+  /** The seed's knob variables from the panel's own environment, validated; saved overrides win. */
+  readonly environment?: TierOverrides;
 }
 
 /** One item as a plan part decides it, before the tier default is attached. */
@@ -30,6 +32,7 @@ export interface PlannedItem {
 export interface RequestedItem extends PlannedItem {
   /** What the tier alone would have asked for, shown beside an override. */
   readonly tierDefault: string;
+  readonly source: 'tier' | 'environment' | 'override';
 }
 
 /** Something the plan asked for and already knows it cannot get (or get in full), and why. */

@@ -1,3 +1,4 @@
+import { layerOverrides, overrideSource } from '../../../shared/profile-env';
 import { RELAY_ENV } from '../../../shared/relay-contract';
 import { planKnobs } from './plan-knobs';
 import { planOs } from './plan-os';
@@ -8,7 +9,9 @@ import type { LaunchPlan, PlanInput, PlannedItem, RequestedItem } from './plan-t
  * Pure: everything it knows about the machine comes in through `capabilities`.
  */
 export function planLaunch(input: PlanInput): LaunchPlan {
-  const { tier, overrides, platform, capabilities, target } = input;
+  const { tier, platform, capabilities, target } = input;
+  const environment = input.environment ?? {};
+  const overrides = layerOverrides(input.overrides, environment);
   const osPlan = planOs(tier, overrides, platform, capabilities);
   const knobPlan = planKnobs(tier, overrides, target.kind, osPlan.usableCpus);
 
@@ -21,13 +24,17 @@ export function planLaunch(input: PlanInput): LaunchPlan {
   const requested: RequestedItem[] = [...osPlan.items, ...knobPlan.items].map((item: PlannedItem) => ({
     ...item,
     tierDefault: defaults.get(item.name) ?? item.requested,
+    source: item.overridden ? overrideSource(item.name, input.overrides, environment) : 'tier',
   }));
 
   const execTarget = target.kind === 'builtin' ? target.execPath : target.path;
   const argv = [...osPlan.wrappers, execTarget, ...(target.kind === 'builtin' ? [target.script] : [])];
 
+  // A knob the plan leaves to the runtime default must not leak in from the panel's own environment
+  // (unvalidated: GC_PERCENT=abc would stop the relay); the plan has already read and checked it.
+  const inherited = Object.fromEntries(Object.entries(input.env).filter(([name]) => !KNOB_ENV.has(name)));
   const env: Record<string, string> = {
-    ...input.env,
+    ...inherited,
     ...knobPlan.env,
     [RELAY_ENV.tier]: tier,
     [RELAY_ENV.logFormat]: 'json',
@@ -50,3 +57,14 @@ export function planLaunch(input: PlanInput): LaunchPlan {
     postSpawn: osPlan.postSpawn,
   };
 }
+
+const KNOB_ENV: ReadonlySet<string> = new Set([
+  RELAY_ENV.gcPercent,
+  RELAY_ENV.maxCpuCores,
+  RELAY_ENV.highPriority,
+  RELAY_ENV.lockOsThread,
+  RELAY_ENV.preallocBuffers,
+  RELAY_ENV.optimizeSystem,
+  RELAY_ENV.goGc,
+  RELAY_ENV.goMaxProcs,
+]);

@@ -30,6 +30,7 @@ describe('buildLaunchReport', () => {
       reason: 'needs CAP_SYS_NICE or root (RLIMIT_NICE is 0)',
       tierDefault: 'nice -5',
       overridden: false,
+      source: 'tier',
     });
     expect(report.items.filter((i) => !i.granted).map((i) => i.name)).toEqual(['priority']);
   });

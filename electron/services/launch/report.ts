@@ -28,6 +28,7 @@ function identity(item: RequestedItem) {
     requested: item.requested,
     tierDefault: item.tierDefault,
     overridden: item.overridden,
+    source: item.source,
   };
 }
 

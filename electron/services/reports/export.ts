@@ -42,6 +42,8 @@ export interface ExportOptions {
   readonly renderPdf?: RenderPdf;
   readonly launch: LaunchReport | null;
   readonly relayVersion: string;
+  /** The active deployment profile, recorded in the report. */
+  readonly profile?: string | null;
   /** The probe's timeout: the floor of a failed sample's latency (the live panel's rule). Default 1,000 ms. */
   readonly probeTimeoutMs?: number;
   /** Defaults to this machine (machine.ts); injectable for tests. */
@@ -148,6 +150,7 @@ async function scanInto(
   const summary = buildSummary(request, scan.finish(), facts, {
     launch: o.launch,
     relayVersion: o.relayVersion,
+    profile: o.profile,
     machine: o.machine ?? machineInfo(),
     probeTimeoutMs,
     now: o.now,

@@ -208,6 +208,7 @@ export function launchSection(s: ReportSummary): string {
       ['CPU', esc(`${m.cpuModel} × ${m.cpuCount}`)],
       ['Memory', esc(fmtBytes(m.memoryBytes))],
       ['Relay version', figure('span', 'relayVersion', s.relayVersion, s.relayVersion)],
+      ['Deployment profile', esc(s.profile ?? 'none')],
     ],
   );
   const launch = s.launch;

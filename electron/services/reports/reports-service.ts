@@ -24,6 +24,8 @@ export function createReportExporter(options: {
   readonly relay: RelayService;
   readonly events: EventBus;
   readonly host: ReportHost;
+  /** The active deployment profile at export time. */
+  readonly profile?: () => string | null;
 }) {
   mkdirSync(options.dir, { recursive: true });
   return async (
@@ -37,6 +39,7 @@ export function createReportExporter(options: {
       onProgress: (progress) => options.events.emit('report.progress', { ...request, ...progress }),
       renderPdf: options.host.renderPdf,
       launch: options.relay.status().launch,
+      profile: options.profile?.() ?? null,
       relayVersion:
         options.relay.relayVersion ?? 'unknown (the relay has not reported one since the panel started)',
     });

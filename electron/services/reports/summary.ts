@@ -14,6 +14,8 @@ export interface ReportContext {
   /** The relay's current launch report (requested beside applied, with reasons); null if never launched. */
   readonly launch: LaunchReport | null;
   readonly relayVersion: string;
+  /** The active deployment profile, if any. */
+  readonly profile?: string | null;
   readonly machine: MachineInfo;
   /** The probe's timeout (the floor of a failed sample's latency); stated in the report. */
   readonly probeTimeoutMs: number;
@@ -93,6 +95,7 @@ export function buildSummary(
     launch: context.launch,
     machine: context.machine,
     relayVersion: context.relayVersion,
+    profile: context.profile ?? null,
     method: methodNotes(spec.targetMs, context.probeTimeoutMs),
   };
 }

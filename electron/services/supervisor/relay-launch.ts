@@ -11,6 +11,7 @@ import {
   type LaunchTarget,
   type StepResult,
 } from '../launch';
+import { panelEnvironmentOverrides } from '../profiles/environment';
 import { httpGet } from './http-check';
 import type { RelayResources } from './relay-service';
 
@@ -61,6 +62,7 @@ export async function planRelayLaunch(input: RelayLaunchInput): Promise<RelayLau
   const plan = planLaunch({
     tier: settings.tier,
     overrides: settings.overrides[settings.tier] ?? {},
+    environment: panelEnvironmentOverrides().values,
     platform: process.platform,
     capabilities: await probeCapabilities(),
     target: launchTarget(settings, input.resources),

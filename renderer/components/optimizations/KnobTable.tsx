@@ -82,7 +82,10 @@ export function KnobTable({
                   <span className="mono">{row.requested}</span>
                   {row.overridden && (
                     <span className="cell-note">
-                      <span className="badge badge-info">override</span> tier default {row.tierDefault}
+                      <span className="badge badge-info">
+                        {row.source === 'environment' ? 'from environment' : 'override'}
+                      </span>{' '}
+                      tier default {row.tierDefault}
                     </span>
                   )}
                 </td>

@@ -1,0 +1,82 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { parse, parsePeriod } from './args';
+import { planCommand } from './commands';
+import { CliError, EXIT } from './exit-codes';
+import { createOutput } from './output';
+
+const usageError = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(EXIT.usage);
+    return (error as CliError).message;
+  }
+  throw new Error('expected a usage error');
+};
+
+describe('command line', () => {
+  it('reads relative and absolute periods, and refuses the rest', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    expect(parsePeriod('24h', now)).toEqual({ from: now - 86_400_000, to: now });
+    expect(parsePeriod('15m', now)).toEqual({ from: now - 900_000, to: now });
+    expect(parsePeriod('2026-11-01..2026-11-02', now)).toEqual({
+      from: Date.parse('2026-11-01'),
+      to: Date.parse('2026-11-02'),
+    });
+    expect(parsePeriod('2026-11-30T00:00:00Z..now', now).to).toBe(now);
+    for (const bad of ['yesterday', '24', '1y', '2026-11-02..2026-11-01', 'a..b..c'])
+      expect(
+        usageError(() => parsePeriod(bad, now)),
+        bad,
+      ).toMatch(/--period/);
+  });
+
+  it('checks arguments before connecting: tiers, profile names, numbers, unknown options', () => {
+    expect(usageError(() => planCommand(parse(['tier', 'set', 'gold'])))).toMatch(/Unknown tier "gold"/);
+    expect(usageError(() => planCommand(parse(['tier', 'get'])))).toMatch(/tier set <tier>/);
+    expect(usageError(() => planCommand(parse(['relay', 'pause'])))).toMatch(/start\|stop\|restart/);
+    expect(usageError(() => planCommand(parse(['sla-test', '--probes', 'many'])))).toMatch(/whole number/);
+    expect(usageError(() => planCommand(parse(['sla-test', '--tiers', 'free,free'])))).toMatch(
+      /at most once/,
+    );
+    expect(usageError(() => planCommand(parse(['profile', 'apply', 'x'.repeat(65)])))).toMatch(/64/);
+    expect(usageError(() => planCommand(parse(['profile'])))).toMatch(/import\|export\|list\|apply/);
+    expect(usageError(() => parse(['status', '--verbose']))).toMatch(/verbose/);
+    expect(typeof planCommand(parse(['sla-test', '--tiers', 'free,enterprise', '--probes', '100']))).toBe(
+      'function',
+    );
+  });
+});
+
+describe('progress output', () => {
+  const capture = (isTTY: boolean) => {
+    const stream = new PassThrough() as PassThrough & { isTTY?: boolean };
+    stream.isTTY = isTTY;
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    return { stream, text: () => text };
+  };
+
+  it('draws one bar in place on a terminal', () => {
+    const err = capture(true);
+    const out = createOutput(false, capture(false).stream as never, err.stream as never);
+    out.progress('probing', 50, 100);
+    out.progress('probing', 100, 100);
+    out.endProgress();
+    expect(err.text()).toContain('\r\x1b[2Kprobing ███████████████░░░░░░░░░░░░░░░ 50% (50/100)');
+    expect(err.text().endsWith('100% (100/100)\n')).toBe(true);
+  });
+
+  it('writes plain lines, one per tenth, when stderr is not a terminal', () => {
+    const err = capture(false);
+    const out = createOutput(false, capture(false).stream as never, err.stream as never);
+    for (let done = 0; done <= 100; done += 5) out.progress('probing', done, 100);
+    const lines = err.text().trimEnd().split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe('probing 0%');
+    expect(lines.at(-1)).toBe('probing 100%');
+    expect(err.text()).not.toContain('\r');
+  });
+});

@@ -1,0 +1,51 @@
+// sprint-control: the panel's typed API from the command line, for scripts and CI (README,
+// "Command-line client"). Talks to a running headless panel over its WebSocket.
+import { ApiError } from '../shared/api';
+import { parse, USAGE } from './args';
+import { planCommand } from './commands';
+import { findPanel, PanelConnection } from './connection';
+import { CliError, EXIT, type ExitCode } from './exit-codes';
+import { createOutput } from './output';
+
+export async function run(argv: readonly string[]): Promise<ExitCode> {
+  const json = argv.includes('--json');
+  const out = createOutput(json);
+  const fail = (code: ExitCode, message: string, apiCode?: string): ExitCode => {
+    if (json) out.result({ error: { exit: code, code: apiCode ?? null, message } }, () => '');
+    out.note(`sprint-control: ${message}${apiCode ? ` (${apiCode})` : ''}`);
+    return code;
+  };
+  let panel: PanelConnection | null = null;
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const parsed = parse(argv);
+    if (parsed.values.help || parsed.positionals.length === 0) {
+      process.stdout.write(`${USAGE}\n`);
+      return parsed.values.help ? EXIT.ok : EXIT.usage;
+    }
+    const command = planCommand(parsed);
+    const target = findPanel({
+      url: parsed.values.url,
+      token: parsed.values.token,
+      dataDir: parsed.values['data-dir'],
+    });
+    panel = await PanelConnection.open(target);
+    return await command({ panel, target, out, signal: controller.signal });
+  } catch (error) {
+    if (error instanceof CliError) return fail(error.exitCode, error.message, error.code);
+    if (error instanceof ApiError) {
+      if (error.code === 'CANCELLED' && controller.signal.aborted)
+        return fail(EXIT.interrupted, 'Interrupted; cancelled on the panel.', error.code);
+      return fail(EXIT.failed, error.message, error.code);
+    }
+    return fail(EXIT.failed, error instanceof Error ? error.message : String(error));
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    panel?.close();
+  }
+}
+
+const code = await run(process.argv.slice(2));
+process.exitCode = code;

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { TierOverrides } from './launch';
+import { TierName, TIERS } from './tiers';
+
+/**
+ * The seed's configuration file (Bitcoin Sprint's `config.json`: a tier and its
+ * `performance_optimizations`) and the panel's deployment profiles, which are that file plus a name.
+ * Pure: parsing, conversion to and from the panel's per-tier overrides, and which profile is active.
+ */
+
+/** A missing key says so; anything else says what the key wants. */
+const wants = (what: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${what}`;
+/** Go's GOGC convention: -1 turns the collector off. 0 (collect continuously) is refused on purpose. */
+const gcPercent = z
+  .number({ error: wants('a number') })
+  .int({ error: 'must be a whole number' })
+  .min(-1, { error: 'must be between -1 and 1000' })
+  .max(1000, { error: 'must be between -1 and 1000' })
+  .refine((value) => value !== 0, { error: 'must be -1 (off) or between 1 and 1000; 0 is not accepted' });
+
+const flag = z.boolean({ error: wants('true or false') });
+
+export const PerformanceOptimizations = z
+  .object({
+    gc_percent: gcPercent,
+    /** 0 = auto-detect: every CPU the relay may run on, as the seed does. */
+    max_cpu_cores: z
+      .number({ error: wants('a number') })
+      .int({ error: 'must be a whole number' })
+      .min(0, { error: 'must be between 0 and 1024' })
+      .max(1024, { error: 'must be between 0 and 1024' }),
+    high_priority: flag,
+    lock_os_thread: flag,
+    prealloc_buffers: flag,
+    optimize_system: flag,
+  })
+  .strict();
+export type PerformanceOptimizations = z.infer<typeof PerformanceOptimizations>;
+
+export const SeedConfig = z
+  .object({ tier: TierName, performance_optimizations: PerformanceOptimizations })
+  .strict();
+export type SeedConfig = z.infer<typeof SeedConfig>;
+
+export const PROFILE_NAME_MAX = 64;
+export const PROFILES_MAX = 32;
+export const ProfileName = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(PROFILE_NAME_MAX, { error: `must be at most ${PROFILE_NAME_MAX} characters` })
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, {
+    error: 'letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit',
+  });
+
+/** A named profile as a file: the seed's shape plus its name. */
+export const ProfileFile = SeedConfig.extend({ name: ProfileName }).strict();
+export type ProfileFile = z.infer<typeof ProfileFile>;
+
+/** A deployment profile as settings keep it: a tier and the overrides that go with it. */
+export const DeploymentProfile = z
+  .object({ name: ProfileName, tier: TierName, overrides: TierOverrides })
+  .strict();
+export type DeploymentProfile = z.infer<typeof DeploymentProfile>;
+
+/** The seed's "Development vs Production": standard, high and maximum optimizations. */
+export const BUILTIN_PROFILES: readonly DeploymentProfile[] = [
+  { name: 'development', tier: 'free', overrides: {} },
+  { name: 'staging', tier: 'pro', overrides: {} },
+  { name: 'production', tier: 'enterprise', overrides: {} },
+];
+
+export const ProfilesSettings = z
+  .object({
+    list: z
+      .array(DeploymentProfile)
+      .max(PROFILES_MAX, { error: `at most ${PROFILES_MAX} profiles` })
+      .refine((list) => new Set(list.map((p) => p.name.toLowerCase())).size === list.length, {
+        error: 'profile names must be unique',
+      })
+      .default(() => BUILTIN_PROFILES.map((p) => ({ ...p, overrides: {} }))),
+    /** The profile last applied; it is active only while the tier and overrides still match it. */
+    applied: ProfileName.nullable().default(null),
+  })
+  .strict();
+export type ProfilesSettings = z.infer<typeof ProfilesSettings>;
+
+/** The seed file's values as panel overrides for that tier: every given value is kept as one. */
+export function overridesFromSeed(optimizations: PerformanceOptimizations): TierOverrides {
+  const overrides: TierOverrides = {
+    gcPercent: optimizations.gc_percent === -1 ? 'off' : optimizations.gc_percent,
+    highPriority: optimizations.high_priority,
+    lockOsThread: optimizations.lock_os_thread,
+    preallocBuffers: optimizations.prealloc_buffers,
+    optimizeSystem: optimizations.optimize_system,
+  };
+  if (optimizations.max_cpu_cores > 0) overrides.maxCpuCores = optimizations.max_cpu_cores;
+  return overrides;
+}
+
+/** Go's own default when neither the tier nor anyone else asks for a GC percentage. */
+export const RUNTIME_DEFAULT_GC_PERCENT = 100;
+
+/**
+ * The seed file for a tier and the overrides in effect for it (saved and environment already merged).
+ * A runtime-default GC exports as 100 (Go's default); "off" as -1; no core limit as 0 (auto-detect).
+ */
+export function seedFromOverrides(tier: TierName, overrides: TierOverrides): SeedConfig {
+  const knobs = TIERS[tier].knobs;
+  const gc = overrides.gcPercent ?? knobs.gcPercent;
+  return {
+    tier,
+    performance_optimizations: {
+      gc_percent: gc === 'off' ? -1 : (gc ?? RUNTIME_DEFAULT_GC_PERCENT),
+      max_cpu_cores: overrides.maxCpuCores ?? 0,
+      high_priority: overrides.highPriority ?? knobs.highPriority,
+      lock_os_thread: overrides.lockOsThread ?? knobs.lockOsThread,
+      prealloc_buffers: overrides.preallocBuffers ?? knobs.preallocBuffers,
+      optimize_system: overrides.optimizeSystem ?? knobs.optimizeSystem,
+    },
+  };
+}
+
+/** Overrides compare by value, key order and absent keys aside. */
+export function sameOverrides(a: TierOverrides | undefined, b: TierOverrides | undefined): boolean {
+  const left = Object.entries(a ?? {}).filter(([, v]) => v !== undefined);
+  const right = new Map(Object.entries(b ?? {}).filter(([, v]) => v !== undefined));
+  return left.length === right.size && left.every(([key, value]) => right.get(key) === value);
+}
+
+interface ProfileView {
+  readonly tier: TierName;
+  readonly overrides: Partial<Record<TierName, TierOverrides>>;
+  readonly profiles: ProfilesSettings;
+}
+
+/** The active profile: the one last applied, while the tier and its overrides still match it. */
+export function activeProfile(settings: ProfileView): string | null {
+  const name = settings.profiles.applied;
+  const profile = settings.profiles.list.find((p) => p.name === name);
+  if (!profile || profile.tier !== settings.tier) return null;
+  return sameOverrides(profile.overrides, settings.overrides[settings.tier]) ? profile.name : null;
+}
+
+export function findProfile(profiles: ProfilesSettings, name: string): DeploymentProfile | undefined {
+  const wanted = name.trim().toLowerCase();
+  return profiles.list.find((p) => p.name.toLowerCase() === wanted);
+}
+
+/** A file name for a download that any OS accepts. */
+export function profileFileName(name: string | null, tier: TierName): string {
+  const base = name ? `sprint-profile_${name}` : `sprint-config_${tier}`;
+  return `${base.replace(/[^\w.-]+/g, '_')}.json`;
+}
