@@ -1,0 +1,391 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	dialTimeout      = 5 * time.Second
+	handshakeTimeout = 10 * time.Second
+	idleTimeout      = 90 * time.Second
+	pingEvery        = 30 * time.Second
+	backoffInitial   = 250 * time.Millisecond
+	backoffCap       = 10 * time.Second
+	maxUnconnecting  = 10 // Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS
+	maxPendingInv    = 1000
+)
+
+// PeerInfo is one upstream peer as /health and /v1/btc/status show it.
+type PeerInfo struct {
+	Address        string   `json:"address"`
+	State          string   `json:"state"`
+	Version        *int32   `json:"version"`
+	UserAgent      *string  `json:"userAgent"`
+	StartHeight    *int32   `json:"startHeight"`
+	RTTMs          *float64 `json:"rttMs"`
+	LastDisconnect *string  `json:"lastDisconnect"`
+	ReconnectInMs  *int64   `json:"reconnectInMs"`
+}
+
+// TipHandler receives headers newly on the best chain; live is false during catch-up.
+type TipHandler func(tips []Tip, receivedAt float64, live bool, peer string)
+
+// Upstream keeps one connection per configured node, reconnecting with capped backoff.
+type Upstream struct {
+	network    Network
+	chain      *Chain
+	log        *Logger
+	onTips     TipHandler
+	lockThread bool
+	keepAlive  bool
+	nonce      uint64
+
+	mu        sync.Mutex
+	peers     []*PeerInfo
+	conns     map[net.Conn]bool
+	stopped   bool
+	synced    atomic.Bool
+	target    atomic.Int64
+	syncStart time.Time
+	synchedAt int // headers received while catching up, for headers/second
+}
+
+// NewUpstream prepares (but does not start) connections to nodes.
+func NewUpstream(cfg *Config, chain *Chain, log *Logger, onTips TipHandler) *Upstream {
+	var nonce [8]byte
+	_, _ = rand.Read(nonce[:])
+	u := &Upstream{network: cfg.Network, chain: chain, log: log, onTips: onTips, lockThread: cfg.LockThread,
+		keepAlive: cfg.OptimizeSys, nonce: binary.LittleEndian.Uint64(nonce[:]), conns: map[net.Conn]bool{}}
+	for _, n := range cfg.Nodes {
+		u.peers = append(u.peers, &PeerInfo{Address: n, State: "connecting"})
+	}
+	return u
+}
+
+func nowMs() float64 { return float64(time.Now().UnixNano()) / 1e6 }
+
+// Start dials every node in its own goroutine.
+func (u *Upstream) Start() {
+	u.mu.Lock()
+	u.syncStart = time.Now()
+	u.mu.Unlock()
+	for i := range u.peers {
+		go u.run(i)
+	}
+}
+
+// Stop closes every connection; the goroutines end at their next read.
+func (u *Upstream) Stop() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.stopped = true
+	for c := range u.conns {
+		c.Close()
+	}
+}
+
+// Peers is a snapshot for /health.
+func (u *Upstream) Peers() []PeerInfo {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := make([]PeerInfo, len(u.peers))
+	for i, p := range u.peers {
+		out[i] = *p
+	}
+	return out
+}
+
+// ReadyPeers counts peers past the handshake.
+func (u *Upstream) ReadyPeers() int {
+	n := 0
+	for _, p := range u.Peers() {
+		if p.State == "ready" {
+			n++
+		}
+	}
+	return n
+}
+
+// Synced: a peer answered our getheaders with fewer than a full message, so we have its tip.
+func (u *Upstream) Synced() bool { return u.synced.Load() }
+
+// TargetHeight is the best height any peer claimed (its version start height) or we reached.
+func (u *Upstream) TargetHeight() int {
+	t := int(u.target.Load())
+	if tip := u.chain.Tip().Height; tip > t {
+		return tip
+	}
+	return t
+}
+
+// HeadersPerSecond while catching up since start.
+func (u *Upstream) HeadersPerSecond() float64 {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	elapsed := time.Since(u.syncStart).Seconds()
+	if elapsed <= 0 {
+		return 0
+	}
+	return float64(u.synchedAt) / elapsed
+}
+
+func (u *Upstream) update(i int, f func(p *PeerInfo)) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	f(u.peers[i])
+}
+
+func (u *Upstream) run(i int) {
+	addr := u.peers[i].Address
+	backoff := backoffInitial
+	for {
+		u.update(i, func(p *PeerInfo) { p.State = "connecting"; p.ReconnectInMs = nil })
+		began := time.Now()
+		reason := u.session(i, addr)
+		u.mu.Lock()
+		stopped := u.stopped
+		u.mu.Unlock()
+		if stopped {
+			return
+		}
+		if time.Since(began) > time.Minute {
+			backoff = backoffInitial
+		}
+		wait := backoff.Milliseconds()
+		u.update(i, func(p *PeerInfo) { p.State = "disconnected"; p.LastDisconnect = &reason; p.ReconnectInMs = &wait })
+		u.log.Warn("upstream peer disconnected", F("peer", addr), F("reason", reason), F("reconnectInMs", wait))
+		time.Sleep(backoff)
+		if backoff *= 2; backoff > backoffCap {
+			backoff = backoffCap
+		}
+	}
+}
+
+// session runs one connection to its end and says why it ended.
+func (u *Upstream) session(i int, addr string) string {
+	conn, err := net.DialTimeout("tcp", addr, dialTimeout)
+	if err != nil {
+		return "connect failed: " + err.Error()
+	}
+	u.mu.Lock()
+	if u.stopped {
+		u.mu.Unlock()
+		conn.Close()
+		return "stopping"
+	}
+	u.conns[conn] = true
+	u.mu.Unlock()
+	defer func() {
+		u.mu.Lock()
+		delete(u.conns, conn)
+		u.mu.Unlock()
+		conn.Close()
+	}()
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetNoDelay(true)
+		if u.keepAlive {
+			_ = tcp.SetKeepAlive(true)
+			_ = tcp.SetKeepAlivePeriod(15 * time.Second)
+		}
+	}
+	if u.lockThread {
+		// The hot path (read, decode, fan out) stays on one OS thread for this connection's life.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
+	s := &session{u: u, i: i, addr: addr, conn: conn, invAt: map[[32]byte]float64{}}
+	u.update(i, func(p *PeerInfo) { p.State = "handshake" })
+	_, port, _ := net.SplitHostPort(addr)
+	theirPort, _ := strconv.Atoi(port)
+	if err := s.send("version", EncodeVersion(u.nonce, time.Now().Unix(), uint16(theirPort))); err != nil {
+		return "write failed: " + err.Error()
+	}
+	return s.loop()
+}
+
+type session struct {
+	u           *Upstream
+	i           int
+	addr        string
+	conn        net.Conn
+	writeMu     sync.Mutex
+	ready       bool
+	unconnected int
+	pingMu      sync.Mutex
+	pingSent    time.Time
+	pingNonce   uint64
+	invAt       map[[32]byte]float64
+}
+
+func (s *session) send(command string, payload []byte) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	_ = s.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	_, err := s.conn.Write(EncodeFrame(s.u.network.Magic, command, payload))
+	return err
+}
+
+func (s *session) loop() string {
+	done := make(chan struct{})
+	defer close(done)
+	go s.keepPinging(done)
+	deadline := time.Now().Add(handshakeTimeout)
+	for {
+		_ = s.conn.SetReadDeadline(deadline)
+		msg, err := ReadFrame(s.conn, s.u.network.Magic)
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				if s.ready {
+					return "idle timeout"
+				}
+				return "handshake timeout"
+			}
+			return "read: " + err.Error()
+		}
+		receivedAt := nowMs()
+		if err := s.handle(msg, receivedAt); err != nil {
+			s.u.log.Warn("dropping upstream peer", F("peer", s.addr), F("command", msg.Command), F("error", err.Error()))
+			return err.Error()
+		}
+		if s.ready {
+			deadline = time.Now().Add(idleTimeout)
+		}
+	}
+}
+
+// keepPinging keeps a quiet connection alive and measures round trips; pongs extend the deadline.
+func (s *session) keepPinging(done <-chan struct{}) {
+	t := time.NewTicker(pingEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			s.ping()
+		}
+	}
+}
+
+func (s *session) ping() {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	s.pingMu.Lock()
+	s.pingNonce, s.pingSent = binary.LittleEndian.Uint64(b[:]), time.Now()
+	s.pingMu.Unlock()
+	_ = s.send("ping", b[:])
+}
+
+func (s *session) handle(msg Message, receivedAt float64) error {
+	u := s.u
+	switch msg.Command {
+	case "version":
+		v, err := DecodeVersion(msg.Payload)
+		if err != nil {
+			return err
+		}
+		if v.Version < minPeerVersion {
+			return fmt.Errorf("OBSOLETE: protocol %d, need %d (headers announcements)", v.Version, minPeerVersion)
+		}
+		if int64(v.StartHeight) > u.target.Load() {
+			u.target.Store(int64(v.StartHeight))
+		}
+		u.update(s.i, func(p *PeerInfo) { p.Version, p.UserAgent, p.StartHeight = &v.Version, &v.UserAgent, &v.StartHeight })
+		return s.send("verack", nil)
+	case "verack":
+		s.ready = true
+		u.update(s.i, func(p *PeerInfo) { p.State = "ready"; p.LastDisconnect = nil })
+		u.log.Info("upstream peer ready", F("peer", s.addr))
+		if err := s.send("sendheaders", nil); err != nil {
+			return err
+		}
+		s.ping()
+		return s.send("getheaders", EncodeGetHeaders(u.chain.Locator()))
+	case "ping":
+		return s.send("pong", msg.Payload)
+	case "pong":
+		s.pingMu.Lock()
+		defer s.pingMu.Unlock()
+		if len(msg.Payload) == 8 && binary.LittleEndian.Uint64(msg.Payload) == s.pingNonce {
+			rtt := float64(time.Since(s.pingSent).Microseconds()) / 1000
+			u.update(s.i, func(p *PeerInfo) { p.RTTMs = &rtt })
+		}
+	case "inv":
+		return s.onInv(msg.Payload, receivedAt)
+	case "headers":
+		return s.onHeaders(msg.Payload, receivedAt)
+	}
+	return nil
+}
+
+func (s *session) onInv(payload []byte, receivedAt float64) error {
+	blocks, err := DecodeInvBlocks(payload)
+	if err != nil {
+		return err
+	}
+	unknown := false
+	for _, h := range blocks {
+		if !s.u.chain.Has(h) {
+			unknown = true
+			if len(s.invAt) < maxPendingInv {
+				s.invAt[h] = receivedAt
+			}
+		}
+	}
+	if unknown {
+		return s.send("getheaders", EncodeGetHeaders(s.u.chain.Locator()))
+	}
+	return nil
+}
+
+func (s *session) onHeaders(payload []byte, receivedAt float64) error {
+	u := s.u
+	headers, err := DecodeHeaders(payload)
+	if err != nil {
+		return err
+	}
+	wasSynced := u.Synced()
+	tips, err := u.chain.Connect(headers)
+	if errors.Is(err, ErrUnconnecting) {
+		if s.unconnected++; s.unconnected > maxUnconnecting {
+			return fmt.Errorf("UNCONNECTING: %d headers messages that do not connect", s.unconnected)
+		}
+		return s.send("getheaders", EncodeGetHeaders(u.chain.Locator()))
+	}
+	if err != nil {
+		return err
+	}
+	s.unconnected = 0
+	if len(tips) > 0 {
+		if at, ok := s.invAt[tips[len(tips)-1].Header.Hash]; ok {
+			receivedAt = at
+		}
+		if !wasSynced {
+			u.mu.Lock()
+			u.synchedAt += len(tips)
+			u.mu.Unlock()
+		}
+		u.onTips(tips, receivedAt, wasSynced, s.addr)
+	}
+	for _, t := range tips {
+		delete(s.invAt, t.Header.Hash)
+	}
+	if len(headers) == maxHeadersPerMsg {
+		return s.send("getheaders", EncodeGetHeaders(u.chain.Locator()))
+	}
+	if !wasSynced {
+		u.synced.Store(true)
+		u.log.Info("headers synced", F("peer", s.addr), F("height", u.chain.Tip().Height))
+	}
+	return nil
+}
