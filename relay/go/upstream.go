@@ -209,4 +209,3 @@ func (u *Upstream) session(i int, addr string) string {
 	}
 	return s.loop()
 }
-
