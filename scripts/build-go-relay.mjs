@@ -1,0 +1,63 @@
+// Builds the Go relay (relay/go, standard library only) into dist/go-relay with Debian's Go, offline:
+// no module proxy, no VCS stamping, caches under .tmp/ so a build never writes outside the project.
+// `npm run build:go`, or imported by the integration test that supervises the binary.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const GO_RELAY_BINARY = path.join(
+  root,
+  'dist',
+  'go-relay',
+  process.platform === 'win32' ? 'sprint-relay.exe' : 'sprint-relay',
+);
+
+export class GoMissingError extends Error {
+  name = 'GoMissingError';
+}
+
+/** The Go toolchain's version line, or null when `go` is not on PATH. */
+export function goVersion() {
+  const result = spawnSync('go', ['version'], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : null;
+}
+
+export function buildGoRelay() {
+  if (goVersion() === null) {
+    throw new GoMissingError(
+      'Go is not installed (no `go` on PATH): install it (Debian: apt-get install golang-go) to build relay/go',
+    );
+  }
+  const tmp = path.join(root, '.tmp');
+  mkdirSync(path.dirname(GO_RELAY_BINARY), { recursive: true });
+  const result = spawnSync('go', ['build', '-trimpath', '-o', GO_RELAY_BINARY, '.'], {
+    cwd: path.join(root, 'relay', 'go'),
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GOPROXY: 'off',
+      GOFLAGS: '-buildvcs=false',
+      GOTOOLCHAIN: 'local',
+      GO111MODULE: 'on',
+      CGO_ENABLED: '0',
+      GOCACHE: process.env.GOCACHE ?? path.join(tmp, 'go-cache'),
+      GOPATH: process.env.GOPATH ?? path.join(tmp, 'go-path'),
+    },
+  });
+  if (result.status !== 0) {
+    throw new Error(`go build failed (exit ${result.status}):\n${result.stderr}`);
+  }
+  return GO_RELAY_BINARY;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    console.log(`built ${path.relative(root, buildGoRelay())} with ${goVersion()}`);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+}
