@@ -28,6 +28,9 @@ func listen(host string, port int) (net.Listener, error) {
 }
 
 func run() int {
+	// Before anything else: a SIGTERM that arrives while starting up must still be a graceful stop.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
 	boot := NewLogger(os.Stderr, "info", "relay")
 	cfg, err := ParseConfig(os.Getenv)
 	if err != nil {
@@ -77,7 +80,7 @@ func run() int {
 	log.Info("relay listening", F("apiPort", ports["apiPort"]), F("healthPort", ports["healthPort"]),
 		F("tier", cfg.Tier.Name), F("network", cfg.Network.Name), F("nodes", cfg.Nodes), F("knobs", knobs))
 
-	why := waitForStop(cfg.ParentWatch)
+	why := waitForStop(signals, cfg.ParentWatch)
 	log.Info("stopping", F("why", why))
 	relay.listening.Store(false)
 	relay.upstream.Stop()
@@ -92,9 +95,7 @@ func run() int {
 
 // waitForStop blocks until SIGTERM/SIGINT or, with SPRINT_PARENT_WATCH, until stdin closes: the
 // panel spawns us with a stdin pipe it never writes to, so EOF means the panel is gone.
-func waitForStop(parentWatch bool) string {
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+func waitForStop(signals <-chan os.Signal, parentWatch bool) string {
 	parentGone := make(chan struct{})
 	if parentWatch {
 		go func() {
