@@ -70,7 +70,7 @@ func ApplyRuntimeKnobs(c *Config) map[string]KnobReport {
 	gc := GCPercentNow()
 	gcReport := KnobReport{Requested: settingValue(c.GCPercent), Applied: gcValue(gc)}
 	if c.GOGC.Set && c.GCPercent.Set && c.GOGC.Percent() != c.GCPercent.Percent() {
-		gcReport.Reason = fmt.Sprintf("GOGC=%s from the launcher takes precedence (read back with debug.SetGCPercent)", c.GOGC)
+		gcReport.Reason = fmt.Sprintf("GOGC=%s from the launcher takes precedence over GC_PERCENT=%s; the Go runtime reports %v (debug.SetGCPercent read-back)", c.GOGC, c.GCPercent, gcValue(gc))
 	}
 	knobs["GC_PERCENT"] = gcReport
 	knobs["GOGC"] = KnobReport{Requested: settingValue(c.GOGC), Applied: gcValue(gc)}
