@@ -2,11 +2,20 @@
 // no module proxy, no VCS stamping, caches under .tmp/ so a build never writes outside the project.
 // `npm run build:go`, or imported by the integration test that supervises the binary.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The repository root from here (scripts/) or from a bundle that inlined this file (dist/bench/):
+// the first folder upward holding relay/go, else the working directory.
+function findRoot() {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'relay', 'go', 'go.mod'))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
+
+const root = findRoot();
 
 export const GO_RELAY_BINARY = path.join(
   root,
@@ -53,7 +62,13 @@ export function buildGoRelay() {
   return GO_RELAY_BINARY;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Run as a script only: a bundle that inlined this module (dist/bench/run.mjs) is not this file.
+const self = fileURLToPath(import.meta.url);
+if (
+  path.basename(self) === 'build-go-relay.mjs' &&
+  process.argv[1] &&
+  path.resolve(process.argv[1]) === self
+) {
   try {
     console.log(`built ${path.relative(root, buildGoRelay())} with ${goVersion()}`);
   } catch (err) {
