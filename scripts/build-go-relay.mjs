@@ -34,15 +34,15 @@ export function goVersion() {
   return result.status === 0 ? result.stdout.trim() : null;
 }
 
-export function buildGoRelay() {
+/** Runs `go <args>` in relay/go offline; throws GoMissingError without Go, Error when it fails. */
+export function runGo(args) {
   if (goVersion() === null) {
     throw new GoMissingError(
       'Go is not installed (no `go` on PATH): install it (Debian: apt-get install golang-go) to build relay/go',
     );
   }
   const tmp = path.join(root, '.tmp');
-  mkdirSync(path.dirname(GO_RELAY_BINARY), { recursive: true });
-  const result = spawnSync('go', ['build', '-trimpath', '-o', GO_RELAY_BINARY, '.'], {
+  const result = spawnSync('go', args, {
     cwd: path.join(root, 'relay', 'go'),
     encoding: 'utf8',
     env: {
@@ -57,8 +57,14 @@ export function buildGoRelay() {
     },
   });
   if (result.status !== 0) {
-    throw new Error(`go build failed (exit ${result.status}):\n${result.stderr}`);
+    throw new Error(`go ${args[0]} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
   }
+  return result.stdout;
+}
+
+export function buildGoRelay() {
+  mkdirSync(path.dirname(GO_RELAY_BINARY), { recursive: true });
+  runGo(['build', '-trimpath', '-o', GO_RELAY_BINARY, '.']);
   return GO_RELAY_BINARY;
 }
 

@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BlockAnnouncement, RelayHealth } from '../shared/relay-contract';
 import { getJson, openSse, openWebSocket, request } from '../relay/test-support/clients';
 import { startDemoPeer, type DemoPeer } from '../relay/test-support/processes';
+import { runGo } from '../scripts/build-go-relay.mjs';
 import {
   goRelayBinary,
   promtoolCheck,
@@ -74,6 +75,10 @@ async function exitOf(relay: GoRelayProcess, withinMs: number) {
 
 describe.skipIf(SKIP_WITHOUT_GO)('the Go relay honours the relay contract', () => {
   beforeAll(() => void goRelayBinary(), 180_000);
+
+  it('passes its own Go unit tests (framing, header hashing against mainnet headers, config, knobs)', () => {
+    expect(runGo(['test', '-count=1', './...'])).toMatch(/^ok\s/m);
+  }, 120_000);
 
   it('syncs from the demo peer, streams a new block on WebSocket and SSE, serves it on /latest', async () => {
     const peer = await demoPeer();
