@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BlockAnnouncement, RelayHealth } from '../shared/relay-contract';
@@ -154,6 +157,24 @@ describe.skipIf(SKIP_WITHOUT_GO)('the Go relay honours the relay contract', () =
     expect(report.upstream.peers[0]).toMatchObject({
       state: expect.stringMatching(/connecting|disconnected/),
     });
+  });
+
+  it('keeps its headers under DATA_DIR: a restart resumes from the stored tip', async () => {
+    const peer = await demoPeer();
+    await request(`http://127.0.0.1:${peer.httpPort}/mine?count=40`, { method: 'POST' });
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'go-relay-data-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await relayFollowing(`127.0.0.1:${peer.p2pPort}`, { DATA_DIR: dataDir });
+    await first.relay.logs.find((l) => l.msg === 'headers synced' && l.height === 40, 'synced to 40');
+    first.relay.child.kill('SIGTERM');
+    expect((await exitOf(first.relay, 2000)).code).toBe(0);
+    await peer.stop();
+    // The peer is gone: whatever the restarted relay knows came from its store.
+    const second = await relayFollowing(`127.0.0.1:${peer.p2pPort}`, { DATA_DIR: dataDir });
+    const loaded = await second.relay.logs.find((l) => l.msg === 'header store loaded', 'store loaded');
+    expect(loaded.height).toBe(40);
+    const report = RelayHealth.parse((await getJson(`${second.health}/health`)).json);
+    expect(report.upstream.tip?.height).toBe(40);
   });
 
   it('SIGTERM stops it gracefully with exit 0, logged in zap field names', async () => {

@@ -128,3 +128,17 @@ func (c *Chain) Has(hash [32]byte) bool {
 	_, ok := c.index[hash]
 	return ok
 }
+
+// RawFrom copies the raw headers of the best chain from height `from` (at least 1) to the tip.
+func (c *Chain) RawFrom(from int) [][80]byte {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if from < 1 {
+		from = 1
+	}
+	var out [][80]byte
+	for h := from; h < len(c.entries); h++ {
+		out = append(out, c.entries[h].header.Raw)
+	}
+	return out
+}

@@ -99,6 +99,7 @@ type Config struct {
 	OptimizeSys bool
 	ParentWatch bool
 	LogLevel    string
+	DataDir     string // "": memory only
 }
 
 var hostPattern = regexp.MustCompile(`^[\w.:\[\]-]+$`)
@@ -214,6 +215,7 @@ func ParseConfig(get Getenv) (*Config, error) {
 		}
 		c.APIKeys = append(c.APIKeys, k)
 	}
+	c.DataDir = get("DATA_DIR")
 	c.Nodes = []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(c.Network.DefaultPort))}
 	if v := get("BITCOIN_NODE"); v != "" {
 		if c.Nodes, err = parseNodes(v, c.Network.DefaultPort); err != nil {

@@ -70,6 +70,7 @@ func run() int {
 	health := &http.Server{Handler: relay.healthHandler(), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 16 * 1024}
 	go func() { _ = health.Serve(healthLn) }()
 	go func() { _ = api.Serve(apiLn) }()
+	relay.OpenStore()
 	relay.listening.Store(true)
 	relay.upstream.Start()
 
@@ -89,6 +90,9 @@ func run() int {
 	defer cancel()
 	_ = api.Shutdown(ctx)
 	_ = health.Shutdown(ctx)
+	if err := relay.store.Close(); err != nil {
+		log.Warn("header store close failed", F("error", err.Error()))
+	}
 	log.Info("stopped")
 	return 0
 }

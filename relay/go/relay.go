@@ -34,6 +34,8 @@ type Relay struct {
 	chain     *Chain
 	upstream  *Upstream
 	hub       *Hub
+	store     *HeaderStore // nil without DATA_DIR
+	storeErr  atomic.Bool  // a failed write is logged once, then the relay carries on in memory
 	knobs     map[string]KnobReport
 	limiter   *RateLimiter
 	startedAt time.Time
@@ -83,6 +85,7 @@ func (r *Relay) setLatest(a Announcement, body []byte) {
 // onTips: during catch-up the tip becomes /latest without being pushed (subscribers asked for new
 // blocks, not a replay); live blocks are pushed to every client, then published.
 func (r *Relay) onTips(tips []Tip, receivedAt float64, live bool, peer string) {
+	defer r.persist(tips[0].Height)
 	if !live {
 		a := r.announcement(tips[len(tips)-1], receivedAt)
 		a.RelayedAt = nowMs()
@@ -101,6 +104,29 @@ func (r *Relay) onTips(tips []Tip, receivedAt float64, live bool, peer string) {
 		ws, sse := r.hub.Counts()
 		r.log.Info("block relayed", F("height", a.Height), F("hash", a.Hash), F("peer", peer),
 			F("latencyMs", round3(latencyMs)), F("clients", map[string]int{"ws": ws, "sse": sse}))
+	}
+}
+
+// OpenStore replays DATA_DIR's headers into the chain before the upstream starts.
+func (r *Relay) OpenStore() {
+	if r.cfg.DataDir == "" {
+		return
+	}
+	store, loaded, err := OpenHeaderStore(r.cfg.DataDir, r.chain, r.cfg.Network.Name)
+	if err != nil {
+		r.log.Warn("header store unavailable; keeping headers in memory only", F("dataDir", r.cfg.DataDir), F("error", err.Error()))
+		return
+	}
+	r.store = store
+	r.log.Info("header store loaded", F("dataDir", r.cfg.DataDir), F("height", loaded))
+}
+
+func (r *Relay) persist(from int) {
+	if r.store == nil {
+		return
+	}
+	if err := r.store.Save(r.chain, from); err != nil && !r.storeErr.Swap(true) {
+		r.log.Warn("header store write failed (logged once); the relay carries on from memory", F("error", err.Error()))
 	}
 }
 
@@ -184,8 +210,13 @@ func (r *Relay) Health() map[string]interface{} {
 	var mem runtime.MemStats
 	runtime.ReadMemStats(&mem)
 	gc := GCPercentNow()
+	// The agreed /health status: syncing while a connected peer is still sending history.
 	status := "ok"
-	if !r.Ready() {
+	switch {
+	case r.Ready():
+	case r.upstream.ReadyPeers() > 0 && !r.upstream.Synced():
+		status = "syncing"
+	default:
 		status = "degraded"
 	}
 	return map[string]interface{}{
