@@ -3,8 +3,11 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // healthHandler serves /ready, /health and /metrics on the health port, without a key: the panel and
@@ -71,4 +74,57 @@ func (r *Relay) Metrics() string {
 	writeFamily(&b, "go_gc_cycles_total", "counter", "Completed GC cycles", one(float64(mem.NumGC)))
 	writeFamily(&b, "process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch in seconds", one(float64(r.startedAt.UnixNano())/1e9))
 	return b.String()
+}
+
+// Health is /health in the shape RelayHealth (shared/relay-contract.ts) validates.
+func (r *Relay) Health() map[string]interface{} {
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	gc := GCPercentNow()
+	// The agreed /health status: syncing while a connected peer is still sending history.
+	status := "ok"
+	switch {
+	case r.Ready():
+	case r.upstream.ReadyPeers() > 0 && !r.upstream.Synced():
+		status = "syncing"
+	default:
+		status = "degraded"
+	}
+	return map[string]interface{}{
+		"status": status, "tier": r.cfg.Tier.Name, "optimizationLevel": r.cfg.Tier.Level, "version": relayVersion,
+		"runtime": map[string]interface{}{
+			"name": "go", "goVersion": runtime.Version(), "cpuCores": runtime.GOMAXPROCS(0),
+			"gomaxprocs": runtime.GOMAXPROCS(0), "numCPU": runtime.NumCPU(), "gc_percent": gc, "gc": gcValue(gc),
+			"numGC": mem.NumGC, "goroutines": runtime.NumGoroutine(),
+			"heapUsedMb": round3(float64(mem.HeapAlloc) / 1048576), "sysMb": round3(float64(mem.Sys) / 1048576), "rssMb": rssMb(),
+			"eventLoopDelayMs": map[string]float64{}, "uptimeSeconds": int(time.Since(r.startedAt).Seconds()),
+		},
+		"upstream": map[string]interface{}{
+			"state": r.upstreamState(), "synced": r.upstream.Synced(), "network": r.cfg.Network.Name,
+			"peers": r.upstream.Peers(), "tip": r.tip(), "sync": r.Sync(),
+		},
+		"knobs": r.knobs,
+		"performance": map[string]interface{}{
+			"blocksRelayed": r.relayLatency.Count(), "relayLatencyMs": r.relayLatency.SummaryMs(),
+			"apiRequests": r.apiRequests.Load(), "apiLatencyMs": r.apiLatency.SummaryMs(),
+			"streamClients": r.streamClients(),
+		},
+	}
+}
+
+// rssMb is the resident set from /proc (Linux); null where there is no /proc.
+func rssMb() interface{} {
+	statm, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return nil
+	}
+	fields := strings.Fields(string(statm))
+	if len(fields) < 2 {
+		return nil
+	}
+	pages, err := strconv.Atoi(fields[1])
+	if err != nil {
+		return nil
+	}
+	return round3(float64(pages*os.Getpagesize()) / 1048576)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/hex"
 	"encoding/json"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -202,41 +201,5 @@ func (r *Relay) Status() map[string]interface{} {
 		"uptimeSeconds": int(time.Since(r.startedAt).Seconds()), "upstream": r.upstreamState(),
 		"peers": r.upstream.Peers(), "tip": r.tip(), "streamClients": r.streamClients(),
 		"blocksRelayed": r.relayLatency.Count(), "sync": r.Sync(),
-	}
-}
-
-// Health is /health in the shape RelayHealth (shared/relay-contract.ts) validates.
-func (r *Relay) Health() map[string]interface{} {
-	var mem runtime.MemStats
-	runtime.ReadMemStats(&mem)
-	gc := GCPercentNow()
-	// The agreed /health status: syncing while a connected peer is still sending history.
-	status := "ok"
-	switch {
-	case r.Ready():
-	case r.upstream.ReadyPeers() > 0 && !r.upstream.Synced():
-		status = "syncing"
-	default:
-		status = "degraded"
-	}
-	return map[string]interface{}{
-		"status": status, "tier": r.cfg.Tier.Name, "optimizationLevel": r.cfg.Tier.Level, "version": relayVersion,
-		"runtime": map[string]interface{}{
-			"name": "go", "goVersion": runtime.Version(), "cpuCores": runtime.GOMAXPROCS(0),
-			"gomaxprocs": runtime.GOMAXPROCS(0), "numCPU": runtime.NumCPU(), "gc_percent": gc, "gc": gcValue(gc),
-			"numGC": mem.NumGC, "goroutines": runtime.NumGoroutine(),
-			"heapUsedMb": round3(float64(mem.HeapAlloc) / 1048576), "sysMb": round3(float64(mem.Sys) / 1048576),
-			"eventLoopDelayMs": map[string]float64{}, "uptimeSeconds": int(time.Since(r.startedAt).Seconds()),
-		},
-		"upstream": map[string]interface{}{
-			"state": r.upstreamState(), "synced": r.upstream.Synced(), "network": r.cfg.Network.Name,
-			"peers": r.upstream.Peers(), "tip": r.tip(), "sync": r.Sync(),
-		},
-		"knobs": r.knobs,
-		"performance": map[string]interface{}{
-			"blocksRelayed": r.relayLatency.Count(), "relayLatencyMs": r.relayLatency.SummaryMs(),
-			"apiRequests": r.apiRequests.Load(), "apiLatencyMs": r.apiLatency.SummaryMs(),
-			"streamClients": r.streamClients(),
-		},
 	}
 }

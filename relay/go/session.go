@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 )
@@ -33,7 +35,28 @@ func (s *session) send(command string, payload []byte) error {
 	return err
 }
 
-func (s *session) loop() string {
+// Disconnect says why a connection ended, as the TypeScript relay reports it: a code and a message.
+type Disconnect struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// protocolCode is the leading "CODE:" of the relay's own protocol errors (BAD_POW, OVERSIZED…).
+func protocolCode(err error) string {
+	text := err.Error()
+	end := strings.IndexByte(text, ':')
+	if end <= 0 {
+		end = len(text)
+	}
+	for _, c := range text[:end] {
+		if (c < 'A' || c > 'Z') && c != '_' {
+			return ""
+		}
+	}
+	return text[:end]
+}
+
+func (s *session) loop() Disconnect {
 	done := make(chan struct{})
 	defer close(done)
 	go s.keepPinging(done)
@@ -43,18 +66,26 @@ func (s *session) loop() string {
 		msg, err := ReadFrame(s.conn, s.u.network.Magic)
 		if err != nil {
 			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				if s.ready {
-					return "idle timeout"
-				}
-				return "handshake timeout"
+			switch {
+			case errors.As(err, &ne) && ne.Timeout() && s.ready:
+				return Disconnect{"IDLE_TIMEOUT", "no message within the idle timeout"}
+			case errors.As(err, &ne) && ne.Timeout():
+				return Disconnect{"HANDSHAKE_TIMEOUT", "no version handshake within the timeout"}
+			case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+				return Disconnect{"PEER_CLOSED", "the peer closed the connection"}
+			case protocolCode(err) != "":
+				return Disconnect{protocolCode(err), err.Error()}
 			}
-			return "read: " + err.Error()
+			return Disconnect{"READ_FAILED", err.Error()}
 		}
 		receivedAt := nowMs()
 		if err := s.handle(msg, receivedAt); err != nil {
 			s.u.log.Warn("dropping upstream peer", F("peer", s.addr), F("command", msg.Command), F("error", err.Error()))
-			return err.Error()
+			code := protocolCode(err)
+			if code == "" {
+				code = "WRITE_FAILED"
+			}
+			return Disconnect{code, err.Error()}
 		}
 		if s.ready {
 			deadline = time.Now().Add(idleTimeout)

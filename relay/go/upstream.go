@@ -24,14 +24,14 @@ const (
 
 // PeerInfo is one upstream peer as /health and /v1/btc/status show it.
 type PeerInfo struct {
-	Address        string   `json:"address"`
-	State          string   `json:"state"`
-	Version        *int32   `json:"version"`
-	UserAgent      *string  `json:"userAgent"`
-	StartHeight    *int32   `json:"startHeight"`
-	RTTMs          *float64 `json:"rttMs"`
-	LastDisconnect *string  `json:"lastDisconnect"`
-	ReconnectInMs  *int64   `json:"reconnectInMs"`
+	Address        string      `json:"address"`
+	State          string      `json:"state"`
+	Version        *int32      `json:"version"`
+	UserAgent      *string     `json:"userAgent"`
+	StartHeight    *int32      `json:"startHeight"`
+	RTTMs          *float64    `json:"rttMs"`
+	LastDisconnect *Disconnect `json:"lastDisconnect"`
+	ReconnectInMs  *int64      `json:"reconnectInMs"`
 }
 
 // TipHandler receives headers newly on the best chain; live is false during catch-up.
@@ -160,7 +160,7 @@ func (u *Upstream) run(i int) {
 		}
 		wait := backoff.Milliseconds()
 		u.update(i, func(p *PeerInfo) { p.State = "disconnected"; p.LastDisconnect = &reason; p.ReconnectInMs = &wait })
-		u.log.Warn("upstream peer disconnected", F("peer", addr), F("reason", reason), F("reconnectInMs", wait))
+		u.log.Warn("upstream peer disconnected", F("peer", addr), F("code", reason.Code), F("reason", reason.Message), F("reconnectInMs", wait))
 		time.Sleep(backoff)
 		if backoff *= 2; backoff > backoffCap {
 			backoff = backoffCap
@@ -169,16 +169,16 @@ func (u *Upstream) run(i int) {
 }
 
 // session runs one connection to its end and says why it ended.
-func (u *Upstream) session(i int, addr string) string {
+func (u *Upstream) session(i int, addr string) Disconnect {
 	conn, err := net.DialTimeout("tcp", addr, dialTimeout)
 	if err != nil {
-		return "connect failed: " + err.Error()
+		return Disconnect{"CONNECT_FAILED", err.Error()}
 	}
 	u.mu.Lock()
 	if u.stopped {
 		u.mu.Unlock()
 		conn.Close()
-		return "stopping"
+		return Disconnect{"STOPPING", "the relay is stopping"}
 	}
 	u.conns[conn] = true
 	u.mu.Unlock()
@@ -205,7 +205,7 @@ func (u *Upstream) session(i int, addr string) string {
 	_, port, _ := net.SplitHostPort(addr)
 	theirPort, _ := strconv.Atoi(port)
 	if err := s.send("version", EncodeVersion(u.nonce, time.Now().Unix(), uint16(theirPort))); err != nil {
-		return "write failed: " + err.Error()
+		return Disconnect{"WRITE_FAILED", err.Error()}
 	}
 	return s.loop()
 }
