@@ -2,7 +2,7 @@
 // no module proxy, no VCS stamping, caches under .tmp/ so a build never writes outside the project.
 // `npm run build:go`, or imported by the integration test that supervises the binary.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,9 +62,19 @@ export function runGo(args) {
   return result.stdout;
 }
 
+/**
+ * Builds beside the target and renames into place: test files build in parallel workers, and a
+ * relay another worker is starting must never find the path missing or half-written.
+ */
 export function buildGoRelay() {
   mkdirSync(path.dirname(GO_RELAY_BINARY), { recursive: true });
-  runGo(['build', '-trimpath', '-o', GO_RELAY_BINARY, '.']);
+  const partial = `${GO_RELAY_BINARY}.${process.pid}.partial`;
+  try {
+    runGo(['build', '-trimpath', '-o', partial, '.']);
+    renameSync(partial, GO_RELAY_BINARY);
+  } finally {
+    rmSync(partial, { force: true });
+  }
   return GO_RELAY_BINARY;
 }
 
