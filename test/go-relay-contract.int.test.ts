@@ -107,6 +107,21 @@ describe.skipIf(SKIP_WITHOUT_GO)('the Go relay honours the relay contract', () =
     expect(BlockAnnouncement.parse(latest.json).hash).toBe(pushed.hash);
   });
 
+  it('losing its only peer makes it not ready again: /latest 503 rather than a header that may be old', async () => {
+    const peer = await demoPeer();
+    await request(`http://127.0.0.1:${peer.httpPort}/mine?count=2`, { method: 'POST' });
+    const { api, health, relay } = await relayFollowing(`127.0.0.1:${peer.p2pPort}`);
+    await expect.poll(async () => (await request(`${health}/ready`)).status, { timeout: 10_000 }).toBe(200);
+    expect((await request(`${api}/v1/btc/latest`, { headers: { 'X-API-Key': PANEL } })).status).toBe(200);
+    await peer.stop();
+    await relay.logs.find(
+      (l) => l.msg === 'no upstream peer left; not synced until one answers',
+      'sync lost',
+    );
+    expect((await request(`${health}/ready`)).status).toBe(503);
+    expect((await request(`${api}/v1/btc/latest`, { headers: { 'X-API-Key': PANEL } })).status).toBe(503);
+  });
+
   it('/health fits the shared schema with the Go runtime read back; /metrics passes promtool', async () => {
     const peer = await demoPeer();
     const { health } = await relayFollowing(`127.0.0.1:${peer.p2pPort}`, { TIER: 'pro', GOMAXPROCS: '1' });

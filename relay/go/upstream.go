@@ -160,6 +160,11 @@ func (u *Upstream) run(i int) {
 		}
 		wait := backoff.Milliseconds()
 		u.update(i, func(p *PeerInfo) { p.State = "disconnected"; p.LastDisconnect = &reason; p.ReconnectInMs = &wait })
+		if u.ReadyPeers() == 0 && u.synced.Swap(false) {
+			// With no peer left the tip may be going stale: /latest answers 503 until a peer has
+			// answered getheaders again, rather than serving a header that may be old.
+			u.log.Warn("no upstream peer left; not synced until one answers", F("height", u.chain.Tip().Height))
+		}
 		u.log.Warn("upstream peer disconnected", F("peer", addr), F("code", reason.Code), F("reason", reason.Message), F("reconnectInMs", wait))
 		time.Sleep(backoff)
 		if backoff *= 2; backoff > backoffCap {
