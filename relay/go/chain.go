@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -8,19 +9,30 @@ import (
 	"sync"
 )
 
+// chainEntry is fixed-size and pointer-free, so the chain is one flat buffer the collector never
+// scans (about 190 bytes a header with the index: ~180 MB at mainnet's 925,000).
 type chainEntry struct {
-	header Header
-	work   *big.Int // cumulative chain work up to and including this header
+	raw  [80]byte
+	hash [32]byte
+	work [32]byte // cumulative chain work up to and including this header, big-endian
+}
+
+func (e *chainEntry) header() Header { return headerFrom(e.raw, e.hash) }
+
+func entryOf(h Header, work *big.Int) chainEntry {
+	e := chainEntry{raw: h.Raw, hash: h.Hash}
+	work.FillBytes(e.work[:])
+	return e
 }
 
 // Chain is the best header chain from genesis, with a hash index. A branch replaces the tail of the
 // best chain only when it carries more cumulative work (a reorg); less-work branches are dropped, so
 // nothing but the best chain is kept.
 type Chain struct {
-	mu       sync.RWMutex
-	entries  []chainEntry
-	index    map[[32]byte]int
-	powLimit *big.Int
+	mu      sync.RWMutex
+	entries []chainEntry
+	index   map[[32]byte]int32
+	pow     powCheck
 }
 
 // Tip is the best header and its height.
@@ -46,8 +58,8 @@ func NewChain(n Network) (*Chain, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Chain{index: map[[32]byte]int{}, powLimit: powLimit}
-	c.entries = []chainEntry{{genesis, Work(genesis.Bits)}}
+	c := &Chain{index: map[[32]byte]int32{}, pow: powCheck{limit: powLimit}}
+	c.entries = []chainEntry{entryOf(genesis, Work(genesis.Bits))}
 	c.index[genesis.Hash] = 0
 	return c, nil
 }
@@ -57,7 +69,7 @@ func (c *Chain) Tip() Tip {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	last := len(c.entries) - 1
-	return Tip{last, c.entries[last].header}
+	return Tip{last, c.entries[last].header()}
 }
 
 // Locator lists hashes from the tip back to genesis: ten one apart, then doubling gaps.
@@ -67,12 +79,12 @@ func (c *Chain) Locator() [][32]byte {
 	var out [][32]byte
 	step := 1
 	for h := len(c.entries) - 1; h > 0 && len(out) < maxLocatorHashes-1; h -= step {
-		out = append(out, c.entries[h].header.Hash)
+		out = append(out, c.entries[h].hash)
 		if len(out) >= 10 {
 			step *= 2
 		}
 	}
-	return append(out, c.entries[0].header.Hash)
+	return append(out, c.entries[0].hash)
 }
 
 // Connect validates a run of headers (each must build on the one before and meet its target) and
@@ -83,40 +95,41 @@ func (c *Chain) Connect(headers []Header) ([]Tip, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	base, ok := c.index[headers[0].Prev]
+	at, ok := c.index[headers[0].Prev]
 	if !ok {
 		return nil, ErrUnconnecting
 	}
-	work := new(big.Int).Set(c.entries[base].work)
+	base := int(at)
+	work := new(big.Int).SetBytes(c.entries[base].work[:])
 	branch := make([]chainEntry, 0, len(headers))
 	for i, h := range headers {
 		if i > 0 && h.Prev != headers[i-1].Hash {
 			return nil, fmt.Errorf("BAD_HEADERS: header %d does not build on the one before", i)
 		}
-		if err := CheckPoW(h, c.powLimit); err != nil {
+		if err := c.pow.check(h); err != nil {
 			return nil, err
 		}
-		work = new(big.Int).Add(work, Work(h.Bits))
-		branch = append(branch, chainEntry{h, work})
+		work.Add(work, c.pow.work)
+		branch = append(branch, entryOf(h, work))
 	}
 	// Headers we already have on the best chain are not news; skip to the first that differs.
 	skip := 0
-	for skip < len(branch) && base+1+skip < len(c.entries) && c.entries[base+1+skip].header.Hash == branch[skip].header.Hash {
+	for skip < len(branch) && base+1+skip < len(c.entries) && c.entries[base+1+skip].hash == branch[skip].hash {
 		skip++
 	}
 	branch, base = branch[skip:], base+skip
-	if len(branch) == 0 || work.Cmp(c.entries[len(c.entries)-1].work) <= 0 {
+	if len(branch) == 0 || bytes.Compare(branch[len(branch)-1].work[:], c.entries[len(c.entries)-1].work[:]) <= 0 {
 		return nil, nil
 	}
-	for _, e := range c.entries[base+1:] {
-		delete(c.index, e.header.Hash)
+	for i := range c.entries[base+1:] {
+		delete(c.index, c.entries[base+1+i].hash)
 	}
 	c.entries = c.entries[:base+1]
 	added := make([]Tip, 0, len(branch))
-	for _, e := range branch {
-		c.entries = append(c.entries, e)
-		c.index[e.header.Hash] = len(c.entries) - 1
-		added = append(added, Tip{len(c.entries) - 1, e.header})
+	for i := range branch {
+		c.entries = append(c.entries, branch[i])
+		c.index[branch[i].hash] = int32(len(c.entries) - 1)
+		added = append(added, Tip{len(c.entries) - 1, headers[skip+i]})
 	}
 	return added, nil
 }
@@ -138,7 +151,7 @@ func (c *Chain) RawFrom(from int) [][80]byte {
 	}
 	var out [][80]byte
 	for h := from; h < len(c.entries); h++ {
-		out = append(out, c.entries[h].header.Raw)
+		out = append(out, c.entries[h].raw)
 	}
 	return out
 }

@@ -27,18 +27,63 @@ func doubleSHA256(b []byte) [32]byte {
 
 // ParseHeader decodes 80 bytes and hashes them.
 func ParseHeader(b []byte) (Header, error) {
-	var h Header
 	if len(b) != 80 {
-		return h, fmt.Errorf("header is %d bytes, want 80", len(b))
+		return Header{}, fmt.Errorf("header is %d bytes, want 80", len(b))
 	}
-	copy(h.Raw[:], b)
-	h.Version = int32(binary.LittleEndian.Uint32(b[0:4]))
-	copy(h.Prev[:], b[4:36])
-	h.Time = binary.LittleEndian.Uint32(b[68:72])
-	h.Bits = binary.LittleEndian.Uint32(b[72:76])
-	h.Nonce = binary.LittleEndian.Uint32(b[76:80])
-	h.Hash = doubleSHA256(b)
-	return h, nil
+	var raw [80]byte
+	copy(raw[:], b)
+	return headerFrom(raw, doubleSHA256(b)), nil
+}
+
+// headerFrom decodes the fields of a header whose hash is already known (the chain stores both).
+func headerFrom(raw [80]byte, hash [32]byte) Header {
+	h := Header{Raw: raw, Hash: hash}
+	h.Version = int32(binary.LittleEndian.Uint32(raw[0:4]))
+	copy(h.Prev[:], raw[4:36])
+	h.Time = binary.LittleEndian.Uint32(raw[68:72])
+	h.Bits = binary.LittleEndian.Uint32(raw[72:76])
+	h.Nonce = binary.LittleEndian.Uint32(raw[76:80])
+	return h
+}
+
+// powCheck caches the last target: bits change once per 2016 blocks, so a sync of the whole chain
+// expands them a few hundred times instead of once per header.
+type powCheck struct {
+	limit  *big.Int
+	bits   uint32
+	valid  bool
+	err    error
+	target [32]byte // big-endian
+	work   *big.Int
+}
+
+// check is CheckPoW without allocations: the hash (little-endian) is compared to the target
+// byte by byte from its most significant end.
+func (p *powCheck) check(h Header) error {
+	if !p.valid || p.bits != h.Bits {
+		p.bits, p.valid = h.Bits, true
+		target, err := TargetFromBits(h.Bits)
+		if err == nil && target.Cmp(p.limit) > 0 {
+			err = ErrBadBits
+		}
+		if p.err = err; err == nil {
+			target.FillBytes(p.target[:])
+			p.work = Work(h.Bits)
+		}
+	}
+	if p.err != nil {
+		return p.err
+	}
+	for i := 0; i < 32; i++ {
+		hb, tb := h.Hash[31-i], p.target[i]
+		if hb != tb {
+			if hb > tb {
+				return ErrBadPoW
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // HashHex is the display form: the internal bytes reversed.
