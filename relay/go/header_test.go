@@ -132,3 +132,32 @@ func TestChainRefusesUnconnectingAndBrokenRuns(t *testing.T) {
 		t.Fatal("headers already on the chain were reported as new")
 	}
 }
+
+// The chain's cached, allocation-free check must refuse exactly what CheckPoW refuses.
+func TestChainPoWCheckAgreesWithCheckPoW(t *testing.T) {
+	data, _ := os.ReadFile("../../test/fixtures/mainnet-headers.json")
+	var fixture []struct{ Header string }
+	_ = json.Unmarshal(data, &fixture)
+	raw, _ := hex.DecodeString(fixture[1].Header)
+	raw[76] ^= 1
+	tampered, _ := ParseHeader(raw)
+	chain, _ := NewChain(networks["mainnet"])
+	if _, err := chain.Connect([]Header{tampered}); !errors.Is(err, ErrBadPoW) {
+		t.Fatalf("tampered header: %v", err)
+	}
+	easy := mustHeader(t, networks["regtest"].GenesisHex)
+	easy.Prev = chain.Tip().Header.Hash
+	if _, err := chain.Connect([]Header{easy}); !errors.Is(err, ErrBadBits) {
+		t.Fatalf("regtest bits on mainnet: %v", err)
+	}
+	check := powCheck{limit: mainnetLimit(t)}
+	for _, f := range fixture {
+		h := mustHeader(t, f.Header)
+		if (check.check(h) == nil) != (CheckPoW(h, mainnetLimit(t)) == nil) {
+			t.Fatalf("disagreement on %s", HashHex(h.Hash))
+		}
+	}
+	if check.check(tampered) == nil {
+		t.Fatal("cached check accepted the tampered header")
+	}
+}
