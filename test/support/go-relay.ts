@@ -16,9 +16,12 @@ if (SKIP_WITHOUT_GO) {
 
 let built: string | null = null;
 
-/** Builds dist/go-relay/sprint-relay once per test process (seconds warm, ~20 s with a cold cache). */
+/**
+ * Builds dist/go-relay/sprint-relay once per test process (seconds warm, ~20 s with a cold cache).
+ * SPRINT_GO_RELAY_BINARY runs the tests against a binary built elsewhere instead (`go build -race`).
+ */
 export function goRelayBinary(): string {
-  built ??= buildGoRelay();
+  built ??= process.env.SPRINT_GO_RELAY_BINARY ?? buildGoRelay();
   return built;
 }
 
@@ -55,7 +58,11 @@ export function spawnGoRelay(
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
     stderr.push(line);
-    logs.push(JSON.parse(line) as Record<string, unknown>);
+    try {
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // Not a log record (a Go panic or race report): kept in `stderr` for the failure message.
+    }
   });
   const ports = new Promise<{ apiPort: number; healthPort: number }>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
