@@ -6,14 +6,14 @@ import { openWebSocket, request, type StreamClient } from '../relay/test-support
 import type { BenchSection } from './types';
 import { type DemoPeer, type RelayProcess, startDemoPeer, startRelay } from '../relay/test-support/processes';
 
-const PANEL_KEY = 'bench-panel-key';
+export const PANEL_KEY = 'bench-panel-key';
 const PROBES = 10_000;
 const WARMUP_PROBES = 500;
 const STREAM_CLIENTS = 100;
 const BLOCKS = 50;
 const TIER = 'turbo';
 
-interface Summary {
+export interface Summary {
   n: number;
   p50: number;
   p90: number;
@@ -50,8 +50,9 @@ function probe(url: string, agent: http.Agent): Promise<{ status: number; ns: bi
   });
 }
 
-async function apiProbe(
-  relay: RelayProcess,
+/** Sequential keep-alive probes of /v1/btc/latest; any relay honouring the contract (ours or Go). */
+export async function apiProbe(
+  relay: Pick<RelayProcess, 'apiPort'>,
 ): Promise<{ summary: Summary; within5ms: number; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const url = `http://127.0.0.1:${relay.apiPort}/v1/btc/latest`;
@@ -83,9 +84,10 @@ interface BlockSample {
   addedMs: number;
 }
 
-async function relayLatency(
+/** Block relay latency to STREAM_CLIENTS WebSocket clients, one mined block at a time. */
+export async function relayLatency(
   peer: DemoPeer,
-  relay: RelayProcess,
+  relay: Pick<RelayProcess, 'apiPort'>,
 ): Promise<{
   added: Summary;
   endToEnd: Summary;

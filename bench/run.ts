@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChartBench } from './chart-bench';
+import { runGoRelayBench } from './go-relay-bench';
 import { runHistoryBench } from './history-bench';
 import { runProbeBench } from './probe-bench';
 import { runRelayBench } from './relay-bench';
@@ -18,6 +19,7 @@ const RESULT_PREFIX = 'BENCH_SECTION ';
 
 const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   relay: runRelayBench,
+  'go-relay': runGoRelayBench,
   history: runHistoryBench,
   probe: runProbeBench,
   'sla-test': runSlaTestBench,

@@ -116,4 +116,26 @@ describe('buildLaunchReport', () => {
     expect(byName(report, 'HIGH_PRIORITY')?.reason).toBe('requested true, relay applied false');
     expect(byName(report, 'OPTIMIZE_SYSTEM')).toMatchObject({ applied: null, granted: true });
   });
+
+  it("an external Go relay's runtime read-back is shown as applied; a default request is met by it", () => {
+    const plan = planLaunch({
+      tier: 'free',
+      overrides: {},
+      platform: 'linux',
+      capabilities: linuxCaps(2),
+      target: { kind: 'external', path: '/opt/sprint-relay' },
+      env: {},
+    });
+    const report = buildLaunchReport(plan, null, {
+      GOGC: { requested: null, applied: 100 },
+      GOMAXPROCS: { requested: 2, applied: 1 },
+    });
+    expect(byName(report, 'GOGC')).toMatchObject({ requested: 'default', applied: '100', granted: true });
+    expect(byName(report, 'GOMAXPROCS')).toMatchObject({
+      requested: '2',
+      applied: '1',
+      granted: false,
+      reason: 'requested 2, relay applied 1',
+    });
+  });
 });

@@ -51,8 +51,10 @@ function relayItem(
 ): PlanItem {
   const knob = knobs?.[item.name] ?? knobs?.[contractKey.get(item.name) ?? ''];
   const applied = knob === undefined ? null : knobText(knob.applied);
-  // The relay's own requested/applied pair is compared, so its notation need not match ours.
-  const differs = knob !== undefined && knobText(knob.requested) !== knobText(knob.applied);
+  // The relay's own requested/applied pair is compared, so its notation need not match ours. A null
+  // request asks for the runtime's default, which whatever the runtime reports (Go: GOGC 100) is.
+  const differs =
+    knob !== undefined && knob.requested !== null && knobText(knob.requested) !== knobText(knob.applied);
   const relayReason = differs
     ? (knob.reason ?? `requested ${item.requested}, relay applied ${applied}`)
     : undefined;

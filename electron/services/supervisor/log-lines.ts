@@ -1,13 +1,8 @@
-import { z } from 'zod';
-import { LogLevel, type LogLine } from '../../../shared/logs';
+import { parseLogRecord, type LogLine } from '../../../shared/logs';
 
 export type { LogLine };
 
-const JsonLogLine = z
-  .object({ level: z.string(), message: z.string(), timestamp: z.string().optional() })
-  .passthrough();
-
-/** Parses one line as the contract's JSON log line; anything else is kept verbatim as plain text. */
+/** Parses one line as a JSON log record (ours, zap, slog, logrus); anything else is kept verbatim. */
 export function parseLogLine(
   source: string,
   stream: LogLine['stream'],
@@ -16,12 +11,10 @@ export function parseLogLine(
 ): LogLine {
   if (text.startsWith('{')) {
     try {
-      const parsed = JsonLogLine.safeParse(JSON.parse(text));
-      if (parsed.success) {
-        const { level, message, timestamp, ...fields } = parsed.data;
-        const known = LogLevel.safeParse(level).data ?? 'info';
-        const time = timestamp ? Date.parse(timestamp) : Number.NaN;
-        return { at: Number.isFinite(time) ? time : at, source, stream, level: known, message, fields };
+      const record = parseLogRecord(JSON.parse(text));
+      if (record) {
+        const { level, message, fields } = record;
+        return { at: record.at ?? at, source, stream, level, message, fields };
       }
     } catch {
       // Not JSON after all: fall through and keep the text.

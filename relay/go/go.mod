@@ -1,0 +1,3 @@
+module sprintcontrol/relay/go
+
+go 1.19

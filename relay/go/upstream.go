@@ -1,0 +1,216 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"net"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	dialTimeout      = 5 * time.Second
+	handshakeTimeout = 10 * time.Second
+	idleTimeout      = 90 * time.Second
+	pingEvery        = 30 * time.Second
+	backoffInitial   = 250 * time.Millisecond
+	backoffCap       = 10 * time.Second
+	maxUnconnecting  = 10 // Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS
+	maxPendingInv    = 1000
+)
+
+// PeerInfo is one upstream peer as /health and /v1/btc/status show it.
+type PeerInfo struct {
+	Address        string      `json:"address"`
+	State          string      `json:"state"`
+	Version        *int32      `json:"version"`
+	UserAgent      *string     `json:"userAgent"`
+	StartHeight    *int32      `json:"startHeight"`
+	RTTMs          *float64    `json:"rttMs"`
+	LastDisconnect *Disconnect `json:"lastDisconnect"`
+	ReconnectInMs  *int64      `json:"reconnectInMs"`
+}
+
+// TipHandler receives headers newly on the best chain; live is false during catch-up.
+type TipHandler func(tips []Tip, receivedAt float64, live bool, peer string)
+
+// Upstream keeps one connection per configured node, reconnecting with capped backoff.
+type Upstream struct {
+	network    Network
+	chain      *Chain
+	log        *Logger
+	onTips     TipHandler
+	lockThread bool
+	keepAlive  bool
+	nonce      uint64
+
+	mu        sync.Mutex
+	peers     []*PeerInfo
+	conns     map[net.Conn]bool
+	stopped   bool
+	synced    atomic.Bool
+	target    atomic.Int64
+	syncStart time.Time
+	synchedAt int // headers received while catching up, for headers/second
+}
+
+// NewUpstream prepares (but does not start) connections to nodes.
+func NewUpstream(cfg *Config, chain *Chain, log *Logger, onTips TipHandler) *Upstream {
+	var nonce [8]byte
+	_, _ = rand.Read(nonce[:])
+	u := &Upstream{network: cfg.Network, chain: chain, log: log, onTips: onTips, lockThread: cfg.LockThread,
+		keepAlive: cfg.OptimizeSys, nonce: binary.LittleEndian.Uint64(nonce[:]), conns: map[net.Conn]bool{}}
+	for _, n := range cfg.Nodes {
+		u.peers = append(u.peers, &PeerInfo{Address: n, State: "connecting"})
+	}
+	return u
+}
+
+func nowMs() float64 { return float64(time.Now().UnixNano()) / 1e6 }
+
+// Start dials every node in its own goroutine.
+func (u *Upstream) Start() {
+	u.mu.Lock()
+	u.syncStart = time.Now()
+	u.mu.Unlock()
+	for i := range u.peers {
+		go u.run(i)
+	}
+}
+
+// Stop closes every connection; the goroutines end at their next read.
+func (u *Upstream) Stop() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.stopped = true
+	for c := range u.conns {
+		c.Close()
+	}
+}
+
+// Peers is a snapshot for /health.
+func (u *Upstream) Peers() []PeerInfo {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := make([]PeerInfo, len(u.peers))
+	for i, p := range u.peers {
+		out[i] = *p
+	}
+	return out
+}
+
+// ReadyPeers counts peers past the handshake.
+func (u *Upstream) ReadyPeers() int {
+	n := 0
+	for _, p := range u.Peers() {
+		if p.State == "ready" {
+			n++
+		}
+	}
+	return n
+}
+
+// Synced: a peer answered our getheaders with fewer than a full message, so we have its tip.
+func (u *Upstream) Synced() bool { return u.synced.Load() }
+
+// TargetHeight is the best height any peer claimed (its version start height) or we reached.
+func (u *Upstream) TargetHeight() int {
+	t := int(u.target.Load())
+	if tip := u.chain.Tip().Height; tip > t {
+		return tip
+	}
+	return t
+}
+
+// HeadersPerSecond while catching up since start.
+func (u *Upstream) HeadersPerSecond() float64 {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	elapsed := time.Since(u.syncStart).Seconds()
+	if elapsed <= 0 {
+		return 0
+	}
+	return float64(u.synchedAt) / elapsed
+}
+
+func (u *Upstream) update(i int, f func(p *PeerInfo)) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	f(u.peers[i])
+}
+
+func (u *Upstream) run(i int) {
+	addr := u.peers[i].Address
+	backoff := backoffInitial
+	for {
+		u.update(i, func(p *PeerInfo) { p.State = "connecting"; p.ReconnectInMs = nil })
+		began := time.Now()
+		reason := u.session(i, addr)
+		u.mu.Lock()
+		stopped := u.stopped
+		u.mu.Unlock()
+		if stopped {
+			return
+		}
+		if time.Since(began) > time.Minute {
+			backoff = backoffInitial
+		}
+		wait := backoff.Milliseconds()
+		u.update(i, func(p *PeerInfo) { p.State = "disconnected"; p.LastDisconnect = &reason; p.ReconnectInMs = &wait })
+		if u.ReadyPeers() == 0 && u.synced.Swap(false) {
+			// With no peer left the tip may be going stale: /latest answers 503 until a peer has
+			// answered getheaders again, rather than serving a header that may be old.
+			u.log.Warn("no upstream peer left; not synced until one answers", F("height", u.chain.Tip().Height))
+		}
+		u.log.Warn("upstream peer disconnected", F("peer", addr), F("code", reason.Code), F("reason", reason.Message), F("reconnectInMs", wait))
+		time.Sleep(backoff)
+		if backoff *= 2; backoff > backoffCap {
+			backoff = backoffCap
+		}
+	}
+}
+
+// session runs one connection to its end and says why it ended.
+func (u *Upstream) session(i int, addr string) Disconnect {
+	conn, err := net.DialTimeout("tcp", addr, dialTimeout)
+	if err != nil {
+		return Disconnect{"CONNECT_FAILED", err.Error()}
+	}
+	u.mu.Lock()
+	if u.stopped {
+		u.mu.Unlock()
+		conn.Close()
+		return Disconnect{"STOPPING", "the relay is stopping"}
+	}
+	u.conns[conn] = true
+	u.mu.Unlock()
+	defer func() {
+		u.mu.Lock()
+		delete(u.conns, conn)
+		u.mu.Unlock()
+		conn.Close()
+	}()
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetNoDelay(true)
+		if u.keepAlive {
+			_ = tcp.SetKeepAlive(true)
+			_ = tcp.SetKeepAlivePeriod(15 * time.Second)
+		}
+	}
+	if u.lockThread {
+		// The hot path (read, decode, fan out) stays on one OS thread for this connection's life.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
+	s := &session{u: u, i: i, addr: addr, conn: conn, invAt: map[[32]byte]float64{}}
+	u.update(i, func(p *PeerInfo) { p.State = "handshake" })
+	_, port, _ := net.SplitHostPort(addr)
+	theirPort, _ := strconv.Atoi(port)
+	if err := s.send("version", EncodeVersion(u.nonce, time.Now().Unix(), uint16(theirPort))); err != nil {
+		return Disconnect{"WRITE_FAILED", err.Error()}
+	}
+	return s.loop()
+}
