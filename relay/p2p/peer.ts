@@ -12,6 +12,10 @@ import {
   SHORT_IDS_BLOCKS_VERSION,
 } from './constants';
 import { USER_AGENT } from './constants';
+import { DEFAULT_HYGIENE, type HygieneConfig } from './hygiene/config';
+import { PeerRateLimits } from './hygiene/rate-limits';
+import { SendBufferGuard } from './hygiene/send-buffer';
+import { MisbehaviourScore, type Violation } from './hygiene/violations';
 import {
   NODE_WITNESS,
   type VersionMessage,
@@ -29,6 +33,8 @@ export interface DisconnectReason {
   /** A P2PErrorCode, or a transport/lifecycle code such as PEER_CLOSED or HANDSHAKE_TIMEOUT. */
   readonly code: string;
   readonly message: string;
+  /** The peer broke the protocol or misbehaved past the threshold: grounds for a ban. */
+  readonly violation: boolean;
 }
 
 export interface PeerHandler {
@@ -48,6 +54,7 @@ export interface PeerOptions {
   readonly keepAlive?: boolean;
   readonly handshakeTimeoutMs?: number;
   readonly pingIntervalMs?: number;
+  readonly hygiene?: HygieneConfig;
 }
 
 // Commands a 70016 peer may send between version and verack; anything else then is just ignored.
@@ -65,6 +72,10 @@ export class Peer {
   rttMs: number | null = null;
   ignoredCommands = 0;
   lastReason: DisconnectReason | null = null;
+  /** Wall ms the handshake completed, for "behaved for a while" decisions. */
+  readyAt: number | null = null;
+  readonly misbehaviour: MisbehaviourScore;
+  readonly limits = new PeerRateLimits();
 
   private readonly socket: net.Socket;
   private readonly parser: FrameParser;
@@ -73,11 +84,20 @@ export class Peer {
   private pingNonce: bigint | null = null;
   private pingSentAt = 0;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly sendGuard: SendBufferGuard<Frame>;
 
   constructor(private readonly opts: PeerOptions) {
+    const hygiene = opts.hygiene ?? DEFAULT_HYGIENE;
     this.address = `${opts.host}:${opts.port}`;
     this.parser = new FrameParser(opts.params.magic);
+    this.misbehaviour = new MisbehaviourScore(hygiene.misbehaviourThreshold);
     this.socket = net.connect({ host: opts.host, port: opts.port, noDelay: true });
+    this.sendGuard = new SendBufferGuard(
+      this.socket,
+      { capBytes: hygiene.sendBufferBytes, stallMs: hygiene.sendStallMs },
+      (frame) => this.dispatchSafely(frame),
+      (message) => this.drop({ code: 'SEND_BUFFER_FULL', points: 0, message }),
+    );
     if (opts.keepAlive) this.socket.setKeepAlive(true, 10_000);
     this.socket.on('connect', () => this.onConnect());
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -91,14 +111,38 @@ export class Peer {
   send(command: string, payload?: Buffer): void {
     if (this.state === 'disconnected') return;
     this.socket.write(encodeFrame(this.opts.params.magic, command, payload));
+    this.sendGuard.afterWrite();
   }
 
-  close(code: string, message: string): void {
+  /**
+   * Core's Misbehaving(howmuch, message): adds points with a reason; at the threshold the peer is
+   * dropped as a violator (and banned by the owner).
+   */
+  misbehaving(v: Violation): void {
+    if (this.state === 'disconnected') return;
+    const crossed = this.misbehaviour.add(v);
+    this.opts.log.debug('peer misbehaving', {
+      peer: this.address,
+      code: v.code,
+      points: v.points,
+      score: this.misbehaviour.score,
+      reason: v.message,
+    });
+    if (crossed) this.drop(v);
+  }
+
+  private drop(v: Violation): void {
+    const score = v.points > 0 ? ` (misbehaviour ${this.misbehaviour.score})` : '';
+    this.close(v.code, `${v.message}${score}`, true);
+  }
+
+  close(code: string, message: string, violation = false): void {
     if (this.state === 'disconnected') return;
     const wasReady = this.state === 'ready';
     this.state = 'disconnected';
-    this.lastReason = { code, message };
+    this.lastReason = { code, message, violation };
     for (const t of this.timers) clearTimeout(t);
+    this.sendGuard.dispose();
     this.socket.destroy();
     this.opts.handler.onClose(this, this.lastReason, wasReady);
   }
@@ -134,16 +178,30 @@ export class Peer {
     // Stamp arrival before any parsing so relay latency includes our own decode and validation.
     const receivedAt = nowMs();
     try {
-      this.parser.push(chunk, receivedAt, (frame) => {
-        if (this.state !== 'disconnected') this.dispatch(frame);
-      });
+      // Framing errors throw from here; message errors are caught per frame in dispatchSafely.
+      this.parser.push(chunk, receivedAt, (frame) => this.sendGuard.offer(frame));
     } catch (err) {
-      if (err instanceof P2PProtocolError) this.close(err.code, err.message);
-      else this.close('INTERNAL', err instanceof Error ? err.message : String(err));
+      this.fail(err);
     }
   }
 
+  private dispatchSafely(frame: Frame): void {
+    if (this.state === 'disconnected') return;
+    try {
+      this.dispatch(frame);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (err instanceof P2PProtocolError) this.close(err.code, err.message, true);
+    else this.close('INTERNAL', err instanceof Error ? err.message : String(err));
+  }
+
   private dispatch(frame: Frame): void {
+    const violation = this.limits.check(frame.command, frame.payload);
+    if (violation) return this.misbehaving(violation);
     switch (frame.command) {
       case 'version':
         return this.onVersion(decodeVersion(frame.payload));
@@ -186,6 +244,7 @@ export class Peer {
   private onHandshakeDone(): void {
     if (!this.remote || !this.gotVerack || this.state !== 'handshaking') return;
     this.state = 'ready';
+    this.readyAt = Date.now();
     if (this.negotiatedVersion >= SENDHEADERS_VERSION) this.send('sendheaders');
     if (this.negotiatedVersion >= SHORT_IDS_BLOCKS_VERSION) {
       // BIP 152 high-bandwidth mode: the peer pushes cmpctblock before validating the full block.

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { encodeInv } from '../messages';
+import { PeerRateLimits, RATE_LIMITS } from './rate-limits';
+import { TokenBucket } from './token-bucket';
+import { MisbehaviourScore } from './violations';
+
+function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => (t += ms) };
+}
+
+describe('TokenBucket', () => {
+  it('allows the burst, refuses the next, refills at the rate and never above the burst', () => {
+    const c = clock();
+    const b = new TokenBucket(10, 5, c.now);
+    for (let i = 0; i < 5; i++) expect(b.take()).toBe(true);
+    expect(b.take()).toBe(false);
+    c.advance(100); // 10/s: one token back
+    expect(b.take()).toBe(true);
+    expect(b.take()).toBe(false);
+    c.advance(60_000);
+    for (let i = 0; i < 5; i++) expect(b.take()).toBe(true);
+    expect(b.take()).toBe(false);
+  });
+
+  it('never fits a request larger than the burst', () => {
+    const b = new TokenBucket(1000, 100, clock().now);
+    expect(b.take(101)).toBe(false);
+    expect(b.take(100)).toBe(true);
+  });
+});
+
+describe('PeerRateLimits', () => {
+  const ping = Buffer.alloc(8);
+
+  it('lets the ping burst through, then names the flood', () => {
+    const limits = new PeerRateLimits(clock().now);
+    for (let i = 0; i < RATE_LIMITS.ping.burst; i++) expect(limits.check('ping', ping)).toBeNull();
+    expect(limits.check('ping', ping)).toMatchObject({ code: 'PING_FLOOD', points: RATE_LIMITS.ping.points });
+  });
+
+  it('limits getheaders separately from pings', () => {
+    const limits = new PeerRateLimits(clock().now);
+    for (let i = 0; i < RATE_LIMITS.getheaders.burst; i++)
+      expect(limits.check('getheaders', ping)).toBeNull();
+    expect(limits.check('getheaders', ping)?.code).toBe('GETHEADERS_FLOOD');
+    expect(limits.check('ping', ping)).toBeNull();
+  });
+
+  it('counts inv entries from the CompactSize prefix: a 50,000-entry inv is a flood at once', () => {
+    const limits = new PeerRateLimits(clock().now);
+    const small = encodeInv([{ type: 2, hash: Buffer.alloc(32, 1) }]);
+    expect(limits.check('inv', small)).toBeNull();
+    const huge = Buffer.concat([Buffer.from([0xfe]), Buffer.from([0x50, 0xc3, 0, 0])]); // 50,000
+    const v = limits.check('inv', huge);
+    expect(v?.code).toBe('INV_FLOOD');
+    expect(v?.message).toContain('50000 entries');
+    expect(limits.check('inv', Buffer.from([0xff]))?.code).toBe('INV_FLOOD');
+  });
+
+  it('counts unknown commands, lets a burst through for forward compatibility, then scores them', () => {
+    const limits = new PeerRateLimits(clock().now);
+    for (let i = 0; i < RATE_LIMITS.unknown.burst; i++) expect(limits.check('xyzzy', ping)).toBeNull();
+    expect(limits.check('xyzzy', ping)?.code).toBe('UNKNOWN_COMMAND_FLOOD');
+    expect(limits.unknownCommands).toBe(RATE_LIMITS.unknown.burst + 1);
+    // Real protocol commands are neither counted nor limited here.
+    expect(limits.check('sendaddrv2', ping)).toBeNull();
+    expect(limits.check('feefilter', ping)).toBeNull();
+    expect(limits.unknownCommands).toBe(RATE_LIMITS.unknown.burst + 1);
+  });
+});
+
+describe('MisbehaviourScore', () => {
+  it('adds points with reasons, reports crossing the threshold once, keeps a bounded reason list', () => {
+    const s = new MisbehaviourScore(100);
+    const v = { code: 'PING_FLOOD', points: 30, message: 'too many pings' } as const;
+    expect(s.add(v)).toBe(false);
+    expect(s.add(v)).toBe(false);
+    expect(s.add(v)).toBe(false);
+    expect(s.add(v)).toBe(true);
+    expect(s.add(v)).toBe(false);
+    expect(s.score).toBe(150);
+    expect(s.summary()).toEqual({ PING_FLOOD: 5 });
+    for (let i = 0; i < 20; i++) s.add({ code: 'INV_FLOOD', points: 1, message: `inv ${i}` });
+    expect(s.reasons).toHaveLength(8);
+    expect(s.reasons.at(-1)).toBe('INV_FLOOD +1: inv 19');
+  });
+});

@@ -1,0 +1,127 @@
+import { TokenBucket } from './token-bucket';
+import type { Violation } from './violations';
+
+/**
+ * Every command of the Bitcoin P2P protocol a node may legitimately send (BIPs 14-339 and Core's
+ * protocol.h). Anything else is "unknown": ignored for forward compatibility, but rate limited, so a
+ * flood of made-up commands is scored and dropped rather than absorbed silently.
+ */
+const PROTOCOL_COMMANDS = new Set([
+  'version',
+  'verack',
+  'addr',
+  'addrv2',
+  'sendaddrv2',
+  'inv',
+  'getdata',
+  'merkleblock',
+  'getblocks',
+  'getheaders',
+  'tx',
+  'headers',
+  'block',
+  'getaddr',
+  'mempool',
+  'ping',
+  'pong',
+  'notfound',
+  'filterload',
+  'filteradd',
+  'filterclear',
+  'sendheaders',
+  'feefilter',
+  'sendcmpct',
+  'cmpctblock',
+  'getblocktxn',
+  'blocktxn',
+  'getcfilters',
+  'cfilter',
+  'getcfheaders',
+  'cfheaders',
+  'getcfcheckpt',
+  'cfcheckpt',
+  'wtxidrelay',
+  'sendtxrcncl',
+  'reject',
+  'alert',
+]);
+
+interface Limit {
+  readonly perSecond: number;
+  readonly burst: number;
+  /** Points per message over the limit. */
+  readonly points: number;
+}
+
+/**
+ * Generous for an honest node: Core pings every 2 minutes, sends one getheaders per announcement it
+ * cannot connect, and with relay=false announces only blocks (a handful of inv entries each).
+ */
+export const RATE_LIMITS = {
+  ping: { perSecond: 2, burst: 20, points: 10 },
+  getheaders: { perSecond: 10, burst: 50, points: 10 },
+  invEntries: { perSecond: 1000, burst: 5000, points: 20 },
+  unknown: { perSecond: 5, burst: 50, points: 10 },
+} as const satisfies Record<string, Limit>;
+
+/** Number of entries an inv claims, read from its leading CompactSize without decoding the rest. */
+function invCount(payload: Buffer): number {
+  const first = payload[0];
+  if (first === undefined) return 0;
+  if (first < 0xfd) return first;
+  if (first === 0xfd && payload.length >= 3) return payload.readUInt16LE(1);
+  if (first === 0xfe && payload.length >= 5) return payload.readUInt32LE(1);
+  // 0xff (or a truncated prefix) claims more than any payload limit allows: the decoder rejects it.
+  return Number.MAX_SAFE_INTEGER;
+}
+
+/** One connection's token buckets, one per message class. */
+export class PeerRateLimits {
+  unknownCommands = 0;
+  private readonly ping: TokenBucket;
+  private readonly getheaders: TokenBucket;
+  private readonly invEntries: TokenBucket;
+  private readonly unknown: TokenBucket;
+
+  constructor(now: () => number = Date.now) {
+    const bucket = (l: Limit): TokenBucket => new TokenBucket(l.perSecond, l.burst, now);
+    this.ping = bucket(RATE_LIMITS.ping);
+    this.getheaders = bucket(RATE_LIMITS.getheaders);
+    this.invEntries = bucket(RATE_LIMITS.invEntries);
+    this.unknown = bucket(RATE_LIMITS.unknown);
+  }
+
+  /** Null when the message may be processed; otherwise the violation, and the message is skipped. */
+  check(command: string, payload: Buffer): Violation | null {
+    switch (command) {
+      case 'ping':
+        return this.ping.take() ? null : over('PING_FLOOD', RATE_LIMITS.ping, 'ping', 'pings');
+      case 'getheaders':
+        return this.getheaders.take()
+          ? null
+          : over('GETHEADERS_FLOOD', RATE_LIMITS.getheaders, 'getheaders', 'getheaders');
+      case 'inv': {
+        const n = invCount(payload);
+        if (this.invEntries.take(n)) return null;
+        const l = RATE_LIMITS.invEntries;
+        return {
+          code: 'INV_FLOOD',
+          points: l.points,
+          message: `inv of ${n} entries over the limit of ${l.burst} entries, ${l.perSecond}/s`,
+        };
+      }
+    }
+    if (PROTOCOL_COMMANDS.has(command)) return null;
+    this.unknownCommands++;
+    if (this.unknown.take()) return null;
+    return over('UNKNOWN_COMMAND_FLOOD', RATE_LIMITS.unknown, JSON.stringify(command), 'unknown commands');
+  }
+}
+
+function over(code: Violation['code'], l: Limit, what: string, plural: string): Violation {
+  return {
+    code,
+    points: l.points,
+    message: `${what} over the limit of ${l.perSecond} ${plural}/s (burst ${l.burst})`,
+  };
+}
