@@ -32,10 +32,30 @@ export const ExitInfo = z.object({
 });
 export type ExitInfo = z.infer<typeof ExitInfo>;
 
+/**
+ * One upstream peer as /health reports it. Beyond address and state every field is optional: an
+ * external relay may not report peer hygiene or announce lead/lag at all.
+ */
+export const UpstreamPeer = z.object({
+  address: z.string(),
+  state: z.string(),
+  rttMs: z.number().nullable().optional(),
+  /** Misbehaviour points of the current (or last) connection; 100 drops and bans it. */
+  misbehaviour: z.number().optional(),
+  /** Epoch ms the ban ends, null when not banned. */
+  bannedUntil: z.number().nullable().optional(),
+  bans: z.number().int().nonnegative().optional(),
+  /** p50 ms this peer announced blocks after the first announcer (0: it was first). */
+  announceLeadMs: z.number().nullable().optional(),
+  firstAnnouncements: z.number().int().nonnegative().optional(),
+  lastDisconnect: z.object({ code: z.string(), message: z.string() }).nullable().optional(),
+});
+export type UpstreamPeer = z.infer<typeof UpstreamPeer>;
+
 /** The relay's upstream as its /health reports it, polled once a second while it runs. */
 export const UpstreamSummary = z.object({
   state: z.string(),
-  peers: z.array(z.object({ address: z.string(), state: z.string() })),
+  peers: z.array(UpstreamPeer),
   tip: z.object({ height: z.number().int(), hash: z.string() }).nullable(),
 });
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>;

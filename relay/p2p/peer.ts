@@ -195,8 +195,11 @@ export class Peer {
   }
 
   private fail(err: unknown): void {
-    if (err instanceof P2PProtocolError) this.close(err.code, err.message, true);
-    else this.close('INTERNAL', err instanceof Error ? err.message : String(err));
+    if (err instanceof P2PProtocolError) {
+      // As Core's Misbehaving(100): a protocol violation is worth the whole threshold at once.
+      this.misbehaviour.add({ code: err.code, points: this.misbehaviour.threshold, message: err.message });
+      this.close(err.code, err.message, true);
+    } else this.close('INTERNAL', err instanceof Error ? err.message : String(err));
   }
 
   private dispatch(frame: Frame): void {

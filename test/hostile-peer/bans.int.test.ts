@@ -54,6 +54,9 @@ describe('bans and reconnect backoff', () => {
     expect(bans.length).toBeGreaterThanOrEqual(5);
     expect(bans.slice(0, 5).map((b) => b.banMs)).toEqual(expected);
     expect(bans[0]).toMatchObject({ level: 'warn', code: 'BAD_CHECKSUM', bans: 1 });
+    // A protocol violation scores the whole threshold at once, as Core's Misbehaving(100).
+    const drop = relay?.logs.items.find((l) => l.message === 'peer dropped');
+    expect(drop).toMatchObject({ code: 'BAD_CHECKSUM', misbehaviour: 100, violations: { BAD_CHECKSUM: 1 } });
     const metrics = (await request(`${relay?.healthPortUrl}/metrics`)).body;
     const banned = /bitcoin_sprint_peer_bans_total\{reason="BAD_CHECKSUM"\} (\d+)/.exec(metrics);
     expect(Number(banned?.[1])).toBeGreaterThanOrEqual(5);

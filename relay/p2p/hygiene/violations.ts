@@ -1,3 +1,5 @@
+import type { P2PErrorCode } from '../errors';
+
 /**
  * Why a peer lost points or was dropped for misbehaving. A fixed set, so the codes can label metrics
  * without unbounded cardinality; the message says what exactly happened.
@@ -6,7 +8,8 @@ export type ViolationCode =
   'PING_FLOOD' | 'GETHEADERS_FLOOD' | 'INV_FLOOD' | 'UNKNOWN_COMMAND_FLOOD' | 'SEND_BUFFER_FULL';
 
 export interface Violation {
-  readonly code: ViolationCode;
+  /** A flood code, or the P2PErrorCode of a protocol violation (which scores the full threshold). */
+  readonly code: ViolationCode | P2PErrorCode;
   readonly points: number;
   readonly message: string;
 }
@@ -21,9 +24,9 @@ export class MisbehaviourScore {
   score = 0;
   /** The last few reasons (bounded), newest last, for the drop log. */
   readonly reasons: string[] = [];
-  private readonly counts = new Map<ViolationCode, number>();
+  private readonly counts = new Map<string, number>();
 
-  constructor(private readonly threshold: number) {}
+  constructor(readonly threshold: number) {}
 
   /** Adds the violation; true when this one crossed the threshold. */
   add(v: Violation): boolean {
