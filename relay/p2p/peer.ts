@@ -72,8 +72,6 @@ export class Peer {
   rttMs: number | null = null;
   ignoredCommands = 0;
   lastReason: DisconnectReason | null = null;
-  /** Wall ms the handshake completed, for "behaved for a while" decisions. */
-  readyAt: number | null = null;
   readonly misbehaviour: MisbehaviourScore;
   readonly limits = new PeerRateLimits();
 
@@ -247,7 +245,6 @@ export class Peer {
   private onHandshakeDone(): void {
     if (!this.remote || !this.gotVerack || this.state !== 'handshaking') return;
     this.state = 'ready';
-    this.readyAt = Date.now();
     if (this.negotiatedVersion >= SENDHEADERS_VERSION) this.send('sendheaders');
     if (this.negotiatedVersion >= SHORT_IDS_BLOCKS_VERSION) {
       // BIP 152 high-bandwidth mode: the peer pushes cmpctblock before validating the full block.
