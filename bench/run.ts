@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChartBench } from './chart-bench';
 import { runHistoryBench } from './history-bench';
+import { runHostileBench } from './hostile-bench';
 import { runProbeBench } from './probe-bench';
 import { runRelayBench } from './relay-bench';
 import { runSlaTestBench } from './sla-test-bench';
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   'sla-test': runSlaTestBench,
   chart: runChartBench,
   supervisor: runSupervisorBench,
+  hostile: runHostileBench,
 };
 
 function format(value: number): string {

@@ -50,4 +50,6 @@ await Promise.all([
     outdir: 'dist/relay',
   }),
   build({ ...esm, entryPoints: pick({ run: 'bench/run.ts' }), outdir: 'dist/bench' }),
+  // Test tools run as their own processes; dist/test is never packaged.
+  build({ ...esm, entryPoints: pick({ 'hostile-peer': 'test/hostile-peer/main.ts' }), outdir: 'dist/test' }),
 ]);

@@ -57,6 +57,7 @@ export interface PeerOptions {
   readonly hygiene?: HygieneConfig;
 }
 
+const READ_BUFFER_BYTES = 64 * 1024;
 // Commands a 70016 peer may send between version and verack; anything else then is just ignored.
 const HANDSHAKE_EXTRAS = new Set(['wtxidrelay', 'sendaddrv2']);
 
@@ -83,13 +84,38 @@ export class Peer {
   private pingSentAt = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly sendGuard: SendBufferGuard<Frame>;
+  /** Why the frame the parser is reading past was refused at its header. */
+  private refused: Violation | null = null;
 
   constructor(private readonly opts: PeerOptions) {
     const hygiene = opts.hygiene ?? DEFAULT_HYGIENE;
     this.address = `${opts.host}:${opts.port}`;
-    this.parser = new FrameParser(opts.params.magic);
+    this.parser = new FrameParser(opts.params.magic, {
+      admit: (command, length) => {
+        this.refused = this.limits.admit(command, length);
+        return this.refused === null;
+      },
+      skipped: () => {
+        if (this.refused) this.misbehaving(this.refused);
+        this.refused = null;
+      },
+    });
     this.misbehaviour = new MisbehaviourScore(hygiene.misbehaviourThreshold);
-    this.socket = net.connect({ host: opts.host, port: opts.port, noDelay: true });
+    const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    this.socket = net.connect({
+      host: opts.host,
+      port: opts.port,
+      noDelay: true,
+      // One reused read buffer (the parser copies out what it keeps): a peer streaming tens of MB
+      // then leaves no garbage of 64 KB chunks behind for the GC to collect late.
+      onread: {
+        buffer: readBuffer,
+        callback: (n) => {
+          this.onData(readBuffer.subarray(0, n));
+          return true;
+        },
+      },
+    });
     this.sendGuard = new SendBufferGuard(
       this.socket,
       { capBytes: hygiene.sendBufferBytes, stallMs: hygiene.sendStallMs },
@@ -98,7 +124,6 @@ export class Peer {
     );
     if (opts.keepAlive) this.socket.setKeepAlive(true, 10_000);
     this.socket.on('connect', () => this.onConnect());
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err) => this.close('SOCKET_ERROR', err.message));
     this.socket.on('close', () => this.close('PEER_CLOSED', 'connection closed'));
     this.later(opts.handshakeTimeoutMs ?? 10_000, () => {
@@ -201,7 +226,7 @@ export class Peer {
   }
 
   private dispatch(frame: Frame): void {
-    const violation = this.limits.check(frame.command, frame.payload);
+    const violation = this.limits.check(frame.command);
     if (violation) return this.misbehaving(violation);
     switch (frame.command) {
       case 'version':

@@ -1,17 +1,12 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RelayHealth } from '../../shared/relay-contract';
 import { getJson, request } from '../../relay/test-support/clients';
 import { type RelayProcess, startRelay } from '../../relay/test-support/processes';
-import { type HostilePeer, buildHostilePeer, startHostilePeer } from './harness';
+import { type HostilePeer, startHostilePeer } from './harness';
 
 const KEY = 'hostile-ban-key';
-let tool = '';
 let peer: HostilePeer | undefined;
 let relay: RelayProcess | undefined;
-
-beforeAll(async () => {
-  tool = await buildHostilePeer();
-});
 
 afterEach(async () => {
   await Promise.all([relay?.stop(), peer?.stop()]);
@@ -21,7 +16,7 @@ afterEach(async () => {
 
 /** Starts the peer and a relay pointed at it; resolves the gaps between close and the next connect. */
 async function reconnectGaps(args: string[], env: Record<string, string>, connections: number) {
-  peer = await startHostilePeer(tool, args);
+  peer = await startHostilePeer(args);
   relay = await startRelay({ API_KEYS: KEY, BITCOIN_NODE: `127.0.0.1:${peer.port}`, ...env });
   await peer.stdout.until(
     (events) => events.filter((e) => e.event === 'connected').length >= connections,

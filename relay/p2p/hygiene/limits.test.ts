@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { encodeInv } from '../messages';
 import { PeerRateLimits, RATE_LIMITS } from './rate-limits';
 import { TokenBucket } from './token-bucket';
 import { MisbehaviourScore } from './violations';
@@ -31,41 +30,39 @@ describe('TokenBucket', () => {
 });
 
 describe('PeerRateLimits', () => {
-  const ping = Buffer.alloc(8);
-
   it('lets the ping burst through, then names the flood', () => {
     const limits = new PeerRateLimits(clock().now);
-    for (let i = 0; i < RATE_LIMITS.ping.burst; i++) expect(limits.check('ping', ping)).toBeNull();
-    expect(limits.check('ping', ping)).toMatchObject({ code: 'PING_FLOOD', points: RATE_LIMITS.ping.points });
+    for (let i = 0; i < RATE_LIMITS.ping.burst; i++) expect(limits.check('ping')).toBeNull();
+    expect(limits.check('ping')).toMatchObject({ code: 'PING_FLOOD', points: RATE_LIMITS.ping.points });
   });
 
   it('limits getheaders separately from pings', () => {
     const limits = new PeerRateLimits(clock().now);
-    for (let i = 0; i < RATE_LIMITS.getheaders.burst; i++)
-      expect(limits.check('getheaders', ping)).toBeNull();
-    expect(limits.check('getheaders', ping)?.code).toBe('GETHEADERS_FLOOD');
-    expect(limits.check('ping', ping)).toBeNull();
+    for (let i = 0; i < RATE_LIMITS.getheaders.burst; i++) expect(limits.check('getheaders')).toBeNull();
+    expect(limits.check('getheaders')?.code).toBe('GETHEADERS_FLOOD');
+    expect(limits.check('ping')).toBeNull();
   });
 
-  it('counts inv entries from the CompactSize prefix: a 50,000-entry inv is a flood at once', () => {
+  it('judges an inv by its length before it is buffered: a 50,000-entry inv is a flood at once', () => {
     const limits = new PeerRateLimits(clock().now);
-    const small = encodeInv([{ type: 2, hash: Buffer.alloc(32, 1) }]);
-    expect(limits.check('inv', small)).toBeNull();
-    const huge = Buffer.concat([Buffer.from([0xfe]), Buffer.from([0x50, 0xc3, 0, 0])]); // 50,000
-    const v = limits.check('inv', huge);
+    expect(limits.admit('inv', 1 + 36)).toBeNull();
+    const v = limits.admit('inv', 3 + 50_000 * 36);
     expect(v?.code).toBe('INV_FLOOD');
     expect(v?.message).toContain('50000 entries');
-    expect(limits.check('inv', Buffer.from([0xff]))?.code).toBe('INV_FLOOD');
+    // The burst is shared: 4,999 more entries fit, the next one does not.
+    expect(limits.admit('inv', 3 + (RATE_LIMITS.invEntries.burst - 1) * 36)).toBeNull();
+    expect(limits.admit('inv', 1 + 36)?.code).toBe('INV_FLOOD');
+    expect(limits.admit('headers', 10_000_000)).toBeNull();
   });
 
   it('counts unknown commands, lets a burst through for forward compatibility, then scores them', () => {
     const limits = new PeerRateLimits(clock().now);
-    for (let i = 0; i < RATE_LIMITS.unknown.burst; i++) expect(limits.check('xyzzy', ping)).toBeNull();
-    expect(limits.check('xyzzy', ping)?.code).toBe('UNKNOWN_COMMAND_FLOOD');
+    for (let i = 0; i < RATE_LIMITS.unknown.burst; i++) expect(limits.check('xyzzy')).toBeNull();
+    expect(limits.check('xyzzy')?.code).toBe('UNKNOWN_COMMAND_FLOOD');
     expect(limits.unknownCommands).toBe(RATE_LIMITS.unknown.burst + 1);
     // Real protocol commands are neither counted nor limited here.
-    expect(limits.check('sendaddrv2', ping)).toBeNull();
-    expect(limits.check('feefilter', ping)).toBeNull();
+    expect(limits.check('sendaddrv2')).toBeNull();
+    expect(limits.check('feefilter')).toBeNull();
     expect(limits.unknownCommands).toBe(RATE_LIMITS.unknown.burst + 1);
   });
 });

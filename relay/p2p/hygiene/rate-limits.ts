@@ -64,16 +64,8 @@ export const RATE_LIMITS = {
   unknown: { perSecond: 5, burst: 50, points: 10 },
 } as const satisfies Record<string, Limit>;
 
-/** Number of entries an inv claims, read from its leading CompactSize without decoding the rest. */
-function invCount(payload: Buffer): number {
-  const first = payload[0];
-  if (first === undefined) return 0;
-  if (first < 0xfd) return first;
-  if (first === 0xfd && payload.length >= 3) return payload.readUInt16LE(1);
-  if (first === 0xfe && payload.length >= 5) return payload.readUInt32LE(1);
-  // 0xff (or a truncated prefix) claims more than any payload limit allows: the decoder rejects it.
-  return Number.MAX_SAFE_INTEGER;
-}
+/** An inv entry is a 4-byte type and a 32-byte hash; the count prefix is too small to matter. */
+const INV_ENTRY_BYTES = 36;
 
 /** One connection's token buckets, one per message class. */
 export class PeerRateLimits {
@@ -91,8 +83,24 @@ export class PeerRateLimits {
     this.unknown = bucket(RATE_LIMITS.unknown);
   }
 
+  /**
+   * Judged from the frame header, before the payload is buffered: an inv's length says how many
+   * entries it carries, so an inv over the limit is read past without being stored.
+   */
+  admit(command: string, length: number): Violation | null {
+    if (command !== 'inv') return null;
+    const n = Math.floor(length / INV_ENTRY_BYTES);
+    if (this.invEntries.take(n)) return null;
+    const l = RATE_LIMITS.invEntries;
+    return {
+      code: 'INV_FLOOD',
+      points: l.points,
+      message: `inv of ${n} entries over the limit of ${l.burst} entries, ${l.perSecond}/s`,
+    };
+  }
+
   /** Null when the message may be processed; otherwise the violation, and the message is skipped. */
-  check(command: string, payload: Buffer): Violation | null {
+  check(command: string): Violation | null {
     switch (command) {
       case 'ping':
         return this.ping.take() ? null : over('PING_FLOOD', RATE_LIMITS.ping, 'ping', 'pings');
@@ -100,16 +108,6 @@ export class PeerRateLimits {
         return this.getheaders.take()
           ? null
           : over('GETHEADERS_FLOOD', RATE_LIMITS.getheaders, 'getheaders', 'getheaders');
-      case 'inv': {
-        const n = invCount(payload);
-        if (this.invEntries.take(n)) return null;
-        const l = RATE_LIMITS.invEntries;
-        return {
-          code: 'INV_FLOOD',
-          points: l.points,
-          message: `inv of ${n} entries over the limit of ${l.burst} entries, ${l.perSecond}/s`,
-        };
-      }
     }
     if (PROTOCOL_COMMANDS.has(command)) return null;
     this.unknownCommands++;
