@@ -39,6 +39,7 @@ describe('parseHygiene', () => {
     });
     expect(() => parseHygiene({ P2P_SEND_BUFFER_BYTES: '1e6' })).toThrow(HygieneConfigError);
     expect(() => parseHygiene({ P2P_SEND_BUFFER_BYTES: '0' })).toThrow(/P2P_SEND_BUFFER_BYTES/);
+    expect(() => parseHygiene({ P2P_SEND_BUFFER_BYTES: '1000' })).toThrow(/≥ 65536/);
     expect(() => parseHygiene({ P2P_BAN_BASE_MS: '500', P2P_BAN_MAX_MS: '100' })).toThrow(/P2P_BAN_MAX_MS/);
   });
 });

@@ -55,6 +55,12 @@ const POSITIVE_INT = z
       .max(2 ** 31),
   );
 
+/**
+ * Below a socket's write high-water mark (16 KB, 64 KB from Node 22) a write can leave bytes queued without ever promising
+ * a 'drain' event, and a paused peer would never be resumed.
+ */
+const MINIMUM: Partial<Record<string, number>> = { sendBufferBytes: 65_536 };
+
 export class HygieneConfigError extends Error {
   override readonly name = 'HygieneConfigError';
   constructor(
@@ -71,9 +77,13 @@ export function parseHygiene(env: Readonly<Record<string, string | undefined>>):
   for (const [key, variable] of Object.entries(HYGIENE_ENV)) {
     const raw = env[variable];
     if (raw === undefined || raw === '') continue;
+    const min = MINIMUM[key] ?? 1;
     const parsed = POSITIVE_INT.safeParse(raw);
-    if (!parsed.success) {
-      throw new HygieneConfigError(variable, `invalid value ${JSON.stringify(raw)} (a whole number ≥ 1)`);
+    if (!parsed.success || parsed.data < min) {
+      throw new HygieneConfigError(
+        variable,
+        `invalid value ${JSON.stringify(raw)} (a whole number ≥ ${min})`,
+      );
     }
     out[key] = parsed.data;
   }
