@@ -56,8 +56,8 @@ const POSITIVE_INT = z
   );
 
 /**
- * Below a socket's write high-water mark (16 KB, 64 KB from Node 22) a write can leave bytes queued without ever promising
- * a 'drain' event, and a paused peer would never be resumed.
+ * Below a socket's write high-water mark (16 KB, 64 KB from Node 22) a write can leave bytes queued
+ * without ever promising a 'drain' event, and a paused peer would never be resumed.
  */
 const MINIMUM: Partial<Record<string, number>> = { sendBufferBytes: 65_536 };
 
