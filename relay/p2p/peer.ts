@@ -84,7 +84,7 @@ export class Peer {
   private pingSentAt = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly sendGuard: SendBufferGuard<Frame>;
-  /** Why the frame the parser is reading past was refused at its header. */
+  /** The violation, if any, of the frame the parser is reading past unbuffered. */
   private refused: Violation | null = null;
 
   constructor(private readonly opts: PeerOptions) {
@@ -92,8 +92,11 @@ export class Peer {
     this.address = `${opts.host}:${opts.port}`;
     this.parser = new FrameParser(opts.params.magic, {
       admit: (command, length) => {
-        this.refused = this.limits.admit(command, length);
-        return this.refused === null;
+        // The rest of a chunk is still parsed after a drop: it must not count against the peer.
+        if (this.state === 'disconnected') return false;
+        const admission = this.limits.admit(command, length);
+        this.refused = admission.buffer ? null : admission.violation;
+        return admission.buffer;
       },
       skipped: () => {
         if (this.refused) this.misbehaving(this.refused);

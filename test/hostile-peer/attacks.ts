@@ -68,6 +68,11 @@ export const ATTACKS: Readonly<Record<string, { defaultCount: number; run: Attac
     defaultCount: 200_000,
     run: (s, o) => flood(s, o, frame('xyzzy', Buffer.alloc(4))),
   },
+  /** 1 MB transactions the relay never asked for (version relay=false): 200 MB to read past. */
+  'tx-flood': {
+    defaultCount: 200,
+    run: (s, o) => flood(s, o, frame('tx', randomBytes(1_000_000))),
+  },
   /** A protocol violation right after every handshake: the repeat offender. */
   'bad-checksum': {
     defaultCount: 1,

@@ -56,6 +56,12 @@ describe('hostile peers (test/hostile-peer, sharing no code with the relay)', ()
     expect(health.upstream.peers[0]).toMatchObject({ state: 'ready', misbehaviour: 40 * 20, bans: 0 });
   });
 
+  it('reads past 200 MB of unsolicited 1 MB transactions without keeping any of them', async () => {
+    const { outcome, figures } = await flood('tx-flood', null);
+    expect(outcome).toMatchObject({ sent: 200, relayClosed: false });
+    expect(figures.peakGrowthMb).toBeLessThanOrEqual(16);
+  });
+
   it('counts, scores and drops a flood of 200,000 unknown commands', async () => {
     const { outcome, health } = await flood('unknown-flood', 'UNKNOWN_COMMAND_FLOOD');
     expect(Number(outcome.unknownCommands)).toBeGreaterThan(50);

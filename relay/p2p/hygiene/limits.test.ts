@@ -45,25 +45,38 @@ describe('PeerRateLimits', () => {
 
   it('judges an inv by its length before it is buffered: a 50,000-entry inv is a flood at once', () => {
     const limits = new PeerRateLimits(clock().now);
-    expect(limits.admit('inv', 1 + 36)).toBeNull();
-    const v = limits.admit('inv', 3 + 50_000 * 36);
+    expect(limits.admit('inv', 1 + 36)).toEqual({ buffer: true });
+    const refused = limits.admit('inv', 3 + 50_000 * 36);
+    expect(refused.buffer).toBe(false);
+    const v = refused.buffer ? null : refused.violation;
     expect(v?.code).toBe('INV_FLOOD');
     expect(v?.message).toContain('50000 entries');
     // The burst is shared: 4,999 more entries fit, the next one does not.
-    expect(limits.admit('inv', 3 + (RATE_LIMITS.invEntries.burst - 1) * 36)).toBeNull();
-    expect(limits.admit('inv', 1 + 36)?.code).toBe('INV_FLOOD');
-    expect(limits.admit('headers', 10_000_000)).toBeNull();
+    expect(limits.admit('inv', 3 + (RATE_LIMITS.invEntries.burst - 1) * 36)).toEqual({ buffer: true });
+    expect(limits.admit('inv', 1 + 36)).toMatchObject({ buffer: false, violation: { code: 'INV_FLOOD' } });
+    expect(limits.admit('headers', 10_000_000)).toEqual({ buffer: true });
   });
 
-  it('counts unknown commands, lets a burst through for forward compatibility, then scores them', () => {
+  it('never buffers an unknown command: counts it, lets a burst through, then scores it', () => {
     const limits = new PeerRateLimits(clock().now);
-    for (let i = 0; i < RATE_LIMITS.unknown.burst; i++) expect(limits.check('xyzzy')).toBeNull();
-    expect(limits.check('xyzzy')?.code).toBe('UNKNOWN_COMMAND_FLOOD');
+    for (let i = 0; i < RATE_LIMITS.unknown.burst; i++) {
+      expect(limits.admit('xyzzy', 4_000_000)).toEqual({ buffer: false, violation: null });
+    }
+    expect(limits.admit('xyzzy', 0)).toMatchObject({
+      buffer: false,
+      violation: { code: 'UNKNOWN_COMMAND_FLOOD' },
+    });
     expect(limits.unknownCommands).toBe(RATE_LIMITS.unknown.burst + 1);
     // Real protocol commands are neither counted nor limited here.
-    expect(limits.check('sendaddrv2')).toBeNull();
-    expect(limits.check('feefilter')).toBeNull();
+    expect(limits.admit('sendaddrv2', 0)).toEqual({ buffer: true });
+    expect(limits.admit('feefilter', 8)).toEqual({ buffer: true });
     expect(limits.unknownCommands).toBe(RATE_LIMITS.unknown.burst + 1);
+  });
+
+  it('reads past transactions unbuffered: a header relay asked for none', () => {
+    const limits = new PeerRateLimits(clock().now);
+    expect(limits.admit('tx', 4_000_000)).toEqual({ buffer: false, violation: null });
+    expect(limits.check('tx')).toBeNull();
   });
 });
 

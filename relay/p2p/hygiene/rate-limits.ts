@@ -67,6 +67,10 @@ export const RATE_LIMITS = {
 /** An inv entry is a 4-byte type and a 32-byte hash; the count prefix is too small to matter. */
 const INV_ENTRY_BYTES = 36;
 
+export type Admission =
+  { readonly buffer: true } | { readonly buffer: false; readonly violation: Violation | null };
+const ACCEPT: Admission = { buffer: true };
+
 /** One connection's token buckets, one per message class. */
 export class PeerRateLimits {
   unknownCommands = 0;
@@ -84,22 +88,38 @@ export class PeerRateLimits {
   }
 
   /**
-   * Judged from the frame header, before the payload is buffered: an inv's length says how many
-   * entries it carries, so an inv over the limit is read past without being stored.
+   * Judged from the frame header, before the payload is buffered. `buffer: false` means the payload
+   * is read past unstored: an inv over its limit (its length says how many entries it carries), an
+   * unknown command (nobody parses it) or a transaction (we asked for none: version relay=false).
    */
-  admit(command: string, length: number): Violation | null {
-    if (command !== 'inv') return null;
-    const n = Math.floor(length / INV_ENTRY_BYTES);
-    if (this.invEntries.take(n)) return null;
-    const l = RATE_LIMITS.invEntries;
-    return {
-      code: 'INV_FLOOD',
-      points: l.points,
-      message: `inv of ${n} entries over the limit of ${l.burst} entries, ${l.perSecond}/s`,
-    };
+  admit(command: string, length: number): Admission {
+    if (command === 'inv') {
+      const n = Math.floor(length / INV_ENTRY_BYTES);
+      if (this.invEntries.take(n)) return ACCEPT;
+      const l = RATE_LIMITS.invEntries;
+      return {
+        buffer: false,
+        violation: {
+          code: 'INV_FLOOD',
+          points: l.points,
+          message: `inv of ${n} entries over the limit of ${l.burst} entries, ${l.perSecond}/s`,
+        },
+      };
+    }
+    if (command === 'tx') return { buffer: false, violation: null };
+    if (PROTOCOL_COMMANDS.has(command)) return ACCEPT;
+    this.unknownCommands++;
+    if (this.unknown.take()) return { buffer: false, violation: null };
+    const violation = over(
+      'UNKNOWN_COMMAND_FLOOD',
+      RATE_LIMITS.unknown,
+      JSON.stringify(command),
+      'unknown commands',
+    );
+    return { buffer: false, violation };
   }
 
-  /** Null when the message may be processed; otherwise the violation, and the message is skipped. */
+  /** For a buffered message: null when it may be processed; otherwise the violation, and it is skipped. */
   check(command: string): Violation | null {
     switch (command) {
       case 'ping':
@@ -109,10 +129,7 @@ export class PeerRateLimits {
           ? null
           : over('GETHEADERS_FLOOD', RATE_LIMITS.getheaders, 'getheaders', 'getheaders');
     }
-    if (PROTOCOL_COMMANDS.has(command)) return null;
-    this.unknownCommands++;
-    if (this.unknown.take()) return null;
-    return over('UNKNOWN_COMMAND_FLOOD', RATE_LIMITS.unknown, JSON.stringify(command), 'unknown commands');
+    return null;
   }
 }
 
