@@ -21,6 +21,7 @@ const FLOODS: ReadonlyArray<{
     env: { P2P_MISBEHAVIOUR_THRESHOLD: '1000000000' },
   },
   { attack: 'unknown-flood', label: '200,000 unknown commands', expectDrop: true },
+  { attack: 'tx-flood', label: '200 × 1 MB unsolicited tx', expectDrop: false },
 ];
 
 function median(values: number[]): number {
