@@ -31,12 +31,6 @@ export class BanList {
     return { durationMs, record };
   }
 
-  /** Ms until the ban on this address ends; 0 when not banned. */
-  remainingMs(address: string, now = Date.now()): number {
-    const until = this.records.get(address)?.bannedUntil ?? null;
-    return until === null ? 0 : Math.max(0, until - now);
-  }
-
   get(address: string): BanRecord {
     return this.records.get(address) ?? { bans: 0, bannedUntil: null, lastReason: null };
   }

@@ -30,8 +30,6 @@ export class SendBufferGuard<T> {
   private timer: NodeJS.Timeout | null = null;
   private held: T[] = [];
   private closed = false;
-  /** Highest queued byte count seen, for the drop log and tests. */
-  peakBytes = 0;
 
   constructor(
     private readonly socket: GuardedSocket,
@@ -55,7 +53,6 @@ export class SendBufferGuard<T> {
   /** Call after every write. */
   afterWrite(): void {
     const queued = this.socket.writableLength;
-    if (queued > this.peakBytes) this.peakBytes = queued;
     if (queued > this.opts.capBytes * HARD_CAP_FACTOR) {
       this.onOverflow(
         `${queued} bytes queued unread, over ${HARD_CAP_FACTOR}× the ${this.opts.capBytes}-byte cap`,
