@@ -13,9 +13,8 @@ import {
 } from './constants';
 import { USER_AGENT } from './constants';
 import { DEFAULT_HYGIENE, type HygieneConfig } from './hygiene/config';
-import { PeerRateLimits } from './hygiene/rate-limits';
-import { SendBufferGuard } from './hygiene/send-buffer';
-import { MisbehaviourScore, type Violation } from './hygiene/violations';
+import { PeerGuard } from './hygiene/peer-guard';
+import type { Violation } from './hygiene/violations';
 import {
   NODE_WITNESS,
   type VersionMessage,
@@ -73,8 +72,8 @@ export class Peer {
   rttMs: number | null = null;
   ignoredCommands = 0;
   lastReason: DisconnectReason | null = null;
-  readonly misbehaviour: MisbehaviourScore;
-  readonly limits = new PeerRateLimits();
+  /** Rate limits, send-buffer cap and misbehaviour score of this connection. */
+  readonly guard: PeerGuard;
 
   private readonly socket: net.Socket;
   private readonly parser: FrameParser;
@@ -83,27 +82,10 @@ export class Peer {
   private pingNonce: bigint | null = null;
   private pingSentAt = 0;
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly sendGuard: SendBufferGuard<Frame>;
-  /** The violation, if any, of the frame the parser is reading past unbuffered. */
-  private refused: Violation | null = null;
 
   constructor(private readonly opts: PeerOptions) {
     const hygiene = opts.hygiene ?? DEFAULT_HYGIENE;
     this.address = `${opts.host}:${opts.port}`;
-    this.parser = new FrameParser(opts.params.magic, {
-      admit: (command, length) => {
-        // The rest of a chunk is still parsed after a drop: it must not count against the peer.
-        if (this.state === 'disconnected') return false;
-        const admission = this.limits.admit(command, length);
-        this.refused = admission.buffer ? null : admission.violation;
-        return admission.buffer;
-      },
-      skipped: () => {
-        if (this.refused) this.misbehaving(this.refused);
-        this.refused = null;
-      },
-    });
-    this.misbehaviour = new MisbehaviourScore(hygiene.misbehaviourThreshold);
     const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     this.socket = net.connect({
       host: opts.host,
@@ -119,12 +101,18 @@ export class Peer {
         },
       },
     });
-    this.sendGuard = new SendBufferGuard(
+    this.guard = new PeerGuard(
       this.socket,
-      { capBytes: hygiene.sendBufferBytes, stallMs: hygiene.sendStallMs },
-      (frame) => this.dispatchSafely(frame),
-      (message) => this.drop({ code: 'SEND_BUFFER_FULL', points: 0, message }),
+      hygiene,
+      {
+        address: this.address,
+        isClosed: () => this.state === 'disconnected',
+        drop: (v) => this.drop(v),
+        deliver: (frame) => this.dispatchSafely(frame),
+      },
+      opts.log,
     );
+    this.parser = new FrameParser(opts.params.magic, this.guard.gate);
     if (opts.keepAlive) this.socket.setKeepAlive(true, 10_000);
     this.socket.on('connect', () => this.onConnect());
     this.socket.on('error', (err) => this.close('SOCKET_ERROR', err.message));
@@ -137,28 +125,11 @@ export class Peer {
   send(command: string, payload?: Buffer): void {
     if (this.state === 'disconnected') return;
     this.socket.write(encodeFrame(this.opts.params.magic, command, payload));
-    this.sendGuard.afterWrite();
-  }
-
-  /**
-   * Core's Misbehaving(howmuch, message): adds points with a reason; at the threshold the peer is
-   * dropped as a violator (and banned by the owner).
-   */
-  misbehaving(v: Violation): void {
-    if (this.state === 'disconnected') return;
-    const crossed = this.misbehaviour.add(v);
-    this.opts.log.debug('peer misbehaving', {
-      peer: this.address,
-      code: v.code,
-      points: v.points,
-      score: this.misbehaviour.score,
-      reason: v.message,
-    });
-    if (crossed) this.drop(v);
+    this.guard.afterWrite();
   }
 
   private drop(v: Violation): void {
-    const score = v.points > 0 ? ` (misbehaviour ${this.misbehaviour.score})` : '';
+    const score = v.points > 0 ? ` (misbehaviour ${this.guard.misbehaviour.score})` : '';
     this.close(v.code, `${v.message}${score}`, true);
   }
 
@@ -168,7 +139,7 @@ export class Peer {
     this.state = 'disconnected';
     this.lastReason = { code, message, violation };
     for (const t of this.timers) clearTimeout(t);
-    this.sendGuard.dispose();
+    this.guard.dispose();
     this.socket.destroy();
     this.opts.handler.onClose(this, this.lastReason, wasReady);
   }
@@ -205,7 +176,7 @@ export class Peer {
     const receivedAt = nowMs();
     try {
       // Framing errors throw from here; message errors are caught per frame in dispatchSafely.
-      this.parser.push(chunk, receivedAt, (frame) => this.sendGuard.offer(frame));
+      this.parser.push(chunk, receivedAt, (frame) => this.guard.offer(frame));
     } catch (err) {
       this.fail(err);
     }
@@ -222,15 +193,12 @@ export class Peer {
 
   private fail(err: unknown): void {
     if (err instanceof P2PProtocolError) {
-      // As Core's Misbehaving(100): a protocol violation is worth the whole threshold at once.
-      this.misbehaviour.add({ code: err.code, points: this.misbehaviour.threshold, message: err.message });
+      this.guard.protocolViolation(err);
       this.close(err.code, err.message, true);
     } else this.close('INTERNAL', err instanceof Error ? err.message : String(err));
   }
 
   private dispatch(frame: Frame): void {
-    const violation = this.limits.check(frame.command);
-    if (violation) return this.misbehaving(violation);
     switch (frame.command) {
       case 'version':
         return this.onVersion(decodeVersion(frame.payload));

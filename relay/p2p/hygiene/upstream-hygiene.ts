@@ -61,7 +61,7 @@ export class UpstreamHygiene {
     if (s.goodTimer) clearTimeout(s.goodTimer);
     s.goodTimer = setTimeout(() => {
       s.goodTimer = null;
-      if (peer.state === 'ready' && peer.misbehaviour.score === 0 && peer.rttMs !== null) {
+      if (peer.state === 'ready' && peer.guard.misbehaviour.score === 0 && peer.rttMs !== null) {
         s.backoff.reset();
         this.log.debug('peer behaved: reconnect backoff reset', { peer: peer.address });
       }
@@ -74,8 +74,8 @@ export class UpstreamHygiene {
     const s = this.state(peer.address);
     if (s.goodTimer) clearTimeout(s.goodTimer);
     s.goodTimer = null;
-    s.lastScore = peer.misbehaviour.score;
-    s.lastUnknown = peer.limits.unknownCommands;
+    s.lastScore = peer.guard.misbehaviour.score;
+    s.lastUnknown = peer.guard.limits.unknownCommands;
     this.events.disconnect(reason.code);
     let delay = s.backoff.next();
     const fields = {
@@ -83,7 +83,7 @@ export class UpstreamHygiene {
       code: reason.code,
       reason: reason.message,
       wasReady,
-      misbehaviour: peer.misbehaviour.score,
+      misbehaviour: peer.guard.misbehaviour.score,
     };
     if (reason.violation) {
       const { durationMs, record } = this.bans.ban(peer.address, reason.code);
@@ -91,10 +91,10 @@ export class UpstreamHygiene {
       delay = Math.max(delay, durationMs);
       this.log.warn('peer dropped', {
         ...fields,
-        violations: peer.misbehaviour.summary(),
-        recentViolations: peer.misbehaviour.reasons,
+        violations: peer.guard.misbehaviour.summary(),
+        recentViolations: peer.guard.misbehaviour.reasons,
         ignoredCommands: peer.ignoredCommands,
-        unknownCommands: peer.limits.unknownCommands,
+        unknownCommands: peer.guard.limits.unknownCommands,
         reconnectInMs: delay,
       });
       this.log.warn('peer banned', {
@@ -128,12 +128,12 @@ export class UpstreamHygiene {
     const a = this.announcements.stats(address);
     const bannedUntil = ban.bannedUntil !== null && ban.bannedUntil > Date.now() ? ban.bannedUntil : null;
     return {
-      misbehaviour: live ? live.misbehaviour.score : (s?.lastScore ?? 0),
+      misbehaviour: live ? live.guard.misbehaviour.score : (s?.lastScore ?? 0),
       bannedUntil,
       bans: ban.bans,
       announceLeadMs: a.announceLeadMs,
       firstAnnouncements: a.firstAnnouncements,
-      unknownCommands: live ? live.limits.unknownCommands : (s?.lastUnknown ?? 0),
+      unknownCommands: live ? live.guard.limits.unknownCommands : (s?.lastUnknown ?? 0),
     };
   }
 
