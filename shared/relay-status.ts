@@ -33,22 +33,25 @@ export const ExitInfo = z.object({
 export type ExitInfo = z.infer<typeof ExitInfo>;
 
 /**
- * One upstream peer as /health reports it. Beyond address and state every field is optional: an
- * external relay may not report peer hygiene or announce lead/lag at all.
+ * An optional per-peer figure: an external relay may not report it, or report it in another shape;
+ * that field is then left out rather than the whole upstream rejected.
  */
+const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+/** One upstream peer as /health reports it: address and state, the rest where the relay has it. */
 export const UpstreamPeer = z.object({
   address: z.string(),
   state: z.string(),
-  rttMs: z.number().nullable().optional(),
+  rttMs: optional(z.number().nullable()),
   /** Misbehaviour points of the current (or last) connection; 100 drops and bans it. */
-  misbehaviour: z.number().optional(),
+  misbehaviour: optional(z.number()),
   /** Epoch ms the ban ends, null when not banned. */
-  bannedUntil: z.number().nullable().optional(),
-  bans: z.number().int().nonnegative().optional(),
+  bannedUntil: optional(z.number().nullable()),
+  bans: optional(z.number().int().nonnegative()),
   /** p50 ms this peer announced blocks after the first announcer (0: it was first). */
-  announceLeadMs: z.number().nullable().optional(),
-  firstAnnouncements: z.number().int().nonnegative().optional(),
-  lastDisconnect: z.object({ code: z.string(), message: z.string() }).nullable().optional(),
+  announceLeadMs: optional(z.number().nullable()),
+  firstAnnouncements: optional(z.number().int().nonnegative()),
+  lastDisconnect: optional(z.object({ code: z.string(), message: z.string() }).nullable()),
 });
 export type UpstreamPeer = z.infer<typeof UpstreamPeer>;
 
