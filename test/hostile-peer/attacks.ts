@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type TestChain, buildBranch, headersPayload } from './chain';
 import { compactSize, frame } from './wire';
 import type { Session } from './session';
 
@@ -8,6 +9,8 @@ export interface AttackOptions {
   /** Hard stop for the flood, so a test run stays bounded whatever the relay does. */
   readonly deadline: number;
   readonly afterMs: number;
+  /** The chain the peer served the relay. */
+  readonly chain: TestChain;
 }
 
 export type Attack = (s: Session, o: AttackOptions) => Promise<number>;
@@ -72,6 +75,24 @@ export const ATTACKS: Readonly<Record<string, { defaultCount: number; run: Attac
   'tx-flood': {
     defaultCount: 200,
     run: (s, o) => flood(s, o, frame('tx', randomBytes(1_000_000))),
+  },
+  /**
+   * Valid-work side branches of 8 headers, each forking 10 below the served tip, so none overtakes
+   * it: `count` headers in all (issue 12: 500,000 took +692 MB and were kept after the peer left).
+   */
+  'side-chains': {
+    defaultCount: 500_000,
+    run: async (s, o) => {
+      const tip = o.chain.headers.length - 1;
+      if (tip < 10) throw new Error('side-chains needs --chain of at least 10');
+      let sent = 0;
+      for (let salt = 0; sent < o.count && !s.closed && Date.now() < o.deadline; salt++) {
+        const branch = buildBranch(o.chain, tip - 10, Math.min(8, o.count - sent), salt);
+        await s.write(frame('headers', headersPayload(branch)));
+        sent += branch.length;
+      }
+      return sent;
+    },
   },
   /** A protocol violation right after every handshake: the repeat offender. */
   'bad-checksum': {

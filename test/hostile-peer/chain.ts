@@ -18,34 +18,56 @@ export interface TestChain {
   readonly heightByHash: Map<string, number>;
 }
 
+/** Mines one regtest header on `prev` (internal byte order); `tag` makes its merkle root unique. */
+function mine(prev: Buffer, time: number, tag: string): { header: Buffer; hash: Buffer } {
+  const header = Buffer.alloc(80);
+  header.writeInt32LE(0x20000000, 0);
+  prev.copy(header, 4);
+  sha256d(Buffer.from(tag)).copy(header, 36);
+  header.writeUInt32LE(time, 68);
+  header.writeUInt32LE(REGTEST_BITS, 72);
+  for (let nonce = 0; ; nonce++) {
+    header.writeUInt32LE(nonce, 76);
+    const hash = sha256d(header);
+    if (asNumber(hash) <= TARGET) return { header, hash };
+  }
+}
+
 /**
  * A valid regtest header chain of `length` blocks above genesis: real proof of work (trivial on
  * regtest), one second apart from genesis time, deterministic for a given length.
  */
 export function buildChain(length: number): TestChain {
   const genesis = Buffer.from(REGTEST_GENESIS, 'hex');
-  const headers = [genesis];
+  const headers: Buffer[] = [genesis];
   const heightByHash = new Map([[sha256d(genesis).toString('hex'), 0]]);
   let prev = sha256d(genesis);
   const genesisTime = genesis.readUInt32LE(68);
   for (let h = 1; h <= length; h++) {
-    const header = Buffer.alloc(80);
-    header.writeInt32LE(0x20000000, 0);
-    prev.copy(header, 4);
-    sha256d(Buffer.from(`merkle ${h}`)).copy(header, 36);
-    header.writeUInt32LE(genesisTime + h, 68);
-    header.writeUInt32LE(REGTEST_BITS, 72);
-    let hash: Buffer;
-    for (let nonce = 0; ; nonce++) {
-      header.writeUInt32LE(nonce, 76);
-      hash = sha256d(header);
-      if (asNumber(hash) <= TARGET) break;
-    }
+    const { header, hash } = mine(prev, genesisTime + h, `merkle ${h}`);
     headers.push(header);
     heightByHash.set(hash.toString('hex'), h);
     prev = hash;
   }
   return { headers, heightByHash };
+}
+
+/**
+ * A side branch of `length` valid headers forking off `chain` at `forkHeight`: it has less work than
+ * the chain whenever it ends below the chain's tip, so the relay must store or discard it, never
+ * switch to it. `salt` makes every branch distinct.
+ */
+export function buildBranch(chain: TestChain, forkHeight: number, length: number, salt: number): Buffer[] {
+  const base = chain.headers[forkHeight];
+  if (!base) throw new Error(`no header at ${forkHeight}`);
+  let prev = sha256d(base);
+  const out: Buffer[] = [];
+  for (let i = 1; i <= length; i++) {
+    const mined = mine(prev, base.readUInt32LE(68) + i, `side ${salt} ${i}`);
+    out.push(mined.header);
+    prev = mined.hash;
+  }
+  return out;
 }
 
 /** A headers message body: count, then each header with a zero transaction count. */

@@ -42,7 +42,7 @@ const server = net.createServer((socket) => {
       const started = Date.now();
       emit('attack-started', { n, at: started });
       attack
-        .run(s, { count, deadline: started + seconds * 1000, afterMs: Number(values.after) })
+        .run(s, { count, deadline: started + seconds * 1000, afterMs: Number(values.after), chain })
         .then((sent) => emit('attack-done', { n, sent, ms: Date.now() - started, relayClosed: s.closed }))
         .catch((err: unknown) => emit('attack-failed', { n, error: String(err) }));
     }, Number(values.delay));
