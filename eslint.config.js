@@ -81,6 +81,26 @@ export default tseslint.config(
     },
   },
   {
+    // The hostile peer is an independent implementation: sharing the relay's framing would hide a bug
+    // both have. Its test harness (harness.ts, *.test.ts) may use the relay's test support.
+    files: ['test/hostile-peer/**'],
+    ignores: ['test/hostile-peer/harness.ts', 'test/hostile-peer/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronImport],
+          patterns: [
+            {
+              group: ['**/relay/**', '**/shared/**', '**/electron/**', '**/renderer/**'],
+              message: 'The hostile peer shares no code with the relay.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { runChartBench } from './chart-bench';
 import { runGoRelayBench } from './go-relay-bench';
 import { runHistoryBench } from './history-bench';
+import { runHostileBench } from './hostile-bench';
 import { runProbeBench } from './probe-bench';
 import { runRelayBench } from './relay-bench';
 import { runSlaTestBench } from './sla-test-bench';
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   'sla-test': runSlaTestBench,
   chart: runChartBench,
   supervisor: runSupervisorBench,
+  hostile: runHostileBench,
 };
 
 function format(value: number): string {

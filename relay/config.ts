@@ -4,6 +4,7 @@ import { TierName, type TierSpec, TIERS } from '../shared/tiers';
 import type { LogLevel } from './log';
 import { NETWORKS } from './p2p/constants';
 import type { NodeAddress } from './p2p/upstream';
+import { type HygieneConfig, HygieneConfigError, parseHygiene } from './p2p/hygiene/config';
 
 /** A startup error always names the variable, so the panel can point at the setting to fix. */
 export class ConfigError extends Error {
@@ -36,6 +37,8 @@ export interface RelayConfig {
   readonly optimizeSystem: boolean;
   readonly parentWatch: boolean;
   readonly logLevel: LogLevel;
+  /** Peer hygiene limits (P2P_* variables, see relay/p2p/hygiene/config.ts). */
+  readonly hygiene: HygieneConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -130,5 +133,15 @@ export function parseConfig(env: Env): RelayConfig {
     optimizeSystem: read(env, RELAY_ENV.optimizeSystem, BOOLEAN) ?? knobs.optimizeSystem,
     parentWatch: read(env, RELAY_ENV.parentWatch, BOOLEAN) ?? false,
     logLevel: read(env, 'LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error'])) ?? 'info',
+    hygiene: readHygiene(env),
   };
+}
+
+function readHygiene(env: Env): HygieneConfig {
+  try {
+    return parseHygiene(env);
+  } catch (err) {
+    if (err instanceof HygieneConfigError) throw new ConfigError(err.variable, err.message);
+    throw err;
+  }
 }

@@ -14,6 +14,7 @@ import { createApiServer } from './api/server';
 import { StreamHub } from './api/streams';
 import { type KnobOutcome, applyKnobs } from './health/knobs';
 import { RelayMetrics } from './health/metrics';
+import { peerMetrics } from './p2p/hygiene/metrics';
 import { createHealthServer } from './health/server';
 
 export interface ListeningPorts {
@@ -53,18 +54,20 @@ export class Relay {
     this.chain = new HeaderChain(NETWORKS[config.network]);
     this.latest = new LatestBlock(config.preallocBuffers);
     this.hub = new StreamHub(log);
+    this.metrics = new RelayMetrics(config.tier, config.gcPercent, {
+      streamClients: () => this.hub.counts,
+      readyPeers: () => this.upstream.peers().filter((p) => p.state === 'ready').length,
+      tipHeight: () => this.chain.tip.height,
+      cpuCores: () => this.knobs.cpuCores,
+    });
     this.upstream = new Upstream({
       nodes: config.nodes,
       chain: this.chain,
       log,
       keepAlive: config.optimizeSystem,
       onTip: (e) => this.onTip(e),
-    });
-    this.metrics = new RelayMetrics(config.tier, config.gcPercent, {
-      streamClients: () => this.hub.counts,
-      readyPeers: () => this.upstream.peers().filter((p) => p.state === 'ready').length,
-      tipHeight: () => this.chain.tip.height,
-      cpuCores: () => this.knobs.cpuCores,
+      hygiene: config.hygiene,
+      peerEvents: peerMetrics(this.metrics.registry),
     });
     const limit = config.tier.rateLimit;
     const panelKey = config.apiKeys[0];
@@ -136,6 +139,7 @@ export class Relay {
       receivedAt: e.receivedAt,
       relayedAt: 0,
       network: this.config.network,
+      peer: e.peer,
     };
     if (!e.live) {
       // Catch-up: becomes /latest without being pushed; "relayed" is when it was published there.

@@ -51,4 +51,6 @@ await Promise.all([
   }),
   build({ ...esm, entryPoints: pick({ run: 'bench/run.ts' }), outdir: 'dist/bench' }),
   build({ ...esm, entryPoints: pick({ 'sprint-control': 'cli/main.ts' }), outdir: 'dist/cli' }),
+  // Test tools run as their own processes; dist/test is never packaged.
+  build({ ...esm, entryPoints: pick({ 'hostile-peer': 'test/hostile-peer/main.ts' }), outdir: 'dist/test' }),
 ]);

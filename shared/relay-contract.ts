@@ -40,6 +40,8 @@ export const BlockAnnouncement = z.object({
   receivedAt: z.number(),
   /** Wall-clock ms (fractional) when the relay wrote it to its stream clients. */
   relayedAt: z.number(),
+  /** The upstream peer (host:port) that announced the block first, when the relay knows it. */
+  peer: z.string().optional(),
 });
 export type BlockAnnouncement = z.infer<typeof BlockAnnouncement>;
 

@@ -32,10 +32,33 @@ export const ExitInfo = z.object({
 });
 export type ExitInfo = z.infer<typeof ExitInfo>;
 
+/**
+ * An optional per-peer figure: an external relay may not report it, or report it in another shape;
+ * that field is then left out rather than the whole upstream rejected.
+ */
+const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+/** One upstream peer as /health reports it: address and state, the rest where the relay has it. */
+export const UpstreamPeer = z.object({
+  address: z.string(),
+  state: z.string(),
+  rttMs: optional(z.number().nullable()),
+  /** Misbehaviour points of the current (or last) connection; 100 drops and bans it. */
+  misbehaviour: optional(z.number()),
+  /** Epoch ms the ban ends, null when not banned. */
+  bannedUntil: optional(z.number().nullable()),
+  bans: optional(z.number().int().nonnegative()),
+  /** p50 ms this peer announced blocks after the first announcer (0: it was first). */
+  announceLeadMs: optional(z.number().nullable()),
+  firstAnnouncements: optional(z.number().int().nonnegative()),
+  lastDisconnect: optional(z.object({ code: z.string(), message: z.string() }).nullable()),
+});
+export type UpstreamPeer = z.infer<typeof UpstreamPeer>;
+
 /** The relay's upstream as its /health reports it, polled once a second while it runs. */
 export const UpstreamSummary = z.object({
   state: z.string(),
-  peers: z.array(z.object({ address: z.string(), state: z.string() })),
+  peers: z.array(UpstreamPeer),
   tip: z.object({ height: z.number().int(), hash: z.string() }).nullable(),
 });
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>;

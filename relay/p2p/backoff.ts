@@ -1,4 +1,4 @@
-/** Reconnect delays: doubling from `base` up to `cap`, back to `base` after a good handshake. */
+/** Reconnect delays: doubling from `base` up to `cap`, back to `base` once the owner judges the peer good. */
 export class Backoff {
   private attempt = 0;
   constructor(

@@ -111,3 +111,43 @@ describe('message framing', () => {
     expect(parser.pendingBytes).toBe(30);
   });
 });
+
+describe('frame gate (refusing a message from its header)', () => {
+  function gated(refuse: string) {
+    const skipped: Array<[string, number]> = [];
+    const parser = new FrameParser(magic, {
+      admit: (command) => command !== refuse,
+      skipped: (command, length) => skipped.push([command, length]),
+    });
+    return { parser, skipped };
+  }
+
+  it('reads past a refused payload without buffering or checksumming it, in any chunking', () => {
+    const refused = Buffer.from(encodeFrame(magic, 'inv', Buffer.alloc(50_000, 9)));
+    refused[20] = (refused[20] ?? 0) ^ 0xff; // a wrong checksum proves it was never checked
+    const stream = Buffer.concat([ping, refused, verack, encodeFrame(magic, 'inv'), ping]);
+    for (const size of [1, 7, 24, 25, 4096, stream.length]) {
+      const { parser, skipped } = gated('inv');
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < stream.length; at += size) chunks.push(stream.subarray(at, at + size));
+      const frames = parseAll(chunks, parser);
+      expect(
+        frames.map((f) => f.command),
+        `chunks of ${size}`,
+      ).toEqual(['ping', 'verack', 'ping']);
+      expect(skipped).toEqual([
+        ['inv', 50_000],
+        ['inv', 0],
+      ]);
+      expect(parser.pendingBytes).toBe(0);
+    }
+  });
+
+  it('still enforces the length limit before asking the gate', () => {
+    const { parser, skipped } = gated('inv');
+    const header = Buffer.from(encodeFrame(magic, 'inv').subarray(0, 24));
+    header.writeUInt32LE(10_000_000, 16);
+    expect(() => parser.push(header, 0, () => undefined)).toThrow(/OVERSIZED/);
+    expect(skipped).toEqual([]);
+  });
+});

@@ -72,6 +72,17 @@ function decodeCommand(field: Buffer): string {
 }
 
 /**
+ * Lets the owner refuse a message from its header alone (command and length), before its payload is
+ * buffered: a refused payload is read past without being stored or checksummed, so a flood of large
+ * messages the owner would discard anyway costs no memory.
+ */
+export interface FrameGate {
+  admit(command: string, length: number): boolean;
+  /** Called once the refused payload has been read past. */
+  skipped(command: string, length: number): void;
+}
+
+/**
  * Incremental frame decoder for one TCP stream. Bytes may arrive split anywhere, several frames per
  * chunk. The header is accumulated into a fixed 24-byte buffer and the payload straight into a buffer
  * of the announced size, so a large block arriving in many chunks is copied once, not re-concatenated.
@@ -83,9 +94,15 @@ export class FrameParser {
   private command = '';
   private payload: Buffer | null = null;
   private payloadFill = 0;
+  /** Bytes of a refused payload still to read past; -1 when not skipping. */
+  private skipLeft = -1;
+  private skipLength = 0;
   private failed: P2PProtocolError | null = null;
 
-  constructor(private readonly magic: Buffer) {}
+  constructor(
+    private readonly magic: Buffer,
+    private readonly gate?: FrameGate,
+  ) {}
 
   /** Calls `onFrame` for each complete frame, in order; throws at the first protocol error. */
   push(chunk: Buffer, receivedAt: number, onFrame: (frame: Frame) => void): void {
@@ -100,13 +117,13 @@ export class FrameParser {
 
   /** Bytes of a frame begun but not finished: a peer that closes mid-frame is not a protocol error. */
   get pendingBytes(): number {
-    return this.headerFill + this.payloadFill;
+    return this.headerFill + this.payloadFill + Math.max(0, this.skipLeft);
   }
 
   private consume(chunk: Buffer, receivedAt: number, onFrame: (frame: Frame) => void): void {
     let at = 0;
     while (at < chunk.length) {
-      if (this.payload === null) {
+      if (this.payload === null && this.skipLeft < 0) {
         const n = Math.min(FRAME_HEADER_BYTES - this.headerFill, chunk.length - at);
         chunk.copy(this.header, this.headerFill, at, at + n);
         const before = this.headerFill;
@@ -118,6 +135,16 @@ export class FrameParser {
         }
         if (this.headerFill < FRAME_HEADER_BYTES) return;
         this.startPayload();
+      }
+      if (this.skipLeft >= 0) {
+        const n = Math.min(this.skipLeft, chunk.length - at);
+        this.skipLeft -= n;
+        at += n;
+        if (this.skipLeft > 0) return;
+        this.skipLeft = -1;
+        this.headerFill = 0;
+        this.gate?.skipped(this.command, this.skipLength);
+        continue;
       }
       const payload = this.payload;
       if (payload === null) continue;
@@ -147,6 +174,11 @@ export class FrameParser {
         'OVERSIZED',
         `${this.command || '(empty)'} claims ${length} bytes, limit ${limit}`,
       );
+    }
+    if (this.gate && !this.gate.admit(this.command, length)) {
+      this.skipLeft = length;
+      this.skipLength = length;
+      return;
     }
     this.payload = Buffer.allocUnsafe(length);
     this.payloadFill = 0;

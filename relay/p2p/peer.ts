@@ -12,6 +12,9 @@ import {
   SHORT_IDS_BLOCKS_VERSION,
 } from './constants';
 import { USER_AGENT } from './constants';
+import { DEFAULT_HYGIENE, type HygieneConfig } from './hygiene/config';
+import { PeerGuard } from './hygiene/peer-guard';
+import type { Violation } from './hygiene/violations';
 import {
   NODE_WITNESS,
   type VersionMessage,
@@ -29,6 +32,8 @@ export interface DisconnectReason {
   /** A P2PErrorCode, or a transport/lifecycle code such as PEER_CLOSED or HANDSHAKE_TIMEOUT. */
   readonly code: string;
   readonly message: string;
+  /** The peer broke the protocol or misbehaved past the threshold: grounds for a ban. */
+  readonly violation: boolean;
 }
 
 export interface PeerHandler {
@@ -48,8 +53,10 @@ export interface PeerOptions {
   readonly keepAlive?: boolean;
   readonly handshakeTimeoutMs?: number;
   readonly pingIntervalMs?: number;
+  readonly hygiene?: HygieneConfig;
 }
 
+const READ_BUFFER_BYTES = 64 * 1024;
 // Commands a 70016 peer may send between version and verack; anything else then is just ignored.
 const HANDSHAKE_EXTRAS = new Set(['wtxidrelay', 'sendaddrv2']);
 
@@ -65,6 +72,8 @@ export class Peer {
   rttMs: number | null = null;
   ignoredCommands = 0;
   lastReason: DisconnectReason | null = null;
+  /** Rate limits, send-buffer cap and misbehaviour score of this connection. */
+  readonly guard: PeerGuard;
 
   private readonly socket: net.Socket;
   private readonly parser: FrameParser;
@@ -75,12 +84,37 @@ export class Peer {
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly opts: PeerOptions) {
+    const hygiene = opts.hygiene ?? DEFAULT_HYGIENE;
     this.address = `${opts.host}:${opts.port}`;
-    this.parser = new FrameParser(opts.params.magic);
-    this.socket = net.connect({ host: opts.host, port: opts.port, noDelay: true });
+    const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    this.socket = net.connect({
+      host: opts.host,
+      port: opts.port,
+      noDelay: true,
+      // One reused read buffer (the parser copies out what it keeps): a peer streaming tens of MB
+      // then leaves no garbage of 64 KB chunks behind for the GC to collect late.
+      onread: {
+        buffer: readBuffer,
+        callback: (n) => {
+          this.onData(readBuffer.subarray(0, n));
+          return true;
+        },
+      },
+    });
+    this.guard = new PeerGuard(
+      this.socket,
+      hygiene,
+      {
+        address: this.address,
+        isClosed: () => this.state === 'disconnected',
+        drop: (v) => this.drop(v),
+        deliver: (frame) => this.dispatchSafely(frame),
+      },
+      opts.log,
+    );
+    this.parser = new FrameParser(opts.params.magic, this.guard.gate);
     if (opts.keepAlive) this.socket.setKeepAlive(true, 10_000);
     this.socket.on('connect', () => this.onConnect());
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err) => this.close('SOCKET_ERROR', err.message));
     this.socket.on('close', () => this.close('PEER_CLOSED', 'connection closed'));
     this.later(opts.handshakeTimeoutMs ?? 10_000, () => {
@@ -91,14 +125,21 @@ export class Peer {
   send(command: string, payload?: Buffer): void {
     if (this.state === 'disconnected') return;
     this.socket.write(encodeFrame(this.opts.params.magic, command, payload));
+    this.guard.afterWrite();
   }
 
-  close(code: string, message: string): void {
+  private drop(v: Violation): void {
+    const score = v.points > 0 ? ` (misbehaviour ${this.guard.misbehaviour.score})` : '';
+    this.close(v.code, `${v.message}${score}`, true);
+  }
+
+  close(code: string, message: string, violation = false): void {
     if (this.state === 'disconnected') return;
     const wasReady = this.state === 'ready';
     this.state = 'disconnected';
-    this.lastReason = { code, message };
+    this.lastReason = { code, message, violation };
     for (const t of this.timers) clearTimeout(t);
+    this.guard.dispose();
     this.socket.destroy();
     this.opts.handler.onClose(this, this.lastReason, wasReady);
   }
@@ -134,13 +175,27 @@ export class Peer {
     // Stamp arrival before any parsing so relay latency includes our own decode and validation.
     const receivedAt = nowMs();
     try {
-      this.parser.push(chunk, receivedAt, (frame) => {
-        if (this.state !== 'disconnected') this.dispatch(frame);
-      });
+      // Framing errors throw from here; message errors are caught per frame in dispatchSafely.
+      this.parser.push(chunk, receivedAt, (frame) => this.guard.offer(frame));
     } catch (err) {
-      if (err instanceof P2PProtocolError) this.close(err.code, err.message);
-      else this.close('INTERNAL', err instanceof Error ? err.message : String(err));
+      this.fail(err);
     }
+  }
+
+  private dispatchSafely(frame: Frame): void {
+    if (this.state === 'disconnected') return;
+    try {
+      this.dispatch(frame);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (err instanceof P2PProtocolError) {
+      this.guard.protocolViolation(err);
+      this.close(err.code, err.message, true);
+    } else this.close('INTERNAL', err instanceof Error ? err.message : String(err));
   }
 
   private dispatch(frame: Frame): void {

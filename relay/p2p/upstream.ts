@@ -1,5 +1,4 @@
 import type { Logger } from '../log';
-import { Backoff } from './backoff';
 import { ZERO_HASH, hashToHex } from './bytes';
 import type { ChainEntry, HeaderChain } from './chain';
 import { INV_BLOCK, INV_WITNESS_FLAG, MAX_HEADERS_PER_MESSAGE } from './constants';
@@ -18,6 +17,9 @@ import {
 } from './messages';
 import { type DisconnectReason, Peer, type PeerHandler, type PeerState } from './peer';
 import { PROTOCOL_VERSION } from './constants';
+import { DEFAULT_HYGIENE, type HygieneConfig } from './hygiene/config';
+import type { PeerEventSink } from './hygiene/metrics';
+import { type PeerHygieneFields, UpstreamHygiene } from './hygiene/upstream-hygiene';
 
 export interface NodeAddress {
   readonly host: string;
@@ -33,6 +35,7 @@ export interface TipEvent {
    * stream clients, who subscribed for new blocks, not for a replay of the chain.
    */
   readonly live: boolean;
+  /** The peer that announced the block first (the inv's sender when an inv started it). */
   readonly peer: string;
 }
 
@@ -46,7 +49,7 @@ export type PeerInfo = {
   rttMs: number | null;
   lastDisconnect: DisconnectReason | null;
   reconnectInMs: number | null;
-};
+} & PeerHygieneFields;
 
 // Commands a node may send that carry nothing for a header relay; they are parsed by nobody.
 const IGNORED = new Set([
@@ -66,11 +69,9 @@ const IGNORED = new Set([
 ]);
 /** Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS. */
 const MAX_UNCONNECTING = 10;
-const MAX_PENDING_INV = 1000;
 
 interface Slot {
   readonly node: NodeAddress;
-  readonly backoff: Backoff;
   peer: Peer | null;
   timer: NodeJS.Timeout | null;
   reconnectAt: number | null;
@@ -84,6 +85,8 @@ export interface UpstreamOptions {
   readonly log: Logger;
   readonly onTip: (event: TipEvent) => void;
   readonly keepAlive?: boolean;
+  readonly hygiene?: HygieneConfig;
+  readonly peerEvents?: PeerEventSink;
 }
 
 /**
@@ -92,14 +95,14 @@ export interface UpstreamOptions {
  */
 export class Upstream implements PeerHandler {
   private readonly slots: Slot[];
-  private readonly pendingInv = new Map<string, number>();
+  private readonly hygiene: UpstreamHygiene;
   private synced = false;
   private stopped = false;
 
   constructor(private readonly opts: UpstreamOptions) {
+    this.hygiene = new UpstreamHygiene(opts.hygiene ?? DEFAULT_HYGIENE, opts.log, opts.peerEvents);
     this.slots = opts.nodes.map((node) => ({
       node,
-      backoff: new Backoff(),
       peer: null,
       timer: null,
       reconnectAt: null,
@@ -114,6 +117,7 @@ export class Upstream implements PeerHandler {
 
   stop(): void {
     this.stopped = true;
+    this.hygiene.stop();
     for (const slot of this.slots) {
       if (slot.timer) clearTimeout(slot.timer);
       slot.peer?.close('SHUTDOWN', 'relay stopping');
@@ -137,6 +141,7 @@ export class Upstream implements PeerHandler {
       rttMs: s.peer?.rttMs ?? null,
       lastDisconnect: s.lastDisconnect,
       reconnectInMs: s.reconnectAt === null ? null : Math.max(0, s.reconnectAt - Date.now()),
+      ...this.hygiene.fields(`${s.node.host}:${s.node.port}`, s.peer),
     }));
   }
 
@@ -152,6 +157,7 @@ export class Upstream implements PeerHandler {
       log: this.opts.log,
       startHeight: () => this.opts.chain.tip.height,
       keepAlive: this.opts.keepAlive,
+      hygiene: this.hygiene.config,
     });
   }
 
@@ -160,7 +166,7 @@ export class Upstream implements PeerHandler {
   }
 
   onReady(peer: Peer): void {
-    this.slotOf(peer)?.backoff.reset();
+    this.hygiene.onReady(peer);
     this.opts.log.info('peer ready', {
       peer: peer.address,
       version: peer.negotiatedVersion,
@@ -175,18 +181,8 @@ export class Upstream implements PeerHandler {
     if (!slot) return;
     slot.lastDisconnect = reason;
     if (this.stopped) return;
-    const delay = slot.backoff.next();
-    const fields = {
-      peer: peer.address,
-      code: reason.code,
-      reason: reason.message,
-      wasReady,
-      reconnectInMs: delay,
-    };
-    // Protocol violations are the peer's fault and worth a warning; a closed socket is routine.
-    if (reason.code === 'PEER_CLOSED' || reason.code === 'SOCKET_ERROR')
-      this.opts.log.info('peer disconnected', fields);
-    else this.opts.log.warn('peer dropped', { ...fields, ignoredCommands: peer.ignoredCommands });
+    // Hygiene hook: logs, counts, bans a violator; the delay is the backoff or the ban, whichever is longer.
+    const delay = this.hygiene.onClose(peer, reason, wasReady);
     slot.reconnectAt = Date.now() + delay;
     slot.timer = setTimeout(() => this.connect(slot), delay);
   }
@@ -225,11 +221,16 @@ export class Upstream implements PeerHandler {
     for (const e of decodeInv(frame.payload)) {
       if ((e.type & ~INV_WITNESS_FLAG) !== INV_BLOCK) continue;
       const hash = hashToHex(e.hash);
-      if (this.opts.chain.has(hash)) continue;
+      if (this.opts.chain.has(hash)) {
+        // Hygiene hook: a later copy of a block we have is this peer's lag. Unknown hashes count
+        // only once their header proves them real (below, through pendingInv).
+        if (this.synced) this.hygiene.announced(peer.address, hash, frame.receivedAt);
+        continue;
+      }
       unknown = true;
-      if (!this.pendingInv.has(hash)) {
-        if (this.pendingInv.size >= MAX_PENDING_INV) this.pendingInv.clear();
-        this.pendingInv.set(hash, frame.receivedAt);
+      // Hygiene hook: bounded pending-inv (the oldest is forgotten, not the whole set).
+      if (!this.hygiene.pendingInv.has(hash)) {
+        this.hygiene.pendingInv.set(hash, { at: frame.receivedAt, peer: peer.address });
       }
     }
     if (unknown) this.requestHeaders(peer);
@@ -262,10 +263,18 @@ export class Upstream implements PeerHandler {
         this.requestHeaders(peer);
         return;
       }
+      // Hygiene hook: a live announcement, also of a block another peer already gave us (its lag);
+      // an inv that announced it earlier counts from the inv's arrival.
+      const inv = this.hygiene.pendingInv.get(header.hash);
+      if (inv && result.status === 'tip') {
+        this.hygiene.pendingInv.delete(header.hash);
+        if (this.synced) this.hygiene.announced(inv.peer, header.hash, inv.at);
+      }
+      if (live) this.hygiene.announced(peer.address, header.hash, receivedAt);
       if (result.status !== 'tip') continue;
-      const at = this.pendingInv.get(header.hash) ?? receivedAt;
-      this.pendingInv.delete(header.hash);
-      if (live) this.opts.onTip({ entry: result.entry, receivedAt: at, live, peer: peer.address });
+      const at = inv?.at ?? receivedAt;
+      const first = this.hygiene.announcements.firstAnnouncer(header.hash) ?? peer.address;
+      if (live) this.opts.onTip({ entry: result.entry, receivedAt: at, live, peer: first });
       else lastTip = result.entry;
     }
     slot.unconnecting = 0;

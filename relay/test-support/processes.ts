@@ -13,6 +13,7 @@ const ROOT =
 export const BUILT = {
   relay: `${ROOT}dist/relay/relay.mjs`,
   demoPeer: `${ROOT}dist/relay/demo-peer.mjs`,
+  hostilePeer: `${ROOT}dist/test/hostile-peer.mjs`,
 } as const;
 
 export type LogRecord = Record<string, unknown> & { level: string; message: string };

@@ -1,6 +1,7 @@
 import { BlockChart } from '../components/charts/BlockChart';
 import { LatencyPanel } from '../components/charts/LatencyPanel';
 import { ResourcesCard } from '../components/charts/ResourcesCard';
+import { PeersCard } from '../components/peers/PeersCard';
 import { SlaCard } from '../components/SlaCard';
 import { StatusCard } from '../components/StatusCard';
 import { TierSwitcher } from '../components/TierSwitcher';
@@ -14,6 +15,7 @@ export function Dashboard() {
       <SlaCard />
       <BlockChart />
       <ResourcesCard />
+      <PeersCard />
     </section>
   );
 }
