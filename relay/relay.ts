@@ -60,12 +60,18 @@ export class Relay {
       keepAlive: config.optimizeSystem,
       onTip: (e) => this.onTip(e),
     });
-    this.metrics = new RelayMetrics(config.tier, config.gcPercent, {
-      streamClients: () => this.hub.counts,
-      readyPeers: () => this.upstream.peers().filter((p) => p.state === 'ready').length,
-      tipHeight: () => this.chain.tip.height,
-      cpuCores: () => this.knobs.cpuCores,
-    });
+    this.metrics = new RelayMetrics(
+      { tier: config.tier, gcPercent: config.gcPercent, network: config.network },
+      {
+        streamClients: () => this.hub.counts,
+        readyPeers: () => this.upstream.peers().filter((p) => p.state === 'ready').length,
+        tipHeight: () => this.tip()?.height ?? null,
+        cpuCores: () => this.knobs.cpuCores,
+        // Until relay-sync's state machine reports real progress: 1 once synced, unknown before.
+        syncProgress: () => (this.upstream.isSynced ? 1 : null),
+        syncHeaders: () => (this.tip() === null ? null : this.chain.tip.height + 1),
+      },
+    );
     const limit = config.tier.rateLimit;
     const panelKey = config.apiKeys[0];
     this.api = createApiServer({
@@ -78,7 +84,7 @@ export class Relay {
       latest: this.latest,
       hub: this.hub,
       status: () => this.status(),
-      observe: (ms) => this.metrics.observeApi(ms),
+      observe: (ms, route, code) => this.metrics.observeApi(ms, route, code),
       keepAliveMs: config.optimizeSystem ? 60_000 : 5_000,
     });
     const health = createHealthServer({
