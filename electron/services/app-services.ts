@@ -6,7 +6,11 @@ import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher
 import { EventBus } from './api/event-bus';
 import { linkMeasurement, openHistory } from './measurement-link';
 import type { MeasurementService } from './metrics/measurement-service';
-import { createReportExporter, type ReportHost } from './reports/reports-service';
+import { createReportExporter, deliverReport, type ReportHost } from './reports/reports-service';
+import { FleetService } from './fleet/fleet-service';
+import { FleetStore } from './fleet/fleet-store';
+import { exportRemoteReport } from './fleet/remote-report';
+import { PLAIN_FILE_CODEC, SecretStore, type SecretCodec } from './fleet/secret-store';
 import { SettingsStore } from './settings/settings-store';
 import { runSlaTest } from './sla-test/run-sla-test';
 import { ApiError } from '../../shared/api';
@@ -23,6 +27,10 @@ export interface AppServicesOptions {
   readonly policy?: Partial<SupervisionPolicy>;
   /** Desktop-only abilities (save dialog, printToPDF); headless mode leaves them out. */
   readonly reportHost?: ReportHost;
+  /** How remote panel tokens are kept at rest: the OS credential store in the app, a 0600 file headless. */
+  readonly secretCodec?: SecretCodec;
+  /** Fleet scrape interval (tests shorten it). */
+  readonly fleetPollMs?: number;
 }
 
 export interface AppServices {
@@ -31,6 +39,7 @@ export interface AppServices {
   readonly settings: SettingsStore;
   readonly relay: RelayService;
   readonly measurement: MeasurementService;
+  readonly fleet: FleetService;
   /** Folder of exported reports (headless mode serves downloads from it). */
   readonly reportsDir: string;
   /** Stops every child gracefully and flushes history; the app awaits this before quitting. */
@@ -79,6 +88,18 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     host: options.reportHost ?? {},
   });
 
+  const secrets = new SecretStore(
+    path.join(options.dataDir, 'fleet-secrets.json'),
+    options.secretCodec ?? PLAIN_FILE_CODEC,
+  );
+  const fleet = new FleetService({
+    store: new FleetStore(path.join(options.dataDir, 'fleet.json')),
+    secrets,
+    local: relay,
+    pollMs: options.fleetPollMs,
+  });
+  fleet.start();
+
   let slaTestRunning = false;
   const handlers: Handlers = {
     'relay.start': () => relay.start(),
@@ -103,6 +124,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => settings.update(patch),
+    'fleet.list': ({ window, localOnly }) => fleet.list(window, localOnly),
+    'fleet.add': (request) => fleet.add(request),
+    'fleet.remove': async ({ id }) => ({ removed: fleet.remove(id) }),
+    'fleet.remote.setTier': ({ id, tier }) => fleet.panel(id).call('tier.set', { tier }),
+    'fleet.remote.runSlaTest': ({ id, request }, { signal }) =>
+      fleet.panel(id).call('slaTest.run', request, signal),
+    'fleet.remote.exportReport': ({ id, request }, { signal }) =>
+      exportRemoteReport(fleet.panel(id), secrets.get(id) ?? '', request, signal, {
+        dir: reportsDir,
+        deliver: (file, name) => deliverReport(options.reportHost ?? {}, file, name),
+      }),
   };
 
   return {
@@ -111,8 +143,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     settings,
     relay,
     measurement,
+    fleet,
     reportsDir,
     dispose: async () => {
+      fleet.stop();
       await measurement.detach('stopped');
       await relay.stop();
       await measurement.close();

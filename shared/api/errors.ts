@@ -15,6 +15,8 @@ export const API_ERROR_CODES = [
   'CANCELLED',
   'SETTINGS_INVALID',
   'UNSUPPORTED',
+  /** A remote relay, panel or Prometheus the fleet view was asked to use did not answer. */
+  'UNREACHABLE',
   'INTERNAL',
 ] as const;
 export const ApiErrorCode = z.enum(API_ERROR_CODES);

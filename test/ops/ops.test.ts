@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { promtool } from '../../relay/test-support/promtool';
+import { targetBuckets } from '../../shared/fleet-promql';
 import { BUILTIN_VARIABLES, GrafanaDashboard, dataPanels, variablesIn } from './grafana-dashboard';
 
 const OPS = path.resolve(import.meta.dirname, '../../ops');
@@ -38,6 +39,17 @@ describe('ops/prometheus', () => {
     ]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).not.toMatch(/FAILED|duplicate/i);
+  });
+
+  it("judges each tier by the bucket on its target, as shared/tiers.ts and the Fleet view's PromQL do", () => {
+    const rules = readFileSync(path.join(PROM, 'rules/sprint-recording.yml'), 'utf8').replace(/\s+/g, ' ');
+    for (const { le, tiers } of targetBuckets()) {
+      for (const w of ['5m', '30m', '1h', '2h', '6h', '1d', '3d']) {
+        expect(rules).toContain(
+          `(rate(bitcoin_sprint_relay_latency_seconds_bucket{le="${le}"}[${w}])) and on (job, instance) bitcoin_sprint_tier_info{tier=~"${tiers.join('|')}"}`,
+        );
+      }
+    }
   });
 
   it('promtool test rules: burn-rate alerts page and ticket as the SRE workbook table says', async () => {
