@@ -9,6 +9,7 @@ import type { MeasurementService } from './metrics/measurement-service';
 import { createReportExporter, deliverReport, type ReportHost } from './reports/reports-service';
 import { FleetService } from './fleet/fleet-service';
 import { FleetStore } from './fleet/fleet-store';
+import { createPanelMetrics } from './fleet/panel-metrics';
 import { exportRemoteReport } from './fleet/remote-report';
 import { PLAIN_FILE_CODEC, SecretStore, type SecretCodec } from './fleet/secret-store';
 import { SettingsStore } from './settings/settings-store';
@@ -40,6 +41,8 @@ export interface AppServices {
   readonly relay: RelayService;
   readonly measurement: MeasurementService;
   readonly fleet: FleetService;
+  /** The panel's own metrics as Prometheus text (headless mode serves them on GET /metrics). */
+  panelMetrics(): Promise<{ contentType: string; body: string }>;
   /** Folder of exported reports (headless mode serves downloads from it). */
   readonly reportsDir: string;
   /** Stops every child gracefully and flushes history; the app awaits this before quitting. */
@@ -99,6 +102,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     pollMs: options.fleetPollMs,
   });
   fleet.start();
+  const panelRegistry = createPanelMetrics({ status: () => relay.status(), entries: () => fleet.entries() });
 
   let slaTestRunning = false;
   const handlers: Handlers = {
@@ -144,6 +148,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     relay,
     measurement,
     fleet,
+    panelMetrics: async () => ({
+      contentType: panelRegistry.contentType,
+      body: await panelRegistry.metrics(),
+    }),
     reportsDir,
     dispose: async () => {
       fleet.stop();

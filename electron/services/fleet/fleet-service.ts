@@ -10,9 +10,10 @@ import {
 } from '../../../shared/fleet';
 import type { RelayStatus } from '../../../shared/relay-status';
 import type { FleetStore } from './fleet-store';
+import { panelRow, verifyEntry } from './entries';
 import { PrometheusSource } from './prometheus-source';
 import { readRelay, type RelayReading } from './relay-reading';
-import { RemotePanel, splitPanelUrl, verifyPanel } from './remote-panel';
+import { RemotePanel, splitPanelUrl } from './remote-panel';
 import { emptyRow, instanceOf, rowFromReading, withLag, withPrometheus } from './rows';
 import { ScrapeHistory } from './scrape-history';
 import type { SecretStore } from './secret-store';
@@ -64,6 +65,10 @@ export class FleetService {
     this.timer = null;
     for (const panel of this.panels.values()) panel.close();
     this.panels.clear();
+  }
+
+  entries(): readonly FleetEntry[] {
+    return this.options.store.list();
   }
 
   get tokenStorage(): string {
@@ -139,22 +144,7 @@ export class FleetService {
       throw new ApiError('INVALID_PARAMS', 'A Prometheus server is already configured; remove it first.');
     }
     const token = request.token ?? tokenInUrl;
-    if (request.kind === 'panel') {
-      if (!token)
-        throw new ApiError(
-          'INVALID_PARAMS',
-          'A remote panel needs its token (the ?token=… its serve printed).',
-        );
-      await verifyPanel(url, token);
-    } else if (request.kind === 'relay') {
-      await readRelay(url).catch((error: unknown) => {
-        throw new ApiError('UNREACHABLE', `No relay metrics at ${url}/metrics: ${describe(error)}`);
-      });
-    } else {
-      await new PrometheusSource(url).query('vector(1)', Date.now()).catch((error: unknown) => {
-        throw new ApiError('UNREACHABLE', describe(error));
-      });
-    }
+    await verifyEntry(request.kind, url, token);
     const entry: FleetEntry = {
       id: randomBytes(5).toString('hex'),
       kind: request.kind,
@@ -258,31 +248,6 @@ export class FleetService {
       const row = this.figuresRow(base, entry.id, window, at);
       return row.error && row.via === 'none' ? { ...row, state: 'unreachable' } : row;
     }
-    const panel = this.panels.get(entry.id);
-    if (!panel)
-      return { ...base, state: 'refused', error: 'No token stored for this panel; remove and add it again.' };
-    try {
-      const remote = await panel.call('fleet.list', { window, localOnly: true });
-      const own = remote.rows.find((r) => r.source === 'local');
-      if (!own) return { ...base, state: 'unknown', controllable: true };
-      // Its relay's instance is host:port on that machine, not one this panel or its Prometheus knows.
-      return {
-        ...own,
-        id: entry.id,
-        source: 'panel',
-        name: entry.label,
-        instance: null,
-        via: 'remote-panel',
-        controllable: true,
-      };
-    } catch (error) {
-      const refused = error instanceof ApiError && error.code === 'UNAUTHORIZED';
-      return {
-        ...base,
-        state: refused ? 'refused' : 'unreachable',
-        controllable: true,
-        error: describe(error),
-      };
-    }
+    return panelRow(base, entry, this.panels.get(entry.id), window);
   }
 }

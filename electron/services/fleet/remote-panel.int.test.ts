@@ -8,6 +8,7 @@ import { ApiError } from '../../../shared/api';
 import type { FleetEntry, FleetSnapshot } from '../../../shared/fleet';
 import { TIERS } from '../../../shared/tiers';
 import { RelayMetrics } from '../../../relay/health/metrics';
+import { promtool } from '../../../relay/test-support/promtool';
 import { createAppServices, type AppServices } from '../app-services';
 import { startHeadlessServer, type HeadlessServer } from '../headless/server';
 import { relayResources } from '../supervisor/relay-service';
@@ -43,6 +44,7 @@ beforeAll(async () => {
     events: remote.events,
     rendererDir,
     downloadsDir: remote.reportsDir,
+    metrics: () => remote.panelMetrics(),
   });
   local = createAppServices({ dataDir: path.join(root, 'local'), resources: relayResources('/nonexistent') });
 });
@@ -146,6 +148,41 @@ describe('a remote headless panel in the fleet', () => {
     expect((await refusal(call('fleet.remote.setTier', { id: 'nosuchentry', tier: 'pro' }))).code).toBe(
       'INVALID_PARAMS',
     );
+  });
+
+  it("exports the remote panel's report and brings the file here", async () => {
+    const to = Date.now();
+    const result = await call<{
+      report: { fileName: string; path: string; bytes: number };
+      delivery: unknown;
+    }>('fleet.remote.exportReport', {
+      id: entry.id,
+      request: { from: to - 3_600_000, to, tier: 'free', format: 'json' },
+    });
+    expect(result.report.path.startsWith(local.reportsDir)).toBe(true);
+    expect(result.report.fileName).toMatch(/^127\.0\.0\.1_\d+-/);
+    const bytes = readFileSync(result.report.path);
+    expect(bytes.length).toBe(result.report.bytes);
+    expect(JSON.parse(bytes.toString('utf8'))).toHaveProperty('summary');
+    expect(result.delivery).toEqual({
+      kind: 'download',
+      url: `/reports/${encodeURIComponent(result.report.fileName)}`,
+    });
+  });
+
+  it("serves the panel's own metrics on /metrics behind its token, promtool-clean", async () => {
+    expect((await fetch(`${base()}/metrics`)).status).toBe(401);
+    const res = await fetch(`${base()}/metrics`, {
+      headers: { authorization: `Bearer ${remoteServer.token}` },
+    });
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toMatch(/^sprint_control_relay_restarts_total 0$/m);
+    expect(body).toContain('sprint_control_tier_info{tier="turbo"} 1');
+    expect(body).toContain('sprint_control_relay_state{state="stopped"} 1');
+    const check = await promtool(['check', 'metrics'], body);
+    expect(check.output).toBe('');
+    expect(check.code).toBe(0);
   });
 
   it('forgets the token when the entry is removed', async () => {
