@@ -83,6 +83,22 @@ test('Fleet tab: the local relay, a remote headless panel switched by one click,
   expect(await callPanel(remote, 'tier.get')).toEqual({ tier: 'turbo' });
   expect(await callPanel(local, 'tier.get')).toEqual({ tier: 'free' });
 
+  // Its SLA test runs over there, and its report comes here.
+  await remoteRow.getByRole('button', { name: 'SLA test' }).click();
+  await expect(
+    remoteRow.getByRole('status').filter({ hasText: /SLA test on turbo: 1000 probes/ }),
+  ).toBeVisible({
+    timeout: 60_000,
+  });
+  await remoteRow.getByRole('button', { name: 'Export report' }).click();
+  await expect(remoteRow.getByRole('status').filter({ hasText: /brought here/ })).toBeVisible({
+    timeout: 30_000,
+  });
+  const href = await remoteRow.getByRole('link', { name: 'Download' }).getAttribute('href');
+  const report = await page.request.get(new URL(href ?? '', local.origin).toString());
+  expect(report.status()).toBe(200);
+  expect(await report.text()).toContain('<html');
+
   // Blocks on the bare relay show up in its tip and its window figures, from its /metrics.
   const mined = await fetch(`http://127.0.0.1:${peer.httpPort}/mine?count=5`, { method: 'POST' });
   expect(mined.ok).toBe(true);
