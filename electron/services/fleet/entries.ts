@@ -4,6 +4,8 @@ import { PrometheusSource } from './prometheus-source';
 import { readRelay } from './relay-reading';
 import { type RemotePanel, verifyPanel } from './remote-panel';
 
+/** A listing does not wait long for a remote panel whose socket is down. */
+const LISTING_CONNECT_MS = 1500;
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Before an entry is kept: the relay answers /metrics, the Prometheus answers PromQL, the panel takes the token. */
@@ -38,7 +40,7 @@ export async function panelRow(
   if (!panel)
     return { ...base, state: 'refused', error: 'No token stored for this panel; remove and add it again.' };
   try {
-    const remote = await panel.call('fleet.list', { window, localOnly: true });
+    const remote = await panel.call('fleet.list', { window, localOnly: true }, undefined, LISTING_CONNECT_MS);
     const own = remote.rows.find((r) => r.source === 'local');
     if (!own) return { ...base, state: 'unknown', controllable: true };
     // Its relay's instance is host:port on that machine, not one this panel or its Prometheus knows.
@@ -52,12 +54,13 @@ export async function panelRow(
       controllable: true,
     };
   } catch (error) {
-    const refused = error instanceof ApiError && error.code === 'UNAUTHORIZED';
-    return {
-      ...base,
-      state: refused ? 'refused' : 'unreachable',
-      controllable: true,
-      error: describe(error),
-    };
+    // A socket that will not come up is often a token the panel no longer takes (a restarted
+    // headless panel draws a new one unless started with --token): ask over HTTP, which can say so.
+    const why = await verifyPanel(entry.url, panel.token).then(
+      () => error,
+      (refusal: unknown) => refusal,
+    );
+    const refused = why instanceof ApiError && why.code === 'UNAUTHORIZED';
+    return { ...base, state: refused ? 'refused' : 'unreachable', controllable: true, error: describe(why) };
   }
 }

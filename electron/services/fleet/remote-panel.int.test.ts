@@ -21,6 +21,16 @@ let local: AppServices;
 const call = <T>(method: string, params: unknown = {}) =>
   local.dispatch(method, params, { signal }) as Promise<T>;
 
+async function until<T>(probe: () => Promise<T | null>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(
     () => null,
@@ -185,10 +195,28 @@ describe('a remote headless panel in the fleet', () => {
     expect(check.code).toBe(0);
   });
 
+  it('shows the row refused, saying why, once the remote panel restarts with a new token', async () => {
+    const port = remoteServer.port;
+    await remoteServer.close();
+    remoteServer = await startHeadlessServer({
+      dispatch: remote.dispatch,
+      events: remote.events,
+      rendererDir: path.join(root, 'renderer'),
+      port,
+      token: 'a-new-token-after-restart',
+    });
+    const row = await until(async () => {
+      const r = (await call<FleetSnapshot>('fleet.list')).rows.find((x) => x.id === entry.id);
+      return r?.state === 'refused' ? r : null;
+    });
+    expect(row.error).toContain('refused the token (401 Unauthorized)');
+    expect(row.controllable).toBe(true);
+  });
+
   it('forgets the token when the entry is removed', async () => {
+    const file = path.join(root, 'local', 'fleet-secrets.json');
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).secrets)).toEqual([entry.id]);
     expect(await call('fleet.remove', { id: entry.id })).toEqual({ removed: true });
-    expect(readFileSync(path.join(root, 'local', 'fleet-secrets.json'), 'utf8')).not.toContain(
-      remoteServer.token,
-    );
+    expect(JSON.parse(readFileSync(file, 'utf8')).secrets).toEqual({});
   });
 });

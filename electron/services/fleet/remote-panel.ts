@@ -31,7 +31,7 @@ export async function verifyPanel(url: string, token: string): Promise<void> {
     if (error instanceof FetchError && error.status === 401) {
       throw new ApiError(
         'UNAUTHORIZED',
-        `The panel at ${url} refused the token (401 Unauthorized). Use the token from the URL its \`npm run serve\` printed (…/?token=…).`,
+        `The panel at ${url} refused the token (401 Unauthorized). Use the token from the URL its \`npm run serve\` printed (…/?token=…); a panel restarted without --token has a new one.`,
       );
     }
     const why = error instanceof Error ? error.message : String(error);
@@ -49,7 +49,7 @@ export class RemotePanel {
 
   constructor(
     readonly url: string,
-    token: string,
+    readonly token: string,
   ) {
     const wsUrl = `${url.replace(/^http/, 'ws')}${API_SOCKET_PATH}`;
     this.transport = webSocketApiTransport(
@@ -67,12 +67,14 @@ export class RemotePanel {
     this.transport.onConnection((up) => (this.connected = up));
   }
 
+  /** `connectWithinMs`: how long to wait for the socket when it is down (a listing waits less). */
   async call<M extends CommandName>(
     method: M,
     params: CommandParams<M>,
     signal?: AbortSignal,
+    connectWithinMs = CONNECT_TIMEOUT_MS,
   ): Promise<CommandResult<M>> {
-    await this.connection();
+    await this.connection(connectWithinMs);
     const reply = await this.transport.call(method, params, signal);
     if ('error' in reply) throw ApiError.from(reply.error);
     const checked = COMMANDS[method].result.safeParse(reply.result);
@@ -89,18 +91,15 @@ export class RemotePanel {
     this.transport.close();
   }
 
-  private connection(): Promise<void> {
+  private connection(withinMs: number): Promise<void> {
     if (this.connected) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         stop();
         reject(
-          new ApiError(
-            'UNREACHABLE',
-            `No API connection to the panel at ${this.url} within ${CONNECT_TIMEOUT_MS} ms.`,
-          ),
+          new ApiError('UNREACHABLE', `No API connection to the panel at ${this.url} within ${withinMs} ms.`),
         );
-      }, CONNECT_TIMEOUT_MS);
+      }, withinMs);
       const stop = this.transport.onConnection((up) => {
         if (!up) return;
         clearTimeout(timer);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KEEP_SPACING_MS, ScrapeHistory } from './scrape-history';
+import { KEEP_SPACING_MS, MAX_SNAPSHOTS, ScrapeHistory } from './scrape-history';
 import { PLAIN_FILE_CODEC, SecretStore, type SecretCodec } from './secret-store';
 
 const buckets = (within: number, total: number) => [
@@ -44,6 +44,29 @@ describe('ScrapeHistory', () => {
     for (let i = 0; i <= 60; i++) spaced.add(i * 1000, buckets(i, i));
     // 0, 15, 30, 45, 60 s kept
     expect(spaced.size).toBe(60_000 / KEEP_SPACING_MS + 1);
+  });
+});
+
+describe('ScrapeHistory over a day of 5 s scrapes', () => {
+  it('keeps the whole day within its bound, so the 1d window is covered', () => {
+    const h = new ScrapeHistory();
+    const day = 86_400_000;
+    for (let at = 0; at <= day + 60_000; at += 5000) h.add(at, buckets(at / 5000, at / 5000));
+    expect(h.size).toBeLessThanOrEqual(MAX_SNAPSHOTS);
+    const f = h.figures('1d', 5, day + 60_000);
+    expect(f.coveredSeconds).toBe(86_400);
+    expect(f.samples).toBeGreaterThanOrEqual(86_400 / 5);
+    expect(f.compliance).toBe(1);
+  });
+
+  it('starts afresh when the relay at that URL answers with other bucket bounds', () => {
+    const h = new ScrapeHistory();
+    h.add(0, buckets(1, 1));
+    h.add(20_000, [
+      { le: 0.3, count: 5 },
+      { le: Infinity, count: 5 },
+    ]);
+    expect(h.size).toBe(1);
   });
 });
 

@@ -5,9 +5,10 @@ import { FLEET_WINDOW_SECONDS, type FleetWindow } from '../../../shared/fleet';
 export const KEEP_SPACING_MS = 15_000;
 export const MAX_SNAPSHOTS = Math.ceil((FLEET_WINDOW_SECONDS['1d'] * 1000) / KEEP_SPACING_MS) + 2;
 
+/** Counts only (the bounds are the history's): a day of a relay's scrapes stays near a megabyte. */
 interface Snapshot {
   readonly at: number;
-  readonly buckets: readonly Bucket[];
+  readonly counts: Float64Array;
 }
 
 export interface WindowFigures {
@@ -24,7 +25,8 @@ export interface WindowFigures {
  * without the extrapolation). Bounded: the oldest snapshots go first.
  */
 export class ScrapeHistory {
-  private readonly snapshots: Snapshot[] = [];
+  private snapshots: Snapshot[] = [];
+  private bounds: number[] = [];
 
   constructor(private readonly capacity = MAX_SNAPSHOTS) {}
 
@@ -34,12 +36,18 @@ export class ScrapeHistory {
 
   add(at: number, buckets: readonly Bucket[]): void {
     if (buckets.length === 0) return;
+    const bounds = buckets.map((b) => b.le);
+    if (bounds.length !== this.bounds.length || bounds.some((le, i) => le !== this.bounds[i])) {
+      // Another relay build with other buckets answers at this URL now: its history starts afresh.
+      this.snapshots = [];
+      this.bounds = bounds;
+    }
     const last = this.snapshots.at(-1);
     // The newest scrape is always kept; the one before it only once it is a spacing past its own
     // predecessor, so kept snapshots are at least KEEP_SPACING_MS apart.
     const previous = this.snapshots.at(-2);
     if (last && previous && last.at - previous.at < KEEP_SPACING_MS) this.snapshots.pop();
-    this.snapshots.push({ at, buckets });
+    this.snapshots.push({ at, counts: Float64Array.from(buckets, (b) => b.count) });
     if (this.snapshots.length > this.capacity) this.snapshots.shift();
   }
 
@@ -51,7 +59,9 @@ export class ScrapeHistory {
     const run = before ? [before, ...inWindow] : inWindow;
     const empty = { p50Ms: null, p999Ms: null, compliance: null, samples: 0 };
     if (run.length < 2) return { ...empty, coveredSeconds: 0 };
-    const increase = bucketIncrease(run.map((s) => s.buckets));
+    const increase = bucketIncrease(
+      run.map((s) => this.bounds.map((le, i) => ({ le, count: s.counts[i] ?? 0 }))),
+    );
     const coveredSeconds = (run.at(-1)!.at - Math.max(run[0]!.at, from)) / 1000;
     const samples = increase.at(-1)?.count ?? 0;
     if (samples === 0) return { ...empty, coveredSeconds };
