@@ -38,7 +38,9 @@ export interface PromRelayFigures {
 /** The PromQL the Fleet view runs for a window, by figure (so a test can run the same queries). */
 export function fleetQueries(window: FleetWindow): Record<string, string> {
   return {
-    tier: 'last_over_time(bitcoin_sprint_tier_info[1d])',
+    // Relays seen in the last day (one series each, whatever tiers they ran), and the tier now.
+    known: 'max by (job, instance) (last_over_time(bitcoin_sprint_tier_info[1d]))',
+    tier: 'bitcoin_sprint_tier_info',
     build: 'last_over_time(bitcoin_sprint_build_info[1d])',
     up: 'up',
     sync: 'bitcoin_sprint_sync_progress_ratio',
@@ -83,9 +85,9 @@ export class PrometheusSource {
       names.map((n, i) => [n, new Map(results[i]!.map((r) => [r.labels.instance ?? '', r]))]),
     ) as Record<string, Map<string, { labels: Record<string, string>; value: number }>>;
     const value = (figure: string, instance: string) => finite(by[figure]?.get(instance)?.value);
-    return [...by.tier!.values()].map(({ labels }) => {
+    return [...by.known!.values()].map(({ labels }) => {
       const instance = labels.instance ?? '';
-      const tier = TierName.safeParse(labels.tier);
+      const tier = TierName.safeParse(by.tier!.get(instance)?.labels.tier);
       const up = value('up', instance);
       const target = value('target', instance);
       const ms = (v: number | null) => (v === null ? null : v * 1000);
