@@ -9,6 +9,7 @@ import { resolveAppPaths } from './shell/app-paths';
 import { bindIpcApi } from './shell/ipc';
 import { bindStartAtLogin } from './shell/login-item';
 import { desktopReportHost } from './shell/report-host';
+import { safeStorageCodec } from './shell/secret-codec';
 import { createNotifier, prepareNotifications } from './shell/notifications';
 import { createTray, type TrayHandle } from './shell/tray';
 import { createMainWindow, lockDownSession, rendererUrl } from './shell/window';
@@ -49,6 +50,7 @@ if (!app.requestSingleInstanceLock()) {
       logsDir: paths.logsDir,
       resources: relayResources(path.join(resourcesDir, 'relay')),
       reportHost: desktopReportHost(() => window),
+      secretCodec: safeStorageCodec(),
     });
     services = started;
     const own = rendererUrl(rendererDir);

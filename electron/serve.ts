@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       host: options.host,
       port: options.port,
       token: options.token,
+      metrics: () => services.panelMetrics(),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type WebSocket from 'ws';
 import { BlockAnnouncement, RelayHealth } from '../shared/relay-contract';
 import { getJson, openSse, openWebSocket, request, type StreamClient } from './test-support/clients';
+import { promtool } from './test-support/promtool';
 import {
   BUILT,
   type DemoPeer,
@@ -185,8 +186,23 @@ describe('relay against the demo peer (built processes)', () => {
     }
     expect(res.body).toMatch(new RegExp(`^bitcoin_sprint_relay_latency_seconds_count ${BLOCKS}$`, 'm'));
     expect(res.body).toMatch(/^bitcoin_sprint_tip_height 20$/m);
+    expect(res.body).toContain('bitcoin_sprint_tier_info{tier="free",level="standard"} 1');
+    expect(res.body).toMatch(/^bitcoin_sprint_api_requests_total\{route="latest",code="200"\} \d+$/m);
     expect(res.body).toContain('bitcoin_sprint_optimization_level{level="standard",tier="free"} 1');
     expect(res.body).toContain('process_cpu_user_seconds_total');
+  });
+
+  it("passes promtool check metrics on the live relay's /metrics; /metrics/compat keeps the seed's names", async () => {
+    await request(`${api}/v1/btc/latest`, { headers: { 'x-api-key': 'wrong-key' } });
+    const res = await request(`${health}/metrics`);
+    expect(res.body).toMatch(/^bitcoin_sprint_api_requests_total\{route="latest",code="401"\} [1-9]\d*$/m);
+    const check = await promtool(['check', 'metrics'], res.body);
+    expect(check.output).toBe('');
+    expect(check.code).toBe(0);
+    const compat = await request(`${health}/metrics/compat`);
+    expect(compat.status).toBe(200);
+    expect(compat.body).toMatch(/^bitcoin_sprint_memory_alloc_mb \d/m);
+    expect(compat.body).toMatch(/^bitcoin_sprint_sla_compliance_rate 1$/m);
   });
 
   it('stops on SIGTERM: closes streams and exits 0 within 2 s', async () => {

@@ -14,7 +14,6 @@ import { createApiServer } from './api/server';
 import { StreamHub } from './api/streams';
 import { type KnobOutcome, applyKnobs } from './health/knobs';
 import { RelayMetrics } from './health/metrics';
-import { peerMetrics } from './p2p/hygiene/metrics';
 import { createHealthServer } from './health/server';
 
 export interface ListeningPorts {
@@ -54,12 +53,18 @@ export class Relay {
     this.chain = new HeaderChain(NETWORKS[config.network]);
     this.latest = new LatestBlock(config.preallocBuffers);
     this.hub = new StreamHub(log);
-    this.metrics = new RelayMetrics(config.tier, config.gcPercent, {
-      streamClients: () => this.hub.counts,
-      readyPeers: () => this.upstream.peers().filter((p) => p.state === 'ready').length,
-      tipHeight: () => this.chain.tip.height,
-      cpuCores: () => this.knobs.cpuCores,
-    });
+    this.metrics = new RelayMetrics(
+      { tier: config.tier, gcPercent: config.gcPercent, network: config.network },
+      {
+        streamClients: () => this.hub.counts,
+        readyPeers: () => this.upstream.peers().filter((p) => p.state === 'ready').length,
+        tipHeight: () => this.tip()?.height ?? null,
+        cpuCores: () => this.knobs.cpuCores,
+        // Until relay-sync's state machine reports real progress: 1 once synced, unknown before.
+        syncProgress: () => (this.upstream.isSynced ? 1 : null),
+        syncHeaders: () => (this.tip() === null ? null : this.chain.tip.height + 1),
+      },
+    );
     this.upstream = new Upstream({
       nodes: config.nodes,
       chain: this.chain,
@@ -67,7 +72,7 @@ export class Relay {
       keepAlive: config.optimizeSystem,
       onTip: (e) => this.onTip(e),
       hygiene: config.hygiene,
-      peerEvents: peerMetrics(this.metrics.registry),
+      peerEvents: this.metrics.peers,
     });
     const limit = config.tier.rateLimit;
     const panelKey = config.apiKeys[0];
@@ -81,7 +86,7 @@ export class Relay {
       latest: this.latest,
       hub: this.hub,
       status: () => this.status(),
-      observe: (ms) => this.metrics.observeApi(ms),
+      observe: (ms, route, code) => this.metrics.observeApi(ms, route, code),
       keepAliveMs: config.optimizeSystem ? 60_000 : 5_000,
     });
     const health = createHealthServer({

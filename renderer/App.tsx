@@ -4,12 +4,13 @@ import { StatePill } from './components/StatePill';
 import { panelId, tabId, Tabs, type TabSpec } from './components/Tabs';
 import { useProfileStore, useRelayStore } from './stores';
 import { Dashboard } from './views/Dashboard';
+import { Fleet } from './views/Fleet';
 import { Logs } from './views/Logs';
 import { Optimizations } from './views/Optimizations';
 import { Reports } from './views/Reports';
 import { SettingsView } from './views/Settings';
 
-const VIEWS = ['dashboard', 'optimizations', 'logs', 'reports', 'settings'] as const;
+const VIEWS = ['dashboard', 'optimizations', 'logs', 'reports', 'fleet', 'settings'] as const;
 type View = (typeof VIEWS)[number];
 
 const TABS: readonly TabSpec<View>[] = [
@@ -17,6 +18,7 @@ const TABS: readonly TabSpec<View>[] = [
   { key: 'optimizations', label: 'Optimizations' },
   { key: 'logs', label: 'Logs' },
   { key: 'reports', label: 'Reports' },
+  { key: 'fleet', label: 'Fleet' },
   { key: 'settings', label: 'Settings' },
 ];
 
@@ -96,6 +98,7 @@ export function App() {
         {view === 'optimizations' && <Optimizations />}
         {view === 'logs' && <Logs />}
         {view === 'reports' && <Reports />}
+        {view === 'fleet' && <Fleet />}
         {view === 'settings' && <SettingsView />}
       </main>
     </div>

@@ -9,6 +9,7 @@ import './styles/charts.css';
 import './styles/forms.css';
 import './styles/logs.css';
 import './styles/reports.css';
+import './styles/fleet.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

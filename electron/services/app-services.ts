@@ -6,9 +6,14 @@ import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher
 import { EventBus } from './api/event-bus';
 import { linkMeasurement, openHistory } from './measurement-link';
 import type { MeasurementService } from './metrics/measurement-service';
-import { createReportExporter, type ReportHost } from './reports/reports-service';
 import { createProfileService } from './profiles/profile-service';
 import { activeProfile } from '../../shared/profile';
+import { createReportExporter, deliverReport, type ReportHost } from './reports/reports-service';
+import { FleetService } from './fleet/fleet-service';
+import { FleetStore } from './fleet/fleet-store';
+import { createPanelMetrics } from './fleet/panel-metrics';
+import { exportRemoteReport } from './fleet/remote-report';
+import { PLAIN_FILE_CODEC, SecretStore, type SecretCodec } from './fleet/secret-store';
 import { SettingsStore } from './settings/settings-store';
 import { runSlaTest } from './sla-test/run-sla-test';
 import { ApiError } from '../../shared/api';
@@ -25,6 +30,10 @@ export interface AppServicesOptions {
   readonly policy?: Partial<SupervisionPolicy>;
   /** Desktop-only abilities (save dialog, printToPDF); headless mode leaves them out. */
   readonly reportHost?: ReportHost;
+  /** How remote panel tokens are kept at rest: the OS credential store in the app, a 0600 file headless. */
+  readonly secretCodec?: SecretCodec;
+  /** Fleet scrape interval (tests shorten it). */
+  readonly fleetPollMs?: number;
 }
 
 export interface AppServices {
@@ -33,6 +42,9 @@ export interface AppServices {
   readonly settings: SettingsStore;
   readonly relay: RelayService;
   readonly measurement: MeasurementService;
+  readonly fleet: FleetService;
+  /** The panel's own metrics as Prometheus text (headless mode serves them on GET /metrics). */
+  panelMetrics(): Promise<{ contentType: string; body: string }>;
   /** Folder of exported reports (headless mode serves downloads from it). */
   readonly reportsDir: string;
   /** Stops every child gracefully and flushes history; the app awaits this before quitting. */
@@ -83,6 +95,18 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
 
   const profiles = createProfileService({ settings, switchTier: (tier) => relay.switchTier(tier) });
+  const secrets = new SecretStore(
+    path.join(options.dataDir, 'fleet-secrets.json'),
+    options.secretCodec ?? PLAIN_FILE_CODEC,
+  );
+  const fleet = new FleetService({
+    store: new FleetStore(path.join(options.dataDir, 'fleet.json')),
+    secrets,
+    local: relay,
+    pollMs: options.fleetPollMs,
+  });
+  fleet.start();
+  const panelRegistry = createPanelMetrics({ status: () => relay.status(), entries: () => fleet.entries() });
 
   let slaTestRunning = false;
   const handlers: Handlers = {
@@ -115,6 +139,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'profile.save': async ({ name }) => profiles.save(name),
     'profile.rename': async ({ from, to }) => profiles.rename(from, to),
     'profile.delete': async ({ name }) => profiles.remove(name),
+    'fleet.list': ({ window, localOnly }) => fleet.list(window, localOnly),
+    'fleet.add': (request) => fleet.add(request),
+    'fleet.remove': async ({ id }) => ({ removed: fleet.remove(id) }),
+    'fleet.remote.setTier': ({ id, tier }) => fleet.panel(id).call('tier.set', { tier }),
+    'fleet.remote.runSlaTest': ({ id, request }, { signal }) =>
+      fleet.panel(id).call('slaTest.run', request, signal),
+    'fleet.remote.exportReport': ({ id, request }, { signal }) =>
+      exportRemoteReport(fleet.panel(id), secrets.get(id) ?? '', request, signal, {
+        dir: reportsDir,
+        deliver: (file, name) => deliverReport(options.reportHost ?? {}, file, name),
+      }),
   };
 
   return {
@@ -123,8 +158,14 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     settings,
     relay,
     measurement,
+    fleet,
+    panelMetrics: async () => ({
+      contentType: panelRegistry.contentType,
+      body: await panelRegistry.metrics(),
+    }),
     reportsDir,
     dispose: async () => {
+      fleet.stop();
       await measurement.detach('stopped');
       await relay.stop();
       await measurement.close();

@@ -14,7 +14,8 @@ export interface ApiDeps {
   readonly latest: LatestBlock;
   readonly hub: StreamHub;
   readonly status: () => unknown;
-  readonly observe: (latencyMs: number) => void;
+  /** Every answered request, with its route and HTTP status (401 and 429 included). */
+  readonly observe: (latencyMs: number, route: Route, code: number) => void;
   readonly keepAliveMs: number;
 }
 
@@ -45,7 +46,7 @@ function failUpgrade(socket: Duplex, status: ErrorStatus, extra: Record<string, 
   socket.end(Buffer.concat([Buffer.from(head.join('\r\n')), body]));
 }
 
-type Route = 'latest' | 'status' | 'events' | 'stream';
+export type Route = 'latest' | 'status' | 'events' | 'stream';
 const ROUTES: Readonly<Record<string, Route>> = {
   '/v1/btc/latest': 'latest',
   '/v1/btc/status': 'status',
@@ -96,12 +97,13 @@ export function createApiServer(deps: ApiDeps): http.Server {
       const admitted = gate(deps, keyOf(req, query, route === 'events'));
       if (!admitted.ok) {
         fail(res, admitted.status, admitted.extra);
-        return deps.observe(performance.now() - started);
+        return deps.observe(performance.now() - started, route, admitted.status);
       }
       if (route === 'events') return deps.hub.addSse(req, res);
+      let code = 200;
       if (route === 'latest') {
         const latest = deps.latest.response();
-        if (!latest) fail(res, 503, { 'retry-after': '1' });
+        if (!latest) fail(res, (code = 503), { 'retry-after': '1' });
         else {
           res.writeHead(200, latest.headers);
           res.end(req.method === 'HEAD' ? undefined : latest.body);
@@ -111,7 +113,7 @@ export function createApiServer(deps: ApiDeps): http.Server {
         res.writeHead(200, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(body)) });
         res.end(req.method === 'HEAD' ? undefined : body);
       }
-      deps.observe(performance.now() - started);
+      deps.observe(performance.now() - started, route, code);
     }
   });
   server.keepAliveTimeout = deps.keepAliveMs;

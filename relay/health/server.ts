@@ -42,9 +42,10 @@ export function createHealthServer(deps: HealthDeps): { server: http.Server; sto
       };
       return send(200, JSON.stringify(deps.health({ eventLoopDelayMs })));
     }
-    if (path === '/metrics') {
-      deps.metrics.registry.metrics().then(
-        (text) => send(200, text, deps.metrics.registry.contentType),
+    if (path === '/metrics' || path === '/metrics/compat') {
+      const registry = path === '/metrics' ? deps.metrics.registry : deps.metrics.compatRegistry;
+      registry.metrics().then(
+        (text) => send(200, text, registry.contentType),
         (err: unknown) => send(500, JSON.stringify({ error: String(err) })),
       );
       return;

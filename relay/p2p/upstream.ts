@@ -18,7 +18,7 @@ import {
 import { type DisconnectReason, Peer, type PeerHandler, type PeerState } from './peer';
 import { PROTOCOL_VERSION } from './constants';
 import { DEFAULT_HYGIENE, type HygieneConfig } from './hygiene/config';
-import type { PeerEventSink } from './hygiene/metrics';
+import type { PeerEventSink } from './hygiene/peer-events';
 import { type PeerHygieneFields, UpstreamHygiene } from './hygiene/upstream-hygiene';
 
 export interface NodeAddress {

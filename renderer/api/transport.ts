@@ -1,15 +1,6 @@
 import type { ApiErrorShape } from '../../shared/api';
 
-/** What the api client needs from a transport; it knows nothing else of IPC or WebSocket. */
-export interface Transport {
-  call(
-    method: string,
-    params: unknown,
-    signal?: AbortSignal,
-  ): Promise<{ result: unknown } | { error: ApiErrorShape }>;
-  onEvent(listener: (event: string, payload: unknown) => void): () => void;
-  onConnection(listener: (connected: boolean) => void): () => void;
-}
+export type { Transport } from '../../shared/api/ws-client';
 
 /** The surface the Electron preload exposes on window.sprint. */
 export interface SprintBridge {

@@ -17,6 +17,7 @@ import {
   ProfileState,
 } from '../profile-api';
 import { TierSwitch } from './tier-switch';
+import { FleetAddRequest, FleetEntry, FleetSnapshot, FleetWindow } from '../fleet';
 
 /**
  * The one API, defined once: every command's params and result as zod schemas. Both transports
@@ -35,6 +36,8 @@ export const ReportDelivery = z.discriminatedUnion('kind', [
 export type ReportDelivery = z.infer<typeof ReportDelivery>;
 
 export { TierSwitch } from './tier-switch';
+
+const FleetEntryId = z.object({ id: z.string().regex(/^[a-z0-9-]{1,40}$/) });
 
 function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, summary: string) {
   return { params, result, summary };
@@ -107,6 +110,39 @@ export const COMMANDS = {
   ),
   'profile.rename': command(ProfileRenameParams, ProfileState, 'Rename a profile.'),
   'profile.delete': command(ProfileNameParams, ProfileState, 'Delete a profile.'),
+  'fleet.list': command(
+    z
+      .object({ window: FleetWindow.default('1h'), localOnly: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
+    FleetSnapshot,
+    'Every relay in the fleet (local, remote, from Prometheus) with tier, state, tip, lag and window figures.',
+  ),
+  'fleet.add': command(
+    FleetAddRequest,
+    FleetEntry,
+    'Add a remote relay (health URL), a Prometheus server, or a remote headless panel (URL and token).',
+  ),
+  'fleet.remove': command(
+    FleetEntryId.strict(),
+    z.object({ removed: z.boolean() }),
+    'Remove a fleet entry and its stored token.',
+  ),
+  'fleet.remote.setTier': command(
+    FleetEntryId.extend({ tier: TierName }).strict(),
+    TierSwitch,
+    "Switch a remote panel's tier (its relay restarts under the new plan there).",
+  ),
+  'fleet.remote.runSlaTest': command(
+    FleetEntryId.extend({ request: SlaTestRequest }).strict(),
+    SlaTestResult,
+    "Run a remote panel's SLA test; cancellable.",
+  ),
+  'fleet.remote.exportReport': command(
+    FleetEntryId.extend({ request: ReportRequest }).strict(),
+    z.object({ report: ReportResult, delivery: ReportDelivery }),
+    "Export a remote panel's report and bring the file here.",
+  ),
 } as const;
 
 export type Commands = typeof COMMANDS;

@@ -16,6 +16,8 @@ export const API_ERROR_CODES = [
   'SETTINGS_INVALID',
   'PROFILE_INVALID',
   'UNSUPPORTED',
+  /** A remote relay, panel or Prometheus the fleet view was asked to use did not answer. */
+  'UNREACHABLE',
   'INTERNAL',
 ] as const;
 export const ApiErrorCode = z.enum(API_ERROR_CODES);

@@ -53,8 +53,23 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
         },
       ]),
     ) as unknown as Pick<Handlers, Extract<CommandName, `profile.${string}`>>),
+    ...notUnderTest([
+      'fleet.list',
+      'fleet.add',
+      'fleet.remove',
+      'fleet.remote.setTier',
+      'fleet.remote.runSlaTest',
+      'fleet.remote.exportReport',
+    ]),
     ...overrides,
   };
+}
+
+function notUnderTest<M extends keyof Handlers>(methods: M[]): Pick<Handlers, M> {
+  const refuse = async () => {
+    throw new ApiError('UNSUPPORTED', 'not under test');
+  };
+  return Object.fromEntries(methods.map((m) => [m, refuse])) as unknown as Pick<Handlers, M>;
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<ApiError> {

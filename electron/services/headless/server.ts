@@ -16,6 +16,8 @@ export interface HeadlessServerOptions {
   readonly host?: string;
   readonly port?: number;
   readonly token?: string;
+  /** GET /metrics (behind the token, e.g. Prometheus's bearer credentials): the panel's own metrics. */
+  readonly metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 export interface HeadlessServer {
@@ -59,6 +61,12 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
         return;
       }
       const url = new URL(request.url ?? '/', 'http://localhost');
+      if (url.pathname === '/metrics' && options.metrics) {
+        const { contentType, body } = await options.metrics();
+        response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': contentType });
+        response.end(request.method === 'HEAD' ? undefined : body);
+        return;
+      }
       const download = url.pathname.startsWith('/reports/') && options.downloadsDir;
       const file = download
         ? await readStatic(options.downloadsDir!, url.pathname.slice('/reports'.length))

@@ -43,9 +43,13 @@ export function createReportExporter(options: {
       relayVersion:
         options.relay.relayVersion ?? 'unknown (the relay has not reported one since the panel started)',
     });
-    const delivery = options.host.deliver
-      ? await options.host.deliver(report.path, report.fileName)
-      : ({ kind: 'download', url: `/reports/${encodeURIComponent(path.basename(report.path))}` } as const);
-    return { report, delivery };
+    return { report, delivery: await deliverReport(options.host, report.path, report.fileName) };
   };
+}
+
+/** Hands a finished file in the reports folder to the host: a save dialog, or a headless download. */
+export function deliverReport(host: ReportHost, file: string, fileName: string): Promise<ReportDelivery> {
+  return host.deliver
+    ? host.deliver(file, fileName)
+    : Promise.resolve({ kind: 'download', url: `/reports/${encodeURIComponent(path.basename(file))}` });
 }

@@ -5,7 +5,7 @@ import { AnnounceTracker } from './announce';
 import { BanList } from './bans';
 import { BoundedMap } from './bounded-map';
 import type { HygieneConfig } from './config';
-import { NO_PEER_EVENTS, type PeerEventSink } from './metrics';
+import { NO_PEER_EVENTS, type PeerEventSink } from './peer-events';
 
 /** Block hashes announced by inv whose headers we have asked for; Core keeps a bounded set too. */
 export const MAX_PENDING_INV = 1000;

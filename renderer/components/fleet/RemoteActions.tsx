@@ -1,0 +1,56 @@
+import type { FleetRow } from '../../../shared/fleet';
+import { TIER_NAMES, type TierName } from '../../../shared/tiers';
+import { useFleetStore } from '../../stores';
+
+/** What the panel can do to another panel in headless mode: one click per tier, its SLA test, its report. */
+export function RemoteActions({ row }: { row: FleetRow }) {
+  const action = useFleetStore((s) => s.actions[row.id]);
+  const { setRemoteTier, runRemoteSlaTest, exportRemoteReport } = useFleetStore();
+  const busy = action?.busy != null;
+  const tier: TierName = row.tier ?? 'free';
+  return (
+    <div className="remote-actions">
+      <div className="segmented" role="group" aria-label={`Tier of ${row.name}`}>
+        {TIER_NAMES.map((name) => (
+          <button
+            key={name}
+            type="button"
+            aria-pressed={name === row.tier}
+            disabled={busy}
+            onClick={() => void setRemoteTier(row.id, name)}
+          >
+            {name}
+          </button>
+        ))}
+      </div>
+      <div className="remote-buttons">
+        <button type="button" disabled={busy} onClick={() => void runRemoteSlaTest(row.id, tier)}>
+          SLA test
+        </button>
+        <button type="button" disabled={busy} onClick={() => void exportRemoteReport(row.id, tier)}>
+          Export report
+        </button>
+      </div>
+      {action?.busy && (
+        <div className="muted" role="status">
+          {action.busy}
+        </div>
+      )}
+      {action?.message && (
+        <div className="remote-done" role="status">
+          {action.message}{' '}
+          {action.download && (
+            <a href={action.download.url} download={action.download.fileName}>
+              Download
+            </a>
+          )}
+        </div>
+      )}
+      {action?.error && (
+        <div className="inline-error" role="alert">
+          {action.error}
+        </div>
+      )}
+    </div>
+  );
+}

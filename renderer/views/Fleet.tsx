@@ -1,0 +1,49 @@
+import { useEffect } from 'react';
+import { FLEET_WINDOWS } from '../../shared/fleet';
+import { AddFleetEntry } from '../components/fleet/AddFleetEntry';
+import { FleetTable } from '../components/fleet/FleetTable';
+import { SegmentedControl } from '../components/SegmentedControl';
+import { formatClock } from '../format';
+import { useFleetStore } from '../stores';
+
+const WINDOWS = FLEET_WINDOWS.map((w) => ({ value: w, label: w }));
+const REFRESH_MS = 5000;
+
+export function Fleet() {
+  const { snapshot, window, setWindow, refresh, error } = useFleetStore();
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  return (
+    <section className="fleet-view" aria-label="Fleet">
+      <article className="card" aria-labelledby="fleet-title">
+        <header className="card-header">
+          <h2 id="fleet-title">Fleet</h2>
+          <div className="card-tools">
+            <SegmentedControl label="Window" options={WINDOWS} value={window} onChange={setWindow} />
+            {snapshot && <span className="card-note">as of {formatClock(snapshot.at)}</span>}
+          </div>
+        </header>
+        <p className="muted card-intro">
+          p50, p99.9 and compliance with the tier&apos;s target over the window, from Prometheus (PromQL) when
+          one is added, else from each relay&apos;s own /metrics. Lag is blocks behind the best tip in the
+          list.
+          {snapshot?.prometheus &&
+            (snapshot.prometheus.ok
+              ? ` Prometheus: ${snapshot.prometheus.url}.`
+              : ` Prometheus at ${snapshot.prometheus.url} is not answering: ${snapshot.prometheus.error}`)}
+        </p>
+        {error && (
+          <p className="inline-error" role="alert">
+            {error}
+          </p>
+        )}
+        {snapshot ? <FleetTable rows={snapshot.rows} /> : <p className="muted">Loading the fleet…</p>}
+      </article>
+      <AddFleetEntry tokenStorage={snapshot?.tokenStorage ?? null} />
+    </section>
+  );
+}
