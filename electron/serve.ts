@@ -4,8 +4,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppServices } from './services/app-services';
+import { isWildcardHost, tokenProblem } from './services/headless/auth';
 import { startHeadlessServer } from './services/headless/server';
 import { defaultDataDir } from './services/paths';
+import { dataDirProblem } from './services/settings/private-files';
 import { relayResources } from './services/supervisor/relay-service';
 
 function usage(problem: string): never {
@@ -30,6 +32,8 @@ function parseOptions() {
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       usage(`--port must be 0-65535, got "${values.port}".`);
+    const problem = values.token === undefined ? null : tokenProblem(values.token);
+    if (problem) usage(`--token refused: ${problem}.`);
     return { ...values, port };
   } catch (error) {
     usage(error instanceof Error ? error.message : String(error));
@@ -52,13 +56,35 @@ function openBrowser(url: string): void {
     .unref();
 }
 
+/** One line on stderr and a non-zero exit: an operator's mistake is not a crash to debug. */
+function fail(message: string, code = 1): never {
+  process.stderr.write(`Sprint Control could not start headless mode: ${message}\n`);
+  process.exit(code);
+}
+
+function warnIfExposed(host: string): void {
+  if (!isWildcardHost(host) && ['127.0.0.1', 'localhost', '::1'].includes(host)) return;
+  process.stderr.write(
+    `Warning: --host ${host} serves the panel beyond this machine: anyone who can reach the port and ` +
+      'has the token controls the relay, over plain HTTP. Prefer 127.0.0.1 and an SSH tunnel.\n',
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseOptions();
+  // Everything the panel writes (history, logs, reports, settings) is for its user only.
+  process.umask(0o077);
   const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
-  const services = createAppServices({
-    dataDir: options['data-dir'] ?? process.env.SPRINT_CONTROL_DATA_DIR ?? defaultDataDir(),
-    resources: relayResources(here('../relay')),
-  });
+  const dataDir = options['data-dir'] ?? process.env.SPRINT_CONTROL_DATA_DIR ?? defaultDataDir();
+  const problem = dataDirProblem(dataDir);
+  if (problem) fail(`data folder ${problem}. Pass --data-dir with a folder (created if missing).`, 2);
+  let services;
+  try {
+    services = createAppServices({ dataDir, resources: relayResources(here('../relay')) });
+  } catch (error) {
+    fail(`cannot use data folder ${dataDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  warnIfExposed(options.host);
   if (services.settings.notice) {
     process.stderr.write(
       `Settings file was ${services.settings.notice.problem}; kept it as ${services.settings.notice.backupPath} and used defaults.\n`,
@@ -77,12 +103,13 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason =
+    fail(
       code === 'EADDRINUSE'
         ? `port ${options.port} on ${options.host} is already in use; pass --port 0 for a free one`
-        : String(error);
-    process.stderr.write(`Sprint Control could not start headless mode: ${reason}\n`);
-    process.exit(1);
+        : error instanceof Error
+          ? error.message
+          : String(error),
+    );
   }
   process.stdout.write(`Sprint Control listening on ${server.url}\n`);
   if (options.open) openBrowser(server.url);
