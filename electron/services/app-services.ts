@@ -123,6 +123,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       await relay.stop();
       await measurement.close();
       history.close();
+      // Last, so the stop's own lines and events reach the file.
+      await activity.close();
     },
     killNow: () => relay.killNow(),
   };
