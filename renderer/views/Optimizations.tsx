@@ -1,6 +1,7 @@
 import { KnobTable } from '../components/optimizations/KnobTable';
 import { OverrideEditor } from '../components/optimizations/OverrideEditor';
 import { knobRows } from '../optimizations/plan-preview';
+import { runningTier } from '../optimizations/restart-note';
 import { isActive } from '../store/relay-store';
 import { useRelayStore, useSettingsStore } from '../stores';
 
@@ -18,7 +19,7 @@ export function Optimizations() {
         report={status?.launch ?? null}
         running={isActive(status)}
       />
-      <OverrideEditor initialTier={tier} />
+      <OverrideEditor initialTier={runningTier(status)} />
     </section>
   );
 }
