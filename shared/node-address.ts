@@ -55,8 +55,13 @@ export function parseNodeList(value: string, defaultPort: number): NodeListResul
   return { ok: true, nodes };
 }
 
+function sentence(problem: string): string {
+  return `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
+}
+
 /** For settings: the same rules (length first) as a zod string; the default port does not matter here. */
 export const BitcoinNodeList = z.string().superRefine((value, context) => {
   const result = parseNodeList(value, 8333);
-  if (!result.ok) context.addIssue({ code: 'custom', message: result.problem });
+  // Shown under the field as a sentence; the relay prints the same problem after the variable name.
+  if (!result.ok) context.addIssue({ code: 'custom', message: sentence(result.problem) });
 });

@@ -88,7 +88,7 @@ describe('SettingsStore refuses at save what the relay would refuse at start', (
         },
       },
       ['upstream', 'bitcoinNode'],
-      /more than 16 addresses/,
+      /More than 16 addresses/,
     ],
     [
       'a relative external binary path',
