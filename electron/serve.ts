@@ -12,7 +12,7 @@ import { relayResources } from './services/supervisor/relay-service';
 
 function usage(problem: string): never {
   process.stderr.write(
-    `${problem}\nUsage: npm run serve -- [--port N] [--host 127.0.0.1] [--no-open] [--data-dir DIR] [--token T]\n`,
+    `${problem}\nUsage: npm run serve -- [--port N] [--host 127.0.0.1] [--no-open] [--data-dir DIR] [--token T] [--allow-host NAME]…\n`,
   );
   process.exit(2);
 }
@@ -27,6 +27,7 @@ function parseOptions() {
         open: { type: 'boolean', default: true },
         'data-dir': { type: 'string' },
         token: { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
       },
     });
     const port = Number(values.port);
@@ -34,7 +35,13 @@ function parseOptions() {
       usage(`--port must be 0-65535, got "${values.port}".`);
     const problem = values.token === undefined ? null : tokenProblem(values.token);
     if (problem) usage(`--token refused: ${problem}.`);
-    return { ...values, port };
+    const allowHosts = values['allow-host'] ?? [];
+    const badHost = allowHosts.find(
+      (name) => !/^[A-Za-z0-9.-]{1,253}$|^\[?[0-9A-Fa-f:.]{2,45}\]?$/.test(name),
+    );
+    if (badHost !== undefined)
+      usage(`--allow-host takes a host name or address without a port, got "${badHost}".`);
+    return { ...values, port, allowHosts };
   } catch (error) {
     usage(error instanceof Error ? error.message : String(error));
   }
@@ -100,6 +107,7 @@ async function main(): Promise<void> {
       host: options.host,
       port: options.port,
       token: options.token,
+      allowedHosts: options.allowHosts.map((name) => name.replace(/^\[|\]$/g, '')),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -95,8 +95,10 @@ export function servedHosts(
   boundHost: string,
   port: number,
   machineAddresses: readonly string[] = localAddresses(),
+  /** Names the operator vouches for (a DNS name or reverse proxy in front of the panel). */
+  extraNames: readonly string[] = [],
 ): ReadonlySet<string> {
-  const names = ['127.0.0.1', 'localhost', '::1', boundHost];
+  const names = ['127.0.0.1', 'localhost', '::1', boundHost, ...extraNames];
   if (isWildcardHost(boundHost)) names.push(...machineAddresses, os.hostname());
   return new Set(names.map((name) => withPort(name, port).toLowerCase()));
 }

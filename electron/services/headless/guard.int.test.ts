@@ -163,6 +163,19 @@ describe('the Host header (DNS rebinding)', () => {
     expect(await upgrade(port, token, { host: `127.0.0.1:${port}` })).toBe('open');
   });
 
+  it('serves a name the operator allowed (--allow-host), and still no other', async () => {
+    const server = await start({ allowedHosts: ['relay-box.example'] });
+    const { port, token } = server;
+    expect((await get(port, `/?token=${token}`, { host: `relay-box.example:${port}` })).status).toBe(200);
+    expect(
+      await upgrade(port, token, {
+        host: `relay-box.example:${port}`,
+        origin: `http://relay-box.example:${port}`,
+      }),
+    ).toBe('open');
+    expect((await get(port, `/?token=${token}`, { host: `other.example:${port}` })).status).toBe(421);
+  });
+
   it('bound to 0.0.0.0: the UI opened at 127.0.0.1 connects (Origin matches its Host); foreign origins do not', async () => {
     const server = await start({ host: '0.0.0.0' });
     const { port, token } = server;

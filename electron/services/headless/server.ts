@@ -27,6 +27,8 @@ export interface HeadlessServerOptions {
   readonly port?: number;
   readonly token?: string;
   readonly throttle?: ThrottleOptions;
+  /** More Host names to serve (`--allow-host`), e.g. the DNS name other machines reach it by. */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface HeadlessServer {
@@ -142,7 +144,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  served = servedHosts(host, port);
+  served = servedHosts(host, port, undefined, options.allowedHosts);
 
   const wss = attachWebSocketApi(server, {
     path: API_SOCKET_PATH,
