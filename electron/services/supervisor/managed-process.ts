@@ -285,8 +285,8 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       this.emit('supervisor', { kind: 'stopped-on-exit-code', code, reason });
       this.setState(
         'stopped',
-        `${this.name} exited with code ${code}, an error a restart cannot fix, so it was not restarted` +
-          `${reason ? `: ${reason}` : ''}. Fix the cause and press Start.`,
+        `${this.name.charAt(0).toUpperCase()}${this.name.slice(1)} exited with code ${code}, an error a ` +
+          `restart cannot fix, so it was not restarted${reason ? `: ${reason}` : ''}. Fix the cause and press Start.`,
       );
       return;
     }
