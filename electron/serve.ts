@@ -4,14 +4,16 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppServices } from './services/app-services';
+import { isWildcardHost, tokenProblem } from './services/headless/auth';
 import { writePanelLink } from './services/headless/panel-link-file';
 import { startHeadlessServer } from './services/headless/server';
 import { defaultDataDir } from './services/paths';
+import { dataDirProblem } from './services/settings/private-files';
 import { relayResources } from './services/supervisor/relay-service';
 
 function usage(problem: string): never {
   process.stderr.write(
-    `${problem}\nUsage: npm run serve -- [--port N] [--host 127.0.0.1] [--no-open] [--data-dir DIR] [--token T]\n`,
+    `${problem}\nUsage: npm run serve -- [--port N] [--host 127.0.0.1] [--no-open] [--data-dir DIR] [--token T] [--allow-host NAME]…\n`,
   );
   process.exit(2);
 }
@@ -26,12 +28,21 @@ function parseOptions() {
         open: { type: 'boolean', default: true },
         'data-dir': { type: 'string' },
         token: { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
       },
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       usage(`--port must be 0-65535, got "${values.port}".`);
-    return { ...values, port };
+    const problem = values.token === undefined ? null : tokenProblem(values.token);
+    if (problem) usage(`--token refused: ${problem}.`);
+    const allowHosts = values['allow-host'] ?? [];
+    const badHost = allowHosts.find(
+      (name) => !/^[A-Za-z0-9.-]{1,253}$|^\[?[0-9A-Fa-f:.]{2,45}\]?$/.test(name),
+    );
+    if (badHost !== undefined)
+      usage(`--allow-host takes a host name or address without a port, got "${badHost}".`);
+    return { ...values, port, allowHosts };
   } catch (error) {
     usage(error instanceof Error ? error.message : String(error));
   }
@@ -53,14 +64,35 @@ function openBrowser(url: string): void {
     .unref();
 }
 
+/** One line on stderr and a non-zero exit: an operator's mistake is not a crash to debug. */
+function fail(message: string, code = 1): never {
+  process.stderr.write(`Sprint Control could not start headless mode: ${message}\n`);
+  process.exit(code);
+}
+
+function warnIfExposed(host: string): void {
+  if (!isWildcardHost(host) && ['127.0.0.1', 'localhost', '::1'].includes(host)) return;
+  process.stderr.write(
+    `Warning: --host ${host} serves the panel beyond this machine: anyone who can reach the port and ` +
+      'has the token controls the relay, over plain HTTP. Prefer 127.0.0.1 and an SSH tunnel.\n',
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseOptions();
+  // Everything the panel writes (history, logs, reports, settings) is for its user only.
+  process.umask(0o077);
   const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
   const dataDir = options['data-dir'] ?? process.env.SPRINT_CONTROL_DATA_DIR ?? defaultDataDir();
-  const services = createAppServices({
-    dataDir,
-    resources: relayResources(here('../relay')),
-  });
+  const problem = dataDirProblem(dataDir);
+  if (problem) fail(`data folder ${problem}. Pass --data-dir with a folder (created if missing).`, 2);
+  let services;
+  try {
+    services = createAppServices({ dataDir, resources: relayResources(here('../relay')) });
+  } catch (error) {
+    fail(`cannot use data folder ${dataDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  warnIfExposed(options.host);
   if (services.settings.notice) {
     process.stderr.write(
       `Settings file was ${services.settings.notice.problem}; kept it as ${services.settings.notice.backupPath} and used defaults.\n`,
@@ -77,15 +109,17 @@ async function main(): Promise<void> {
       port: options.port,
       token: options.token,
       metrics: () => services.panelMetrics(),
+      allowedHosts: options.allowHosts.map((name) => name.replace(/^\[|\]$/g, '')),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason =
+    fail(
       code === 'EADDRINUSE'
         ? `port ${options.port} on ${options.host} is already in use; pass --port 0 for a free one`
-        : String(error);
-    process.stderr.write(`Sprint Control could not start headless mode: ${reason}\n`);
-    process.exit(1);
+        : error instanceof Error
+          ? error.message
+          : String(error),
+    );
   }
   const removeLink = writePanelLink(dataDir, {
     url: server.url.replace(/\/\?token=.*$/, ''),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseNodeList } from '../shared/node-address';
 import { BitcoinNetwork, RELAY_ENV } from '../shared/relay-contract';
 import { TierName, type TierSpec, TIERS } from '../shared/tiers';
 import type { LogLevel } from './log';
@@ -86,19 +87,10 @@ function read<T>(env: Env, name: string, schema: z.ZodType<T>): T | undefined {
 
 /** host:port[,host:port...]; IPv6 as [addr]:port; a missing port is the network's default. */
 export function parseNodes(value: string, defaultPort: number): NodeAddress[] {
-  return value.split(',').map((part) => {
-    const item = part.trim();
-    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+))(?::(\d+))?$/.exec(item);
-    const host = m?.[1] ?? m?.[2];
-    const port = m?.[3] === undefined ? defaultPort : Number(m[3]);
-    if (!host || !Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new ConfigError(
-        RELAY_ENV.bitcoinNode,
-        `invalid address ${JSON.stringify(item)} (want host:port)`,
-      );
-    }
-    return { host, port };
-  });
+  // The same rules the panel applies when the setting is saved (shared/node-address.ts).
+  const result = parseNodeList(value, defaultPort);
+  if (!result.ok) throw new ConfigError(RELAY_ENV.bitcoinNode, result.problem);
+  return result.nodes;
 }
 
 export function parseConfig(env: Env): RelayConfig {

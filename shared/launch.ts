@@ -53,7 +53,21 @@ export const LaunchReport = z.object({
 });
 export type LaunchReport = z.infer<typeof LaunchReport>;
 
-const cpuList = z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a CPU list such as "2-3" or "0,2"');
+/** Highest CPU id a list may name; the machine's own count is checked where it is known (settings store). */
+export const MAX_CPU_ID = 1023;
+const cpuList = z
+  .string()
+  .max(256)
+  .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a CPU list such as "2-3" or "0,2"')
+  .refine((list) => list.split(/[,-]/).every((id) => Number(id) <= MAX_CPU_ID), `CPU ids above ${MAX_CPU_ID}`)
+  .refine(
+    (list) =>
+      list.split(',').every((range) => {
+        const [first, last] = range.split('-').map(Number);
+        return last === undefined || last >= first!;
+      }),
+    'a CPU range runs backwards',
+  );
 
 /** Per-tier overrides a user may set in settings; every field optional, validated at the boundary. */
 export const TierOverrides = z

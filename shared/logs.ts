@@ -115,6 +115,7 @@ export const TIMELINE_KINDS = [
   'crash-loop',
   'degraded',
   'spawn-failed',
+  'stopped-on-exit-code',
   'tier-switched',
   'stale-reaped',
 ] as const;

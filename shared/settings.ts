@@ -1,13 +1,25 @@
 import { z } from 'zod';
 import { TierName } from './tiers';
 import { TierOverrides } from './launch';
+import { BitcoinNodeList } from './node-address';
 import { BitcoinNetwork } from './relay-contract';
 import { ProfilesSettings } from './profile';
 
 const port = z.number().int().min(0).max(65535);
-const hostPort = z
+
+/** POSIX `/…`, Windows `C:\…` or a UNC `\\server\share\…`: the panel never resolves a relative one. */
+const absolutePath = z
   .string()
-  .regex(/^[\w.-]+(:\d{1,5})?(,[\w.-]+(:\d{1,5})?)*$/, 'host:port, several separated by commas');
+  .max(4096)
+  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'an absolute path (e.g. /opt/bitcoin-sprint/sprint)')
+  .regex(/^[^\0]*$/, 'no NUL characters');
+
+/** The relay splits API_KEYS on commas and accepts printable ASCII only. */
+const apiKey = z
+  .string()
+  .min(16)
+  .max(128)
+  .regex(/^[\x21-\x2b\x2d-\x7e]+$/, 'printable ASCII without spaces or commas');
 
 /** Every user setting, with its default. A file that fails this schema is kept aside and defaults used. */
 export const Settings = z.object({
@@ -15,20 +27,20 @@ export const Settings = z.object({
   relay: z
     .object({
       source: z.enum(['builtin', 'external']).default('builtin'),
-      externalPath: z.string().max(4096).nullable().default(null),
+      externalPath: absolutePath.nullable().default(null),
     })
     .prefault({}),
   upstream: z
     .object({
       mode: z.enum(['demo', 'node']).default('demo'),
-      bitcoinNode: hostPort.nullable().default(null),
+      bitcoinNode: BitcoinNodeList.nullable().default(null),
       network: BitcoinNetwork.default('regtest'),
       demoIntervalSeconds: z.number().min(0.1).max(3600).default(10),
     })
     .prefault({}),
   /** 0 picks a free port at each start; the relay's health server is always API port + 1. */
   apiPort: port.default(0),
-  apiKey: z.string().min(16).max(128).nullable().default(null),
+  apiKey: apiKey.nullable().default(null),
   probe: z.object({ rateHz: z.number().min(1).max(100).default(10) }).prefault({}),
   retention: z
     .object({

@@ -20,7 +20,10 @@ export class ActivityLog {
     relay: RelayService,
     private readonly events: EventBus,
   ) {
-    this.file = new RotatingLogFile(path.join(logsDir, 'relay.log'));
+    this.file = new RotatingLogFile(path.join(logsDir, 'relay.log'), {
+      // Shown in the Logs view (and tried once more in the file, which fails quietly by then).
+      onError: (message) => this.note('panel', 'error', message),
+    });
     relay.on((event) => {
       if (event.kind === 'log') this.addLine(event.line);
       if (event.kind === 'supervisor') this.addTimeline(toTimelineEntry(event.source, event.event));
@@ -45,6 +48,11 @@ export class ActivityLog {
       JSON.stringify({ at: entry.at, source: 'supervisor', kind: entry.kind, message: entry.summary }),
     );
     this.events.emit('supervisor.event', entry);
+  }
+
+  /** Writes every queued line to the log file; the panel awaits this on quit. */
+  close(): Promise<void> {
+    return this.file.close();
   }
 
   tail(limit: number): { lines: LogLine[]; timeline: TimelineEntry[] } {

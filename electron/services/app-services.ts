@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ActivityLog } from './activity-log';
 import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher';
@@ -14,6 +13,8 @@ import { FleetStore } from './fleet/fleet-store';
 import { createPanelMetrics } from './fleet/panel-metrics';
 import { exportRemoteReport } from './fleet/remote-report';
 import { PLAIN_FILE_CODEC, SecretStore, type SecretCodec } from './fleet/secret-store';
+import { pruneStoredReports } from './reports/stored-reports';
+import { ensurePrivateDir } from './settings/private-files';
 import { SettingsStore } from './settings/settings-store';
 import { runSlaTest } from './sla-test/run-sla-test';
 import { ApiError } from '../../shared/api';
@@ -58,7 +59,7 @@ export interface AppServices {
  * headless mode both build exactly this and only differ in the transport they put in front of it.
  */
 export function createAppServices(options: AppServicesOptions): AppServices {
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
   const events = new EventBus();
   const settings = new SettingsStore(path.join(options.dataDir, 'settings.json'));
   const relay = new RelayService({
@@ -118,7 +119,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'tier.set': ({ tier }) => relay.switchTier(tier),
     'logs.tail': async ({ limit }) => activity.tail(limit),
     'history.query': async (query) => measurement.query(query),
-    'report.export': (request, { signal }) => exportReport(request, signal),
+    'report.export': async (request, { signal }) => {
+      const result = await exportReport(request, signal);
+      // Headless mode keeps every export for download: bound the folder (oldest go first).
+      await pruneStoredReports(reportsDir, result.report.path);
+      return result;
+    },
     'slaTest.run': async (request, { signal }) => {
       if (slaTestRunning)
         throw new ApiError('BUSY', 'An SLA test is already running; wait for it or cancel it.');
@@ -170,6 +176,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       await relay.stop();
       await measurement.close();
       history.close();
+      // Last, so the stop's own lines and events reach the file.
+      await activity.close();
     },
     killNow: () => relay.killNow(),
   };

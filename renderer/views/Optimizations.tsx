@@ -3,6 +3,7 @@ import { OverrideEditor } from '../components/optimizations/OverrideEditor';
 import { ProfilesCard } from '../components/optimizations/ProfilesCard';
 import { SourcesTable } from '../components/optimizations/SourcesTable';
 import { knobRows } from '../optimizations/plan-preview';
+import { runningTier } from '../optimizations/restart-note';
 import { isActive } from '../store/relay-store';
 import { useProfileStore, useRelayStore, useSettingsStore } from '../stores';
 
@@ -28,7 +29,7 @@ export function Optimizations() {
       />
       <SourcesTable tier={tier} saved={overrides?.[tier]} state={profileState} />
       <ProfilesCard />
-      <OverrideEditor initialTier={tier} />
+      <OverrideEditor initialTier={runningTier(status)} />
     </section>
   );
 }

@@ -1,10 +1,30 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import os from 'node:os';
 
 export const TOKEN_COOKIE = 'sprint_token';
 
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** 22 base64url characters carry 132 bits; shorter cannot reach the 128 a token must have. */
+export const MIN_TOKEN_LENGTH = 22;
+const MAX_TOKEN_LENGTH = 256;
+const TOKEN_CHARACTERS = /^[A-Za-z0-9._~+/=-]+$/;
+/** A long token of few distinct characters ("aaaa…") is long without being random. */
+const MIN_DISTINCT_CHARACTERS = 10;
+
+/** Why a given --token cannot guard the panel, or null when it can. */
+export function tokenProblem(token: string): string | null {
+  if (token.length < MIN_TOKEN_LENGTH)
+    return `the token must be at least ${MIN_TOKEN_LENGTH} characters (128 bits; e.g. \`openssl rand -hex 16\`), got ${token.length}`;
+  if (token.length > MAX_TOKEN_LENGTH) return `the token must be at most ${MAX_TOKEN_LENGTH} characters`;
+  if (!TOKEN_CHARACTERS.test(token))
+    return 'the token may hold letters, digits and - _ . ~ + / = only (it travels in a URL)';
+  if (new Set(token).size < MIN_DISTINCT_CHARACTERS)
+    return 'the token repeats too few characters to be random; generate one (e.g. `openssl rand -hex 16`)';
+  return null;
 }
 
 /**
@@ -28,6 +48,16 @@ export class TokenGate {
     return null;
   }
 
+  /** Whether the request carried any token at all (a wrong one counts as a guess; none does not). */
+  presented(request: IncomingMessage): boolean {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    return (
+      url.searchParams.has('token') ||
+      readCookie(request.headers.cookie, TOKEN_COOKIE) !== null ||
+      /^Bearer /.test(request.headers.authorization ?? '')
+    );
+  }
+
   cookieHeader(): string {
     return `${TOKEN_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
   }
@@ -47,16 +77,54 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
+/** True for the wildcard binds that serve every interface. */
+export function isWildcardHost(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
+}
+
+function withPort(host: string, port: number): string {
+  return `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+}
+
 /**
- * The panel's own origins: the address it is bound to, and localhost for a loopback bind. A WebSocket
- * from any other origin is a page elsewhere trying to drive the panel through the user's browser.
+ * The `host:port` values a request may carry in its Host header: the loopback names, the bound
+ * address, and for a wildcard bind every address of this machine and its name. Anything else is a
+ * page elsewhere reaching the panel through DNS rebinding (evil.example resolving to 127.0.0.1).
  */
-export function isOwnOrigin(origin: string | undefined, boundHost: string, port: number): boolean {
+export function servedHosts(
+  boundHost: string,
+  port: number,
+  machineAddresses: readonly string[] = localAddresses(),
+  /** Names the operator vouches for (a DNS name or reverse proxy in front of the panel). */
+  extraNames: readonly string[] = [],
+): ReadonlySet<string> {
+  const names = ['127.0.0.1', 'localhost', '::1', boundHost, ...extraNames];
+  if (isWildcardHost(boundHost)) names.push(...machineAddresses, os.hostname());
+  return new Set(names.map((name) => withPort(name, port).toLowerCase()));
+}
+
+function localAddresses(): string[] {
+  return (
+    Object.values(os.networkInterfaces())
+      .flat()
+      .filter((info) => info !== undefined)
+      // A link-local IPv6 address needs its zone to be reached; browsers rarely send those in Host.
+      .map((info) => info.address)
+  );
+}
+
+export function isServedHost(hostHeader: string | undefined, served: ReadonlySet<string>): boolean {
+  return hostHeader !== undefined && served.has(hostHeader.toLowerCase());
+}
+
+/**
+ * A WebSocket's Origin must be one of the addresses the panel serves (the page was loaded from it,
+ * for example 127.0.0.1 while the server is bound to 0.0.0.0). Any other origin is a page elsewhere
+ * trying to drive the panel through the user's browser.
+ */
+export function isOwnOrigin(origin: string | undefined, served: ReadonlySet<string>): boolean {
   // Non-browser clients (scripts, tests) send no Origin; the token still guards them.
   if (origin === undefined) return true;
-  const own = new Set([`http://${boundHost}:${port}`]);
-  if (boundHost === '127.0.0.1' || boundHost === 'localhost' || boundHost === '::1') {
-    own.add(`http://127.0.0.1:${port}`).add(`http://localhost:${port}`).add(`http://[::1]:${port}`);
-  }
-  return own.has(origin);
+  const match = /^http:\/\/([^/]+)$/i.exec(origin);
+  return match?.[1] !== undefined && served.has(match[1].toLowerCase());
 }

@@ -3,7 +3,17 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../api/dispatcher';
 import type { EventBus } from '../api/event-bus';
-import { isOwnOrigin, newToken, TokenGate } from './auth';
+import type { IncomingMessage } from 'node:http';
+import {
+  isOwnOrigin,
+  isServedHost,
+  isWildcardHost,
+  newToken,
+  servedHosts,
+  tokenProblem,
+  TokenGate,
+} from './auth';
+import { DEFAULT_THROTTLE, FailureThrottle, type ThrottleOptions } from './throttle';
 import { contentSecurityPolicy, readStatic } from './static-files';
 import { attachWebSocketApi } from './ws-transport';
 
@@ -18,6 +28,9 @@ export interface HeadlessServerOptions {
   readonly token?: string;
   /** GET /metrics (behind the token, e.g. Prometheus's bearer credentials): the panel's own metrics. */
   readonly metrics?: () => Promise<{ contentType: string; body: string }>;
+  readonly throttle?: ThrottleOptions;
+  /** More Host names to serve (`--allow-host`), e.g. the DNS name other machines reach it by. */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface HeadlessServer {
@@ -38,24 +51,67 @@ const SECURITY_HEADERS = {
   'Cache-Control': 'no-store',
 };
 
+type Admission =
+  | { readonly ok: true; readonly carried: 'query' | 'cookie' | 'header' }
+  | { readonly ok: false; readonly status: number; readonly text: string; readonly retryAfterS?: number };
+
+const UNAUTHORIZED =
+  '401 Unauthorized: open the panel with the URL printed by `npm run serve` (it carries ?token=…).';
+
 /**
  * Headless mode: the panel's UI and API for a machine without a desktop. Binds 127.0.0.1 unless told
- * otherwise; every HTTP request and WebSocket upgrade without the token gets 401.
+ * otherwise. Every HTTP request and WebSocket upgrade must name a Host the panel serves (421
+ * otherwise: DNS rebinding) and carry the token (401); wrong tokens are throttled per address.
  */
 export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
   const host = options.host ?? '127.0.0.1';
+  const problem = options.token === undefined ? null : tokenProblem(options.token);
+  if (problem) throw new Error(`--token refused: ${problem}`);
   const gate = new TokenGate(options.token ?? newToken());
+  const throttle = new FailureThrottle(options.throttle ?? DEFAULT_THROTTLE);
+  // Known once listening (the port may be ephemeral); no request is served before that.
+  let served: ReadonlySet<string> = new Set();
+
+  const admit = async (request: IncomingMessage): Promise<Admission> => {
+    if (!isServedHost(request.headers.host, served)) {
+      const named = JSON.stringify((request.headers.host ?? '').slice(0, 100));
+      return {
+        ok: false,
+        status: 421,
+        text: `421 Misdirected Request: this panel does not serve Host ${named}.`,
+      };
+    }
+    const address = request.socket.remoteAddress ?? 'unknown';
+    if (!throttle.mayCheck(address)) {
+      return {
+        ok: false,
+        status: 429,
+        text: '429 Too Many Requests: too many wrong tokens.',
+        retryAfterS: 5,
+      };
+    }
+    const carried = gate.check(request);
+    if (carried) {
+      throttle.recordSuccess(address);
+      return { ok: true, carried };
+    }
+    if (gate.presented(request)) await throttle.holdBack(address, throttle.recordFailure(address));
+    return { ok: false, status: 401, text: UNAUTHORIZED };
+  };
 
   const server = http.createServer({ maxHeaderSize: 16 * 1024 }, (request, response) => {
     void (async () => {
-      const carried = gate.check(request);
-      if (!carried) {
-        response.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
-        response.end(
-          '401 Unauthorized: open the panel with the URL printed by `npm run serve` (it carries ?token=…).\n',
-        );
+      const admission = await admit(request);
+      if (!admission.ok) {
+        response.writeHead(admission.status, {
+          'Content-Type': 'text/plain; charset=utf-8',
+          ...SECURITY_HEADERS,
+          ...(admission.retryAfterS ? { 'Retry-After': String(admission.retryAfterS) } : {}),
+        });
+        response.end(`${admission.text}\n`);
         return;
       }
+      const { carried } = admission;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         response.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end();
         return;
@@ -96,19 +152,23 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  served = servedHosts(host, port, undefined, options.allowedHosts);
 
   const wss = attachWebSocketApi(server, {
     path: API_SOCKET_PATH,
     dispatch: options.dispatch,
     events: options.events,
-    refuse: (request) => {
-      if (!gate.check(request)) return { status: 401, reason: 'Unauthorized' };
-      if (!isOwnOrigin(request.headers.origin, host, port)) return { status: 403, reason: 'Forbidden' };
+    refuse: async (request) => {
+      const admission = await admit(request);
+      if (!admission.ok) return { status: admission.status, reason: admission.text.replace(/^\d+ /, '') };
+      if (!isOwnOrigin(request.headers.origin, served)) return { status: 403, reason: 'Forbidden' };
       return null;
     },
   });
 
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  // A wildcard bind serves loopback too; that is the address to open on this machine.
+  const shown = isWildcardHost(host) ? '127.0.0.1' : host;
+  const urlHost = shown.includes(':') ? `[${shown}]` : shown;
   return {
     url: `http://${urlHost}:${port}/?token=${gate.token}`,
     port,

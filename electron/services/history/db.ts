@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { HistoryOpenError } from './types';
 
@@ -72,6 +73,8 @@ function userVersion(db: DatabaseSync): number {
 export function openDatabase(file: string): DatabaseSync {
   let db: DatabaseSync;
   try {
+    // Created empty and private first: SQLite gives the -wal and -shm files the database's mode.
+    if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600));
     db = new DatabaseSync(file);
   } catch (err) {
     throw classify(file, err);

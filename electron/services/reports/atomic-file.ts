@@ -19,7 +19,8 @@ export class AtomicFile {
     readonly fileName: string,
     readonly tempPath: string,
   ) {
-    this.stream = createWriteStream(tempPath, { flags: 'wx' });
+    // Reports hold the operator's measurements: readable by their owner only.
+    this.stream = createWriteStream(tempPath, { flags: 'wx', mode: 0o600 });
     // Remember the error; it surfaces on the next write or on commit instead of crashing the process.
     this.stream.on('error', (error) => (this.failure ??= error));
   }

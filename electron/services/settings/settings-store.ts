@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ApiError, describeIssues } from '../../../shared/api';
 import { applySettingsPatch, defaultSettings, Settings, type SettingsPatch } from '../../../shared/settings';
@@ -19,8 +20,15 @@ export class SettingsStore {
   readonly notice: SettingsLoadNotice | null;
   private readonly listeners = new Set<(settings: Settings) => void>();
 
-  constructor(readonly filePath: string) {
-    mkdirSync(path.dirname(filePath), { recursive: true });
+  /** The machine's CPU count: a CPU list naming CPUs past it is refused (the schema cannot know it). */
+  private readonly cpuCount: number;
+
+  constructor(
+    readonly filePath: string,
+    options: { cpuCount?: number } = {},
+  ) {
+    this.cpuCount = options.cpuCount ?? (os.cpus().length || os.availableParallelism());
+    mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
     const loaded = loadSettingsFile(filePath);
     this.current = loaded.settings;
     this.notice = loaded.notice;
@@ -32,15 +40,19 @@ export class SettingsStore {
 
   update(patch: SettingsPatch): Settings {
     const result = applySettingsPatch(this.current, patch);
-    if (!result.success) {
+    const issues = result.success
+      ? cpuListIssues(result.data, this.cpuCount)
+      : result.error.issues.map((issue) => ({
+          path: issue.path.map((part) => (typeof part === 'number' ? part : String(part))),
+          message: issue.message,
+        }));
+    if (!result.success || issues.length > 0) {
       // The field paths travel as data too, so the UI can put each message under its own field.
-      const issues = result.error.issues.map((issue) => ({
-        path: issue.path.map((part) => (typeof part === 'number' ? part : String(part))),
-        message: issue.message,
-      }));
-      throw new ApiError('SETTINGS_INVALID', `Settings not saved: ${describeIssues(result.error)}`, {
-        issues,
-      });
+      const sentence = issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+        .join('; ');
+      throw new ApiError('SETTINGS_INVALID', `Settings not saved: ${sentence}`, { issues });
     }
     writeAtomically(this.filePath, JSON.stringify(result.data, null, 2));
     this.current = result.data;
@@ -54,11 +66,35 @@ export class SettingsStore {
   }
 }
 
+interface SettingsIssue {
+  readonly path: Array<string | number>;
+  readonly message: string;
+}
+
+/** Affinity overrides may only name CPUs this machine has (a 2-CPU machine has CPUs 0 and 1). */
+function cpuListIssues(settings: Settings, cpuCount: number): SettingsIssue[] {
+  const issues: SettingsIssue[] = [];
+  for (const [tier, overrides] of Object.entries(settings.overrides)) {
+    const list = overrides?.cpus;
+    if (!list) continue;
+    const highest = Math.max(...list.split(/[,-]/).map(Number));
+    if (highest >= cpuCount) {
+      issues.push({
+        path: ['overrides', tier, 'cpus'],
+        message: `"${list}" names CPU ${highest}, but this machine has CPUs 0-${cpuCount - 1}`,
+      });
+    }
+  }
+  return issues;
+}
+
 function loadSettingsFile(filePath: string): { settings: Settings; notice: SettingsLoadNotice | null } {
   if (!existsSync(filePath)) return { settings: defaultSettings(), notice: null };
   let problem: string;
   try {
-    const parsed = Settings.safeParse(JSON.parse(readFileSync(filePath, 'utf8')));
+    // Windows editors (Notepad) save UTF-8 with a byte order mark, which JSON.parse rejects.
+    const text = readFileSync(filePath, 'utf8').replace(/^\uFEFF/, '');
+    const parsed = Settings.safeParse(JSON.parse(text));
     if (parsed.success) return { settings: parsed.data, notice: null };
     problem = `invalid values (${describeIssues(parsed.error)})`;
   } catch (error) {

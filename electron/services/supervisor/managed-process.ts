@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../../shared/api';
 import type { ExitInfo, RelayState } from '../../../shared/relay-status';
-import { LineSplitter, parseLogLine, RingBuffer, type LogLine } from './log-lines';
+import { LineSplitter, parseLogLine, type LogLine } from './log-lines';
+import { ProcessOutput } from './process-output';
 import { backoffDelay, CrashWindow } from './restart-policy';
 import { killTree } from './kill-tree';
 
@@ -31,6 +32,11 @@ export interface SupervisionPolicy {
   readonly readyTimeoutMs: number;
   readonly readyPollMs: number;
   readonly healthPollMs: number;
+  /**
+   * Exit codes that mean "will not work if retried" (PM2's stop_exit_codes): the contract's exit 2
+   * is a configuration error naming the variable, so restarting would only loop on it.
+   */
+  readonly stopExitCodes: readonly number[];
 }
 
 export const DEFAULT_POLICY: SupervisionPolicy = {
@@ -43,7 +49,11 @@ export const DEFAULT_POLICY: SupervisionPolicy = {
   readyTimeoutMs: 15_000,
   readyPollMs: 25,
   healthPollMs: 1000,
+  stopExitCodes: [2],
 };
+
+/** How long an exited process's pipes may take to deliver its last lines before the exit is handled. */
+const OUTPUT_DRAIN_MS = 250;
 
 export interface ProcessSnapshot {
   readonly state: RelayState;
@@ -63,7 +73,8 @@ export type SupervisorEvent =
   | { kind: 'backoff'; delayMs: number; attempt: number }
   | { kind: 'crash-loop'; crashes: number; windowMs: number }
   | { kind: 'degraded'; reason: string }
-  | { kind: 'spawn-failed'; message: string };
+  | { kind: 'spawn-failed'; message: string }
+  | { kind: 'stopped-on-exit-code'; code: number; reason: string | null };
 
 interface ManagedProcessEvents {
   state: [ProcessSnapshot];
@@ -88,8 +99,10 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   private restartTimer: NodeJS.Timeout | null = null;
   private healthTimer: NodeJS.Timeout | null = null;
   private readonly crashes: CrashWindow;
-  private readonly stderr = new RingBuffer<string>(50);
+  /** The current (or last) process's output; replaced at every spawn. */
+  private output = new ProcessOutput();
   private exitWaiters: Array<() => void> = [];
+  private readonly exitHandled = new WeakSet<ChildProcess>();
   /** Bumped by every start/stop so late callbacks from an older process are ignored. */
   private generation = 0;
 
@@ -116,7 +129,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       lastExit: this.lastExit,
       message: this.message,
       nextRestartAt: this.nextRestartAt,
-      stderrTail: this.stderr.last(20),
+      stderrTail: this.output.last(20),
     };
   }
 
@@ -146,26 +159,28 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     }
     if (generation !== this.generation) return this.snapshot();
 
-    const child = spawn(spec.command, [...spec.args], {
-      env: spec.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // Its own process group, so a stop can signal every process the relay started.
-      detached: process.platform !== 'win32',
-      windowsHide: true,
-    });
-    const spawned = await new Promise<Error | null>((resolve) => {
-      child.once('spawn', () => resolve(null));
-      child.once('error', (error) => resolve(error));
-    });
-    if (spawned) {
+    const spawned = await spawnChild(spec);
+    if (spawned instanceof Error) {
       return this.failStart(
-        new ApiError('SPAWN_FAILED', `Could not start ${this.name} (${spec.command}): ${spawned.message}`),
+        new ApiError('SPAWN_FAILED', `Could not start ${this.name} (${spec.command}): ${spawned.message}`, {
+          code: (spawned as NodeJS.ErrnoException).code,
+        }),
       );
     }
+    const child = spawned;
     this.child = child;
     this.startedAt = Date.now();
-    this.attachOutput(child);
-    child.once('exit', (code, signal) => this.onExit(child, generation, code, signal));
+    this.output = new ProcessOutput();
+    this.attachOutput(child, this.output);
+    child.once('exit', (code, signal) => {
+      // 'exit' can come before the pipes have delivered the last lines (the reason for a config
+      // error); wait for 'close', bounded, since a grandchild may hold the pipes open.
+      const drained = setTimeout(() => this.onExit(child, generation, code, signal), OUTPUT_DRAIN_MS);
+      child.once('close', () => {
+        clearTimeout(drained);
+        this.onExit(child, generation, code, signal);
+      });
+    });
     this.emit('supervisor', { kind: 'spawned', pid: child.pid ?? 0, argv: [spec.command, ...spec.args] });
     this.emitState();
     await spec.afterSpawn?.(child.pid ?? 0).catch(() => undefined);
@@ -225,11 +240,12 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.healthTimer = setTimeout(() => void check(), this.policy.healthPollMs);
   }
 
-  private attachOutput(child: ChildProcess): void {
+  private attachOutput(child: ChildProcess, output: ProcessOutput): void {
     for (const stream of ['stdout', 'stderr'] as const) {
       const splitter = new LineSplitter((text) => {
-        if (stream === 'stderr') this.stderr.push(text);
-        this.emit('log', parseLogLine(this.name, stream, text));
+        const line = parseLogLine(this.name, stream, text);
+        output.record(line);
+        this.emit('log', line);
       });
       child[stream]?.on('data', (chunk: Buffer) => splitter.push(chunk));
       child[stream]?.on('end', () => splitter.flush());
@@ -244,6 +260,8 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     code: number | null,
     signal: NodeJS.Signals | null,
   ): void {
+    if (this.exitHandled.has(child)) return;
+    this.exitHandled.add(child);
     if (this.child === child) this.child = null;
     this.clearHealthTimer();
     const now = Date.now();
@@ -262,13 +280,23 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.consecutiveCrashes++;
     const crashCount = this.crashes.record(now);
     const exitText = signal ? `signal ${signal}` : `exit code ${code}`;
+    const reason = this.output.reason();
+    if (code !== null && this.policy.stopExitCodes.includes(code)) {
+      this.emit('supervisor', { kind: 'stopped-on-exit-code', code, reason });
+      this.setState(
+        'stopped',
+        `${this.name.charAt(0).toUpperCase()}${this.name.slice(1)} exited with code ${code}, an error a ` +
+          `restart cannot fix, so it was not restarted${reason ? `: ${reason}` : ''}. Fix the cause and press Start.`,
+      );
+      return;
+    }
     if (crashCount > this.policy.crashLoopCount) {
       this.emit('supervisor', {
         kind: 'crash-loop',
         crashes: crashCount,
         windowMs: this.policy.crashLoopWindowMs,
       });
-      const tail = this.stderr.last(3).join(' | ');
+      const tail = this.output.last(3).join(' | ');
       this.setState(
         'crash-loop',
         `${this.name} crashed ${crashCount} times within ${Math.round(this.policy.crashLoopWindowMs / 1000)} s ` +
@@ -349,6 +377,29 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   private emitState(): void {
     this.emit('state', this.snapshot());
   }
+}
+
+/**
+ * Spawns and resolves once the OS started it, or with the error: ENOENT and EACCES arrive as an
+ * 'error' event, E2BIG (an environment too large for exec) is thrown at once.
+ */
+function spawnChild(spec: LaunchSpec): Promise<ChildProcess | Error> {
+  let child: ChildProcess;
+  try {
+    child = spawn(spec.command, [...spec.args], {
+      env: spec.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group, so a stop can signal every process the relay started.
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+    });
+  } catch (error) {
+    return Promise.resolve(error instanceof Error ? error : new Error(String(error)));
+  }
+  return new Promise((resolve) => {
+    child.once('spawn', () => resolve(child));
+    child.once('error', (error) => resolve(error));
+  });
 }
 
 function delay(ms: number): Promise<void> {

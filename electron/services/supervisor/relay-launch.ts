@@ -12,6 +12,7 @@ import {
   type StepResult,
 } from '../launch';
 import { panelEnvironmentOverrides } from '../profiles/environment';
+import { osEnvironment } from './child-env';
 import { httpGet } from './http-check';
 import type { RelayResources } from './relay-service';
 
@@ -43,13 +44,6 @@ export function contractEnvironment(input: RelayLaunchInput): Record<string, str
   };
 }
 
-/** The panel's environment minus unset entries, for the relay to inherit (PATH, HOME, locale…). */
-function inheritedEnvironment(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-}
-
 export function launchTarget(settings: Settings, resources: RelayResources): LaunchTarget {
   return settings.relay.source === 'external' && settings.relay.externalPath
     ? { kind: 'external', path: settings.relay.externalPath }
@@ -66,7 +60,7 @@ export async function planRelayLaunch(input: RelayLaunchInput): Promise<RelayLau
     platform: process.platform,
     capabilities: await probeCapabilities(),
     target: launchTarget(settings, input.resources),
-    env: { ...inheritedEnvironment(), ...contractEnvironment(input) },
+    env: { ...osEnvironment(), ...contractEnvironment(input) },
   });
   return { plan, report: buildLaunchReport(plan, null) };
 }

@@ -1,77 +1,19 @@
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api';
-import type { RelayStatus } from '../../../shared/relay-status';
-import { SettingsStore } from '../settings/settings-store';
-import { RelayService, relayResources } from './relay-service';
-import { procCommandLine } from './pidfile';
+import { procStartTime } from './pidfile';
+import { alive, fakeRelay, trackedServices, waitForState } from './test-support/fake-relay-service';
 
-const fakeRelay = path.resolve('test/support/fake-relay.mjs');
-const services: RelayService[] = [];
+const services = trackedServices();
 
-function makeService(policy: Partial<ConstructorParameters<typeof RelayService>[0]['policy']> = {}) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sprint-supervisor-'));
-  const settings = new SettingsStore(path.join(dir, 'settings.json'));
-  settings.update({
-    upstream: { mode: 'node', bitcoinNode: '127.0.0.1:18444', network: 'regtest', demoIntervalSeconds: 10 },
-  });
-  const service = new RelayService({
-    settings,
-    resources: {
-      ...relayResources(path.resolve('dist/relay')),
-      relayScript: fakeRelay,
-      demoPeerScript: fakeRelay,
-    },
-    panelKey: 'panel-key-for-tests',
-    pidFilePath: path.join(dir, 'relay.pid'),
-    policy: { backoffInitialMs: 20, backoffCapMs: 100, stopTimeoutMs: 1000, healthPollMs: 200, ...policy },
-  });
-  services.push(service);
-  return { service, settings, dir };
-}
-
-function waitForState(
-  service: RelayService,
-  wanted: RelayStatus['state'],
-  timeoutMs = 10_000,
-): Promise<RelayStatus> {
-  return new Promise((resolve, reject) => {
-    if (service.status().state === wanted) return resolve(service.status());
-    const timer = setTimeout(
-      () => reject(new Error(`no "${wanted}" within ${timeoutMs} ms; now ${service.status().state}`)),
-      timeoutMs,
-    );
-    const off = service.on((event) => {
-      if (event.kind === 'state' && event.status.state === wanted) {
-        clearTimeout(timer);
-        off();
-        resolve(event.status);
-      }
-    });
-  });
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return procCommandLine(pid) !== null;
-  } catch {
-    return false;
-  }
-};
-
-afterEach(async () => {
-  for (const key of Object.keys(process.env)) if (key.startsWith('FAKE_')) delete process.env[key];
-  await Promise.all(services.splice(0).map((service) => service.stop()));
-});
+afterEach(() => services.stopAll());
 
 describe('RelayService with a real child process', () => {
   it('starts to running with a PID and ports, and stops to nothing left', async () => {
-    const { service } = makeService();
+    const { service } = services.make();
     const status = await service.start();
     expect(status.state).toBe('running');
     expect(status.pid).toBeGreaterThan(0);
@@ -86,10 +28,10 @@ describe('RelayService with a real child process', () => {
   });
 
   it('passes the relay contract environment with the tier and the panel key first', async () => {
-    const { service, settings } = makeService();
+    const { service, settings } = services.make();
     settings.update({ tier: 'turbo', apiKey: 'user-key-0123456789abcdef' });
     const { pid } = await service.start();
-    const environ = (await import('node:fs')).readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
     expect(environ).toContain('TIER=turbo');
     expect(environ).toContain('API_KEYS=panel-key-for-tests,user-key-0123456789abcdef');
     expect(environ).toContain('BITCOIN_NODE=127.0.0.1:18444');
@@ -98,7 +40,7 @@ describe('RelayService with a real child process', () => {
   });
 
   it('restarts after an unexpected exit, counting the restart', async () => {
-    const { service } = makeService();
+    const { service } = services.make();
     const first = await service.start();
     process.kill(first.pid!, 'SIGKILL');
     await waitForState(service, 'backoff');
@@ -109,8 +51,10 @@ describe('RelayService with a real child process', () => {
   });
 
   it('gives up with crash-loop after too many crashes in the window, showing exit code and stderr', async () => {
-    process.env.FAKE_CRASH_AFTER_MS = '150';
-    const { service } = makeService({ crashLoopCount: 3, crashLoopWindowMs: 60_000 });
+    const { service } = services.make(
+      { crashLoopCount: 3, crashLoopWindowMs: 60_000 },
+      { FAKE_CRASH_AFTER_MS: '150' },
+    );
     await service.start();
     const looped = await waitForState(service, 'crash-loop');
     expect(looped.restarts).toBe(3);
@@ -122,9 +66,10 @@ describe('RelayService with a real child process', () => {
   });
 
   it('SIGKILLs the whole process group when the relay ignores SIGTERM', async () => {
-    process.env.FAKE_IGNORE_SIGTERM = '1';
-    process.env.FAKE_GRANDCHILD = '1';
-    const { service } = makeService({ stopTimeoutMs: 300 });
+    const { service } = services.make(
+      { stopTimeoutMs: 300 },
+      { FAKE_IGNORE_SIGTERM: '1', FAKE_GRANDCHILD: '1' },
+    );
     const grandchild = new Promise<number>((resolve) =>
       service.on((event) => {
         const match = event.kind === 'log' ? /"grandchild","pid":(\d+)/.exec(event.line.message) : null;
@@ -145,7 +90,7 @@ describe('RelayService with a real child process', () => {
     await new Promise((resolve) => blocker.once('listening', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const { service, settings } = makeService();
+      const { service, settings } = services.make();
       settings.update({ apiPort: port });
       const error = await service.start().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ApiError);
@@ -160,7 +105,7 @@ describe('RelayService with a real child process', () => {
   });
 
   it('says clearly when an external binary is missing or not executable', async () => {
-    const { service, settings, dir } = makeService();
+    const { service, settings, dir } = services.make();
     settings.update({ relay: { source: 'external', externalPath: path.join(dir, 'bitcoin-sprint') } });
     await expect(service.start()).rejects.toMatchObject({
       code: 'RELAY_BINARY_MISSING',
@@ -173,31 +118,58 @@ describe('RelayService with a real child process', () => {
     await expect(service.start()).rejects.toMatchObject({ message: /no binary path is set/ });
   });
 
-  it('stops a stale relay left by a previous panel, verified by its command line', async () => {
-    const { service, dir } = makeService();
-    const stale = spawn(process.execPath, [fakeRelay], {
-      env: { ...process.env, API_PORT: '0' },
-      detached: true,
-      stdio: 'ignore',
-    });
-    writeFileSync(
-      path.join(dir, 'relay.pid'),
-      JSON.stringify({ pid: stale.pid, marker: fakeRelay, startedAt: 0 }),
-    );
+  it('stops a stale relay left by a previous panel, verified by its command line and start time', async () => {
+    const { service, dir } = services.make();
+    const spawnStale = () =>
+      spawn(process.execPath, [fakeRelay], {
+        env: { ...process.env, API_PORT: '0' },
+        detached: true,
+        stdio: 'ignore',
+      });
+    const pidFile = (record: object) => writeFileSync(path.join(dir, 'relay.pid'), JSON.stringify(record));
+    const until = async (pid: number) =>
+      expect.poll(() => procStartTime(pid), { timeout: 5000, interval: 20 }).not.toBeNull();
+    const stale = spawnStale();
+    await until(stale.pid!);
+    pidFile({ pid: stale.pid, marker: fakeRelay, startedAt: 0, startTime: procStartTime(stale.pid!) });
     const innocent = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    // Its command line carries the marker, but it is not the process the file recorded.
+    const lookalike = spawnStale();
+    await until(lookalike.pid!);
     try {
       await service.start();
       expect(alive(stale.pid!)).toBe(false);
-      // A pidfile naming a process whose command line is not the relay's is never signalled.
       await service.stop();
-      writeFileSync(
-        path.join(dir, 'relay.pid'),
-        JSON.stringify({ pid: innocent.pid, marker: fakeRelay, startedAt: 0 }),
-      );
+      // A pidfile naming a process whose command line is not the relay's is never signalled.
+      pidFile({
+        pid: innocent.pid,
+        marker: fakeRelay,
+        startedAt: 0,
+        startTime: procStartTime(innocent.pid!),
+      });
       await service.start();
       expect(alive(innocent.pid!)).toBe(true);
+      await service.stop();
+      // Nor one whose marker matches but whose start time differs (a reused pid, a hand-edited file),
+      // nor one with no start time at all.
+      const real = Number(procStartTime(lookalike.pid!));
+      for (const startTime of [String(real - 1), undefined]) {
+        pidFile({ pid: lookalike.pid, marker: fakeRelay, startedAt: 0, startTime });
+        await service.start();
+        expect(alive(lookalike.pid!), `start time ${startTime}`).toBe(true);
+        await service.stop();
+      }
     } finally {
       innocent.kill('SIGKILL');
+      process.kill(-lookalike.pid!, 'SIGKILL');
     }
+  });
+
+  it("records the relay's start time in the pidfile", async () => {
+    const { service, dir } = services.make();
+    const { pid } = await service.start();
+    const record = JSON.parse(readFileSync(path.join(dir, 'relay.pid'), 'utf8')) as { startTime: string };
+    expect(record.startTime).toBe(procStartTime(pid!));
+    expect(record.startTime).toMatch(/^\d+$/);
   });
 });

@@ -16,7 +16,8 @@ import {
   type SupervisionPolicy,
   type SupervisorEvent,
 } from './managed-process';
-import { PidFile } from './pidfile';
+import { osEnvironment } from './child-env';
+import { PidFile, procStartTime } from './pidfile';
 import { assertPortsFree, freePort, freePortPair } from './ports';
 import { applyAfterSpawn, planRelayLaunch, readBackReport } from './relay-launch';
 import type { LaunchPlan, StepResult } from '../launch';
@@ -212,7 +213,7 @@ export class RelayService {
         '--interval',
         String(interval),
       ],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', SPRINT_PARENT_WATCH: '1' },
+      env: { ...osEnvironment(), ELECTRON_RUN_AS_NODE: '1', SPRINT_PARENT_WATCH: '1' },
       isReady: () => isHttpOk(`http://127.0.0.1:${httpPort}/tip`),
     };
   }
@@ -290,7 +291,7 @@ export class RelayService {
       this.options.settings.get().relay.source === 'external'
         ? (this.options.settings.get().relay.externalPath ?? this.options.resources.relayScript)
         : this.options.resources.relayScript;
-    this.pidFile.write({ pid, marker, startedAt: Date.now() });
+    this.pidFile.write({ pid, marker, startedAt: Date.now(), startTime: procStartTime(pid) });
   }
 
   private policyFrom(settings: Settings): SupervisionPolicy {

@@ -23,5 +23,7 @@ function summarize(event: SupervisorEvent): string {
       return `degraded: ${event.reason}`;
     case 'spawn-failed':
       return `could not start: ${event.message}`;
+    case 'stopped-on-exit-code':
+      return `exited with code ${event.code}, not restarted (a restart cannot fix it)${event.reason ? `: ${event.reason}` : ''}`;
   }
 }

@@ -9,6 +9,7 @@ const KIND_LABEL: Record<TimelineEntry['kind'], string> = {
   'crash-loop': 'Crash loop',
   degraded: 'Degraded',
   'spawn-failed': 'Start failed',
+  'stopped-on-exit-code': 'Not restarted',
   'tier-switched': 'Tier switched',
   'stale-reaped': 'Stale reaped',
 };
@@ -22,6 +23,7 @@ export function entryTone(entry: TimelineEntry): 'ok' | 'info' | 'warn' | 'bad' 
       return entry.details.expected === true ? 'info' : 'bad';
     case 'crash-loop':
     case 'spawn-failed':
+    case 'stopped-on-exit-code':
       return 'bad';
     case 'backoff':
     case 'degraded':

@@ -11,7 +11,7 @@ import {
   toOverrides,
   type OverrideDraft,
 } from '../../optimizations/overrides-form';
-import { isActive } from '../../store/relay-store';
+import { needsRestartToApply } from '../../optimizations/restart-note';
 import { useRelayStore, useSettingsStore } from '../../stores';
 import { SaveState } from '../form/Field';
 import { SegmentedControl } from '../SegmentedControl';
@@ -19,13 +19,17 @@ import { OverrideField } from './OverrideField';
 
 type Outcome = { kind: 'saved'; at: number; tier: TierName } | { kind: 'error'; message: string } | null;
 
-/** Per-tier overrides, validated by the shared TierOverrides schema, saved with settings.set. */
+/**
+ * Per-tier overrides, validated by the shared TierOverrides schema, saved with settings.set. Opens
+ * on (and follows) the running tier until the user picks another.
+ */
 export function OverrideEditor({ initialTier }: { initialTier: TierName }) {
   const settings = useSettingsStore((s) => s.settings);
   const save = useSettingsStore((s) => s.save);
   const status = useRelayStore((s) => s.status);
   const restart = useRelayStore((s) => s.run);
-  const [tier, setTier] = useState<TierName>(initialTier);
+  const [chosenTier, setTier] = useState<TierName | null>(null);
+  const tier = chosenTier ?? initialTier;
   const [drafts, setDrafts] = useState<Partial<Record<TierName, OverrideDraft>>>({});
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
@@ -76,7 +80,7 @@ export function OverrideEditor({ initialTier }: { initialTier: TierName }) {
     }
   };
 
-  const appliesNow = outcome?.kind === 'saved' && outcome.tier === status?.tier && isActive(status);
+  const appliesNow = needsRestartToApply(outcome?.kind === 'saved' ? outcome : null, status);
 
   return (
     <article className="card" aria-labelledby="overrides-title">

@@ -1,0 +1,94 @@
+/**
+ * Slows token guessing per source address. The first few wrong tokens cost nothing (a mistyped
+ * URL); past that each wrong token's 401 is held back for a delay that doubles up to a cap, and an
+ * address already waiting on `maxPending` held-back answers gets 429 at once, its token unchecked,
+ * so guessing in parallel gains nothing either. A right token is never delayed: a stale browser tab
+ * retrying an old token on 127.0.0.1 (which every local client shares) cannot lock the user out.
+ */
+export interface ThrottleOptions {
+  readonly freeFailures: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly maxPending: number;
+  /** Failures older than this are forgotten. */
+  readonly forgetAfterMs: number;
+  /** Addresses remembered at most (least recently failed forgotten first): the map has a bound. */
+  readonly maxAddresses: number;
+}
+
+export const DEFAULT_THROTTLE: ThrottleOptions = {
+  freeFailures: 5,
+  initialDelayMs: 100,
+  maxDelayMs: 5000,
+  maxPending: 4,
+  forgetAfterMs: 10 * 60_000,
+  maxAddresses: 10_000,
+};
+
+interface Failures {
+  count: number;
+  lastAt: number;
+  pending: number;
+}
+
+export class FailureThrottle {
+  private readonly records = new Map<string, Failures>();
+
+  constructor(
+    private readonly options: ThrottleOptions = DEFAULT_THROTTLE,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** False while the address already has `maxPending` wrong-token answers held back: answer 429. */
+  mayCheck(address: string): boolean {
+    return (this.current(address)?.pending ?? 0) < this.options.maxPending;
+  }
+
+  /** Records a wrong token and returns how long its answer is held back. */
+  recordFailure(address: string): number {
+    const now = this.now();
+    const record = this.current(address) ?? { count: 0, lastAt: now, pending: 0 };
+    record.count++;
+    record.lastAt = now;
+    // Re-insert so the Map's order is least recently failed first.
+    this.records.delete(address);
+    this.records.set(address, record);
+    for (const oldest of this.records.keys()) {
+      if (this.records.size <= this.options.maxAddresses) break;
+      this.records.delete(oldest);
+    }
+    const over = record.count - this.options.freeFailures;
+    return over <= 0
+      ? 0
+      : Math.min(this.options.maxDelayMs, this.options.initialDelayMs * 2 ** Math.min(over - 1, 30));
+  }
+
+  /** Holds a wrong-token answer back for `delayMs`, counted as pending meanwhile. */
+  async holdBack(address: string, delayMs: number): Promise<void> {
+    if (delayMs <= 0) return;
+    const record = this.records.get(address);
+    if (record) record.pending++;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (record) record.pending--;
+  }
+
+  recordSuccess(address: string): void {
+    const record = this.records.get(address);
+    // Held-back answers still count against the address until they are sent.
+    if (record && record.pending === 0) this.records.delete(address);
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  private current(address: string): Failures | null {
+    const record = this.records.get(address);
+    if (!record) return null;
+    if (record.pending === 0 && this.now() - record.lastAt > this.options.forgetAfterMs) {
+      this.records.delete(address);
+      return null;
+    }
+    return record;
+  }
+}
