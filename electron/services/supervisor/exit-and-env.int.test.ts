@@ -6,10 +6,16 @@ import type { SupervisorEvent } from './managed-process';
 import { externalBinary, trackedServices, waitForState } from './test-support/fake-relay-service';
 
 const services = trackedServices();
-const strays = { GC_PERCENT: '7', GOGC: '9', LOG_LEVEL: 'verbose', SPRINT_STRAY_SECRET: 'leak' };
+/** Variables the plan does not own: they must never reach the relay. */
+const strays = { GOGC: '9', LOG_LEVEL: 'verbose', SPRINT_STRAY_SECRET: 'leak' };
+/**
+ * A seed variable is not a stray: issue 17 makes it an explicit override, planned and shown with
+ * source "environment" (see launch/plan-environment.test.ts), so it reaches the relay through the plan.
+ */
+const seedOverride = { GC_PERCENT: '7' };
 
 afterEach(async () => {
-  for (const name of Object.keys(strays)) delete process.env[name];
+  for (const name of [...Object.keys(strays), ...Object.keys(seedOverride)]) delete process.env[name];
   await services.stopAll();
 });
 
@@ -87,6 +93,18 @@ describe("the relay's environment", () => {
     expect(service.status().state).toBe('running');
   });
 
+  it('a seed variable in the panel environment arrives through the plan, marked as from the environment', async () => {
+    Object.assign(process.env, strays, seedOverride);
+    const { service, settings } = services.make();
+    settings.update({ tier: 'pro' });
+    const { pid } = await service.start();
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+    expect(environ).toContain('GC_PERCENT=7');
+    expect(environ).not.toContain('LOG_LEVEL=verbose');
+    const item = service.status().launch?.items.find((r) => r.name === 'GC_PERCENT');
+    expect(item?.source).toBe('environment');
+  });
+
   it('an external binary dumping its environment sees the same', async () => {
     Object.assign(process.env, strays);
     const { service, settings, dir } = services.make({ crashLoopCount: 5 });
@@ -98,9 +116,7 @@ describe("the relay's environment", () => {
     await waitForState(service, 'stopped');
     const lines = readFileSync(dump, 'utf8').trim().split('\n');
     const names = lines.map((line) => line.slice(0, line.indexOf('=')));
-    for (const stray of Object.keys(strays).filter((name) => name !== 'GC_PERCENT'))
-      expect(names).not.toContain(stray);
-    expect(lines).not.toContain('GC_PERCENT=7');
+    for (const stray of Object.keys(strays)) expect(names).not.toContain(stray);
     expect(names).toEqual(expect.arrayContaining(['PATH', 'TIER', 'API_PORT', 'BITCOIN_NODE']));
   });
 });
