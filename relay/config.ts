@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { BitcoinNetwork, RELAY_ENV } from '../shared/relay-contract';
 import { TierName, type TierSpec, TIERS } from '../shared/tiers';
@@ -35,6 +36,8 @@ export interface RelayConfig {
   readonly preallocBuffers: boolean;
   readonly optimizeSystem: boolean;
   readonly parentWatch: boolean;
+  /** Header store folder (DATA_DIR); null keeps headers in memory only. */
+  readonly dataDir: string | null;
   readonly logLevel: LogLevel;
 }
 
@@ -129,6 +132,12 @@ export function parseConfig(env: Env): RelayConfig {
     preallocBuffers: read(env, RELAY_ENV.preallocBuffers, BOOLEAN) ?? knobs.preallocBuffers,
     optimizeSystem: read(env, RELAY_ENV.optimizeSystem, BOOLEAN) ?? knobs.optimizeSystem,
     parentWatch: read(env, RELAY_ENV.parentWatch, BOOLEAN) ?? false,
+    dataDir:
+      read(
+        env,
+        RELAY_ENV.dataDir,
+        z.string().refine((p) => path.isAbsolute(p), 'an absolute path'),
+      ) ?? null,
     logLevel: read(env, 'LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error'])) ?? 'info',
   };
 }

@@ -14,6 +14,8 @@ export interface ApiDeps {
   readonly latest: LatestBlock;
   readonly hub: StreamHub;
   readonly status: () => unknown;
+  /** While catching up: the 503 body for /latest (reason and sync progress); null once live. */
+  readonly notLive: () => string | null;
   readonly observe: (latencyMs: number) => void;
   readonly keepAliveMs: number;
 }
@@ -99,7 +101,15 @@ export function createApiServer(deps: ApiDeps): http.Server {
         return deps.observe(performance.now() - started);
       }
       if (route === 'events') return deps.hub.addSse(req, res);
-      if (route === 'latest') {
+      const syncing = route === 'latest' ? deps.notLive() : null;
+      if (syncing !== null) {
+        res.writeHead(503, {
+          ...JSON_HEADERS,
+          'content-length': String(Buffer.byteLength(syncing)),
+          'retry-after': '1',
+        });
+        res.end(req.method === 'HEAD' ? undefined : syncing);
+      } else if (route === 'latest') {
         const latest = deps.latest.response();
         if (!latest) fail(res, 503, { 'retry-after': '1' });
         else {

@@ -5,7 +5,8 @@ import { Collector, type DemoPeer, startDemoPeer } from '../test-support/process
 import { type Frame, FrameParser, encodeFrame } from '../p2p/framing';
 import { INV_BLOCK, NETWORKS, PROTOCOL_VERSION } from '../p2p/constants';
 import { hashToHex } from '../p2p/bytes';
-import { HeaderChain } from '../p2p/chain';
+import { HeaderChain } from '../chain/chain';
+import { CHAIN_PARAMS } from '../chain/params';
 import {
   decodeBlock,
   decodeCmpctBlockHeader,
@@ -93,7 +94,7 @@ describe('demo peer (built process)', () => {
     const block = decodeBlock((await inv.frames.find((f) => f.command === 'block', 'block')).payload);
     expect(block).toMatchObject({ txCount: 1, header: { hash: mined?.hash } });
     // The block is valid regtest work that links to the real regtest genesis.
-    const chain = new HeaderChain(NETWORKS.regtest);
+    const chain = new HeaderChain(CHAIN_PARAMS.regtest);
     expect(chain.add(block.header)).toMatchObject({ status: 'tip', entry: { height: 1 } });
 
     const genesis = chain.genesis.header.hashBytes;

@@ -1,39 +1,26 @@
 import type { Logger } from '../log';
+import type { HeaderChain } from '../chain/chain';
+import { HeaderSync, type TipEvent } from '../sync/header-sync';
+import type { SyncInfo } from '../sync/progress';
 import { Backoff } from './backoff';
-import { ZERO_HASH, hashToHex } from './bytes';
-import type { ChainEntry, HeaderChain } from './chain';
-import { INV_BLOCK, INV_WITNESS_FLAG, MAX_HEADERS_PER_MESSAGE } from './constants';
-import { P2PProtocolError } from './errors';
+import { INV_BLOCK, INV_WITNESS_FLAG } from './constants';
 import type { Frame } from './framing';
-import type { BlockHeader } from './header';
 import {
   decodeBlock,
   decodeCmpctBlockHeader,
   decodeGetHeaders,
-  decodeHeaders,
   decodeInv,
+  decodeRawHeaders,
   decodeSendCmpct,
-  encodeGetHeaders,
-  encodeHeaders,
+  encodeRawHeaders,
 } from './messages';
 import { type DisconnectReason, Peer, type PeerHandler, type PeerState } from './peer';
-import { PROTOCOL_VERSION } from './constants';
+
+export type { TipEvent };
 
 export interface NodeAddress {
   readonly host: string;
   readonly port: number;
-}
-
-export interface TipEvent {
-  readonly entry: ChainEntry;
-  /** Arrival of the message that announced the block (the inv, when an inv started it). */
-  readonly receivedAt: number;
-  /**
-   * False while catching up on history at startup: the block becomes /latest but is not pushed to
-   * stream clients, who subscribed for new blocks, not for a replay of the chain.
-   */
-  readonly live: boolean;
-  readonly peer: string;
 }
 
 // A type alias, not an interface, so it fits the index-signature shape of the shared health schema.
@@ -64,9 +51,6 @@ const IGNORED = new Set([
   'blocktxn',
   'getblocktxn',
 ]);
-/** Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS. */
-const MAX_UNCONNECTING = 10;
-const MAX_PENDING_INV = 1000;
 
 interface Slot {
   readonly node: NodeAddress;
@@ -74,7 +58,6 @@ interface Slot {
   peer: Peer | null;
   timer: NodeJS.Timeout | null;
   reconnectAt: number | null;
-  unconnecting: number;
   lastDisconnect: DisconnectReason | null;
 }
 
@@ -84,6 +67,7 @@ export interface UpstreamOptions {
   readonly log: Logger;
   readonly onTip: (event: TipEvent) => void;
   readonly keepAlive?: boolean;
+  readonly silenceMs?: number;
 }
 
 /**
@@ -92,18 +76,22 @@ export interface UpstreamOptions {
  */
 export class Upstream implements PeerHandler {
   private readonly slots: Slot[];
-  private readonly pendingInv = new Map<string, number>();
-  private synced = false;
+  readonly sync: HeaderSync;
   private stopped = false;
 
   constructor(private readonly opts: UpstreamOptions) {
+    this.sync = new HeaderSync({
+      chain: opts.chain,
+      log: opts.log,
+      onTip: opts.onTip,
+      silenceMs: opts.silenceMs,
+    });
     this.slots = opts.nodes.map((node) => ({
       node,
       backoff: new Backoff(),
       peer: null,
       timer: null,
       reconnectAt: null,
-      unconnecting: 0,
       lastDisconnect: null,
     }));
   }
@@ -114,6 +102,7 @@ export class Upstream implements PeerHandler {
 
   stop(): void {
     this.stopped = true;
+    this.sync.stop();
     for (const slot of this.slots) {
       if (slot.timer) clearTimeout(slot.timer);
       slot.peer?.close('SHUTDOWN', 'relay stopping');
@@ -143,7 +132,6 @@ export class Upstream implements PeerHandler {
   private connect(slot: Slot): void {
     slot.timer = null;
     slot.reconnectAt = null;
-    slot.unconnecting = 0;
     slot.peer = new Peer({
       host: slot.node.host,
       port: slot.node.port,
@@ -167,12 +155,13 @@ export class Upstream implements PeerHandler {
       userAgent: peer.remote?.userAgent,
       startHeight: peer.remote?.startHeight,
     });
-    this.requestHeaders(peer);
+    this.sync.attach(peer);
   }
 
   onClose(peer: Peer, reason: DisconnectReason, wasReady: boolean): void {
     const slot = this.slotOf(peer);
     if (!slot) return;
+    this.sync.detach(peer);
     slot.lastDisconnect = reason;
     if (this.stopped) return;
     const delay = slot.backoff.next();
@@ -194,16 +183,25 @@ export class Upstream implements PeerHandler {
   onMessage(peer: Peer, frame: Frame): void {
     switch (frame.command) {
       case 'headers':
-        return this.onHeaders(peer, decodeHeaders(frame.payload), frame.receivedAt, true);
+        return this.sync.onHeaders(peer, decodeRawHeaders(frame.payload), frame.receivedAt);
       case 'cmpctblock':
-        return this.onHeaders(peer, [decodeCmpctBlockHeader(frame.payload)], frame.receivedAt, false);
+        return this.sync.onHeaders(
+          peer,
+          [decodeCmpctBlockHeader(frame.payload).raw],
+          frame.receivedAt,
+          false,
+        );
       case 'block':
-        return this.onHeaders(peer, [decodeBlock(frame.payload).header], frame.receivedAt, false);
-      case 'inv':
-        return this.onInv(peer, frame);
+        return this.sync.onHeaders(peer, [decodeBlock(frame.payload).header.raw], frame.receivedAt, false);
+      case 'inv': {
+        const blocks = decodeInv(frame.payload)
+          .filter((e) => (e.type & ~INV_WITNESS_FLAG) === INV_BLOCK)
+          .map((e) => e.hash);
+        return this.sync.onInv(peer, blocks, frame.receivedAt);
+      }
       case 'getheaders': {
         const req = decodeGetHeaders(frame.payload);
-        peer.send('headers', encodeHeaders(this.opts.chain.headersAfter(req.locator, req.stop)));
+        peer.send('headers', encodeRawHeaders(this.opts.chain.headersAfter(req.locator, req.stop)));
         return;
       }
       case 'sendcmpct':
@@ -215,75 +213,11 @@ export class Upstream implements PeerHandler {
     this.opts.log.debug('ignored unknown command', { peer: peer.address, command: frame.command });
   }
 
-  private requestHeaders(peer: Peer): void {
-    const locator = this.opts.chain.locator();
-    peer.send('getheaders', encodeGetHeaders({ version: PROTOCOL_VERSION, locator, stop: ZERO_HASH }));
-  }
-
-  private onInv(peer: Peer, frame: Frame): void {
-    let unknown = false;
-    for (const e of decodeInv(frame.payload)) {
-      if ((e.type & ~INV_WITNESS_FLAG) !== INV_BLOCK) continue;
-      const hash = hashToHex(e.hash);
-      if (this.opts.chain.has(hash)) continue;
-      unknown = true;
-      if (!this.pendingInv.has(hash)) {
-        if (this.pendingInv.size >= MAX_PENDING_INV) this.pendingInv.clear();
-        this.pendingInv.set(hash, frame.receivedAt);
-      }
-    }
-    if (unknown) this.requestHeaders(peer);
-  }
-
-  private onHeaders(peer: Peer, headers: BlockHeader[], receivedAt: number, isHeadersMsg: boolean): void {
-    const slot = this.slotOf(peer);
-    if (!slot || headers.length === 0) {
-      if (isHeadersMsg) this.markSynced();
-      return;
-    }
-    for (let i = 1; i < headers.length; i++) {
-      if (!headers[i]?.prevHash.equals(headers[i - 1]?.hashBytes ?? ZERO_HASH)) {
-        throw new P2PProtocolError('NONCONTINUOUS_HEADERS', `header ${i} does not follow header ${i - 1}`);
-      }
-    }
-    // A full batch means the peer has more: keep catching up silently until a short one arrives.
-    const full = isHeadersMsg && headers.length === MAX_HEADERS_PER_MESSAGE;
-    const live = this.synced && !full;
-    let lastTip: ChainEntry | null = null;
-    for (const header of headers) {
-      const result = this.opts.chain.add(header);
-      if (result.status === 'unconnected') {
-        if (++slot.unconnecting > MAX_UNCONNECTING) {
-          throw new P2PProtocolError(
-            'UNCONNECTED_HEADERS',
-            `${slot.unconnecting} headers that do not connect`,
-          );
-        }
-        this.requestHeaders(peer);
-        return;
-      }
-      if (result.status !== 'tip') continue;
-      const at = this.pendingInv.get(header.hash) ?? receivedAt;
-      this.pendingInv.delete(header.hash);
-      if (live) this.opts.onTip({ entry: result.entry, receivedAt: at, live, peer: peer.address });
-      else lastTip = result.entry;
-    }
-    slot.unconnecting = 0;
-    if (lastTip) this.opts.onTip({ entry: lastTip, receivedAt, live: false, peer: peer.address });
-    if (full) this.requestHeaders(peer);
-    else if (isHeadersMsg) this.markSynced();
-  }
-
   get isSynced(): boolean {
-    return this.synced;
+    return this.sync.isSynced;
   }
 
-  private markSynced(): void {
-    if (this.synced) return;
-    this.synced = true;
-    this.opts.log.info('headers synced', {
-      height: this.opts.chain.tip.height,
-      hash: this.opts.chain.tip.header.hash,
-    });
+  syncInfo(): SyncInfo {
+    return this.sync.info();
   }
 }

@@ -1,0 +1,360 @@
+import { hashToHex, hexToHash, ZERO_HASH } from '../p2p/bytes';
+import { MAX_HEADERS_PER_MESSAGE } from '../p2p/constants';
+import { P2PProtocolError } from '../p2p/errors';
+import { type BlockHeader, HEADER_BYTES, parseHeader, targetFromBits } from '../p2p/header';
+import { type ChainStore, openStore } from './store';
+import { MainChain } from './main-chain';
+import { type ChainParams, lastCheckpointHeight } from './params';
+import { checkPow, sha256d, workOf } from './pow';
+import { type Ancestry, checkHeaderRules } from './rules';
+import { type SideEntry, type SideLimits, SideBranches } from './side-branches';
+
+export interface ChainEntry {
+  readonly header: BlockHeader;
+  readonly height: number;
+  /** Cumulative expected hashes from genesis: the best chain is the one with most work. */
+  readonly work: bigint;
+}
+
+export type AddResult =
+  | { readonly status: 'tip'; readonly entry: ChainEntry }
+  | { readonly status: 'side'; readonly entry: ChainEntry }
+  | { readonly status: 'known'; readonly entry: ChainEntry }
+  | { readonly status: 'unconnected' };
+
+export interface BatchResult {
+  /** Headers new to us (main chain or side branch). */
+  readonly added: number;
+  /** False when the first header's parent is unknown: nothing was added. */
+  readonly connected: boolean;
+  readonly tipBefore: number;
+  /** Main-chain heights that became new in this batch, in order (after a reorg, the new branch). */
+  readonly newMain: number[];
+  readonly reorg: boolean;
+}
+
+export interface ChainOptions {
+  /** Header store file; none keeps the chain in memory only. */
+  readonly file?: string;
+  readonly side?: SideLimits;
+  /** Seconds since the epoch, for the 2-hour future limit (tests move it). */
+  readonly nowSeconds?: () => number;
+  /** How far below the tip (in blocks of the tip's work) a side branch may fork and still be kept. */
+  readonly maxForkDepth?: number;
+}
+
+/**
+ * Every valid header that matters, from the network's genesis: the best chain (most cumulative work,
+ * first seen wins ties) in compact form, bounded side branches, persisted when a file is given.
+ * Headers are checked for proof of work and the header rules before they are linked.
+ */
+export class HeaderChain {
+  readonly main: MainChain;
+  readonly side: SideBranches;
+  private readonly powLimit: bigint;
+  private readonly lastCheckpoint: number;
+  private readonly store: ChainStore | null;
+  private readonly now: () => number;
+  private readonly maxForkDepth: number;
+  private tipCache: ChainEntry | null = null;
+  readonly mainAncestry: Ancestry;
+  /** What the store found at start: headers loaded and any repair of a torn write. */
+  readonly loadReport: { loaded: number; repaired: string | null; ms: number };
+
+  constructor(
+    readonly params: ChainParams,
+    opts: ChainOptions = {},
+  ) {
+    const genesis = Buffer.from(params.genesisHeaderHex, 'hex');
+    const genesisHash = sha256d(genesis);
+    if (hashToHex(genesisHash) !== params.genesisHash)
+      throw new Error(`genesis constant mismatch for ${params.name}`);
+    this.powLimit = targetFromBits(params.powLimitBits);
+    this.lastCheckpoint = lastCheckpointHeight(params);
+    this.now = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+    this.maxForkDepth = opts.maxForkDepth ?? 1008;
+    this.main = new MainChain(genesis, genesisHash);
+    this.side = new SideBranches(opts.side);
+    this.mainAncestry = { timeAt: (h) => this.main.timeAt(h), bitsAt: (h) => this.main.bitsAt(h) };
+    const started = performance.now();
+    this.store = opts.file
+      ? openStore(opts.file, this.main, (raw, hash, h) => this.verify(raw, hash, h, this.mainAncestry))
+      : null;
+    this.loadReport = {
+      loaded: this.main.height,
+      repaired: this.store?.repaired ?? null,
+      ms: Math.round(performance.now() - started),
+    };
+  }
+
+  get height(): number {
+    return this.main.height;
+  }
+
+  get tipWork(): bigint {
+    return this.main.tipWork;
+  }
+
+  /** A chain below the network's minimum work is not the real one, however a peer presents it. */
+  get hasMinimumWork(): boolean {
+    return this.main.tipWork >= this.params.minimumChainWork;
+  }
+
+  get tip(): ChainEntry {
+    const h = this.main.height;
+    if (
+      !this.tipCache ||
+      this.tipCache.height !== h ||
+      !this.tipCache.header.hashBytes.equals(this.main.tipHash)
+    ) {
+      this.tipCache = {
+        header: parseHeader(Buffer.from(this.main.headerAt(h))),
+        height: h,
+        work: this.main.tipWork,
+      };
+    }
+    return this.tipCache;
+  }
+
+  get genesis(): ChainEntry {
+    return this.entryAt(0);
+  }
+
+  atHeight(height: number): ChainEntry | undefined {
+    return height >= 0 && height <= this.main.height ? this.entryAt(height) : undefined;
+  }
+
+  private entryAt(height: number): ChainEntry {
+    if (height === this.main.height) return this.tip;
+    return {
+      header: parseHeader(Buffer.from(this.main.headerAt(height))),
+      height,
+      work: this.main.workAt(height),
+    };
+  }
+
+  /** Main chain or side branch. */
+  hasHash(hash: Uint8Array): boolean {
+    return this.main.find(hash) >= 0 || this.side.get(hash) !== undefined;
+  }
+
+  has(hashHex: string): boolean {
+    return this.hasHash(hexToHash(hashHex));
+  }
+
+  get(hashHex: string): ChainEntry | undefined {
+    const bytes = hexToHash(hashHex);
+    const h = this.main.find(bytes);
+    if (h >= 0) return this.entryAt(h);
+    const s = this.side.get(bytes);
+    return s ? { header: parseHeader(Buffer.from(s.raw)), height: s.height, work: s.work } : undefined;
+  }
+
+  /** One header (the demo peer's miner, tests); peers' batches go through addHeaders. */
+  add(header: BlockHeader, peer = 'local'): AddResult {
+    const known = this.get(header.hash);
+    if (known) return { status: 'known', entry: known };
+    const r = this.addHeaders([header.raw], peer);
+    if (!r.connected) return { status: 'unconnected' };
+    const entry = this.get(header.hash);
+    if (!entry) throw new Error('added header vanished');
+    return { status: r.newMain.length > 0 ? 'tip' : 'side', entry };
+  }
+
+  /**
+   * A run of headers, each the parent of the next (the caller checks continuity). Throws
+   * P2PProtocolError for the first invalid one; the valid ones before it stay added.
+   */
+  addHeaders(raws: readonly Uint8Array[], peer: string): BatchResult {
+    const tipBefore = this.main.height;
+    const newMain: number[] = [];
+    let added = 0;
+    let reorg = false;
+    let firstNew = -1;
+    let lastHash: Buffer | null = null;
+    const now = this.now();
+    try {
+      for (let i = 0; i < raws.length; i++) {
+        const raw = raws[i] ?? Buffer.alloc(0);
+        const hash = sha256d(raw);
+        const prev = raw.subarray(4, 36);
+        if (lastHash && !lastHash.equals(prev)) {
+          throw new P2PProtocolError('NONCONTINUOUS_HEADERS', `header ${i} does not follow header ${i - 1}`);
+        }
+        lastHash = hash;
+        if (this.main.tipHash.equals(prev)) {
+          const height = this.main.height + 1;
+          this.verify(raw, hash, height, this.mainAncestry, now);
+          this.main.append(raw, hash);
+          if (firstNew < 0) firstNew = height;
+          newMain.push(height);
+          added++;
+          continue;
+        }
+        if (this.hasHash(hash)) continue;
+        const sideResult = this.addSide(raw, hash, prev, peer);
+        if (sideResult === 'unconnected') {
+          if (i === 0) return { added: 0, connected: false, tipBefore, newMain, reorg };
+          throw new P2PProtocolError('NONCONTINUOUS_HEADERS', `header ${i} does not follow header ${i - 1}`);
+        }
+        added++;
+        if (sideResult !== null) {
+          if (firstNew < 0 || sideResult.fork + 1 < firstNew) firstNew = sideResult.fork + 1;
+          reorg = true;
+          newMain.length = 0;
+          for (let h = firstNew; h <= this.main.height; h++) newMain.push(h);
+        }
+      }
+    } finally {
+      if (firstNew >= 0) this.persist(firstNew, reorg);
+      if (added > 0 && this.side.size > 0) this.pruneSide();
+    }
+    return { added, connected: true, tipBefore, newMain, reorg };
+  }
+
+  private verify(raw: Uint8Array, hash: Uint8Array, height: number, anc: Ancestry, now = this.now()): void {
+    const buf = Buffer.from(raw.buffer, raw.byteOffset, HEADER_BYTES);
+    const bits = buf.readUInt32LE(72);
+    checkPow(hash, bits, this.powLimit);
+    const time = buf.readUInt32LE(68);
+    checkHeaderRules(this.params, { height, time, bits, hashHex: () => hashToHex(hash) }, anc, now);
+  }
+
+  /** Null when stored on a side branch; the fork height when it made that branch the best chain. */
+  private addSide(
+    raw: Uint8Array,
+    hash: Buffer,
+    prevHash: Uint8Array,
+    peer: string,
+  ): 'unconnected' | null | { fork: number } {
+    const parentHeight = this.main.find(prevHash);
+    const parentSide = parentHeight < 0 ? this.side.get(prevHash) : undefined;
+    if (parentHeight < 0 && !parentSide) return 'unconnected';
+    const height = parentSide ? parentSide.height + 1 : parentHeight + 1;
+    const forkHeight = parentSide ? this.forkOf(parentSide) : parentHeight;
+    if (forkHeight < this.lastCheckpoint) {
+      throw new P2PProtocolError(
+        'FORK_BELOW_CHECKPOINT',
+        `fork at ${forkHeight} below checkpoint ${this.lastCheckpoint}`,
+      );
+    }
+    const bits = Buffer.from(raw.buffer, raw.byteOffset, HEADER_BYTES).readUInt32LE(72);
+    const work = (parentSide ? parentSide.work : this.main.workAt(parentHeight)) + workOf(bits);
+    if (work < this.main.tipWork - this.reachWork()) {
+      throw new P2PProtocolError(
+        'LOW_WORK_FORK',
+        `fork at ${forkHeight} too far below tip ${this.main.height}`,
+      );
+    }
+    this.verify(raw, hash, height, this.branchAncestry(parentSide ?? null, forkHeight));
+    const entry: SideEntry = { raw: Buffer.from(raw), hash, height, work, prev: parentSide ?? null, peer };
+    if (work <= this.main.tipWork) {
+      this.side.add(entry);
+      return null;
+    }
+    return { fork: this.reorgTo(entry) };
+  }
+
+  private forkOf(e: SideEntry): number {
+    let cursor = e;
+    while (cursor.prev) cursor = cursor.prev;
+    return cursor.height - 1;
+  }
+
+  private reachWork(): bigint {
+    return this.main.tipWork - this.main.workAt(Math.max(0, this.main.height - this.maxForkDepth));
+  }
+
+  private branchAncestry(parent: SideEntry | null, forkHeight: number): Ancestry {
+    const at = (h: number): Buffer => {
+      if (h <= forkHeight) return this.main.headerAt(h);
+      let c = parent;
+      while (c && c.height > h) c = c.prev;
+      if (!c) throw new Error(`side branch lost height ${h}`);
+      return c.raw;
+    };
+    return { timeAt: (h) => at(h).readUInt32LE(68), bitsAt: (h) => at(h).readUInt32LE(72) };
+  }
+
+  /** Makes the branch ending at `tip` the best chain; the displaced headers become side entries. */
+  private reorgTo(tip: SideEntry): number {
+    const branch: SideEntry[] = [];
+    for (let c: SideEntry | null = tip; c; c = c.prev) branch.push(c);
+    branch.reverse();
+    const fork = (branch[0]?.height ?? 1) - 1;
+    const displaced: SideEntry[] = [];
+    let prev: SideEntry | null = null;
+    for (let h = fork + 1; h <= this.main.height; h++) {
+      const e: SideEntry = {
+        raw: Buffer.from(this.main.headerAt(h)),
+        hash: Buffer.from(this.main.hashAt(h)),
+        height: h,
+        work: this.main.workAt(h),
+        prev,
+        peer: 'displaced',
+      };
+      displaced.push(e);
+      prev = e;
+    }
+    this.main.truncate(fork);
+    for (const e of branch) {
+      this.side.remove(e);
+      this.main.append(e.raw, e.hash);
+    }
+    for (const e of displaced) {
+      try {
+        this.side.add(e);
+      } catch {
+        break; // side storage full: the old branch is simply forgotten
+      }
+    }
+    return fork;
+  }
+
+  private pruneSide(): void {
+    const floor = this.main.tipWork - this.reachWork();
+    this.side.prune((e) => e.work >= floor && e.height > this.lastCheckpoint);
+  }
+
+  private persist(firstNew: number, reorg: boolean): void {
+    if (!this.store) return;
+    this.store.write(firstNew, reorg);
+  }
+
+  forgetPeer(peer: string): number {
+    return this.side.forgetPeer(peer);
+  }
+
+  /** Block locator from the best tip: dense for the last 10 blocks, then exponentially sparse. */
+  locator(): Buffer[] {
+    const out: Buffer[] = [];
+    let step = 1;
+    for (let h = this.main.height; h > 0; h -= step) {
+      out.push(Buffer.from(this.main.hashAt(h)));
+      if (out.length >= 10) step *= 2;
+    }
+    out.push(Buffer.from(this.main.hashAt(0)));
+    return out;
+  }
+
+  /** What a node answers to getheaders: raw main-chain headers after the first locator hash it knows. */
+  headersAfter(locator: readonly Buffer[], stop: Buffer, max = MAX_HEADERS_PER_MESSAGE): Buffer[] {
+    let start = 0;
+    for (const hash of locator) {
+      const h = this.main.find(hash);
+      if (h >= 0) {
+        start = h;
+        break;
+      }
+    }
+    const stopAt = stop.equals(ZERO_HASH) ? -1 : this.main.find(stop);
+    const end = Math.min(this.main.height, start + max, stopAt >= start ? stopAt : Infinity);
+    const out: Buffer[] = [];
+    for (let h = start + 1; h <= end; h++) out.push(this.main.headerAt(h));
+    return out;
+  }
+
+  close(): void {
+    this.store?.close();
+  }
+}

@@ -1,0 +1,273 @@
+import type { Logger } from '../log';
+import type { ChainEntry, HeaderChain } from '../chain/chain';
+import { ZERO_HASH } from '../p2p/bytes';
+import { MAX_HEADERS_PER_MESSAGE, PROTOCOL_VERSION } from '../p2p/constants';
+import { P2PProtocolError } from '../p2p/errors';
+import { encodeGetHeaders } from '../p2p/messages';
+import { type SyncInfo, type SyncState, SyncRate, syncInfo } from './progress';
+
+/** What sync needs of a connection: the relay's Peer has this shape. */
+export interface SyncPeer {
+  readonly address: string;
+  readonly remote: { readonly startHeight: number } | null;
+  send(command: string, payload?: Buffer): void;
+}
+
+export interface TipEvent {
+  readonly entry: ChainEntry;
+  /** Arrival of the message that announced the block (the inv, when an inv started it). */
+  readonly receivedAt: number;
+  /** False while catching up: the block is not pushed to stream clients, who want new blocks. */
+  readonly live: boolean;
+  readonly peer: string;
+}
+
+export interface HeaderSyncOptions {
+  readonly chain: HeaderChain;
+  readonly log: Logger;
+  readonly onTip: (event: TipEvent) => void;
+  /** A getheaders unanswered this long, with our tip at the peer's height, means we are caught up. */
+  readonly silenceMs?: number;
+  readonly logEveryMs?: number;
+  readonly now?: () => number;
+}
+
+interface PeerState {
+  inFlightSince: number | null;
+  /** Highest height this peer is known to have: its version start height, then what it served. */
+  bestKnown: number;
+  /** It announced something we could not connect: it has more than we know of. */
+  announcedUnknown: boolean;
+  unconnecting: number;
+  getheaders: number;
+}
+
+/** Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS. */
+const MAX_UNCONNECTING = 10;
+const MAX_PENDING_INV = 1000;
+
+/**
+ * Header sync as Bitcoin Core does it: one getheaders in flight per peer, the next one sent only when
+ * a full reply (2000) arrives; announcements during catch-up only note what the peer has. Decides
+ * "synced" from the peer's start height, an announcement that extends our tip, a short reply, or a
+ * peer that stays silent on an up-to-date locator.
+ */
+export class HeaderSync {
+  private readonly peers = new Map<SyncPeer, PeerState>();
+  private readonly pendingInv = new Map<string, number>();
+  private readonly rate = new SyncRate();
+  private readonly timer: NodeJS.Timeout;
+  private synced = false;
+  private stalled = false;
+  private lastLog = 0;
+  private readonly now: () => number;
+  getheadersSent = 0;
+
+  constructor(private readonly opts: HeaderSyncOptions) {
+    this.now = opts.now ?? Date.now;
+    this.timer = setInterval(() => this.tick(), 250);
+    this.timer.unref();
+  }
+
+  get isSynced(): boolean {
+    return this.synced;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  attach(peer: SyncPeer): void {
+    const startHeight = peer.remote?.startHeight ?? 0;
+    this.peers.set(peer, {
+      inFlightSince: null,
+      bestKnown: startHeight,
+      announcedUnknown: false,
+      unconnecting: 0,
+      getheaders: 0,
+    });
+    const chain = this.opts.chain;
+    if (chain.height >= startHeight && chain.height > 0) this.markSynced('peer start height reached', peer);
+    this.request(peer);
+  }
+
+  detach(peer: SyncPeer): void {
+    this.peers.delete(peer);
+    this.opts.chain.forgetPeer(peer.address);
+  }
+
+  info(): SyncInfo {
+    let target = 0;
+    for (const st of this.peers.values()) target = Math.max(target, st.bestKnown);
+    const state: SyncState = this.synced
+      ? 'synced'
+      : this.peers.size === 0
+        ? 'connecting'
+        : this.stalled
+          ? 'stalled'
+          : 'syncing';
+    return syncInfo(state, this.opts.chain.height, target, this.rate.perSecond(this.now()));
+  }
+
+  /** A getheaders from our tip, unless one is already out to this peer. */
+  private request(peer: SyncPeer): void {
+    const st = this.peers.get(peer);
+    if (!st || st.inFlightSince !== null) return;
+    st.inFlightSince = this.now();
+    st.getheaders++;
+    this.getheadersSent++;
+    const locator = this.opts.chain.locator();
+    peer.send('getheaders', encodeGetHeaders({ version: PROTOCOL_VERSION, locator, stop: ZERO_HASH }));
+  }
+
+  onInv(peer: SyncPeer, blockHashes: readonly Buffer[], receivedAt: number): void {
+    const st = this.peers.get(peer);
+    if (!st) return;
+    let unknown = false;
+    for (const hash of blockHashes) {
+      if (this.opts.chain.hasHash(hash)) continue;
+      unknown = true;
+      const key = hash.toString('latin1');
+      if (!this.pendingInv.has(key)) {
+        if (this.pendingInv.size >= MAX_PENDING_INV) this.pendingInv.clear();
+        this.pendingInv.set(key, receivedAt);
+      }
+    }
+    if (!unknown) return;
+    st.announcedUnknown = true;
+    this.request(peer);
+  }
+
+  /** headers messages, and the header of a cmpctblock or block (`solicited` false). */
+  onHeaders(peer: SyncPeer, raws: readonly Buffer[], receivedAt: number, solicited = true): void {
+    const st = this.peers.get(peer);
+    if (!st) return;
+    const chain = this.opts.chain;
+    const answering = solicited && st.inFlightSince !== null;
+    if (raws.length === 0) {
+      if (answering) this.caughtUp(peer, st, 'peer has no more headers');
+      return;
+    }
+    const result = chain.addHeaders(raws, peer.address);
+    if (!result.connected) {
+      // During catch-up this is the peer announcing its new tip: note it; the reply in flight (or the
+      // one sent now if none is) will bring us there.
+      if (++st.unconnecting > MAX_UNCONNECTING) {
+        throw new P2PProtocolError(
+          'UNCONNECTED_HEADERS',
+          `${st.unconnecting} header messages that do not connect`,
+        );
+      }
+      st.announcedUnknown = true;
+      this.request(peer);
+      return;
+    }
+    st.unconnecting = 0;
+    if (answering) st.inFlightSince = null;
+    this.stalled = false;
+    st.bestKnown = Math.max(st.bestKnown, chain.height);
+    this.rate.note(this.now(), chain.height);
+    const full = raws.length === MAX_HEADERS_PER_MESSAGE;
+    const extendsTip = !answering && !result.reorg && result.newMain[0] === result.tipBefore + 1;
+    if (!this.synced && extendsTip && chain.hasMinimumWork)
+      this.markSynced('announcement extends our tip', peer);
+    this.emit(peer, result.newMain, receivedAt, this.synced && !full);
+    if (full) this.request(peer);
+    else if (answering) this.caughtUp(peer, st, 'short headers reply');
+    this.logProgress(false);
+  }
+
+  private emit(peer: SyncPeer, heights: readonly number[], receivedAt: number, live: boolean): void {
+    const chain = this.opts.chain;
+    const last = heights[heights.length - 1];
+    if (last === undefined) return;
+    if (!live) {
+      if (last === chain.height)
+        this.opts.onTip({ entry: chain.tip, receivedAt, live: false, peer: peer.address });
+      return;
+    }
+    for (const h of heights) {
+      const entry = chain.atHeight(h);
+      if (!entry) continue;
+      const key = entry.header.hashBytes.toString('latin1');
+      const at = this.pendingInv.get(key) ?? receivedAt;
+      this.pendingInv.delete(key);
+      this.opts.onTip({ entry, receivedAt: at, live: true, peer: peer.address });
+    }
+  }
+
+  private caughtUp(peer: SyncPeer, st: PeerState, why: string): void {
+    st.inFlightSince = null;
+    st.announcedUnknown = false;
+    st.bestKnown = Math.max(st.bestKnown, this.opts.chain.height);
+    if (this.synced) return;
+    if (!this.opts.chain.hasMinimumWork) {
+      throw new P2PProtocolError(
+        'LOW_WORK_CHAIN',
+        `chain ends at ${this.opts.chain.height} below the minimum work`,
+      );
+    }
+    this.markSynced(why, peer);
+  }
+
+  private markSynced(why: string, peer: SyncPeer): void {
+    if (this.synced || !this.opts.chain.hasMinimumWork) return;
+    this.synced = true;
+    const tip = this.opts.chain.tip;
+    this.opts.log.info('headers synced', {
+      height: tip.height,
+      hash: tip.header.hash,
+      why,
+      peer: peer.address,
+      getheaders: this.getheadersSent,
+    });
+  }
+
+  private tick(): void {
+    const now = this.now();
+    const silence = this.opts.silenceMs ?? 3000;
+    for (const [peer, st] of this.peers) {
+      if (st.inFlightSince === null || now - st.inFlightSince < silence) continue;
+      // Some implementations never answer a getheaders whose locator is already their tip.
+      if (this.opts.chain.height >= st.bestKnown && !st.announcedUnknown) {
+        this.caughtUpQuietly(peer, st);
+        continue;
+      }
+      this.stalled = true;
+      this.opts.log.warn('getheaders unanswered', {
+        peer: peer.address,
+        waitedMs: now - st.inFlightSince,
+        height: this.opts.chain.height,
+        peerHeight: st.bestKnown,
+      });
+      st.inFlightSince = null;
+      this.request(peer);
+    }
+    this.logProgress(true);
+  }
+
+  private caughtUpQuietly(peer: SyncPeer, st: PeerState): void {
+    try {
+      this.caughtUp(peer, st, 'getheaders unanswered with our tip at the peer height');
+    } catch (err) {
+      this.opts.log.warn('peer chain below minimum work', {
+        peer: peer.address,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  private logProgress(fromTimer: boolean): void {
+    if (this.synced || this.peers.size === 0) return;
+    const now = this.now();
+    if (now - this.lastLog < (this.opts.logEveryMs ?? 3000) && !(fromTimer && this.lastLog === 0)) return;
+    this.lastLog = now;
+    const i = this.info();
+    this.opts.log.info('syncing headers', {
+      height: i.height,
+      targetHeight: i.targetHeight,
+      headersPerSecond: i.headersPerSecond,
+      etaSeconds: i.etaSeconds,
+    });
+  }
+}
