@@ -34,6 +34,8 @@ export interface HeaderSyncOptions {
 
 interface PeerState {
   inFlightSince: number | null;
+  /** The height its version message reported (0 says nothing: some implementations send 0). */
+  readonly startHeight: number;
   /** Highest height this peer is known to have: its version start height, then what it served. */
   bestKnown: number;
   /** It announced something we could not connect: it has more than we know of. */
@@ -81,6 +83,7 @@ export class HeaderSync {
     const startHeight = peer.remote?.startHeight ?? 0;
     this.peers.set(peer, {
       inFlightSince: null,
+      startHeight,
       bestKnown: startHeight,
       announcedUnknown: false,
       unconnecting: 0,
@@ -171,6 +174,9 @@ export class HeaderSync {
     const extendsTip = !answering && !result.reorg && result.newMain[0] === result.tipBefore + 1;
     if (!this.synced && extendsTip && chain.hasMinimumWork)
       this.markSynced('announcement extends our tip', peer);
+    if (!this.synced && st.startHeight > 0 && chain.height >= st.startHeight) {
+      this.markSynced('peer start height reached', peer);
+    }
     this.emit(peer, result.newMain, receivedAt, this.synced && !full);
     if (full) this.request(peer);
     else if (answering) this.caughtUp(peer, st, 'short headers reply');

@@ -38,11 +38,12 @@ export function mineInto(
   time?: number,
 ): ChainTip {
   let prev = tip.hash;
-  let t = time ?? tip.time;
+  let t = tip.time;
   let height = tip.height;
   for (let i = 0; i < count; i++) {
     height++;
-    t = Math.max(t + SPACING, time ?? 0);
+    // Generated history is a minute apart; a block mined "now" takes the clock, kept above its parent.
+    t = time === undefined ? t + SPACING : Math.max(t + 1, time);
     const at = offset + i * 80;
     const raw = out.subarray(at, at + 80);
     raw.writeInt32LE(0x20000000, 0);
