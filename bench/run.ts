@@ -9,6 +9,7 @@ import { runChartBench } from './chart-bench';
 import { runHistoryBench } from './history-bench';
 import { runProbeBench } from './probe-bench';
 import { runRelayBench } from './relay-bench';
+import { runRelayScaleBench } from './relay-scale-bench';
 import { runSlaTestBench } from './sla-test-bench';
 import { runSupervisorBench } from './supervisor-bench';
 import type { BenchSection } from './types';
@@ -18,6 +19,7 @@ const RESULT_PREFIX = 'BENCH_SECTION ';
 
 const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   relay: runRelayBench,
+  'relay-scale': runRelayScaleBench,
   history: runHistoryBench,
   probe: runProbeBench,
   'sla-test': runSlaTestBench,
