@@ -87,6 +87,14 @@ export class HeaderChain {
     };
   }
 
+  /**
+   * Sizes the hash index for a chain of about `height` headers (a peer's start height). Capped, so
+   * a peer claiming an absurd height costs at most a 16 MB table.
+   */
+  reserve(height: number): void {
+    if (height > this.main.height) this.main.reserve(Math.min(height, 2_000_000) + 1);
+  }
+
   get height(): number {
     return this.main.height;
   }

@@ -40,7 +40,9 @@ export class HashIndex {
 
   /** Makes room for `entries` in all before a bulk insert, so it rehashes once, not log n times. */
   reserve(entries: number): void {
-    if (entries * 2 > this.slots.length) this.rehash(entries);
+    let size = this.slots.length;
+    while (size < entries * 2) size *= 2;
+    if (size > this.slots.length) this.rebuild(size);
   }
 
   /** Height of this hash on the main chain, or -1. */
@@ -91,6 +93,10 @@ export class HashIndex {
   private rehash(minEntries: number): void {
     let size = this.slots.length;
     while (size < minEntries * 2 * 1.5) size *= 2;
+    this.rebuild(size);
+  }
+
+  private rebuild(size: number): void {
     const old = this.slots;
     this.slots = new Uint32Array(size);
     this.mask = size - 1;

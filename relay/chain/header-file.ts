@@ -114,7 +114,7 @@ export class HeaderFile {
       head.writeUInt32LE(crc32(body), 12);
       this.starts.push(start + done);
       this.offsets.push(this.size);
-      fs.writeSync(this.fd, Buffer.concat([head, body]), 0, RECORD_HEAD + body.length, this.size);
+      fs.writevSync(this.fd, [head, body], this.size);
       this.size += RECORD_HEAD + body.length;
     }
   }

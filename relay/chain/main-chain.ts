@@ -55,6 +55,13 @@ export class MainChain {
     return chunk.subarray(at, at + HEADER_BYTES);
   }
 
+  /** Headers from `height` to the tip or the end of its chunk, whichever comes first, as one view. */
+  contiguousFrom(height: number): Buffer {
+    const chunk = this.chunkAt(height);
+    const end = Math.min(this.count - 1, (height | CHUNK_MASK) >>> 0);
+    return chunk.subarray((height & CHUNK_MASK) * HEADER_BYTES, ((end & CHUNK_MASK) + 1) * HEADER_BYTES);
+  }
+
   hashAt(height: number): Buffer {
     if (height === this.count - 1) return this.tipHashBytes;
     return this.headerAt(height + 1).subarray(4, 36);
@@ -148,6 +155,13 @@ export class MainChain {
   }
 
   private copyIn(src: Uint8Array, offset: number, n: number): void {
+    const last = this.chunks[this.count >>> CHUNK_SHIFT];
+    if (n === 1 && offset === 0 && last && src.length === HEADER_BYTES) {
+      // The sync path: one header at a time, no view to make.
+      last.set(src, (this.count & CHUNK_MASK) * HEADER_BYTES);
+      this.count++;
+      return;
+    }
     let done = 0;
     while (done < n) {
       const h = this.count + done;

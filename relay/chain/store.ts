@@ -78,9 +78,10 @@ export function openStore(path: string, main: MainChain, verify: Verify): ChainS
 }
 
 function appendRange(file: HeaderFile, main: MainChain, from: number): void {
-  const n = main.height - from + 1;
-  if (n <= 0) return;
-  const data = Buffer.allocUnsafe(n * HEADER_BYTES);
-  for (let h = from; h <= main.height; h++) main.headerAt(h).copy(data, (h - from) * HEADER_BYTES);
-  file.append(from, data, n);
+  // Straight from the chain's chunks (views, no copy), one run per chunk.
+  for (let h = from; h <= main.height;) {
+    const run = main.contiguousFrom(h);
+    file.append(h, run, run.length / HEADER_BYTES);
+    h += run.length / HEADER_BYTES;
+  }
 }
