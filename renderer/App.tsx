@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { RelayActionError, RelayControls } from './components/RelayControls';
 import { StatePill } from './components/StatePill';
 import { panelId, tabId, Tabs, type TabSpec } from './components/Tabs';
+import { syncingOf } from '../shared/relay-status';
 import { useRelayStore } from './stores';
 import { Dashboard } from './views/Dashboard';
 import { Logs } from './views/Logs';
@@ -52,9 +53,10 @@ function Connection() {
 function HeaderState() {
   const state = useRelayStore((s) => s.status?.state ?? 'stopped');
   const tier = useRelayStore((s) => s.status?.tier ?? null);
+  const sync = useRelayStore((s) => syncingOf(s.status));
   return (
     <span className="header-state">
-      <StatePill state={state} compact />
+      <StatePill state={state} sync={sync} compact />
       {tier && <span className="tier-chip">{tier}</span>}
     </span>
   );

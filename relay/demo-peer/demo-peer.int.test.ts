@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../test-support/clients';
 import { Collector, type DemoPeer, startDemoPeer } from '../test-support/processes';
@@ -116,5 +119,30 @@ describe('demo peer (built process)', () => {
         (await request(`http://127.0.0.1:${peer.httpPort}/mine?count=${count}`, { method: 'POST' })).status,
       ).toBe(400);
     }
+  });
+});
+
+describe('demo peer chain file', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'demo-chain-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps its chain across restarts, so heights continue', async () => {
+    const file = path.join(dir, 'nested', 'regtest-headers.dat');
+    const first = await startDemoPeer(0, ['--chain-file', file]);
+    const mined = JSON.parse(
+      (await request(`http://127.0.0.1:${first.httpPort}/mine?count=5`, { method: 'POST' })).body,
+    ) as Array<{ hash: string }>;
+    await first.stop();
+    const second = await startDemoPeer(0, ['--chain-file', file]);
+    const tip = JSON.parse((await request(`http://127.0.0.1:${second.httpPort}/tip`)).body) as {
+      height: number;
+      hash: string;
+    };
+    expect(tip).toMatchObject({ height: 5, hash: mined[4]?.hash });
+    const next = JSON.parse(
+      (await request(`http://127.0.0.1:${second.httpPort}/mine?count=1`, { method: 'POST' })).body,
+    ) as Array<{ height: number }>;
+    expect(next[0]?.height).toBe(6);
+    await second.stop();
   });
 });

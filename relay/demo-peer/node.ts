@@ -128,14 +128,19 @@ function cmpctPayload(b: MinedBlock): Buffer {
  * inv to the rest.
  */
 export class DemoNode {
-  readonly chain = new HeaderChain(CHAIN_PARAMS.regtest);
+  readonly chain: HeaderChain;
   readonly records: BlockRecord[] = [];
   private readonly blocks = new Map<string, MinedBlock>();
   private readonly peers = new Set<Inbound>();
   private readonly server: net.Server;
   private readonly nonce = randomBytes(8).readBigUInt64LE();
 
-  constructor(readonly log: Logger) {
+  /** With `chainFile` the chain survives restarts, so heights continue and charts never mix chains. */
+  constructor(
+    readonly log: Logger,
+    chainFile: string | null = null,
+  ) {
+    this.chain = new HeaderChain(CHAIN_PARAMS.regtest, chainFile ? { file: chainFile } : {});
     this.server = net.createServer((socket) => {
       const peer = new Inbound(socket, this);
       this.peers.add(peer);
@@ -154,6 +159,7 @@ export class DemoNode {
   }
 
   close(): void {
+    this.chain.close();
     this.server.close();
     for (const p of this.peers) p.socket.destroy();
   }

@@ -28,6 +28,7 @@ function makeService(policy: Partial<ConstructorParameters<typeof RelayService>[
     },
     panelKey: 'panel-key-for-tests',
     pidFilePath: path.join(dir, 'relay.pid'),
+    dataDir: dir,
     policy: { backoffInitialMs: 20, backoffCapMs: 100, stopTimeoutMs: 1000, healthPollMs: 200, ...policy },
   });
   services.push(service);
@@ -86,7 +87,7 @@ describe('RelayService with a real child process', () => {
   });
 
   it('passes the relay contract environment with the tier and the panel key first', async () => {
-    const { service, settings } = makeService();
+    const { service, settings, dir } = makeService();
     settings.update({ tier: 'turbo', apiKey: 'user-key-0123456789abcdef' });
     const { pid } = await service.start();
     const environ = (await import('node:fs')).readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
@@ -95,6 +96,7 @@ describe('RelayService with a real child process', () => {
     expect(environ).toContain('BITCOIN_NODE=127.0.0.1:18444');
     expect(environ).toContain('LOG_FORMAT=json');
     expect(environ).toContain('SPRINT_PARENT_WATCH=1');
+    expect(environ).toContain(`DATA_DIR=${path.join(dir, 'relay')}`);
   });
 
   it('restarts after an unexpected exit, counting the restart', async () => {
