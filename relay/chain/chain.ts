@@ -225,7 +225,7 @@ export class HeaderChain {
     const bits = buf.readUInt32LE(72);
     checkPow(hash, bits, this.powLimit);
     const time = buf.readUInt32LE(68);
-    checkHeaderRules(this.params, { height, time, bits, hashHex: () => hashToHex(hash) }, anc, now);
+    checkHeaderRules(this.params, { height, time, bits, hash }, anc, now);
   }
 
   /** Null when stored on a side branch; the fork height when it made that branch the best chain. */

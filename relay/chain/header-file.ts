@@ -10,15 +10,21 @@ export const MAX_BATCH = 2000;
 export interface StoredBatch {
   readonly start: number;
   readonly count: number;
-  /** count × 80 raw header bytes. */
+  /** count × 80 raw header bytes; only valid during the callback (the read buffer is reused). */
   readonly data: Buffer;
+  /** The file's last record: where a crash would have landed. */
+  readonly last: boolean;
 }
 
+/** Returns false to stop loading here: this record and everything after it is cut off. */
+export type OnBatch = (batch: StoredBatch) => boolean;
+
 export interface LoadResult {
-  readonly batches: StoredBatch[];
-  /** Set when the file ended in a torn or corrupt record that was cut off. */
+  /** Set when the file ended in a torn or corrupt record, or a record was refused, and was cut off. */
   readonly repaired: { readonly atByte: number; readonly why: string } | null;
 }
+
+const WINDOW = 4 * 1024 * 1024;
 
 /**
  * The header store on disk: an append-only file of records, each a batch of raw headers with its
@@ -35,26 +41,41 @@ export class HeaderFile {
     private readonly fd: number,
   ) {}
 
-  static open(path: string): { file: HeaderFile; loaded: LoadResult } {
+  static open(path: string, onBatch: OnBatch): { file: HeaderFile; loaded: LoadResult } {
     const fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
     const file = new HeaderFile(path, fd);
-    return { file, loaded: file.load() };
+    return { file, loaded: file.load(onBatch) };
   }
 
-  private load(): LoadResult {
-    const buf = fs.readFileSync(this.path);
-    const batches: StoredBatch[] = [];
-    let at = 0;
+  /**
+   * Streams the file through a 4 MB window (never the whole 74 MB in memory at once), handing each
+   * whole, checksummed record to `onBatch`, and cuts the file after the last good one.
+   */
+  private load(onBatch: OnBatch): LoadResult {
+    const size = fs.fstatSync(this.fd).size;
+    const buf = Buffer.allocUnsafe(WINDOW);
+    let filled = 0;
+    let base = 0; // file offset of buf[0]
+    let at = 0; // file offset of the next record
     let next = 1;
     let why: string | null = null;
-    while (at < buf.length) {
-      if (buf.length - at < RECORD_HEAD) {
+    const fill = (): void => {
+      const keep = at - base;
+      buf.copy(buf, 0, keep, filled);
+      filled -= keep;
+      base = at;
+      filled += fs.readSync(this.fd, buf, filled, WINDOW - filled, base + filled);
+    };
+    while (at < size) {
+      if (base + filled - at < RECORD_HEAD) fill();
+      const rel = at - base;
+      if (filled - rel < RECORD_HEAD) {
         why = 'torn record head';
         break;
       }
-      const start = buf.readUInt32LE(at + 4);
-      const count = buf.readUInt32LE(at + 8);
-      if (buf.readUInt32LE(at) !== MAGIC || count === 0 || count > MAX_BATCH) {
+      const start = buf.readUInt32LE(rel + 4);
+      const count = buf.readUInt32LE(rel + 8);
+      if (buf.readUInt32LE(rel) !== MAGIC || count === 0 || count > MAX_BATCH) {
         why = 'bad record head';
         break;
       }
@@ -63,24 +84,28 @@ export class HeaderFile {
         break;
       }
       const end = at + RECORD_HEAD + count * HEADER_BYTES;
-      if (end > buf.length) {
+      if (end > size) {
         why = 'torn record body';
         break;
       }
-      const data = buf.subarray(at + RECORD_HEAD, end);
-      if (crc32(data) !== buf.readUInt32LE(at + 12)) {
+      if (end > base + filled) fill();
+      const body = buf.subarray(at - base + RECORD_HEAD, end - base);
+      if (crc32(body) !== buf.readUInt32LE(at - base + 12)) {
         why = 'checksum mismatch';
+        break;
+      }
+      if (!onBatch({ start, count, data: body, last: end === size })) {
+        why = `record at height ${start} refused`;
         break;
       }
       this.starts.push(start);
       this.offsets.push(at);
-      batches.push({ start, count, data });
       next = start + count;
       at = end;
     }
     this.size = at;
     if (why !== null) fs.ftruncateSync(this.fd, at);
-    return { batches, repaired: why === null ? null : { atByte: at, why } };
+    return { repaired: why === null ? null : { atByte: at, why } };
   }
 
   /** Cuts the file so it ends with the last record wholly below `height` + 1, then returns its end height. */
@@ -95,6 +120,11 @@ export class HeaderFile {
     this.size = offset;
     fs.ftruncateSync(this.fd, offset);
     return keep === 0 ? 0 : this.endOf(keep - 1) - 1;
+  }
+
+  /** Height of the last header in the file (0: none beyond genesis). */
+  get topHeight(): number {
+    return this.starts.length === 0 ? 0 : this.endOf(this.starts.length - 1) - 1;
   }
 
   private endOf(i: number): number {

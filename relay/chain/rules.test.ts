@@ -85,7 +85,7 @@ describe('header rules on synthetic chains', () => {
       times.map(() => 0x207fffff),
     );
     expect(medianTimePast(anc, 12)).toBe(60);
-    const facts = { height: 12, bits: 0x207fffff, hashHex: () => '' };
+    const facts = { height: 12, bits: 0x207fffff, hash: Buffer.alloc(32) };
     const regtest = CHAIN_PARAMS.regtest;
     expect(codeOf(() => checkHeaderRules(regtest, { ...facts, time: 60 }, anc, 1000))).toBe('TIME_TOO_OLD');
     expect(codeOf(() => checkHeaderRules(regtest, { ...facts, time: 61 }, anc, 1000))).toBeUndefined();

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { HEADER_BYTES } from '../p2p/header';
 import { HeaderFile } from './header-file';
 import type { MainChain } from './main-chain';
@@ -23,19 +24,16 @@ type Verify = (raw: Buffer, hash: Buffer, height: number) => void;
  * by header, since that is where a crash lands. Anything that fails is cut off the file.
  */
 export function openStore(path: string, main: MainChain, verify: Verify): ChainStore {
-  const { file, loaded } = HeaderFile.open(path);
-  let repaired = loaded.repaired ? `${loaded.repaired.why} at byte ${loaded.repaired.atByte}` : null;
-  const last = loaded.batches.length - 1;
-  main.reserve(loaded.batches.reduce((n, b) => n + b.count, 1));
-  loaded.batches.forEach((b, i) => {
-    if (repaired !== null && i > 0 && main.height < b.start - 1) return;
+  let refused: string | null = null;
+  const { file, loaded } = HeaderFile.open(path, (b) => {
     if (b.start !== main.height + 1 || !b.data.subarray(4, 36).equals(main.tipHash)) {
-      repaired ??= `record at height ${b.start} does not link to height ${main.height}`;
-      return;
+      refused = `record at height ${b.start} does not link to height ${main.height}`;
+      return false;
     }
-    if (i < last) {
+    if (!b.last) {
+      if (b.start === 1) main.reserve(Math.floor(fsSize(path) / HEADER_BYTES) + 1);
       main.appendTrusted(b.data, b.count, sha256d(b.data.subarray((b.count - 1) * HEADER_BYTES)));
-      return;
+      return true;
     }
     for (let k = 0; k < b.count; k++) {
       const raw = b.data.subarray(k * HEADER_BYTES, (k + 1) * HEADER_BYTES);
@@ -44,20 +42,17 @@ export function openStore(path: string, main: MainChain, verify: Verify): ChainS
         if (!raw.subarray(4, 36).equals(main.tipHash)) throw new Error('broken link');
         verify(raw, hash, main.height + 1);
       } catch (err) {
-        repaired ??= `header at height ${main.height + 1} failed validation (${err instanceof Error ? err.message : String(err)})`;
-        return;
+        refused = `header at height ${main.height + 1} failed validation (${err instanceof Error ? err.message : String(err)})`;
+        return false;
       }
       main.append(raw, hash);
     }
+    return true;
   });
-  if (
-    loaded.batches.length > 0 &&
-    main.height < loaded.batches[last]!.start + loaded.batches[last]!.count - 1
-  ) {
-    // Keep exactly what was accepted: cut the file back to the loaded tip.
-    const kept = file.cutAbove(main.height);
-    if (kept < main.height) appendRange(file, main, kept + 1);
-  }
+  const repaired =
+    refused ?? (loaded.repaired ? `${loaded.repaired.why} at byte ${loaded.repaired.atByte}` : null);
+  // A last record refused part way: what was accepted of it goes back in as a fresh record.
+  if (main.height > file.topHeight) appendRange(file, main, file.topHeight + 1);
   let failure: string | null = null;
   return {
     repaired,
@@ -75,6 +70,10 @@ export function openStore(path: string, main: MainChain, verify: Verify): ChainS
     },
     close: () => file.close(),
   };
+}
+
+function fsSize(path: string): number {
+  return statSync(path).size;
 }
 
 function appendRange(file: HeaderFile, main: MainChain, from: number): void {

@@ -4,6 +4,7 @@ import { ZERO_HASH } from '../p2p/bytes';
 import { MAX_HEADERS_PER_MESSAGE, PROTOCOL_VERSION } from '../p2p/constants';
 import { P2PProtocolError } from '../p2p/errors';
 import { encodeGetHeaders } from '../p2p/messages';
+import { sha256d } from '../chain/pow';
 import { type SyncInfo, type SyncState, SyncRate, syncInfo } from './progress';
 
 /** What sync needs of a connection: the relay's Peer has this shape. */
@@ -115,13 +116,14 @@ export class HeaderSync {
   }
 
   /** A getheaders from our tip, unless one is already out to this peer. */
-  private request(peer: SyncPeer): void {
+  private request(peer: SyncPeer, ahead?: Buffer): void {
     const st = this.peers.get(peer);
     if (!st || st.inFlightSince !== null) return;
     st.inFlightSince = this.now();
     st.getheaders++;
     this.getheadersSent++;
     const locator = this.opts.chain.locator();
+    if (ahead) locator.unshift(ahead);
     peer.send('getheaders', encodeGetHeaders({ version: PROTOCOL_VERSION, locator, stop: ZERO_HASH }));
   }
 
@@ -153,6 +155,15 @@ export class HeaderSync {
       if (answering) this.caughtUp(peer, st, 'peer has no more headers');
       return;
     }
+    const full = raws.length === MAX_HEADERS_PER_MESSAGE;
+    // A full reply that connects: ask for the next batch (from its last header) before validating
+    // this one, so the peer prepares it while we hash. Still one request in flight; a bad batch
+    // drops the peer anyway.
+    const pipelined = answering && full && chain.main.find(raws[0]!.subarray(4, 36)) >= 0;
+    if (pipelined) {
+      st.inFlightSince = null;
+      this.request(peer, sha256d(raws[raws.length - 1]!));
+    }
     const result = chain.addHeaders(raws, peer.address);
     if (!result.connected) {
       // During catch-up this is the peer announcing its new tip: note it; the reply in flight (or the
@@ -168,11 +179,10 @@ export class HeaderSync {
       return;
     }
     st.unconnecting = 0;
-    if (answering) st.inFlightSince = null;
+    if (answering && !pipelined) st.inFlightSince = null;
     this.stalled = false;
     st.bestKnown = Math.max(st.bestKnown, chain.height);
     this.rate.note(this.now(), chain.height);
-    const full = raws.length === MAX_HEADERS_PER_MESSAGE;
     const extendsTip = !answering && !result.reorg && result.newMain[0] === result.tipBefore + 1;
     if (!this.synced && extendsTip && chain.hasMinimumWork)
       this.markSynced('announcement extends our tip', peer);
@@ -180,7 +190,7 @@ export class HeaderSync {
       this.markSynced('peer start height reached', peer);
     }
     this.emit(peer, result.newMain, receivedAt, this.synced && !full);
-    if (full) this.request(peer);
+    if (full && !pipelined) this.request(peer);
     else if (answering) this.caughtUp(peer, st, 'short headers reply');
     this.logProgress(false);
   }
