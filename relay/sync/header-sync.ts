@@ -190,8 +190,9 @@ export class HeaderSync {
       this.markSynced('peer start height reached', peer);
     }
     this.emit(peer, result.newMain, receivedAt, this.synced && !full);
-    if (full && !pipelined) this.request(peer);
-    else if (answering) this.caughtUp(peer, st, 'short headers reply');
+    if (full) {
+      if (!pipelined) this.request(peer);
+    } else if (answering) this.caughtUp(peer, st, 'short headers reply');
     this.logProgress(false);
   }
 
