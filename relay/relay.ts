@@ -67,6 +67,7 @@ export class Relay {
       readyPeers: () => this.upstream.peers().filter((p) => p.state === 'ready').length,
       tipHeight: () => this.chain.tip.height,
       cpuCores: () => this.knobs.cpuCores,
+      sync: () => this.upstream.syncInfo(),
     });
     const limit = config.tier.rateLimit;
     const panelKey = config.apiKeys[0];

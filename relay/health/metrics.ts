@@ -16,6 +16,8 @@ export interface MetricSources {
   readyPeers(): number;
   tipHeight(): number | null;
   cpuCores(): number;
+  /** Header sync: progress 0..1 and headers held / known to exist. */
+  sync(): { progress: number; height: number; targetHeight: number };
 }
 
 export interface LatencySummary {
@@ -90,6 +92,25 @@ export class RelayMetrics {
       registers,
       collect() {
         this.set(sources.tipHeight() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'bitcoin_sprint_sync_progress_ratio',
+      help: 'Header sync progress, 0..1 (1 once caught up with the best peer)',
+      registers,
+      collect() {
+        this.set(sources.sync().progress);
+      },
+    });
+    new Gauge({
+      name: 'bitcoin_sprint_sync_headers',
+      help: 'Headers: held on the best chain (kind="stored") and the height peers report (kind="target")',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        const s = sources.sync();
+        this.set({ kind: 'stored' }, s.height);
+        this.set({ kind: 'target' }, s.targetHeight);
       },
     });
     new Gauge({

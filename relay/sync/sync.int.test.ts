@@ -74,6 +74,10 @@ describe('header sync against a peer serving a generated chain', () => {
     const after = await health(relay);
     expect(after.status).toBe('ok');
     expect(after.upstream.sync).toMatchObject({ state: 'synced', progress: 1 });
+    const metrics = (await request(`${relay.healthPortUrl}/metrics`)).body;
+    expect(metrics).toMatch(/^bitcoin_sprint_sync_progress_ratio 1$/m);
+    const storedMetric = Number(/^bitcoin_sprint_sync_headers\{kind="stored"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(storedMetric).toBeGreaterThanOrEqual(N);
     // One getheaders in flight: about one per 2000 headers, not one chain per announcement.
     const expected = Math.ceil(peer.height / 2000);
     expect(peer.getheadersReceived).toBeLessThanOrEqual(expected + 5);
