@@ -9,12 +9,16 @@ import { cachedRegtestChain } from '../relay/test-support/chain-gen';
 import { ChainPeer } from '../relay/test-support/chain-peer';
 import { request } from '../relay/test-support/clients';
 import { type RelayProcess, startRelay } from '../relay/test-support/processes';
-import { median, tempDir } from './support';
+import { SettingsStore } from '../electron/services/settings/settings-store';
+import { RelayService, relayResources } from '../electron/services/supervisor/relay-service';
+import type { TierName } from '../shared/tiers';
+import { distFile, median, tempDir } from './support';
 import type { BenchSection } from './types';
 
 const HEADERS = 925_000;
 const ANNOUNCE_MS = 2000;
 const RESTARTS = 3;
+const SWITCHES = 6;
 const KEY = 'bench-scale-key';
 
 function rssMb(pid: number | undefined): number {
@@ -54,7 +58,9 @@ export async function runRelayScaleBench(): Promise<BenchSection> {
   const peer = new ChainPeer(chain, { announceEveryMs: ANNOUNCE_MS });
   const port = await peer.listen();
   peer.startAnnouncing();
-  const dataDir = tempDir('relay-scale');
+  // The panel's data folder; the relay's store is in its relay/ folder, as the panel launches it.
+  const panelData = tempDir('relay-scale');
+  const dataDir = path.join(panelData, 'relay');
   try {
     const syncHealth: number[] = [];
     const first = await timeToLive(port, dataDir, syncHealth);
@@ -73,6 +79,8 @@ export async function runRelayScaleBench(): Promise<BenchSection> {
       restartRss.push(rssMb(again.relay.child.pid));
       await again.relay.stop();
     }
+    const switches = await tierSwitches(panelData, port);
+    const switchMs = median(switches);
     const syncS = first.ms / 1000;
     const restartMs = median(restarts);
     const rss = Math.max(settled, ...restartRss);
@@ -103,6 +111,13 @@ export async function runRelayScaleBench(): Promise<BenchSection> {
           target: '≈ 1',
           met: served / HEADERS < 1.05,
         },
+        {
+          metric: `tier switch with this upstream, click to live (median of ${SWITCHES})`,
+          value: switchMs,
+          unit: 'ms',
+          target: '≤ 1500 ms',
+          met: switchMs <= 1500,
+        },
         { metric: '/health answer during sync, p50', value: median(syncHealth), unit: 'ms' },
         {
           metric: '/health answer during sync, max',
@@ -115,6 +130,7 @@ export async function runRelayScaleBench(): Promise<BenchSection> {
       raw: {
         generateMs,
         restarts,
+        switches,
         restartRss,
         settledRss: settled,
         healthSamples: syncHealth.length,
@@ -123,5 +139,34 @@ export async function runRelayScaleBench(): Promise<BenchSection> {
     };
   } finally {
     peer.close();
+  }
+}
+
+/** The panel's own supervisor switching tiers (each a relay restart) against the 925k-header peer. */
+async function tierSwitches(panelData: string, port: number): Promise<number[]> {
+  const settings = new SettingsStore(path.join(panelData, 'settings.json'));
+  settings.update({
+    upstream: { mode: 'node', bitcoinNode: `127.0.0.1:${port}`, network: 'regtest', demoIntervalSeconds: 10 },
+  });
+  const service = new RelayService({
+    settings,
+    resources: relayResources(distFile('relay')),
+    panelKey: 'bench-scale-panel-key',
+    pidFilePath: path.join(panelData, 'relay.pid'),
+    dataDir: panelData,
+  });
+  try {
+    await service.start();
+    const out: number[] = [];
+    const tiers: TierName[] = ['enterprise', 'free'];
+    for (let i = 0; i < SWITCHES; i++) {
+      const result = await service.switchTier(tiers[i % 2]!);
+      if (result.durationMs === null || result.status.state !== 'running')
+        throw new Error('switch did not reach running');
+      out.push(result.durationMs);
+    }
+    return out;
+  } finally {
+    await service.stop();
   }
 }
