@@ -103,6 +103,12 @@ describe('header sync against a peer serving a generated chain', () => {
     const stored = await again.logs.find((l) => l.message === 'header store loaded', 'store log');
     expect(Number(stored.height)).toBeGreaterThanOrEqual(N);
     expect(peer.headersServed - servedBefore).toBeLessThan(2000);
+    // Live again: /latest is the stored (and confirmed) tip, not a 503 and not a stale height.
+    const resumed = await getJson<BlockAnnouncement>(`http://127.0.0.1:${again.apiPort}/v1/btc/latest`, {
+      'x-api-key': KEY,
+    });
+    expect(resumed.status).toBe(200);
+    expect(resumed.json.height).toBeGreaterThanOrEqual(N);
     await again.stop();
   }, 60_000);
 
