@@ -5,43 +5,13 @@ import { type BlockHeader, HEADER_BYTES, parseHeader, targetFromBits } from '../
 import { type ChainStore, openStore } from './store';
 import { MainChain } from './main-chain';
 import { type ChainParams, lastCheckpointHeight } from './params';
-import { checkPow, sha256d, workOf } from './pow';
+import { checkPow, sha256d } from './pow';
 import { type Ancestry, checkHeaderRules } from './rules';
-import { type SideEntry, type SideLimits, SideBranches } from './side-branches';
+import { Branches } from './branches';
+import type { AddResult, BatchResult, ChainEntry, ChainOptions } from './chain-types';
 
-export interface ChainEntry {
-  readonly header: BlockHeader;
-  readonly height: number;
-  /** Cumulative expected hashes from genesis: the best chain is the one with most work. */
-  readonly work: bigint;
-}
-
-export type AddResult =
-  | { readonly status: 'tip'; readonly entry: ChainEntry }
-  | { readonly status: 'side'; readonly entry: ChainEntry }
-  | { readonly status: 'known'; readonly entry: ChainEntry }
-  | { readonly status: 'unconnected' };
-
-export interface BatchResult {
-  /** Headers new to us (main chain or side branch). */
-  readonly added: number;
-  /** False when the first header's parent is unknown: nothing was added. */
-  readonly connected: boolean;
-  readonly tipBefore: number;
-  /** Main-chain heights that became new in this batch, in order (after a reorg, the new branch). */
-  readonly newMain: number[];
-  readonly reorg: boolean;
-}
-
-export interface ChainOptions {
-  /** Header store file; none keeps the chain in memory only. */
-  readonly file?: string;
-  readonly side?: SideLimits;
-  /** Seconds since the epoch, for the 2-hour future limit (tests move it). */
-  readonly nowSeconds?: () => number;
-  /** How far below the tip (in blocks of the tip's work) a side branch may fork and still be kept. */
-  readonly maxForkDepth?: number;
-}
+export type { AddResult, BatchResult, ChainEntry, ChainOptions } from './chain-types';
+import { SideBranches } from './side-branches';
 
 /**
  * Every valid header that matters, from the network's genesis: the best chain (most cumulative work,
@@ -51,11 +21,10 @@ export interface ChainOptions {
 export class HeaderChain {
   readonly main: MainChain;
   readonly side: SideBranches;
+  private readonly branches: Branches;
   private readonly powLimit: bigint;
-  private readonly lastCheckpoint: number;
   private readonly store: ChainStore | null;
   private readonly now: () => number;
-  private readonly maxForkDepth: number;
   private tipCache: ChainEntry | null = null;
   readonly mainAncestry: Ancestry;
   /** What the store found at start: headers loaded and any repair of a torn write. */
@@ -70,11 +39,14 @@ export class HeaderChain {
     if (hashToHex(genesisHash) !== params.genesisHash)
       throw new Error(`genesis constant mismatch for ${params.name}`);
     this.powLimit = targetFromBits(params.powLimitBits);
-    this.lastCheckpoint = lastCheckpointHeight(params);
     this.now = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-    this.maxForkDepth = opts.maxForkDepth ?? 1008;
     this.main = new MainChain(genesis, genesisHash);
     this.side = new SideBranches(opts.side);
+    this.branches = new Branches(this.main, this.side, {
+      verify: (raw, hash, height, anc) => this.verify(raw, hash, height, anc),
+      lastCheckpoint: lastCheckpointHeight(params),
+      maxForkDepth: opts.maxForkDepth ?? 1008,
+    });
     this.mainAncestry = { timeAt: (h) => this.main.timeAt(h), bitsAt: (h) => this.main.bitsAt(h) };
     const started = performance.now();
     this.store = opts.file
@@ -200,7 +172,7 @@ export class HeaderChain {
           continue;
         }
         if (this.hasHash(hash)) continue;
-        const sideResult = this.addSide(raw, hash, prev, peer);
+        const sideResult = this.branches.add(raw, hash, prev, peer);
         if (sideResult === 'unconnected') {
           if (i === 0) return { added: 0, connected: false, tipBefore, newMain, reorg };
           throw new P2PProtocolError('NONCONTINUOUS_HEADERS', `header ${i} does not follow header ${i - 1}`);
@@ -215,7 +187,7 @@ export class HeaderChain {
       }
     } finally {
       if (firstNew >= 0) this.persist(firstNew, reorg);
-      if (added > 0 && this.side.size > 0) this.pruneSide();
+      if (added > 0 && this.side.size > 0) this.branches.prune();
     }
     return { added, connected: true, tipBefore, newMain, reorg };
   }
@@ -226,102 +198,6 @@ export class HeaderChain {
     checkPow(hash, bits, this.powLimit);
     const time = buf.readUInt32LE(68);
     checkHeaderRules(this.params, { height, time, bits, hash }, anc, now);
-  }
-
-  /** Null when stored on a side branch; the fork height when it made that branch the best chain. */
-  private addSide(
-    raw: Uint8Array,
-    hash: Buffer,
-    prevHash: Uint8Array,
-    peer: string,
-  ): 'unconnected' | null | { fork: number } {
-    const parentHeight = this.main.find(prevHash);
-    const parentSide = parentHeight < 0 ? this.side.get(prevHash) : undefined;
-    if (parentHeight < 0 && !parentSide) return 'unconnected';
-    const height = parentSide ? parentSide.height + 1 : parentHeight + 1;
-    const forkHeight = parentSide ? this.forkOf(parentSide) : parentHeight;
-    if (forkHeight < this.lastCheckpoint) {
-      throw new P2PProtocolError(
-        'FORK_BELOW_CHECKPOINT',
-        `fork at ${forkHeight} below checkpoint ${this.lastCheckpoint}`,
-      );
-    }
-    const bits = Buffer.from(raw.buffer, raw.byteOffset, HEADER_BYTES).readUInt32LE(72);
-    const work = (parentSide ? parentSide.work : this.main.workAt(parentHeight)) + workOf(bits);
-    if (work < this.main.tipWork - this.reachWork()) {
-      throw new P2PProtocolError(
-        'LOW_WORK_FORK',
-        `fork at ${forkHeight} too far below tip ${this.main.height}`,
-      );
-    }
-    this.verify(raw, hash, height, this.branchAncestry(parentSide ?? null, forkHeight));
-    const entry: SideEntry = { raw: Buffer.from(raw), hash, height, work, prev: parentSide ?? null, peer };
-    if (work <= this.main.tipWork) {
-      this.side.add(entry);
-      return null;
-    }
-    return { fork: this.reorgTo(entry) };
-  }
-
-  private forkOf(e: SideEntry): number {
-    let cursor = e;
-    while (cursor.prev) cursor = cursor.prev;
-    return cursor.height - 1;
-  }
-
-  private reachWork(): bigint {
-    return this.main.tipWork - this.main.workAt(Math.max(0, this.main.height - this.maxForkDepth));
-  }
-
-  private branchAncestry(parent: SideEntry | null, forkHeight: number): Ancestry {
-    const at = (h: number): Buffer => {
-      if (h <= forkHeight) return this.main.headerAt(h);
-      let c = parent;
-      while (c && c.height > h) c = c.prev;
-      if (!c) throw new Error(`side branch lost height ${h}`);
-      return c.raw;
-    };
-    return { timeAt: (h) => at(h).readUInt32LE(68), bitsAt: (h) => at(h).readUInt32LE(72) };
-  }
-
-  /** Makes the branch ending at `tip` the best chain; the displaced headers become side entries. */
-  private reorgTo(tip: SideEntry): number {
-    const branch: SideEntry[] = [];
-    for (let c: SideEntry | null = tip; c; c = c.prev) branch.push(c);
-    branch.reverse();
-    const fork = (branch[0]?.height ?? 1) - 1;
-    const displaced: SideEntry[] = [];
-    let prev: SideEntry | null = null;
-    for (let h = fork + 1; h <= this.main.height; h++) {
-      const e: SideEntry = {
-        raw: Buffer.from(this.main.headerAt(h)),
-        hash: Buffer.from(this.main.hashAt(h)),
-        height: h,
-        work: this.main.workAt(h),
-        prev,
-        peer: 'displaced',
-      };
-      displaced.push(e);
-      prev = e;
-    }
-    this.main.truncate(fork);
-    for (const e of branch) {
-      this.side.remove(e);
-      this.main.append(e.raw, e.hash);
-    }
-    for (const e of displaced) {
-      try {
-        this.side.add(e);
-      } catch {
-        break; // side storage full: the old branch is simply forgotten
-      }
-    }
-    return fork;
-  }
-
-  private pruneSide(): void {
-    const floor = this.main.tipWork - this.reachWork();
-    this.side.prune((e) => e.work >= floor && e.height > this.lastCheckpoint);
   }
 
   private persist(firstNew: number, reorg: boolean): void {

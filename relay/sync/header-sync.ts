@@ -1,49 +1,12 @@
-import type { Logger } from '../log';
-import type { ChainEntry, HeaderChain } from '../chain/chain';
 import { ZERO_HASH } from '../p2p/bytes';
 import { MAX_HEADERS_PER_MESSAGE, PROTOCOL_VERSION } from '../p2p/constants';
 import { P2PProtocolError } from '../p2p/errors';
 import { encodeGetHeaders } from '../p2p/messages';
 import { sha256d } from '../chain/pow';
 import { type SyncInfo, type SyncState, SyncRate, syncInfo } from './progress';
+import type { HeaderSyncOptions, PeerState, SyncPeer } from './sync-types';
 
-/** What sync needs of a connection: the relay's Peer has this shape. */
-export interface SyncPeer {
-  readonly address: string;
-  readonly remote: { readonly startHeight: number } | null;
-  send(command: string, payload?: Buffer): void;
-}
-
-export interface TipEvent {
-  readonly entry: ChainEntry;
-  /** Arrival of the message that announced the block (the inv, when an inv started it). */
-  readonly receivedAt: number;
-  /** False while catching up: the block is not pushed to stream clients, who want new blocks. */
-  readonly live: boolean;
-  readonly peer: string;
-}
-
-export interface HeaderSyncOptions {
-  readonly chain: HeaderChain;
-  readonly log: Logger;
-  readonly onTip: (event: TipEvent) => void;
-  /** A getheaders unanswered this long, with our tip at the peer's height, means we are caught up. */
-  readonly silenceMs?: number;
-  readonly logEveryMs?: number;
-  readonly now?: () => number;
-}
-
-interface PeerState {
-  inFlightSince: number | null;
-  /** The height its version message reported (0 says nothing: some implementations send 0). */
-  readonly startHeight: number;
-  /** Highest height this peer is known to have: its version start height, then what it served. */
-  bestKnown: number;
-  /** It announced something we could not connect: it has more than we know of. */
-  announcedUnknown: boolean;
-  unconnecting: number;
-  getheaders: number;
-}
+export type { HeaderSyncOptions, SyncPeer, TipEvent } from './sync-types';
 
 /** Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS. */
 const MAX_UNCONNECTING = 10;
