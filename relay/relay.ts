@@ -237,7 +237,11 @@ export class Relay {
         state,
         synced: this.upstream.isSynced,
         sync,
-        store: { file: this.config.dataDir !== null, ...this.chain.loadReport },
+        store: {
+          file: this.config.dataDir !== null,
+          ...this.chain.loadReport,
+          writeFailure: this.chain.storeFailure,
+        },
         network: this.config.network,
         peers: this.upstream.peers(),
         tip: this.tip(),

@@ -96,6 +96,14 @@ describe('header chain (compact store)', () => {
     loaded.close();
   });
 
+  it('goes on in memory and reports why when the file stops taking writes (disk full)', () => {
+    const full = new HeaderChain(CHAIN_PARAMS.regtest, { file: '/dev/full' });
+    feed(full, 1, 3000);
+    expect(full.height).toBe(3000);
+    expect(full.storeFailure).toMatch(/ENOSPC/);
+    full.close();
+  });
+
   it('reorgs to a heavier side branch, in memory and in the file', () => {
     const file = path.join(dir, 'reorg.dat');
     const chain = new HeaderChain(CHAIN_PARAMS.regtest, { file });

@@ -205,6 +205,11 @@ export class HeaderChain {
     this.store.write(firstNew, reorg);
   }
 
+  /** Why the header file stopped taking writes (disk full, permissions), or null. */
+  get storeFailure(): string | null {
+    return this.store?.failure ?? null;
+  }
+
   forgetPeer(peer: string): number {
     return this.side.forgetPeer(peer);
   }
