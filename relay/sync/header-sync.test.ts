@@ -82,6 +82,23 @@ describe('header sync state machine', () => {
     sync.stop();
   });
 
+  it('falls back to syncing when a peer connects far ahead of us (back after a long gap)', () => {
+    const { sync } = setup();
+    const first = fakePeer(2000);
+    sync.attach(first);
+    sync.onHeaders(first, batch(1, 2000), 0);
+    expect(sync.isSynced).toBe(true);
+    sync.detach(first);
+    const later = fakePeer(6000);
+    sync.attach(later);
+    expect(sync.isSynced).toBe(false);
+    expect(sync.info().state).toBe('syncing');
+    sync.onHeaders(later, batch(2001, 2000), 0);
+    sync.onHeaders(later, batch(4001, 2000), 0);
+    expect(sync.isSynced).toBe(true);
+    sync.stop();
+  });
+
   it('refuses to call a chain below the minimum work synced: the peer is dropped with LOW_WORK_CHAIN', () => {
     const { sync } = setup({ ...CHAIN_PARAMS.regtest, minimumChainWork: 1_000_000n });
     const peer = fakePeer(0);

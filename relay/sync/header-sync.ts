@@ -11,6 +11,8 @@ export type { HeaderSyncOptions, SyncPeer, TipEvent } from './sync-types';
 /** Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS. */
 const MAX_UNCONNECTING = 10;
 const MAX_PENDING_INV = 1000;
+/** A peer this many blocks ahead at handshake means we missed history: catch up before being live. */
+const RESYNC_GAP = 6;
 
 /**
  * Header sync as Bitcoin Core does it: one getheaders in flight per peer, the next one sent only when
@@ -57,6 +59,15 @@ export class HeaderSync {
     // One index rehash up front instead of a doubling series while 2000-header batches arrive.
     chain.reserve(startHeight);
     if (chain.height >= startHeight && chain.height > 0) this.markSynced('peer start height reached', peer);
+    else if (this.synced && startHeight > chain.height + RESYNC_GAP) {
+      // Back after a long gap (or a peer far ahead): not live until caught up again.
+      this.synced = false;
+      this.opts.log.info('behind peer, syncing headers again', {
+        height: chain.height,
+        peerHeight: startHeight,
+        peer: peer.address,
+      });
+    }
     this.request(peer);
   }
 
