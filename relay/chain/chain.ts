@@ -155,14 +155,14 @@ export class HeaderChain {
     const now = this.now();
     try {
       for (let i = 0; i < raws.length; i++) {
-        const raw = raws[i] ?? Buffer.alloc(0);
+        const raw = asBuffer(raws[i]);
         const hash = sha256d(raw);
-        const prev = raw.subarray(4, 36);
-        if (lastHash && !lastHash.equals(prev)) {
+        // Comparisons in place (no 32-byte views): this loop runs once per header at sync.
+        if (lastHash && lastHash.compare(raw, 4, 36) !== 0) {
           throw new P2PProtocolError('NONCONTINUOUS_HEADERS', `header ${i} does not follow header ${i - 1}`);
         }
         lastHash = hash;
-        if (this.main.tipHash.equals(prev)) {
+        if (this.main.tipHash.compare(raw, 4, 36) === 0) {
           const height = this.main.height + 1;
           this.verify(raw, hash, height, this.mainAncestry, now);
           this.main.append(raw, hash);
@@ -172,7 +172,7 @@ export class HeaderChain {
           continue;
         }
         if (this.hasHash(hash)) continue;
-        const sideResult = this.branches.add(raw, hash, prev, peer);
+        const sideResult = this.branches.add(raw, hash, raw.subarray(4, 36), peer);
         if (sideResult === 'unconnected') {
           if (i === 0) return { added: 0, connected: false, tipBefore, newMain, reorg };
           throw new P2PProtocolError('NONCONTINUOUS_HEADERS', `header ${i} does not follow header ${i - 1}`);
@@ -193,7 +193,7 @@ export class HeaderChain {
   }
 
   private verify(raw: Uint8Array, hash: Uint8Array, height: number, anc: Ancestry, now = this.now()): void {
-    const buf = Buffer.from(raw.buffer, raw.byteOffset, HEADER_BYTES);
+    const buf = asBuffer(raw);
     const bits = buf.readUInt32LE(72);
     checkPow(hash, bits, this.powLimit);
     const time = buf.readUInt32LE(68);
@@ -246,4 +246,12 @@ export class HeaderChain {
   close(): void {
     this.store?.close();
   }
+}
+
+/** Peers' headers arrive as Buffer views already; only other Uint8Arrays get a (one-off) view. */
+function asBuffer(raw: Uint8Array | undefined): Buffer {
+  if (raw === undefined || raw.length !== HEADER_BYTES) {
+    throw new P2PProtocolError('TRUNCATED', `header is ${raw?.length ?? 0} bytes, expected ${HEADER_BYTES}`);
+  }
+  return Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, HEADER_BYTES);
 }

@@ -21,6 +21,8 @@ export class MainChain {
   /** spanWork[k]: cumulative work through height (k + 1) * WORK_SPAN - 1. */
   private readonly spanWork: bigint[] = [];
   private work = 0n;
+  private runBits = -1;
+  private runCount = 0;
 
   constructor(genesisRaw: Buffer, genesisHash: Buffer, capacityHint = 1024) {
     this.index = new HashIndex(
@@ -40,6 +42,7 @@ export class MainChain {
   }
 
   get tipWork(): bigint {
+    this.flushWork();
     return this.work;
   }
 
@@ -104,7 +107,7 @@ export class MainChain {
 
   /** Cumulative work from genesis through `height`. */
   workAt(height: number): bigint {
-    return height === this.count - 1 ? this.work : this.sumWork(height);
+    return height === this.count - 1 ? this.tipWork : this.sumWork(height);
   }
 
   private sumWork(height: number): bigint {
@@ -151,6 +154,7 @@ export class MainChain {
     this.chunks.length = ((this.count - 1) >>> CHUNK_SHIFT) + 1;
     this.tipHashBytes = newTipHash;
     this.spanWork.length = Math.floor(this.count / WORK_SPAN);
+    this.runCount = 0;
     this.work = this.sumWork(height);
   }
 
@@ -181,22 +185,23 @@ export class MainChain {
 
   /** Adds the work of heights [from, to) to the tip's, recording span totals as they complete. */
   private account(from: number, to: number): void {
-    let runBits = -1;
-    let run = 0n;
     for (let h = from; h < to; h++) {
       const bits = this.bitsAt(h);
-      if (bits !== runBits) {
-        this.work += run * (runBits === -1 ? 0n : workOf(runBits));
-        runBits = bits;
-        run = 0n;
+      if (bits !== this.runBits) {
+        this.flushWork();
+        this.runBits = bits;
       }
-      run++;
+      this.runCount++;
       if ((h + 1) % WORK_SPAN === 0) {
-        this.work += run * workOf(runBits);
-        run = 0n;
+        this.flushWork();
         this.spanWork.push(this.work);
       }
     }
-    if (runBits !== -1) this.work += run * workOf(runBits);
+  }
+
+  /** Work is added per run of equal bits as a plain count, so a header costs no bigint arithmetic. */
+  private flushWork(): void {
+    if (this.runCount > 0) this.work += BigInt(this.runCount) * workOf(this.runBits);
+    this.runCount = 0;
   }
 }
