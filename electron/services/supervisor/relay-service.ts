@@ -265,6 +265,8 @@ export class RelayService {
         steps = await applyAfterSpawn(plan, pid);
       },
       afterReady: async (pid) => {
+        // Live now: refresh the upstream at once so the status does not still say "syncing".
+        await this.pollUpstream(`${health}/health`).catch(() => null);
         this.launch = await readBackReport(plan, pid, steps, `${health}/health`);
       },
     };
