@@ -11,6 +11,7 @@ import { runHistoryBench } from './history-bench';
 import { runHostileBench } from './hostile-bench';
 import { runProbeBench } from './probe-bench';
 import { runRelayBench } from './relay-bench';
+import { runRelayScaleBench } from './relay-scale-bench';
 import { runSlaTestBench } from './sla-test-bench';
 import { runSupervisorBench } from './supervisor-bench';
 import type { BenchSection } from './types';
@@ -21,6 +22,7 @@ const RESULT_PREFIX = 'BENCH_SECTION ';
 const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   relay: runRelayBench,
   'go-relay': runGoRelayBench,
+  'relay-scale': runRelayScaleBench,
   history: runHistoryBench,
   probe: runProbeBench,
   'sla-test': runSlaTestBench,

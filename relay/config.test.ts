@@ -30,6 +30,12 @@ describe('relay environment', () => {
     expect(c.tier.name).toBe('free');
   });
 
+  it('DATA_DIR: unset keeps headers in memory, an absolute folder is taken, a relative one is refused', () => {
+    expect(parseConfig(base).dataDir).toBeNull();
+    expect(parseConfig({ ...base, DATA_DIR: '/var/lib/sprint/relay' }).dataDir).toBe('/var/lib/sprint/relay');
+    expect(variableOf({ ...base, DATA_DIR: 'relative/dir' })).toBe('DATA_DIR');
+  });
+
   it('takes knob defaults from the tier and lets explicit values override them', () => {
     const turbo = parseConfig({ ...base, TIER: 'turbo' });
     expect(turbo).toMatchObject({

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { parseNodeList } from '../shared/node-address';
 import { BitcoinNetwork, RELAY_ENV } from '../shared/relay-contract';
@@ -37,6 +38,8 @@ export interface RelayConfig {
   readonly preallocBuffers: boolean;
   readonly optimizeSystem: boolean;
   readonly parentWatch: boolean;
+  /** Header store folder (DATA_DIR); null keeps headers in memory only. */
+  readonly dataDir: string | null;
   readonly logLevel: LogLevel;
   /** Peer hygiene limits (P2P_* variables, see relay/p2p/hygiene/config.ts). */
   readonly hygiene: HygieneConfig;
@@ -124,6 +127,12 @@ export function parseConfig(env: Env): RelayConfig {
     preallocBuffers: read(env, RELAY_ENV.preallocBuffers, BOOLEAN) ?? knobs.preallocBuffers,
     optimizeSystem: read(env, RELAY_ENV.optimizeSystem, BOOLEAN) ?? knobs.optimizeSystem,
     parentWatch: read(env, RELAY_ENV.parentWatch, BOOLEAN) ?? false,
+    dataDir:
+      read(
+        env,
+        RELAY_ENV.dataDir,
+        z.string().refine((p) => path.isAbsolute(p), 'an absolute path'),
+      ) ?? null,
     logLevel: read(env, 'LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error'])) ?? 'info',
     hygiene: readHygiene(env),
   };

@@ -5,8 +5,10 @@ import type { RelayConfig } from './config';
 import type { Logger } from './log';
 import { RELAY_VERSION } from './version';
 import { nowMs } from './p2p/clock';
-import { HeaderChain } from './p2p/chain';
-import { NETWORKS } from './p2p/constants';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { HeaderChain } from './chain/chain';
+import { CHAIN_PARAMS } from './chain/params';
 import { type TipEvent, Upstream } from './p2p/upstream';
 import { type LatestPayload, LatestBlock } from './api/latest';
 import { RateLimiter } from './api/ratelimit';
@@ -50,7 +52,7 @@ export class Relay {
     private readonly log: Logger,
   ) {
     this.knobs = applyKnobs(config);
-    this.chain = new HeaderChain(NETWORKS[config.network]);
+    this.chain = openChain(config, log);
     this.latest = new LatestBlock(config.preallocBuffers);
     this.hub = new StreamHub(log);
     this.metrics = new RelayMetrics(
@@ -60,9 +62,10 @@ export class Relay {
         readyPeers: () => this.upstream.peers().filter((p) => p.state === 'ready').length,
         tipHeight: () => this.tip()?.height ?? null,
         cpuCores: () => this.knobs.cpuCores,
-        // Until relay-sync's state machine reports real progress: 1 once synced, unknown before.
-        syncProgress: () => (this.upstream.isSynced ? 1 : null),
-        syncHeaders: () => (this.tip() === null ? null : this.chain.tip.height + 1),
+        sync: () => {
+          const info = this.upstream.syncInfo();
+          return info.state === 'connecting' ? null : info;
+        },
       },
     );
     this.upstream = new Upstream({
@@ -86,12 +89,13 @@ export class Relay {
       latest: this.latest,
       hub: this.hub,
       status: () => this.status(),
+      notLive: () => this.notLiveBody(),
       observe: (ms, route, code) => this.metrics.observeApi(ms, route, code),
       keepAliveMs: config.optimizeSystem ? 60_000 : 5_000,
     });
     const health = createHealthServer({
       metrics: this.metrics,
-      isReady: () => this.ready,
+      isReady: () => this.isLive(),
       health: (runtime) => this.healthReport(runtime),
     });
     this.health = health.server;
@@ -123,6 +127,7 @@ export class Relay {
     ]);
     this.hub.closeAll();
     this.upstream.stop();
+    this.chain.close();
     this.stopHealth();
     this.api.closeIdleConnections();
     this.health.closeIdleConnections();
@@ -133,6 +138,36 @@ export class Relay {
     }, 300);
     await closed;
     clearTimeout(cut);
+  }
+
+  /** Live: listening, caught up with the chain and a peer connected to hear new blocks from. */
+  private isLive(): boolean {
+    return this.ready && this.upstream.isSynced && this.upstream.state === 'ready';
+  }
+
+  /** The 503 body for /v1/btc/latest while catching up, or null once live. */
+  private notLiveBody(): string | null {
+    if (this.upstream.isSynced) {
+      if (!this.latest.current && this.chain.height > 0) this.publishTip();
+      return null;
+    }
+    return JSON.stringify({
+      error: 'syncing headers: the latest block is not known yet',
+      sync: this.upstream.syncInfo(),
+    });
+  }
+
+  /** After a restart the stored tip becomes /latest once sync confirms it is still the tip. */
+  private publishTip(): void {
+    const tip = this.chain.tip;
+    this.latest.set({
+      height: tip.height,
+      hash: tip.header.hash,
+      header: tip.header.raw.toString('hex'),
+      receivedAt: nowMs(),
+      relayedAt: nowMs(),
+      network: this.config.network,
+    });
   }
 
   private onTip(e: TipEvent): void {
@@ -191,8 +226,9 @@ export class Relay {
   }): RelayHealth {
     const mem = process.memoryUsage();
     const state = this.upstream.state;
+    const sync = this.upstream.syncInfo();
     return {
-      status: state === 'ready' ? 'ok' : 'degraded',
+      status: !this.upstream.isSynced ? 'syncing' : state === 'ready' ? 'ok' : 'degraded',
       tier: this.config.tier.name,
       optimizationLevel: this.config.tier.level,
       version: RELAY_VERSION,
@@ -209,6 +245,12 @@ export class Relay {
       upstream: {
         state,
         synced: this.upstream.isSynced,
+        sync,
+        store: {
+          file: this.config.dataDir !== null,
+          ...this.chain.loadReport,
+          writeFailure: this.chain.storeFailure,
+        },
         network: this.config.network,
         peers: this.upstream.peers(),
         tip: this.tip(),
@@ -222,4 +264,15 @@ export class Relay {
       },
     };
   }
+}
+
+function openChain(config: RelayConfig, log: Logger): HeaderChain {
+  const params = CHAIN_PARAMS[config.network];
+  if (config.dataDir === null) return new HeaderChain(params);
+  mkdirSync(config.dataDir, { recursive: true });
+  const chain = new HeaderChain(params, { file: path.join(config.dataDir, `headers-${config.network}.dat`) });
+  const r = chain.loadReport;
+  if (r.repaired !== null) log.warn('header store repaired', { reason: r.repaired, height: chain.height });
+  log.info('header store loaded', { height: chain.height, ms: r.ms, dataDir: config.dataDir });
+  return chain;
 }

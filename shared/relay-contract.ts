@@ -16,6 +16,8 @@ export const RELAY_ENV = {
   apiHost: 'API_HOST',
   apiPort: 'API_PORT',
   apiKeys: 'API_KEYS',
+  /** Folder for the relay's header store; unset keeps headers in memory only. */
+  dataDir: 'DATA_DIR',
   bitcoinNode: 'BITCOIN_NODE',
   bitcoinNetwork: 'BITCOIN_NETWORK',
   gcPercent: 'GC_PERCENT',
@@ -53,8 +55,21 @@ export const KnobReport = z.object({
 });
 export type KnobReport = z.infer<typeof KnobReport>;
 
+/** Header sync as /health reports it under upstream.sync. */
+export const SyncStatus = z.object({
+  state: z.enum(['connecting', 'syncing', 'synced', 'stalled']),
+  height: z.number().int().nonnegative(),
+  targetHeight: z.number().int().nonnegative(),
+  progress: z.number().min(0).max(1),
+  headersPerSecond: z.number().nonnegative(),
+  /** null while the rate is not yet known. */
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
 export const RelayHealth = z.object({
-  status: z.enum(['ok', 'degraded']),
+  /** syncing: catching up on headers, not live yet (/ready answers 503). */
+  status: z.enum(['ok', 'syncing', 'degraded']),
   tier: z.string(),
   optimizationLevel: z.string(),
   version: z.string(),
@@ -70,6 +85,7 @@ export const RelayHealth = z.object({
       state: z.string(),
       peers: z.array(z.object({ address: z.string(), state: z.string() }).passthrough()),
       tip: z.object({ height: z.number(), hash: z.string() }).nullable(),
+      sync: SyncStatus.optional(),
     })
     .passthrough(),
   knobs: z.record(z.string(), KnobReport),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TierName } from './tiers';
 import { LaunchReport } from './launch';
+import { SyncStatus } from './relay-contract';
 
 export const RELAY_STATES = [
   'stopped',
@@ -60,6 +61,8 @@ export const UpstreamSummary = z.object({
   state: z.string(),
   peers: z.array(UpstreamPeer),
   tip: z.object({ height: z.number().int(), hash: z.string() }).nullable(),
+  /** Header sync (relays that report it): while catching up the relay is not live. */
+  sync: SyncStatus.optional(),
 });
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>;
 
@@ -82,3 +85,22 @@ export const RelayStatus = z.object({
   stderrTail: z.array(z.string()),
 });
 export type RelayStatus = z.infer<typeof RelayStatus>;
+
+/** Catching up on headers, as a relay that reports sync says: shown instead of the state's label. */
+export function syncingOf(status: Pick<RelayStatus, 'state' | 'upstream'> | null): SyncStatus | null {
+  const sync = status?.upstream?.sync;
+  const alive = status?.state === 'starting' || status?.state === 'running' || status?.state === 'degraded';
+  return alive && sync && (sync.state === 'syncing' || sync.state === 'stalled') ? sync : null;
+}
+
+/** "Syncing headers 412,000 / 925,000 · ETA 3 s" (or "stalled" when the peer stopped answering). */
+export function syncLabel(sync: SyncStatus): string {
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const eta =
+    sync.state === 'stalled'
+      ? 'stalled'
+      : sync.etaSeconds === null
+        ? 'ETA …'
+        : `ETA ${sync.etaSeconds < 90 ? `${sync.etaSeconds} s` : `${Math.round(sync.etaSeconds / 60)} min`}`;
+  return `Syncing headers ${n(sync.height)} / ${n(sync.targetHeight)} · ${eta}`;
+}

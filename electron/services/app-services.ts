@@ -67,6 +67,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     resources: options.resources,
     panelKey: randomBytes(24).toString('hex'),
     pidFilePath: path.join(options.dataDir, 'relay.pid'),
+    dataDir: options.dataDir,
     policy: options.policy,
   });
   relay.on((event) => {

@@ -64,6 +64,28 @@ describe('trayView', () => {
       trayViewKey(trayView(status({ state: 'running', tier: 'pro' }))),
     );
   });
+
+  it('says the relay is syncing headers, with progress, instead of Running while it catches up', () => {
+    const sync = {
+      state: 'syncing' as const,
+      height: 412_000,
+      targetHeight: 925_000,
+      progress: 0.445,
+      headersPerSecond: 200_000,
+      etaSeconds: 3,
+    };
+    const view = trayView(
+      status({ state: 'running', upstream: { state: 'ready', peers: [], tip: null, sync } }),
+    );
+    expect(view.statusLabel).toBe('Relay: Syncing headers 412,000 / 925,000 · ETA 3 s · Free');
+    const synced = trayView(
+      status({
+        state: 'running',
+        upstream: { state: 'ready', peers: [], tip: null, sync: { ...sync, state: 'synced' } },
+      }),
+    );
+    expect(synced.statusLabel).toMatch(/^Relay: Running/);
+  });
 });
 
 describe('trayMenuTemplate', () => {

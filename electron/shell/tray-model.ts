@@ -1,7 +1,13 @@
 // What the tray shows for a relay status, without Electron: electron/shell/tray.ts renders it. The
 // menu template only uses Electron's types, so this module is unit-tested in plain Node.
 import type { MenuItemConstructorOptions } from 'electron';
-import { RELAY_STATE_LABEL, type RelayState, type RelayStatus } from '../../shared/relay-status';
+import {
+  RELAY_STATE_LABEL,
+  type RelayState,
+  type RelayStatus,
+  syncLabel,
+  syncingOf,
+} from '../../shared/relay-status';
 import { TIER_NAMES, type TierName } from '../../shared/tiers';
 
 /** The icon files in build/icons/tray (and <resources>/icons/tray when packaged): NAME.png, NAME@2x.png. */
@@ -33,7 +39,9 @@ export interface TrayView {
 
 export function trayView(status: RelayStatus): TrayView {
   const state = status.state;
-  const label = RELAY_STATE_LABEL[state];
+  const sync = syncingOf(status);
+  // While catching up the relay is not live: say so, with progress, rather than "Running".
+  const label = sync ? syncLabel(sync) : RELAY_STATE_LABEL[state];
   return {
     icon: ICON_BY_STATE[state],
     tooltip: `Sprint Control: relay ${label.toLowerCase()} (${tierLabel(status.tier)})`,

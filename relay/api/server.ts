@@ -14,6 +14,8 @@ export interface ApiDeps {
   readonly latest: LatestBlock;
   readonly hub: StreamHub;
   readonly status: () => unknown;
+  /** While catching up: the 503 body for /latest (reason and sync progress); null once live. */
+  readonly notLive: () => string | null;
   /** Every answered request, with its route and HTTP status (401 and 429 included). */
   readonly observe: (latencyMs: number, route: Route, code: number) => void;
   readonly keepAliveMs: number;
@@ -101,7 +103,16 @@ export function createApiServer(deps: ApiDeps): http.Server {
       }
       if (route === 'events') return deps.hub.addSse(req, res);
       let code = 200;
-      if (route === 'latest') {
+      const syncing = route === 'latest' ? deps.notLive() : null;
+      if (syncing !== null) {
+        code = 503;
+        res.writeHead(503, {
+          ...JSON_HEADERS,
+          'content-length': String(Buffer.byteLength(syncing)),
+          'retry-after': '1',
+        });
+        res.end(req.method === 'HEAD' ? undefined : syncing);
+      } else if (route === 'latest') {
         const latest = deps.latest.response();
         if (!latest) fail(res, (code = 503), { 'retry-after': '1' });
         else {

@@ -1,11 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../test-support/clients';
 import { Collector, type DemoPeer, startDemoPeer } from '../test-support/processes';
 import { type Frame, FrameParser, encodeFrame } from '../p2p/framing';
 import { INV_BLOCK, NETWORKS, PROTOCOL_VERSION } from '../p2p/constants';
 import { hashToHex } from '../p2p/bytes';
-import { HeaderChain } from '../p2p/chain';
+import { HeaderChain } from '../chain/chain';
+import { CHAIN_PARAMS } from '../chain/params';
 import {
   decodeBlock,
   decodeCmpctBlockHeader,
@@ -93,7 +97,7 @@ describe('demo peer (built process)', () => {
     const block = decodeBlock((await inv.frames.find((f) => f.command === 'block', 'block')).payload);
     expect(block).toMatchObject({ txCount: 1, header: { hash: mined?.hash } });
     // The block is valid regtest work that links to the real regtest genesis.
-    const chain = new HeaderChain(NETWORKS.regtest);
+    const chain = new HeaderChain(CHAIN_PARAMS.regtest);
     expect(chain.add(block.header)).toMatchObject({ status: 'tip', entry: { height: 1 } });
 
     const genesis = chain.genesis.header.hashBytes;
@@ -115,5 +119,30 @@ describe('demo peer (built process)', () => {
         (await request(`http://127.0.0.1:${peer.httpPort}/mine?count=${count}`, { method: 'POST' })).status,
       ).toBe(400);
     }
+  });
+});
+
+describe('demo peer chain file', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'demo-chain-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps its chain across restarts, so heights continue', async () => {
+    const file = path.join(dir, 'nested', 'regtest-headers.dat');
+    const first = await startDemoPeer(0, ['--chain-file', file]);
+    const mined = JSON.parse(
+      (await request(`http://127.0.0.1:${first.httpPort}/mine?count=5`, { method: 'POST' })).body,
+    ) as Array<{ hash: string }>;
+    await first.stop();
+    const second = await startDemoPeer(0, ['--chain-file', file]);
+    const tip = JSON.parse((await request(`http://127.0.0.1:${second.httpPort}/tip`)).body) as {
+      height: number;
+      hash: string;
+    };
+    expect(tip).toMatchObject({ height: 5, hash: mined[4]?.hash });
+    const next = JSON.parse(
+      (await request(`http://127.0.0.1:${second.httpPort}/mine?count=1`, { method: 'POST' })).body,
+    ) as Array<{ height: number }>;
+    expect(next[0]?.height).toBe(6);
+    await second.stop();
   });
 });

@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createLogger } from '../log';
 import { NETWORKS } from '../p2p/constants';
 import { DemoNode } from './node';
@@ -8,6 +10,8 @@ interface Args {
   port: number;
   httpPort: number | null;
   intervalSeconds: number;
+  /** Where the chain is kept across restarts (the panel's data folder); none: a fresh chain each run. */
+  chainFile: string | null;
 }
 
 function usage(message: string): never {
@@ -18,11 +22,21 @@ function usage(message: string): never {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { port: NETWORKS.regtest.defaultPort, httpPort: null, intervalSeconds: 10 };
+  const args: Args = {
+    port: NETWORKS.regtest.defaultPort,
+    httpPort: null,
+    intervalSeconds: 10,
+    chainFile: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
     i++;
+    if (flag === '--chain-file') {
+      if (!value || !path.isAbsolute(value)) usage('--chain-file needs an absolute path');
+      args.chainFile = value;
+      continue;
+    }
     const num = Number(value);
     if (value === undefined || value.trim() === '' || !Number.isFinite(num) || num < 0) {
       usage(`${flag ?? ''} needs a non-negative number`);
@@ -32,7 +46,7 @@ function parseArgs(argv: readonly string[]): Args {
       if (flag === '--port') args.port = num;
       else args.httpPort = num;
     } else if (flag === '--interval') args.intervalSeconds = num;
-    else usage(`unknown option ${flag ?? ''} (use --port, --http-port, --interval)`);
+    else usage(`unknown option ${flag ?? ''} (use --port, --http-port, --interval, --chain-file)`);
   }
   return args;
 }
@@ -40,7 +54,9 @@ function parseArgs(argv: readonly string[]): Args {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = createLogger({ fields: { component: 'demo-peer' } });
-  const node = new DemoNode(log);
+  if (args.chainFile) mkdirSync(path.dirname(args.chainFile), { recursive: true });
+  const node = new DemoNode(log, args.chainFile);
+  if (args.chainFile) log.info('demo chain loaded', { height: node.chain.height, ...node.chain.loadReport });
   const p2pPort = await node.listen(args.port);
   const http = createDemoHttp(node);
   const wantedHttp = args.httpPort ?? (args.port === 0 ? 0 : args.port + 1);

@@ -1,5 +1,5 @@
 import { Writer, sha256d } from '../p2p/bytes';
-import type { HeaderChain } from '../p2p/chain';
+import type { HeaderChain } from '../chain/chain';
 import { type BlockHeader, hashToBigInt, parseHeader, serializeHeader, targetFromBits } from '../p2p/header';
 
 export const REGTEST_BITS = 0x207fffff;
@@ -47,10 +47,7 @@ export function buildCoinbase(height: number): Buffer {
 /** Consensus requires a timestamp above the median of the previous 11 blocks. */
 function medianTimePast(chain: HeaderChain): number {
   const times: number[] = [];
-  for (let h = chain.tip.height; h >= 0 && times.length < 11; h--) {
-    const e = chain.atHeight(h);
-    if (e) times.push(e.header.time);
-  }
+  for (let h = chain.height; h >= 0 && times.length < 11; h--) times.push(chain.main.timeAt(h));
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)] ?? 0;
 }

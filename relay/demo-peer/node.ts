@@ -4,7 +4,8 @@ import type { Logger } from '../log';
 import { nowMs } from '../p2p/clock';
 import { type Frame, FrameParser, encodeFrame } from '../p2p/framing';
 import { INV_BLOCK, INV_CMPCT_BLOCK, INV_WITNESS_FLAG, NETWORKS, PROTOCOL_VERSION } from '../p2p/constants';
-import { HeaderChain } from '../p2p/chain';
+import { HeaderChain } from '../chain/chain';
+import { CHAIN_PARAMS } from '../chain/params';
 import { hashToHex } from '../p2p/bytes';
 import {
   NODE_NETWORK,
@@ -19,6 +20,7 @@ import {
   encodeHeaders,
   encodeInv,
   encodeNonce,
+  encodeRawHeaders,
   encodeVersion,
   ipv4Mapped,
 } from '../p2p/messages';
@@ -93,7 +95,7 @@ class Inbound {
       }
       case 'getheaders': {
         const req = decodeGetHeaders(f.payload);
-        return this.send('headers', encodeHeaders(this.node.chain.headersAfter(req.locator, req.stop)));
+        return this.send('headers', encodeRawHeaders(this.node.chain.headersAfter(req.locator, req.stop)));
       }
       case 'getdata':
         for (const e of decodeInv(f.payload)) this.serveBlock(e.type, hashToHex(e.hash));
@@ -126,14 +128,19 @@ function cmpctPayload(b: MinedBlock): Buffer {
  * inv to the rest.
  */
 export class DemoNode {
-  readonly chain = new HeaderChain(params);
+  readonly chain: HeaderChain;
   readonly records: BlockRecord[] = [];
   private readonly blocks = new Map<string, MinedBlock>();
   private readonly peers = new Set<Inbound>();
   private readonly server: net.Server;
   private readonly nonce = randomBytes(8).readBigUInt64LE();
 
-  constructor(readonly log: Logger) {
+  /** With `chainFile` the chain survives restarts, so heights continue and charts never mix chains. */
+  constructor(
+    readonly log: Logger,
+    chainFile: string | null = null,
+  ) {
+    this.chain = new HeaderChain(CHAIN_PARAMS.regtest, chainFile ? { file: chainFile } : {});
     this.server = net.createServer((socket) => {
       const peer = new Inbound(socket, this);
       this.peers.add(peer);
@@ -152,6 +159,7 @@ export class DemoNode {
   }
 
   close(): void {
+    this.chain.close();
     this.server.close();
     for (const p of this.peers) p.socket.destroy();
   }

@@ -10,8 +10,7 @@ function sources(over: Partial<MetricSources> = {}): MetricSources {
     readyPeers: () => 0,
     tipHeight: () => null,
     cpuCores: () => 2,
-    syncProgress: () => null,
-    syncHeaders: () => null,
+    sync: () => null,
     ...over,
   };
 }
@@ -25,7 +24,10 @@ describe('RelayMetrics text', () => {
     let tip: number | null = null;
     const m = new RelayMetrics(
       turbo,
-      sources({ tipHeight: () => tip, syncProgress: () => (tip ? 0.5 : null) }),
+      sources({
+        tipHeight: () => tip,
+        sync: () => (tip ? { progress: 0.5, height: tip, targetHeight: 2 * tip } : null),
+      }),
     );
     const before = await m.registry.metrics();
     expect(before).toContain('# TYPE bitcoin_sprint_tip_height gauge');
@@ -108,7 +110,7 @@ describe('RelayMetrics text', () => {
   it('passes promtool check metrics with every series populated', async () => {
     const m = new RelayMetrics(
       turbo,
-      sources({ tipHeight: () => 5, syncProgress: () => 1, syncHeaders: () => 6 }),
+      sources({ tipHeight: () => 5, sync: () => ({ progress: 1, height: 5, targetHeight: 5 }) }),
     );
     m.observeRelay(2);
     m.observeApi(1, 'status', 200);

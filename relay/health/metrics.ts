@@ -31,10 +31,11 @@ export interface MetricSources {
   /** Null until the relay knows a tip: the series is absent then, never 0. */
   tipHeight(): number | null;
   cpuCores(): number;
-  /** Header sync progress 0..1; null while unknown (no peer has told us its height yet). */
-  syncProgress(): number | null;
-  /** Headers in the relay's store; null while unknown. */
-  syncHeaders(): number | null;
+  /**
+   * Header sync: progress 0..1, headers held on the best chain and the height peers report; null
+   * while unknown (no peer has told us its height yet), so the series are absent rather than 0.
+   */
+  sync(): { progress: number; height: number; targetHeight: number } | null;
 }
 
 export interface MetricsIdentity {
@@ -158,12 +159,25 @@ export class RelayMetrics {
     optionalGauge('bitcoin_sprint_tip_height', 'Height of the best valid header', registers, () =>
       sources.tipHeight(),
     );
-    optionalGauge('bitcoin_sprint_sync_progress_ratio', 'Header sync progress, 0 to 1', registers, () =>
-      sources.syncProgress(),
+    optionalGauge(
+      'bitcoin_sprint_sync_progress_ratio',
+      'Header sync progress, 0 to 1 (1 once caught up with the best peer)',
+      registers,
+      () => sources.sync()?.progress ?? null,
     );
-    optionalGauge('bitcoin_sprint_sync_headers', 'Headers in the relay header store', registers, () =>
-      sources.syncHeaders(),
-    );
+    new Gauge({
+      name: 'bitcoin_sprint_sync_headers',
+      help: 'Headers: held on the best chain (kind="stored") and the height peers report (kind="target")',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        this.reset();
+        const s = sources.sync();
+        if (!s) return;
+        this.set({ kind: 'stored' }, s.height);
+        this.set({ kind: 'target' }, s.targetHeight);
+      },
+    });
 
     // Peers.
     new Gauge({

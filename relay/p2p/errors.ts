@@ -15,7 +15,16 @@ export type P2PErrorCode =
   | 'UNCONNECTED_HEADERS'
   | 'OBSOLETE_VERSION'
   | 'DUPLICATE_VERSION'
-  | 'SELF_CONNECTION';
+  | 'SELF_CONNECTION'
+  // Header rules (relay/chain/rules.ts) and side-chain bounds (relay/chain/side.ts).
+  | 'BAD_DIFFICULTY'
+  | 'TIME_TOO_OLD'
+  | 'TIME_TOO_NEW'
+  | 'CHECKPOINT_MISMATCH'
+  | 'FORK_BELOW_CHECKPOINT'
+  | 'LOW_WORK_FORK'
+  | 'SIDE_CHAIN_FLOOD'
+  | 'LOW_WORK_CHAIN';
 
 export class P2PProtocolError extends Error {
   override readonly name = 'P2PProtocolError';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import mainnet from '../../test/fixtures/mainnet-headers.json';
-import { HeaderChain } from './chain';
+import { HeaderChain } from '../chain/chain';
+import { CHAIN_PARAMS } from '../chain/params';
 import { NETWORKS } from './constants';
 import { P2PProtocolError } from './errors';
 import { checkProofOfWork, parseHeader, serializeHeader, targetFromBits } from './header';
@@ -41,7 +42,7 @@ describe('block header', () => {
   });
 
   it('rejects an easier target than the network allows even with valid work for it', () => {
-    const regtest = new HeaderChain(NETWORKS.regtest).tip.header;
+    const regtest = new HeaderChain(CHAIN_PARAMS.regtest).tip.header;
     expect(codeOf(() => checkProofOfWork(regtest, mainnetLimit))).toBe('BAD_BITS');
   });
 
@@ -66,7 +67,7 @@ describe('block header', () => {
 
 describe('header chain', () => {
   it('starts every network at its real genesis', () => {
-    for (const params of Object.values(NETWORKS)) {
+    for (const params of Object.values(CHAIN_PARAMS)) {
       const chain = new HeaderChain(params);
       expect(chain.tip.header.hash).toBe(params.genesisHash);
       expect(chain.tip.height).toBe(0);
@@ -77,7 +78,7 @@ describe('header chain', () => {
   });
 
   it('links mainnet blocks 1 and 2 and tracks height', () => {
-    const chain = new HeaderChain(NETWORKS.mainnet);
+    const chain = new HeaderChain(CHAIN_PARAMS.mainnet);
     const [, b1, b2] = headers;
     if (!b1 || !b2) throw new Error('fixture');
     expect(chain.add(b2).status).toBe('unconnected');
@@ -88,15 +89,14 @@ describe('header chain', () => {
     expect(chain.locator().map((h) => h.toString('hex'))).toEqual(
       [b2, b1, headers[0]].map((h) => h?.hashBytes.toString('hex')),
     );
-    expect(chain.headersAfter([headers[0]?.hashBytes ?? ZERO_HASH], ZERO_HASH).map((h) => h.hash)).toEqual([
-      b1.hash,
-      b2.hash,
-    ]);
-    expect(chain.headersAfter([b1.hashBytes], ZERO_HASH).map((h) => h.hash)).toEqual([b2.hash]);
+    expect(
+      chain.headersAfter([headers[0]?.hashBytes ?? ZERO_HASH], ZERO_HASH).map((h) => parseHeader(h).hash),
+    ).toEqual([b1.hash, b2.hash]);
+    expect(chain.headersAfter([b1.hashBytes], ZERO_HASH).map((h) => parseHeader(h).hash)).toEqual([b2.hash]);
   });
 
   it('validates proof of work before linking', () => {
-    const chain = new HeaderChain(NETWORKS.mainnet);
+    const chain = new HeaderChain(CHAIN_PARAMS.mainnet);
     const raw = Buffer.from(mainnet[1]?.header ?? '', 'hex');
     raw[0] = 2; // any change breaks the work
     expect(codeOf(() => chain.add(parseHeader(raw)))).toBe('BAD_POW');

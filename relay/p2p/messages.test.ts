@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import mainnet from '../../test/fixtures/mainnet-headers.json';
-import { HeaderChain } from './chain';
-import { INV_BLOCK, NETWORKS, PROTOCOL_VERSION } from './constants';
+import { HeaderChain } from '../chain/chain';
+import { CHAIN_PARAMS } from '../chain/params';
+import { INV_BLOCK, PROTOCOL_VERSION } from './constants';
 import { P2PProtocolError } from './errors';
 import { parseHeader } from './header';
 import {
@@ -78,7 +79,7 @@ describe('P2P message codecs', () => {
   });
 
   it('parses the header out of a compact block and a full block mined on regtest', () => {
-    const chain = new HeaderChain(NETWORKS.regtest);
+    const chain = new HeaderChain(CHAIN_PARAMS.regtest);
     const mined = mineNext(chain);
     expect(chain.add(mined.header).status).toBe('tip');
     const cmpct = encodeCmpctBlock({
@@ -106,7 +107,7 @@ describe('regtest miner', () => {
   });
 
   it('mines a chain of valid, linked regtest blocks with rising median time', () => {
-    const chain = new HeaderChain(NETWORKS.regtest);
+    const chain = new HeaderChain(CHAIN_PARAMS.regtest);
     for (let i = 1; i <= 30; i++) {
       const b = mineNext(chain);
       expect(b.height).toBe(i);

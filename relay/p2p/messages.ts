@@ -128,6 +128,36 @@ export function encodeHeaders(headers: readonly { raw: Buffer }[]): Buffer {
   return w.toBuffer();
 }
 
+/** The same bytes from raw 80-byte headers, without building header objects (serving at scale). */
+export function encodeRawHeaders(raws: readonly Uint8Array[]): Buffer {
+  const head = new Writer().varint(raws.length).toBuffer();
+  const out = Buffer.allocUnsafe(head.length + raws.length * 81);
+  head.copy(out, 0);
+  let at = head.length;
+  for (const raw of raws) {
+    out.set(raw, at);
+    out[at + 80] = 0;
+    at += 81;
+  }
+  return out;
+}
+
+/**
+ * headers as zero-copy 80-byte views into the payload: the sync path hashes and stores them without
+ * an object or hex string per header. Same checks as decodeHeaders.
+ */
+export function decodeRawHeaders(payload: Buffer): Buffer[] {
+  const r = new Reader(payload);
+  const count = r.varint(MAX_HEADERS_PER_MESSAGE);
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    out.push(r.bytes(80));
+    r.varint();
+  }
+  r.end();
+  return out;
+}
+
 export function decodeHeaders(payload: Buffer): BlockHeader[] {
   const r = new Reader(payload);
   const count = r.varint(MAX_HEADERS_PER_MESSAGE);

@@ -244,7 +244,8 @@ export class Peer {
     if (this.negotiatedVersion >= SENDHEADERS_VERSION) this.send('sendheaders');
     if (this.negotiatedVersion >= SHORT_IDS_BLOCKS_VERSION) {
       // BIP 152 high-bandwidth mode: the peer pushes cmpctblock before validating the full block.
-      this.send('sendcmpct', encodeSendCmpct({ announce: true, version: 1n }));
+      // Version 2 first (segwit; the only one current Core speaks), then 1 for older nodes.
+      for (const version of [2n, 1n]) this.send('sendcmpct', encodeSendCmpct({ announce: true, version }));
     }
     this.later(this.opts.pingIntervalMs ?? 15_000, () => this.ping(), true);
     this.ping();

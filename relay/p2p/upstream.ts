@@ -1,42 +1,28 @@
 import type { Logger } from '../log';
-import { ZERO_HASH, hashToHex } from './bytes';
-import type { ChainEntry, HeaderChain } from './chain';
-import { INV_BLOCK, INV_WITNESS_FLAG, MAX_HEADERS_PER_MESSAGE } from './constants';
-import { P2PProtocolError } from './errors';
+import type { HeaderChain } from '../chain/chain';
+import { HeaderSync, type TipEvent } from '../sync/header-sync';
+import type { SyncInfo } from '../sync/progress';
+import { INV_BLOCK, INV_WITNESS_FLAG } from './constants';
 import type { Frame } from './framing';
-import type { BlockHeader } from './header';
 import {
   decodeBlock,
   decodeCmpctBlockHeader,
   decodeGetHeaders,
-  decodeHeaders,
   decodeInv,
+  decodeRawHeaders,
   decodeSendCmpct,
-  encodeGetHeaders,
-  encodeHeaders,
+  encodeRawHeaders,
 } from './messages';
 import { type DisconnectReason, Peer, type PeerHandler, type PeerState } from './peer';
-import { PROTOCOL_VERSION } from './constants';
 import { DEFAULT_HYGIENE, type HygieneConfig } from './hygiene/config';
 import type { PeerEventSink } from './hygiene/peer-events';
 import { type PeerHygieneFields, UpstreamHygiene } from './hygiene/upstream-hygiene';
 
+export type { TipEvent };
+
 export interface NodeAddress {
   readonly host: string;
   readonly port: number;
-}
-
-export interface TipEvent {
-  readonly entry: ChainEntry;
-  /** Arrival of the message that announced the block (the inv, when an inv started it). */
-  readonly receivedAt: number;
-  /**
-   * False while catching up on history at startup: the block becomes /latest but is not pushed to
-   * stream clients, who subscribed for new blocks, not for a replay of the chain.
-   */
-  readonly live: boolean;
-  /** The peer that announced the block first (the inv's sender when an inv started it). */
-  readonly peer: string;
 }
 
 // A type alias, not an interface, so it fits the index-signature shape of the shared health schema.
@@ -67,15 +53,12 @@ const IGNORED = new Set([
   'blocktxn',
   'getblocktxn',
 ]);
-/** Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS. */
-const MAX_UNCONNECTING = 10;
 
 interface Slot {
   readonly node: NodeAddress;
   peer: Peer | null;
   timer: NodeJS.Timeout | null;
   reconnectAt: number | null;
-  unconnecting: number;
   lastDisconnect: DisconnectReason | null;
 }
 
@@ -87,6 +70,7 @@ export interface UpstreamOptions {
   readonly keepAlive?: boolean;
   readonly hygiene?: HygieneConfig;
   readonly peerEvents?: PeerEventSink;
+  readonly silenceMs?: number;
 }
 
 /**
@@ -96,17 +80,24 @@ export interface UpstreamOptions {
 export class Upstream implements PeerHandler {
   private readonly slots: Slot[];
   private readonly hygiene: UpstreamHygiene;
-  private synced = false;
+  readonly sync: HeaderSync;
   private stopped = false;
 
   constructor(private readonly opts: UpstreamOptions) {
     this.hygiene = new UpstreamHygiene(opts.hygiene ?? DEFAULT_HYGIENE, opts.log, opts.peerEvents);
+    this.sync = new HeaderSync({
+      chain: opts.chain,
+      log: opts.log,
+      onTip: opts.onTip,
+      silenceMs: opts.silenceMs,
+      // Hygiene hook: lead/lag per peer, who announced first, bounded pending inv.
+      announcements: this.hygiene,
+    });
     this.slots = opts.nodes.map((node) => ({
       node,
       peer: null,
       timer: null,
       reconnectAt: null,
-      unconnecting: 0,
       lastDisconnect: null,
     }));
   }
@@ -118,6 +109,7 @@ export class Upstream implements PeerHandler {
   stop(): void {
     this.stopped = true;
     this.hygiene.stop();
+    this.sync.stop();
     for (const slot of this.slots) {
       if (slot.timer) clearTimeout(slot.timer);
       slot.peer?.close('SHUTDOWN', 'relay stopping');
@@ -148,7 +140,6 @@ export class Upstream implements PeerHandler {
   private connect(slot: Slot): void {
     slot.timer = null;
     slot.reconnectAt = null;
-    slot.unconnecting = 0;
     slot.peer = new Peer({
       host: slot.node.host,
       port: slot.node.port,
@@ -173,12 +164,13 @@ export class Upstream implements PeerHandler {
       userAgent: peer.remote?.userAgent,
       startHeight: peer.remote?.startHeight,
     });
-    this.requestHeaders(peer);
+    this.sync.attach(peer);
   }
 
   onClose(peer: Peer, reason: DisconnectReason, wasReady: boolean): void {
     const slot = this.slotOf(peer);
     if (!slot) return;
+    this.sync.detach(peer);
     slot.lastDisconnect = reason;
     if (this.stopped) return;
     // Hygiene hook: logs, counts, bans a violator; the delay is the backoff or the ban, whichever is longer.
@@ -190,16 +182,25 @@ export class Upstream implements PeerHandler {
   onMessage(peer: Peer, frame: Frame): void {
     switch (frame.command) {
       case 'headers':
-        return this.onHeaders(peer, decodeHeaders(frame.payload), frame.receivedAt, true);
+        return this.sync.onHeaders(peer, decodeRawHeaders(frame.payload), frame.receivedAt);
       case 'cmpctblock':
-        return this.onHeaders(peer, [decodeCmpctBlockHeader(frame.payload)], frame.receivedAt, false);
+        return this.sync.onHeaders(
+          peer,
+          [decodeCmpctBlockHeader(frame.payload).raw],
+          frame.receivedAt,
+          false,
+        );
       case 'block':
-        return this.onHeaders(peer, [decodeBlock(frame.payload).header], frame.receivedAt, false);
-      case 'inv':
-        return this.onInv(peer, frame);
+        return this.sync.onHeaders(peer, [decodeBlock(frame.payload).header.raw], frame.receivedAt, false);
+      case 'inv': {
+        const blocks = decodeInv(frame.payload)
+          .filter((e) => (e.type & ~INV_WITNESS_FLAG) === INV_BLOCK)
+          .map((e) => e.hash);
+        return this.sync.onInv(peer, blocks, frame.receivedAt);
+      }
       case 'getheaders': {
         const req = decodeGetHeaders(frame.payload);
-        peer.send('headers', encodeHeaders(this.opts.chain.headersAfter(req.locator, req.stop)));
+        peer.send('headers', encodeRawHeaders(this.opts.chain.headersAfter(req.locator, req.stop)));
         return;
       }
       case 'sendcmpct':
@@ -211,88 +212,11 @@ export class Upstream implements PeerHandler {
     this.opts.log.debug('ignored unknown command', { peer: peer.address, command: frame.command });
   }
 
-  private requestHeaders(peer: Peer): void {
-    const locator = this.opts.chain.locator();
-    peer.send('getheaders', encodeGetHeaders({ version: PROTOCOL_VERSION, locator, stop: ZERO_HASH }));
-  }
-
-  private onInv(peer: Peer, frame: Frame): void {
-    let unknown = false;
-    for (const e of decodeInv(frame.payload)) {
-      if ((e.type & ~INV_WITNESS_FLAG) !== INV_BLOCK) continue;
-      const hash = hashToHex(e.hash);
-      if (this.opts.chain.has(hash)) {
-        // Hygiene hook: a later copy of a block we have is this peer's lag. Unknown hashes count
-        // only once their header proves them real (below, through pendingInv).
-        if (this.synced) this.hygiene.announced(peer.address, hash, frame.receivedAt);
-        continue;
-      }
-      unknown = true;
-      // Hygiene hook: bounded pending-inv (the oldest is forgotten, not the whole set).
-      if (!this.hygiene.pendingInv.has(hash)) {
-        this.hygiene.pendingInv.set(hash, { at: frame.receivedAt, peer: peer.address });
-      }
-    }
-    if (unknown) this.requestHeaders(peer);
-  }
-
-  private onHeaders(peer: Peer, headers: BlockHeader[], receivedAt: number, isHeadersMsg: boolean): void {
-    const slot = this.slotOf(peer);
-    if (!slot || headers.length === 0) {
-      if (isHeadersMsg) this.markSynced();
-      return;
-    }
-    for (let i = 1; i < headers.length; i++) {
-      if (!headers[i]?.prevHash.equals(headers[i - 1]?.hashBytes ?? ZERO_HASH)) {
-        throw new P2PProtocolError('NONCONTINUOUS_HEADERS', `header ${i} does not follow header ${i - 1}`);
-      }
-    }
-    // A full batch means the peer has more: keep catching up silently until a short one arrives.
-    const full = isHeadersMsg && headers.length === MAX_HEADERS_PER_MESSAGE;
-    const live = this.synced && !full;
-    let lastTip: ChainEntry | null = null;
-    for (const header of headers) {
-      const result = this.opts.chain.add(header);
-      if (result.status === 'unconnected') {
-        if (++slot.unconnecting > MAX_UNCONNECTING) {
-          throw new P2PProtocolError(
-            'UNCONNECTED_HEADERS',
-            `${slot.unconnecting} headers that do not connect`,
-          );
-        }
-        this.requestHeaders(peer);
-        return;
-      }
-      // Hygiene hook: a live announcement, also of a block another peer already gave us (its lag);
-      // an inv that announced it earlier counts from the inv's arrival.
-      const inv = this.hygiene.pendingInv.get(header.hash);
-      if (inv && result.status === 'tip') {
-        this.hygiene.pendingInv.delete(header.hash);
-        if (this.synced) this.hygiene.announced(inv.peer, header.hash, inv.at);
-      }
-      if (live) this.hygiene.announced(peer.address, header.hash, receivedAt);
-      if (result.status !== 'tip') continue;
-      const at = inv?.at ?? receivedAt;
-      const first = this.hygiene.announcements.firstAnnouncer(header.hash) ?? peer.address;
-      if (live) this.opts.onTip({ entry: result.entry, receivedAt: at, live, peer: first });
-      else lastTip = result.entry;
-    }
-    slot.unconnecting = 0;
-    if (lastTip) this.opts.onTip({ entry: lastTip, receivedAt, live: false, peer: peer.address });
-    if (full) this.requestHeaders(peer);
-    else if (isHeadersMsg) this.markSynced();
-  }
-
   get isSynced(): boolean {
-    return this.synced;
+    return this.sync.isSynced;
   }
 
-  private markSynced(): void {
-    if (this.synced) return;
-    this.synced = true;
-    this.opts.log.info('headers synced', {
-      height: this.opts.chain.tip.height,
-      hash: this.opts.chain.tip.header.hash,
-    });
+  syncInfo(): SyncInfo {
+    return this.sync.info();
   }
 }

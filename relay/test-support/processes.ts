@@ -130,10 +130,13 @@ export interface DemoPeer extends Spawned {
   httpPort: number;
 }
 
-export async function startDemoPeer(intervalSeconds = 0): Promise<DemoPeer> {
+export async function startDemoPeer(
+  intervalSeconds = 0,
+  extraArgs: readonly string[] = [],
+): Promise<DemoPeer> {
   const p = spawnBuilt(
     BUILT.demoPeer,
-    ['--port', '0', '--http-port', '0', '--interval', String(intervalSeconds)],
+    ['--port', '0', '--http-port', '0', '--interval', String(intervalSeconds), ...extraArgs],
     {},
   );
   const ports = await listening(p);

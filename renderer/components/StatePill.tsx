@@ -1,24 +1,33 @@
-import { RELAY_STATE_LABEL, type RelayState } from '../../shared/relay-status';
+import type { SyncStatus } from '../../shared/relay-contract';
+import { RELAY_STATE_LABEL, type RelayState, syncLabel } from '../../shared/relay-status';
 
-/** The relay state as a coloured pill; `testId` marks the one the e2e tests read. */
+/**
+ * The relay state as a coloured pill; `testId` marks the one the e2e tests read. While the relay
+ * catches up on headers it says so, with progress, instead of "Running".
+ */
 export function StatePill({
   state,
+  sync,
   testId,
   compact,
 }: {
   state: RelayState;
+  sync?: SyncStatus | null;
   testId?: string;
   compact?: boolean;
 }) {
+  const label = sync ? syncLabel(sync) : RELAY_STATE_LABEL[state];
   return (
     <span
-      className={`state-pill state-${state}${compact ? ' compact' : ''}`}
+      className={`state-pill state-${sync ? 'syncing' : state}${compact ? ' compact' : ''}`}
       data-testid={testId}
       data-state={state}
+      data-sync={sync?.state}
       role={testId ? 'status' : undefined}
+      title={compact && sync ? label : undefined}
     >
       <span className="state-dot" aria-hidden="true" />
-      {RELAY_STATE_LABEL[state]}
+      {compact && sync ? `Syncing ${Math.floor(sync.progress * 100)}%` : label}
     </span>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { RelayStatus } from '../../shared/relay-status';
+import { type RelayStatus, syncingOf } from '../../shared/relay-status';
 import { formatAge, formatDuration, formatExit, formatHeight, shortHash } from '../format';
 import { useNow } from '../hooks';
 import { useMetricsStore, useRelayStore } from '../stores';
@@ -45,7 +45,7 @@ export function StatusCard() {
     <article className="card status-card" aria-labelledby="status-title">
       <header className="card-header">
         <h2 id="status-title">Relay</h2>
-        <StatePill state={state} testId="relay-state" />
+        <StatePill state={state} sync={syncingOf(status)} testId="relay-state" />
       </header>
       <dl className="facts">
         <Fact label="PID" testId="relay-pid">

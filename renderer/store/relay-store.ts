@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { RelayStatus } from '../../shared/relay-status';
+import { type RelayStatus, syncingOf } from '../../shared/relay-status';
 import type { ApiClient } from '../api/client';
 import { errorText } from '../lib/errors';
 
@@ -29,6 +29,8 @@ const METHOD = { start: 'relay.start', stop: 'relay.stop', restart: 'relay.resta
 
 /** Tracks when the tip height last moved; the first sighting has no known arrival time. */
 export function noteTip(previous: TipSeen | null, status: RelayStatus | null, now: number): TipSeen | null {
+  // Catching up moves the tip through history: none of those heights is a block that just arrived.
+  if (syncingOf(status)) return null;
   const height = status?.upstream?.tip?.height;
   if (height == null) return previous;
   if (previous && previous.height === height) return previous;

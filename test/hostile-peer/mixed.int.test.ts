@@ -5,8 +5,8 @@ import { getJson, openWebSocket } from '../../relay/test-support/clients';
 import { FakeUpstream } from '../../relay/test-support/fake-upstream';
 import { type RelayProcess, startRelay } from '../../relay/test-support/processes';
 import { mineNext } from '../../relay/demo-peer/miner';
-import { HeaderChain } from '../../relay/p2p/chain';
-import { NETWORKS } from '../../relay/p2p/constants';
+import { HeaderChain } from '../../relay/chain/chain';
+import { CHAIN_PARAMS } from '../../relay/chain/params';
 import { encodeHeaders } from '../../relay/p2p/messages';
 import { type HostilePeer, startHostilePeer } from './harness';
 
@@ -35,7 +35,7 @@ describe('an honest peer beside a flooding one', () => {
     );
     await hostile.stdout.find((e) => e.event === 'attack-started', 'the flood');
 
-    const chain = new HeaderChain(NETWORKS.regtest);
+    const chain = new HeaderChain(CHAIN_PARAMS.regtest);
     for (let i = 0; i < BLOCKS; i++) {
       const block = mineNext(chain);
       chain.add(block.header);

@@ -13,8 +13,7 @@ describe('parsePromText', () => {
         readyPeers: () => 1,
         tipHeight: () => 42,
         cpuCores: () => 2,
-        syncProgress: () => 1,
-        syncHeaders: () => 43,
+        sync: () => ({ progress: 1, height: 42, targetHeight: 42 }),
       },
     );
     m.observeRelay(0.4);

@@ -132,8 +132,7 @@ describe('a remote headless panel in the fleet', () => {
         readyPeers: () => 1,
         tipHeight: () => 7,
         cpuCores: () => 2,
-        syncProgress: () => 1,
-        syncHeaders: () => 8,
+        sync: () => ({ progress: 1, height: 7, targetHeight: 7 }),
       },
     );
     const bare = http.createServer((req, res) => {

@@ -16,6 +16,8 @@ export interface LaunchSpec {
   readonly isReady: () => Promise<boolean>;
   /** Optional deeper check while running: a reason string means degraded (e.g. upstream down). */
   readonly degradedReason?: () => Promise<string | null>;
+  /** True while the process says it is still starting with progress (a relay syncing headers): the ready deadline waits. */
+  readonly stillStarting?: () => boolean;
   /** Runs right after spawn, before readiness (Windows applies priority and affinity here). */
   readonly afterSpawn?: (pid: number) => Promise<void>;
   /** Runs once ready, before the state says so (reading back what the OS applied). */
@@ -212,7 +214,11 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
 
   private async waitReady(spec: LaunchSpec, generation: number): Promise<boolean> {
     const deadline = Date.now() + this.policy.readyTimeoutMs;
-    while (Date.now() < deadline && generation === this.generation && this.child) {
+    while (
+      (Date.now() < deadline || spec.stillStarting?.()) &&
+      generation === this.generation &&
+      this.child
+    ) {
       if (await spec.isReady().catch(() => false)) return true;
       await delay(this.policy.readyPollMs);
     }

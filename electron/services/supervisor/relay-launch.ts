@@ -24,6 +24,8 @@ export interface RelayLaunchInput {
   readonly network: BitcoinNetwork;
   /** First key is the panel's own (exempt from rate limits). */
   readonly apiKeys: readonly string[];
+  /** The relay's header store folder (DATA_DIR): `<panel data folder>/relay`. None: memory only. */
+  readonly dataDir?: string;
 }
 
 export interface RelayLaunch {
@@ -41,6 +43,7 @@ export function contractEnvironment(input: RelayLaunchInput): Record<string, str
     [RELAY_ENV.bitcoinNode]: input.upstream,
     [RELAY_ENV.bitcoinNetwork]: input.network,
     [RELAY_ENV.logFormat]: 'json',
+    ...(input.dataDir ? { [RELAY_ENV.dataDir]: input.dataDir } : {}),
   };
 }
 

@@ -28,7 +28,7 @@ describe('RelayService with a real child process', () => {
   });
 
   it('passes the relay contract environment with the tier and the panel key first', async () => {
-    const { service, settings } = services.make();
+    const { service, settings, dir } = services.make();
     settings.update({ tier: 'turbo', apiKey: 'user-key-0123456789abcdef' });
     const { pid } = await service.start();
     const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
@@ -37,6 +37,7 @@ describe('RelayService with a real child process', () => {
     expect(environ).toContain('BITCOIN_NODE=127.0.0.1:18444');
     expect(environ).toContain('LOG_FORMAT=json');
     expect(environ).toContain('SPRINT_PARENT_WATCH=1');
+    expect(environ).toContain(`DATA_DIR=${path.join(dir, 'relay')}`);
   });
 
   it('restarts after an unexpected exit, counting the restart', async () => {

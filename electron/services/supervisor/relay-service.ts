@@ -51,6 +51,11 @@ export interface RelayServiceOptions {
   /** The panel's own API key, exempt from rate limits; never shown or stored. */
   readonly panelKey: string;
   readonly pidFilePath: string;
+  /**
+   * The panel's data folder: the relay keeps its header store in `relay/` and the demo peer its
+   * chain in `demo-peer/`, so restarts resume instead of starting from genesis.
+   */
+  readonly dataDir?: string;
   /** Overrides for tests (short backoff, short windows); settings supply the rest. */
   readonly policy?: Partial<SupervisionPolicy>;
 }
@@ -212,6 +217,9 @@ export class RelayService {
         String(httpPort),
         '--interval',
         String(interval),
+        ...(this.options.dataDir
+          ? ['--chain-file', path.join(this.options.dataDir, 'demo-peer', 'regtest-headers.dat')]
+          : []),
       ],
       env: { ...osEnvironment(), ELECTRON_RUN_AS_NODE: '1', SPRINT_PARENT_WATCH: '1' },
       isReady: () => isHttpOk(`http://127.0.0.1:${httpPort}/tip`),
@@ -236,6 +244,7 @@ export class RelayService {
       upstream,
       network: settings.upstream.mode === 'demo' ? 'regtest' : settings.upstream.network,
       apiKeys: [this.options.panelKey, ...(settings.apiKey ? [settings.apiKey] : [])],
+      dataDir: this.options.dataDir ? path.join(this.options.dataDir, 'relay') : undefined,
     });
     this.launch = launch.report;
     const { plan } = launch;
@@ -246,12 +255,19 @@ export class RelayService {
       command: plan.command,
       args: plan.args,
       env: plan.env,
-      isReady: () => isHttpOk(`${health}/ready`),
+      isReady: () => {
+        // While starting, /health carries the sync progress the UI shows instead of "Running".
+        this.pollUpstreamThrottled(`${health}/health`);
+        return isHttpOk(`${health}/ready`);
+      },
+      stillStarting: () => this.upstream?.sync?.state === 'syncing',
       degradedReason: () => this.pollUpstream(`${health}/health`),
       afterSpawn: async (pid) => {
         steps = await applyAfterSpawn(plan, pid);
       },
       afterReady: async (pid) => {
+        // Live now: refresh the upstream at once so the status does not still say "syncing".
+        await this.pollUpstream(`${health}/health`).catch(() => null);
         this.launch = await readBackReport(plan, pid, steps, `${health}/health`);
       },
     };
@@ -313,9 +329,18 @@ export class RelayService {
       this.upstream = upstream;
       this.emit({ kind: 'state', status: this.status() });
     }
+    if (upstream?.sync?.state === 'syncing') return null;
     if (!upstream || upstream.peers.some((peer) => peer.state === 'ready')) return null;
     const names = upstream.peers.map((peer) => `${peer.address} (${peer.state})`).join(', ');
     return `No upstream Bitcoin peer is connected${names ? `: ${names}` : ''}.`;
+  }
+
+  private lastStartPoll = 0;
+
+  private pollUpstreamThrottled(healthUrl: string): void {
+    if (Date.now() - this.lastStartPoll < 500) return;
+    this.lastStartPoll = Date.now();
+    this.pollUpstream(healthUrl).catch(() => undefined);
   }
 
   private timeline(kind: TimelineEntry['kind'], summary: string, details: Record<string, unknown>): void {

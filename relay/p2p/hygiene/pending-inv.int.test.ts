@@ -5,8 +5,8 @@ import { openWebSocket, type StreamClient } from '../../test-support/clients';
 import { type FakeConnection, FakeUpstream } from '../../test-support/fake-upstream';
 import { type RelayProcess, startRelay } from '../../test-support/processes';
 import { mineNext } from '../../demo-peer/miner';
-import { HeaderChain } from '../chain';
-import { NETWORKS } from '../constants';
+import { HeaderChain } from '../../chain/chain';
+import { CHAIN_PARAMS } from '../../chain/params';
 import { encodeHeaders, encodeInv } from '../messages';
 import { MAX_PENDING_INV } from './upstream-hygiene';
 
@@ -19,7 +19,7 @@ const LATE_MS = 80;
  */
 describe('bounded pending inv', () => {
   const upstream = new FakeUpstream();
-  const chain = new HeaderChain(NETWORKS.regtest);
+  const chain = new HeaderChain(CHAIN_PARAMS.regtest);
   let relay: RelayProcess;
   let conn: FakeConnection;
   let stream: StreamClient<BlockAnnouncement>;

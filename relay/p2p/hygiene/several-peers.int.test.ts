@@ -5,8 +5,8 @@ import { getJson, openWebSocket, request, type StreamClient } from '../../test-s
 import { type FakeConnection, FakeUpstream } from '../../test-support/fake-upstream';
 import { type RelayProcess, startRelay } from '../../test-support/processes';
 import { type MinedBlock, mineNext } from '../../demo-peer/miner';
-import { HeaderChain } from '../chain';
-import { NETWORKS } from '../constants';
+import { HeaderChain } from '../../chain/chain';
+import { CHAIN_PARAMS } from '../../chain/params';
 import { encodeHeaders, encodeInv } from '../messages';
 
 const KEY = 'several-peers-key';
@@ -20,7 +20,7 @@ describe('several upstream peers: the first announcer wins, the others are measu
   const peers = [new FakeUpstream(), new FakeUpstream(), new FakeUpstream()];
   const addresses: string[] = [];
   const conns: FakeConnection[] = [];
-  const chain = new HeaderChain(NETWORKS.regtest);
+  const chain = new HeaderChain(CHAIN_PARAMS.regtest);
   const blocks: MinedBlock[] = [];
   let relay: RelayProcess;
   let stream: StreamClient<BlockAnnouncement>;

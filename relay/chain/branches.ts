@@ -1,0 +1,132 @@
+import { P2PProtocolError } from '../p2p/errors';
+import { HEADER_BYTES } from '../p2p/header';
+import type { MainChain } from './main-chain';
+import { workOf } from './pow';
+import type { Ancestry } from './rules';
+import type { SideBranches, SideEntry } from './side-branches';
+
+export interface BranchRules {
+  /** Proof of work and header rules for `raw` at `height` on the branch `anc` describes. */
+  readonly verify: (raw: Uint8Array, hash: Uint8Array, height: number, anc: Ancestry) => void;
+  /** Forks below this height are refused outright. */
+  readonly lastCheckpoint: number;
+  /** How far below the tip (in blocks of the tip's recent work) a branch may fork and still be kept. */
+  readonly maxForkDepth: number;
+}
+
+/**
+ * Fork choice for headers that do not extend the tip: keeps them as bounded side branches, refuses
+ * those too far below the tip to matter (or below the last checkpoint), and reorganises the main
+ * chain when a branch gets more work.
+ */
+export class Branches {
+  constructor(
+    private readonly main: MainChain,
+    private readonly side: SideBranches,
+    private readonly rules: BranchRules,
+  ) {}
+
+  /** Null when stored on a side branch; the fork height when it made that branch the best chain. */
+  add(
+    raw: Uint8Array,
+    hash: Buffer,
+    prevHash: Uint8Array,
+    peer: string,
+  ): 'unconnected' | null | { fork: number } {
+    const parentHeight = this.main.find(prevHash);
+    const parentSide = parentHeight < 0 ? this.side.get(prevHash) : undefined;
+    if (parentHeight < 0 && !parentSide) return 'unconnected';
+    const height = parentSide ? parentSide.height + 1 : parentHeight + 1;
+    const forkHeight = parentSide ? this.forkOf(parentSide) : parentHeight;
+    if (forkHeight < this.rules.lastCheckpoint) {
+      throw new P2PProtocolError(
+        'FORK_BELOW_CHECKPOINT',
+        `fork at ${forkHeight} below checkpoint ${this.rules.lastCheckpoint}`,
+      );
+    }
+    const bits = Buffer.from(raw.buffer, raw.byteOffset, HEADER_BYTES).readUInt32LE(72);
+    const work = (parentSide ? parentSide.work : this.main.workAt(parentHeight)) + workOf(bits);
+    if (work < this.main.tipWork - this.reachWork()) {
+      throw new P2PProtocolError(
+        'LOW_WORK_FORK',
+        `fork at ${forkHeight} too far below tip ${this.main.height}`,
+      );
+    }
+    this.rules.verify(raw, hash, height, this.branchAncestry(parentSide ?? null, forkHeight));
+    const entry: SideEntry = { raw: Buffer.from(raw), hash, height, work, prev: parentSide ?? null, peer };
+    if (work <= this.main.tipWork || !this.stillForksFromMain(entry)) {
+      this.side.add(entry);
+      return null;
+    }
+    return { fork: this.reorgTo(entry) };
+  }
+
+  private forkOf(e: SideEntry): number {
+    let cursor = e;
+    while (cursor.prev) cursor = cursor.prev;
+    return cursor.height - 1;
+  }
+
+  private reachWork(): bigint {
+    return this.main.tipWork - this.main.workAt(Math.max(0, this.main.height - this.rules.maxForkDepth));
+  }
+
+  private branchAncestry(parent: SideEntry | null, forkHeight: number): Ancestry {
+    const at = (h: number): Buffer => {
+      if (h <= forkHeight) return this.main.headerAt(h);
+      let c = parent;
+      while (c && c.height > h) c = c.prev;
+      if (!c) throw new Error(`side branch lost height ${h}`);
+      return c.raw;
+    };
+    return { timeAt: (h) => at(h).readUInt32LE(68), bitsAt: (h) => at(h).readUInt32LE(72) };
+  }
+
+  /** A branch whose fork point has since left the main chain (an earlier reorg) cannot be joined. */
+  private stillForksFromMain(tip: SideEntry): boolean {
+    let root = tip;
+    while (root.prev) root = root.prev;
+    const fork = root.height - 1;
+    return fork <= this.main.height && root.raw.subarray(4, 36).equals(this.main.hashAt(fork));
+  }
+
+  /** Makes the branch ending at `tip` the best chain; the displaced headers become side entries. */
+  private reorgTo(tip: SideEntry): number {
+    const branch: SideEntry[] = [];
+    for (let c: SideEntry | null = tip; c; c = c.prev) branch.push(c);
+    branch.reverse();
+    const fork = (branch[0]?.height ?? 1) - 1;
+    const displaced: SideEntry[] = [];
+    let prev: SideEntry | null = null;
+    for (let h = fork + 1; h <= this.main.height; h++) {
+      const e: SideEntry = {
+        raw: Buffer.from(this.main.headerAt(h)),
+        hash: Buffer.from(this.main.hashAt(h)),
+        height: h,
+        work: this.main.workAt(h),
+        prev,
+        peer: 'displaced',
+      };
+      displaced.push(e);
+      prev = e;
+    }
+    this.main.truncate(fork);
+    for (const e of branch) {
+      this.side.remove(e);
+      this.main.append(e.raw, e.hash);
+    }
+    for (const e of displaced) {
+      try {
+        this.side.add(e);
+      } catch {
+        break; // side storage full: the old branch is simply forgotten
+      }
+    }
+    return fork;
+  }
+
+  prune(): void {
+    const floor = this.main.tipWork - this.reachWork();
+    this.side.prune((e) => e.work >= floor && e.height > this.rules.lastCheckpoint);
+  }
+}

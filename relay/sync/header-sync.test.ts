@@ -1,0 +1,116 @@
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HeaderChain } from '../chain/chain';
+import { CHAIN_PARAMS } from '../chain/params';
+import { createLogger } from '../log';
+import { decodeGetHeaders } from '../p2p/messages';
+import { P2PProtocolError } from '../p2p/errors';
+import { cachedRegtestChain } from '../test-support/chain-gen';
+import { HeaderSync, type SyncPeer, type TipEvent } from './header-sync';
+
+const data = cachedRegtestChain(path.join(os.tmpdir(), 'sprint-chains'), 10_000);
+const batch = (from: number, n: number): Buffer[] =>
+  Array.from({ length: n }, (_, i) => data.subarray((from + i) * 80, (from + i + 1) * 80));
+const log = createLogger({ level: 'error' });
+
+function fakePeer(startHeight: number): SyncPeer & { sent: Buffer[] } {
+  const sent: Buffer[] = [];
+  return {
+    address: 'fake:1',
+    remote: { startHeight },
+    sent,
+    send(command, payload) {
+      if (command === 'getheaders' && payload) sent.push(payload);
+    },
+  };
+}
+
+function setup(params = CHAIN_PARAMS.regtest) {
+  const chain = new HeaderChain(params);
+  const tips: TipEvent[] = [];
+  const sync = new HeaderSync({ chain, log, onTip: (e) => tips.push(e), silenceMs: 50 });
+  return { chain, tips, sync };
+}
+
+describe('header sync state machine', () => {
+  it('keeps one getheaders in flight however many announcements arrive during catch-up', () => {
+    const { chain, sync } = setup();
+    const peer = fakePeer(10_000);
+    sync.attach(peer);
+    expect(peer.sent).toHaveLength(1);
+    // 50 announcements of blocks we cannot connect yet, and 50 invs: nothing more is asked.
+    for (let i = 0; i < 5; i++) sync.onHeaders(peer, batch(9000 + i, 1), 0, false);
+    for (let i = 0; i < 50; i++) sync.onInv(peer, [Buffer.alloc(32, i + 1)], 0);
+    expect(peer.sent).toHaveLength(1);
+    // The reply (full): exactly one more request, from the batch's last header.
+    sync.onHeaders(peer, batch(1, 2000), 0);
+    expect(peer.sent).toHaveLength(2);
+    expect(decodeGetHeaders(peer.sent[1]!).locator[0]?.equals(chain.main.hashAt(2000))).toBe(true);
+    expect(sync.isSynced).toBe(false);
+    expect(sync.info()).toMatchObject({ state: 'syncing', height: 2000, targetHeight: 10_000 });
+    sync.stop();
+  });
+
+  it('is synced when the peer start height is reached, and then streams announcements live', () => {
+    const { sync, tips } = setup();
+    const peer = fakePeer(4000);
+    sync.attach(peer);
+    sync.onHeaders(peer, batch(1, 2000), 0);
+    sync.onHeaders(peer, batch(2001, 2000), 0);
+    expect(sync.isSynced).toBe(true);
+    expect(tips.every((t) => !t.live)).toBe(true);
+    sync.onHeaders(peer, batch(4001, 1), 42, false);
+    expect(tips[tips.length - 1]).toMatchObject({ live: true, receivedAt: 42, entry: { height: 4001 } });
+    sync.stop();
+  });
+
+  it('a short reply means the peer has no more; an announcement extending our tip means synced', () => {
+    const replied = setup();
+    const peer = fakePeer(0);
+    replied.sync.attach(peer);
+    replied.sync.onHeaders(peer, batch(1, 1500), 0);
+    expect(replied.sync.isSynced).toBe(true);
+    replied.sync.stop();
+    // A peer that reports start height 0 and never answers: its first announcement connects to our tip.
+    const { sync, tips } = setup();
+    const quiet = fakePeer(0);
+    sync.attach(quiet);
+    sync.onHeaders(quiet, batch(1, 1), 7, false);
+    expect(sync.isSynced).toBe(true);
+    expect(tips[0]).toMatchObject({ live: true, receivedAt: 7, entry: { height: 1 } });
+    sync.stop();
+  });
+
+  it('falls back to syncing when a peer connects far ahead of us (back after a long gap)', () => {
+    const { sync } = setup();
+    const first = fakePeer(2000);
+    sync.attach(first);
+    sync.onHeaders(first, batch(1, 2000), 0);
+    expect(sync.isSynced).toBe(true);
+    sync.detach(first);
+    const later = fakePeer(6000);
+    sync.attach(later);
+    expect(sync.isSynced).toBe(false);
+    expect(sync.info().state).toBe('syncing');
+    sync.onHeaders(later, batch(2001, 2000), 0);
+    sync.onHeaders(later, batch(4001, 2000), 0);
+    expect(sync.isSynced).toBe(true);
+    sync.stop();
+  });
+
+  it('refuses to call a chain below the minimum work synced: the peer is dropped with LOW_WORK_CHAIN', () => {
+    const { sync } = setup({ ...CHAIN_PARAMS.regtest, minimumChainWork: 1_000_000n });
+    const peer = fakePeer(0);
+    sync.attach(peer);
+    let code: string | undefined;
+    try {
+      sync.onHeaders(peer, batch(1, 100), 0);
+    } catch (err) {
+      code = err instanceof P2PProtocolError ? err.code : String(err);
+    }
+    expect(code).toBe('LOW_WORK_CHAIN');
+    expect(sync.isSynced).toBe(false);
+    sync.stop();
+  });
+});

@@ -1,0 +1,289 @@
+import { ZERO_HASH, hashToHex } from '../p2p/bytes';
+import { BoundedMap } from '../p2p/hygiene/bounded-map';
+import { MAX_HEADERS_PER_MESSAGE, PROTOCOL_VERSION } from '../p2p/constants';
+import { P2PProtocolError } from '../p2p/errors';
+import { encodeGetHeaders } from '../p2p/messages';
+import { sha256d } from '../chain/pow';
+import { type SyncInfo, type SyncState, SyncRate, syncInfo } from './progress';
+import type { AnnouncementHooks, HeaderSyncOptions, PeerState, SyncPeer } from './sync-types';
+
+export type { HeaderSyncOptions, SyncPeer, TipEvent } from './sync-types';
+
+/** Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS. */
+const MAX_UNCONNECTING = 10;
+const MAX_PENDING_INV = 1000;
+/** A live headers announcement is a block or two; past this it is catch-up, not worth hashing for lag. */
+const MAX_ANNOUNCED_HEADERS = 8;
+/** A peer this many blocks ahead at handshake means we missed history: catch up before being live. */
+const RESYNC_GAP = 6;
+
+/**
+ * Header sync as Bitcoin Core does it: one getheaders in flight per peer, the next one sent only when
+ * a full reply (2000) arrives; announcements during catch-up only note what the peer has. Decides
+ * "synced" from the peer's start height, an announcement that extends our tip, a short reply, or a
+ * peer that stays silent on an up-to-date locator.
+ */
+export class HeaderSync {
+  private readonly peers = new Map<SyncPeer, PeerState>();
+  private readonly announcements: AnnouncementHooks;
+  private readonly rate = new SyncRate();
+  private readonly timer: NodeJS.Timeout;
+  private synced = false;
+  private stalled = false;
+  private lastLog = 0;
+  private readonly now: () => number;
+  getheadersSent = 0;
+
+  constructor(private readonly opts: HeaderSyncOptions) {
+    this.now = opts.now ?? Date.now;
+    this.announcements = opts.announcements ?? {
+      announced: (peer) => peer,
+      pendingInv: new BoundedMap(MAX_PENDING_INV),
+    };
+    this.timer = setInterval(() => this.tick(), 250);
+    this.timer.unref();
+  }
+
+  get isSynced(): boolean {
+    return this.synced;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  attach(peer: SyncPeer): void {
+    const startHeight = peer.remote?.startHeight ?? 0;
+    this.peers.set(peer, {
+      inFlightSince: null,
+      startHeight,
+      bestKnown: startHeight,
+      announcedUnknown: false,
+      unconnecting: 0,
+      getheaders: 0,
+    });
+    const chain = this.opts.chain;
+    // One index rehash up front instead of a doubling series while 2000-header batches arrive.
+    chain.reserve(startHeight);
+    if (chain.height >= startHeight && chain.height > 0) this.markSynced('peer start height reached', peer);
+    else if (this.synced && startHeight > chain.height + RESYNC_GAP) {
+      // Back after a long gap (or a peer far ahead): not live until caught up again.
+      this.synced = false;
+      this.opts.log.info('behind peer, syncing headers again', {
+        height: chain.height,
+        peerHeight: startHeight,
+        peer: peer.address,
+      });
+    }
+    this.request(peer);
+  }
+
+  detach(peer: SyncPeer): void {
+    this.peers.delete(peer);
+    this.opts.chain.forgetPeer(peer.address);
+  }
+
+  info(): SyncInfo {
+    let target = 0;
+    for (const st of this.peers.values()) target = Math.max(target, st.bestKnown);
+    const state: SyncState = this.synced
+      ? 'synced'
+      : this.peers.size === 0
+        ? 'connecting'
+        : this.stalled
+          ? 'stalled'
+          : 'syncing';
+    return syncInfo(state, this.opts.chain.height, target, this.rate.perSecond(this.now()));
+  }
+
+  /** A getheaders from our tip, unless one is already out to this peer. */
+  private request(peer: SyncPeer, ahead?: Buffer): void {
+    const st = this.peers.get(peer);
+    if (!st || st.inFlightSince !== null) return;
+    st.inFlightSince = this.now();
+    st.getheaders++;
+    this.getheadersSent++;
+    const locator = this.opts.chain.locator();
+    if (ahead) locator.unshift(ahead);
+    peer.send('getheaders', encodeGetHeaders({ version: PROTOCOL_VERSION, locator, stop: ZERO_HASH }));
+  }
+
+  onInv(peer: SyncPeer, blockHashes: readonly Buffer[], receivedAt: number): void {
+    const st = this.peers.get(peer);
+    if (!st) return;
+    let unknown = false;
+    const pending = this.announcements.pendingInv;
+    for (const hash of blockHashes) {
+      const hex = hashToHex(hash);
+      if (this.opts.chain.hasHash(hash)) {
+        // A later copy of a block we have is this peer's lag. Unknown hashes count only once their
+        // header proves them real (in emit, through pendingInv).
+        if (this.synced) this.announcements.announced(peer.address, hex, receivedAt);
+        continue;
+      }
+      unknown = true;
+      // Bounded: the oldest is forgotten, not the whole set.
+      if (!pending.has(hex)) pending.set(hex, { at: receivedAt, peer: peer.address });
+    }
+    if (!unknown) return;
+    st.announcedUnknown = true;
+    this.request(peer);
+  }
+
+  /** headers messages, and the header of a cmpctblock or block (`solicited` false). */
+  onHeaders(peer: SyncPeer, raws: readonly Buffer[], receivedAt: number, solicited = true): void {
+    const st = this.peers.get(peer);
+    if (!st) return;
+    const chain = this.opts.chain;
+    const answering = solicited && st.inFlightSince !== null;
+    if (raws.length === 0) {
+      if (answering) this.caughtUp(peer, st, 'peer has no more headers');
+      return;
+    }
+    const full = raws.length === MAX_HEADERS_PER_MESSAGE;
+    // A full reply that connects: ask for the next batch (from its last header) before validating
+    // this one, so the peer prepares it while we hash. Still one request in flight; a bad batch
+    // drops the peer anyway.
+    const pipelined = answering && full && chain.main.find(raws[0]!.subarray(4, 36)) >= 0;
+    if (pipelined) {
+      st.inFlightSince = null;
+      this.request(peer, sha256d(raws[raws.length - 1]!));
+    }
+    // Announced headers we already have (another peer was first): this peer's lag.
+    if (this.synced && !answering && raws.length <= MAX_ANNOUNCED_HEADERS) {
+      for (const raw of raws)
+        if (chain.hasHash(sha256d(raw)))
+          this.announcements.announced(peer.address, hashToHex(sha256d(raw)), receivedAt);
+    }
+    const result = chain.addHeaders(raws, peer.address);
+    if (!result.connected) {
+      // During catch-up this is the peer announcing its new tip: note it; the reply in flight (or the
+      // one sent now if none is) will bring us there.
+      if (++st.unconnecting > MAX_UNCONNECTING) {
+        throw new P2PProtocolError(
+          'UNCONNECTED_HEADERS',
+          `${st.unconnecting} header messages that do not connect`,
+        );
+      }
+      st.announcedUnknown = true;
+      this.request(peer);
+      return;
+    }
+    st.unconnecting = 0;
+    if (answering && !pipelined) st.inFlightSince = null;
+    this.stalled = false;
+    st.bestKnown = Math.max(st.bestKnown, chain.height);
+    this.rate.note(this.now(), chain.height);
+    const extendsTip = !answering && !result.reorg && result.newMain[0] === result.tipBefore + 1;
+    if (!this.synced && extendsTip && chain.hasMinimumWork)
+      this.markSynced('announcement extends our tip', peer);
+    if (!this.synced && st.startHeight > 0 && chain.height >= st.startHeight) {
+      this.markSynced('peer start height reached', peer);
+    }
+    this.emit(peer, result.newMain, receivedAt, this.synced && !full);
+    if (full) {
+      if (!pipelined) this.request(peer);
+    } else if (answering) this.caughtUp(peer, st, 'short headers reply');
+    this.logProgress(false);
+  }
+
+  private emit(peer: SyncPeer, heights: readonly number[], receivedAt: number, live: boolean): void {
+    const chain = this.opts.chain;
+    const last = heights[heights.length - 1];
+    if (last === undefined) return;
+    if (!live) {
+      if (last === chain.height)
+        this.opts.onTip({ entry: chain.tip, receivedAt, live: false, peer: peer.address });
+      return;
+    }
+    const { pendingInv, announced } = this.announcements;
+    for (const h of heights) {
+      const entry = chain.atHeight(h);
+      if (!entry) continue;
+      const hash = entry.header.hash;
+      // An inv that announced it earlier counts from the inv's arrival, for the inv's sender.
+      const inv = pendingInv.get(hash);
+      if (inv) {
+        pendingInv.delete(hash);
+        announced.call(this.announcements, inv.peer, hash, inv.at);
+      }
+      const first = announced.call(this.announcements, peer.address, hash, receivedAt);
+      this.opts.onTip({ entry, receivedAt: inv?.at ?? receivedAt, live: true, peer: first });
+    }
+  }
+
+  private caughtUp(peer: SyncPeer, st: PeerState, why: string): void {
+    st.inFlightSince = null;
+    st.announcedUnknown = false;
+    st.bestKnown = Math.max(st.bestKnown, this.opts.chain.height);
+    if (this.synced) return;
+    if (!this.opts.chain.hasMinimumWork) {
+      throw new P2PProtocolError(
+        'LOW_WORK_CHAIN',
+        `chain ends at ${this.opts.chain.height} below the minimum work`,
+      );
+    }
+    this.markSynced(why, peer);
+  }
+
+  private markSynced(why: string, peer: SyncPeer): void {
+    if (this.synced || !this.opts.chain.hasMinimumWork) return;
+    this.synced = true;
+    const tip = this.opts.chain.tip;
+    this.opts.log.info('headers synced', {
+      height: tip.height,
+      hash: tip.header.hash,
+      why,
+      peer: peer.address,
+      getheaders: this.getheadersSent,
+    });
+  }
+
+  private tick(): void {
+    const now = this.now();
+    const silence = this.opts.silenceMs ?? 3000;
+    for (const [peer, st] of this.peers) {
+      if (st.inFlightSince === null || now - st.inFlightSince < silence) continue;
+      // Some implementations never answer a getheaders whose locator is already their tip.
+      if (this.opts.chain.height >= st.bestKnown && !st.announcedUnknown) {
+        this.caughtUpQuietly(peer, st);
+        continue;
+      }
+      this.stalled = true;
+      this.opts.log.warn('getheaders unanswered', {
+        peer: peer.address,
+        waitedMs: now - st.inFlightSince,
+        height: this.opts.chain.height,
+        peerHeight: st.bestKnown,
+      });
+      st.inFlightSince = null;
+      this.request(peer);
+    }
+    this.logProgress(true);
+  }
+
+  private caughtUpQuietly(peer: SyncPeer, st: PeerState): void {
+    try {
+      this.caughtUp(peer, st, 'getheaders unanswered with our tip at the peer height');
+    } catch (err) {
+      this.opts.log.warn('peer chain below minimum work', {
+        peer: peer.address,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  private logProgress(fromTimer: boolean): void {
+    if (this.synced || this.peers.size === 0) return;
+    const now = this.now();
+    if (now - this.lastLog < (this.opts.logEveryMs ?? 3000) && !(fromTimer && this.lastLog === 0)) return;
+    this.lastLog = now;
+    const i = this.info();
+    this.opts.log.info('syncing headers', {
+      height: i.height,
+      targetHeight: i.targetHeight,
+      headersPerSecond: i.headersPerSecond,
+      etaSeconds: i.etaSeconds,
+    });
+  }
+}
