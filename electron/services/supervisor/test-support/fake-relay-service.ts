@@ -50,6 +50,7 @@ export function trackedServices() {
         },
         panelKey: 'panel-key-for-tests',
         pidFilePath: path.join(dir, 'relay.pid'),
+        dataDir: dir,
         policy: {
           backoffInitialMs: 20,
           backoffCapMs: 100,
