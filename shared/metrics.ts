@@ -76,6 +76,19 @@ export const ResourceUsage = z.object({
 });
 export type ResourceUsage = z.infer<typeof ResourceUsage>;
 
+/**
+ * How late the probe itself sent (actual − intended send time, early sends as 0), over a window. Kept
+ * apart from latency so "the machine was too busy to probe" can be told from "the relay was slow":
+ * latency is still measured from the intended send time, so a late probe's wait is in it too.
+ */
+export const LatenessSummary = z.object({
+  n: count,
+  p50: ms.nullable(),
+  p99: ms.nullable(),
+  max: ms.nullable(),
+});
+export type LatenessSummary = z.infer<typeof LatenessSummary>;
+
 /** The once-a-second event (`metrics.tick`). */
 export const MetricsTick = z.object({
   at: z.number(),
@@ -95,6 +108,16 @@ export const MetricsTick = z.object({
     session: WindowMetrics,
   }),
   resources: ResourceUsage.nullable(),
+  /** The probe's own lateness per window (absent from panels older than this field). */
+  probeLateness: z
+    .object({
+      '1m': LatenessSummary,
+      '15m': LatenessSummary,
+      '1h': LatenessSummary,
+      '24h': LatenessSummary,
+      session: LatenessSummary,
+    })
+    .optional(),
 });
 export type MetricsTick = z.infer<typeof MetricsTick>;
 

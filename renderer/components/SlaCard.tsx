@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { probeLatenessNote } from '../../shared/figures';
 import { TIERS } from '../../shared/tiers';
 import {
   formatBudget,
@@ -49,6 +50,8 @@ export function SlaCard() {
   const [windowName, setWindowName] = useState<WindowName>('15m');
   const sla = useMetricsStore((s) => s.latest?.windows[windowName].sla ?? null);
   const latency = useMetricsStore((s) => s.latest?.windows[windowName].latency ?? null);
+  const lateness = useMetricsStore((s) => s.latest?.probeLateness?.[windowName] ?? null);
+  const lateNote = probeLatenessNote(lateness);
   const tier = useRelayStore((s) => s.status?.tier ?? 'free');
   const spec = TIERS[tier];
   const targetMs = sla?.targetMs ?? spec.targetMs;
@@ -113,7 +116,16 @@ export function SlaCard() {
           <dt>p99.9</dt>
           <dd>{formatMs(latency?.p999)}</dd>
         </div>
+        <div>
+          <dt title="How late the probe itself sent (actual − intended send time), p99">Probe late p99</dt>
+          <dd data-testid="probe-lateness">{formatMs(lateness?.p99)}</dd>
+        </div>
       </dl>
+      {lateNote && (
+        <p className="hint" role="note" data-testid="probe-late-note">
+          {lateNote}
+        </p>
+      )}
       <div className="budget">
         <div className="budget-head">
           <span>Error budget</span>

@@ -12,6 +12,7 @@ import { TIERS, type TierName } from '../../../shared/tiers';
 import { HistoryStore } from '../history/history-store';
 import type { RawSample, Retention } from '../history/types';
 import { ProbeProcess, type ProbeState } from '../probe/probe-process';
+import { spinMsForTier } from '../probe/protocol';
 import { Aggregator } from './aggregator';
 import { ResourceSampler } from './resource-sampler';
 
@@ -135,6 +136,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       rateHz: this.o.rateHz,
       timeoutMs,
       demoPeerUrl: target.demoPeerUrl ?? null,
+      spinMs: spinMsForTier(target.tier),
     });
     probe.on('samples', (samples) => this.onSamples(samples));
     probe.on('block', (block) => {

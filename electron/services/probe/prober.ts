@@ -49,6 +49,8 @@ export interface ProberOptions {
   readonly key: string;
   readonly rateHz: number;
   readonly timeoutMs: number;
+  /** Busy-wait before each send (schedule.ts); 0 or absent: timers only. */
+  readonly spinMs?: number;
   readonly onSample: (sample: Sample) => void;
   /** The relay served its first block and the schedule started, slot 0 at `at`. */
   readonly onSampling?: (at: number) => void;
@@ -126,6 +128,7 @@ export class Prober {
       timers: this.timers,
       issue: this.requester.issue,
       onSample: this.o.onSample,
+      spinMs: this.o.spinMs ?? 0,
     });
     this.o.onSampling?.(startAt);
     this.schedule.start();

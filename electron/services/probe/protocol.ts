@@ -1,12 +1,27 @@
 import { z } from 'zod';
 import { BlockRelayed } from '../../../shared/metrics';
+import { TIERS, type TierName } from '../../../shared/tiers';
+
+/**
+ * How long the probe busy-waits before each send: at the 5 ms tiers (maximum level) a timer's
+ * millisecond of wake-up jitter is a fifth of the budget, so the last millisecond is spun (about 10%
+ * of a core at 100 Hz; `npm run bench -- probe`). Elsewhere timers are close enough.
+ */
+export const SPIN_MS = 1;
+export function spinMsForTier(tier: TierName): number {
+  return TIERS[tier].level === 'maximum' ? SPIN_MS : 0;
+}
 
 /**
  * What the probe process writes on stdout, one JSON object per line, and the main process validates.
- * A sample is a tuple to keep lines short at 100 Hz: [intended send time (epoch ms), latency ms, ok].
+ * A sample is a tuple to keep lines short at 100 Hz: [intended send time (epoch ms), latency ms, ok,
+ * lateness ms (actual − intended send; absent from probes older than this field)].
  */
 
-export const ProbeSample = z.tuple([z.number(), z.number().nonnegative(), z.boolean()]);
+export const ProbeSample = z.union([
+  z.tuple([z.number(), z.number().nonnegative(), z.boolean(), z.number()]),
+  z.tuple([z.number(), z.number().nonnegative(), z.boolean()]),
+]);
 export type ProbeSample = z.infer<typeof ProbeSample>;
 
 export const ProbeLine = z.discriminatedUnion('type', [
@@ -30,6 +45,8 @@ export interface ProbeArgs {
   readonly timeoutMs: number;
   readonly stream: boolean;
   readonly demoPeerUrl: string | null;
+  /** Busy-wait before each send (ms, ≤ 2); 0 = timers only. */
+  readonly spinMs?: number;
 }
 
 export function probeArgv(args: ProbeArgs): string[] {
@@ -44,6 +61,7 @@ export function probeArgv(args: ProbeArgs): string[] {
     args.stream ? 'on' : 'off',
   ];
   if (args.demoPeerUrl !== null) argv.push('--demo-peer-url', args.demoPeerUrl);
+  if (args.spinMs) argv.push('--spin-ms', String(args.spinMs));
   return argv;
 }
 
@@ -60,6 +78,7 @@ const Args = z.object({
     .url({ protocol: /^http$/ })
     .nullable()
     .default(null),
+  spinMs: z.coerce.number().min(0).max(2).default(0),
 });
 
 const FLAGS: Readonly<Record<string, keyof z.input<typeof Args>>> = {
@@ -68,6 +87,7 @@ const FLAGS: Readonly<Record<string, keyof z.input<typeof Args>>> = {
   '--timeout': 'timeoutMs',
   '--stream': 'stream',
   '--demo-peer-url': 'demoPeerUrl',
+  '--spin-ms': 'spinMs',
 };
 
 export function parseProbeArgv(argv: readonly string[]): ProbeArgs {

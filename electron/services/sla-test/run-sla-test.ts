@@ -9,10 +9,11 @@ import type {
 import { TIERS, type TierName } from '../../../shared/tiers';
 import type { MeasurementLink } from '../measurement-link';
 import { ProbeProcess } from '../probe/probe-process';
-import type { ProbeSample } from '../probe/protocol';
+import { spinMsForTier, type ProbeSample } from '../probe/protocol';
 import type { RelayResources, RelayService } from '../supervisor/relay-service';
 import { CpuContention } from './contention';
-import { exactLatency, ratio } from './exact-stats';
+import { countMisses, ratio } from '../../../shared/figures';
+import { exactLatency, exactLateness } from './exact-stats';
 
 export interface SlaTestContext {
   readonly relay: RelayService;
@@ -119,6 +120,7 @@ async function probeTier(
     rateHz: request.rateHz,
     timeoutMs,
     stream: false,
+    spinMs: spinMsForTier(tier),
   });
   const startedAt = Date.now();
   try {
@@ -141,16 +143,17 @@ async function probeTier(
   }
   context.link.measurement.history.addSamples(tier, samples);
   const spec = TIERS[tier];
-  const failed = samples.filter(([, , ok]) => !ok).length;
-  const within = samples.filter(([, latency, ok]) => ok && latency <= spec.targetMs).length;
+  const misses = countMisses(samples, spec.targetMs, timeoutMs);
   return {
     tier,
     startedAt,
     finishedAt: Date.now(),
     n: samples.length,
-    failed,
+    failed: misses.errors + misses.timeouts,
+    misses,
+    probeLateness: exactLateness(samples),
     latency: exactLatency(samples, timeoutMs),
-    sla: summarizeSla({ n: samples.length, misses: samples.length - within }, spec),
+    sla: summarizeSla(misses, spec),
     launch: context.relay.status().launch,
   };
 }

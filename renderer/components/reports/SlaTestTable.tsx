@@ -1,17 +1,40 @@
-import type { SlaTestResult } from '../../../shared/sla-test';
+import {
+  formatFigureMs as ms,
+  formatFraction as percent,
+  improvementLine,
+  probeLatenessNote,
+} from '../../../shared/figures';
+import type { SlaTestResult, SlaTestTierResult } from '../../../shared/sla-test';
 
-const ms = (value: number | undefined) => (value === undefined ? '—' : `${value.toFixed(2)} ms`);
-const percent = (value: number | null, digits = 2) =>
-  value === null ? '—' : `${(value * 100).toFixed(digits)}%`;
-const times = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)}×`);
+/** Misses as every view counts them; results recorded before the breakdown existed show `failed` only. */
+function MissCell({ tier }: { tier: SlaTestTierResult }) {
+  const m = tier.misses;
+  if (!m) return <>{`${tier.failed} failed / ${tier.n.toLocaleString('en-US')}`}</>;
+  return (
+    <>
+      <span data-testid="misses">
+        {m.misses.toLocaleString('en-US')} / {m.n.toLocaleString('en-US')}
+      </span>
+      <span className="muted">
+        {' '}
+        (over target {m.overTarget.toLocaleString('en-US')}, errors {m.errors.toLocaleString('en-US')},
+        timeouts {m.timeouts.toLocaleString('en-US')})
+      </span>
+    </>
+  );
+}
 
 /** The seed's before/after table: each tier against its own target, with n and the 95% bound. */
 export function SlaTestTable({ result }: { result: SlaTestResult }) {
+  const notes = result.tiers.flatMap((tier) => {
+    const note = probeLatenessNote(tier.probeLateness, `during the ${tier.tier} run`);
+    return note ? [{ tier: tier.tier, note }] : [];
+  });
   return (
     <div className="sla-test-result" data-testid="sla-test-result">
       <table className="data-table">
         <caption>
-          {result.request.probesPerTier.toLocaleString()} probes per tier at {result.request.rateHz} Hz
+          {result.request.probesPerTier.toLocaleString('en-US')} probes per tier at {result.request.rateHz} Hz
           {result.contentionProcesses > 0
             ? `, under contention (${result.contentionProcesses} busy processes)`
             : ''}
@@ -23,7 +46,7 @@ export function SlaTestTable({ result }: { result: SlaTestResult }) {
             <th scope="col">Average</th>
             <th scope="col">p99.9</th>
             <th scope="col">Max</th>
-            <th scope="col">Failed / n</th>
+            <th scope="col">Misses / n</th>
             <th scope="col">95% miss bound</th>
             <th scope="col">Verdict</th>
           </tr>
@@ -34,14 +57,24 @@ export function SlaTestTable({ result }: { result: SlaTestResult }) {
               <th scope="row">
                 {tier.tier} ({tier.sla.targetMs} ms, {percent(tier.sla.objective, 1)})
               </th>
-              <td className="tabular">{percent(tier.sla.compliance)}</td>
-              <td className="tabular">{ms(tier.latency?.mean)}</td>
-              <td className="tabular">{ms(tier.latency?.p999)}</td>
-              <td className="tabular">{ms(tier.latency?.max)}</td>
-              <td className="tabular">
-                {tier.failed} / {tier.n.toLocaleString()}
+              <td className="tabular" data-figure="compliance">
+                {percent(tier.sla.compliance)}
               </td>
-              <td className="tabular">{percent(tier.sla.missUpperBound95, 3)}</td>
+              <td className="tabular" data-figure="mean">
+                {ms(tier.latency?.mean)}
+              </td>
+              <td className="tabular" data-figure="p999">
+                {ms(tier.latency?.p999)}
+              </td>
+              <td className="tabular" data-figure="max">
+                {ms(tier.latency?.max)}
+              </td>
+              <td className="tabular" data-figure="misses">
+                <MissCell tier={tier} />
+              </td>
+              <td className="tabular" data-figure="bound">
+                {percent(tier.sla.missUpperBound95, 3)}
+              </td>
               <td>
                 <span
                   className={`verdict verdict-${tier.sla.verdict.replace(/ /g, '-')}`}
@@ -50,7 +83,10 @@ export function SlaTestTable({ result }: { result: SlaTestResult }) {
                   {tier.sla.verdict}
                 </span>
                 {tier.sla.verdict === 'insufficient samples' && (
-                  <span className="muted"> (needs {tier.sla.requiredN.toLocaleString()} with no miss)</span>
+                  <span className="muted">
+                    {' '}
+                    (needs {tier.sla.requiredN.toLocaleString('en-US')} with no miss)
+                  </span>
                 )}
               </td>
             </tr>
@@ -58,11 +94,15 @@ export function SlaTestTable({ result }: { result: SlaTestResult }) {
         </tbody>
       </table>
       {result.improvement && (
-        <p className="muted">
-          {result.improvement.to} against {result.improvement.from}: average {times(result.improvement.mean)},
-          p99.9 {times(result.improvement.p999)}, max {times(result.improvement.max)} lower.
+        <p className="muted" data-testid="sla-test-summary">
+          {improvementLine(result.improvement)}
         </p>
       )}
+      {notes.map(({ tier, note }) => (
+        <p key={tier} className="hint" data-testid="probe-late">
+          {note}
+        </p>
+      ))}
     </div>
   );
 }
