@@ -29,15 +29,29 @@ export function createLatestRequester(apiUrl: string, key: string): { issue: Iss
     // LIFO reuses the warmest socket and lets surplus ones from a stall time out.
     scheduling: 'lifo',
   });
-  const headers = { 'x-api-key': key, accept: 'application/json' };
+  // Options built once: every microsecond spent here between the intended send and the bytes on the
+  // wire is charged to the relay (the independent-prober test holds the panel to 10% of a raw client).
+  const options: http.RequestOptions = {
+    host: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    agent,
+    headers: { 'x-api-key': key, accept: 'application/json' },
+  };
   const issue: Issue = (signal) =>
     new Promise<boolean>((resolve, reject) => {
-      const req = http.request(url, { agent, headers, signal }, (res) => {
+      const req = http.request(options, (res) => {
         res.on('data', () => undefined);
         res.on('end', () => resolve(res.statusCode === 200));
         res.on('error', reject);
       });
-      req.on('socket', (socket) => socket.setNoDelay(true));
+      // A plain listener, not http's `signal` option: the same abort at a fraction of the set-up cost.
+      const abort = (): void => {
+        req.destroy(new Error('aborted'));
+      };
+      signal.addEventListener('abort', abort, { once: true });
+      req.once('close', () => signal.removeEventListener('abort', abort));
+      req.once('socket', (socket) => socket.setNoDelay(true));
       req.on('error', reject);
       req.end();
     });

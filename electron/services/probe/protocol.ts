@@ -3,11 +3,13 @@ import { BlockRelayed } from '../../../shared/metrics';
 import { TIERS, type TierName } from '../../../shared/tiers';
 
 /**
- * How long the probe busy-waits before each send: at the 5 ms tiers (maximum level) a timer's
- * millisecond of wake-up jitter is a fifth of the budget, so the last millisecond is spun (about 10%
- * of a core at 100 Hz; `npm run bench -- probe`). Elsewhere timers are close enough.
+ * How long the probe busy-waits before each send at the 5 ms tiers (maximum level), where a timer's
+ * millisecond of wake-up jitter is a fifth of the budget. Only a quarter millisecond beyond the
+ * timer's lead: on a loaded 2-core machine a longer spin (1 ms was tried) made the probe a CPU hog in
+ * the scheduler's eyes, and it was then woken late for the answers, which doubled its p50
+ * (`npm run bench -- probe` has the figures and the CPU it costs). Elsewhere timers are close enough.
  */
-export const SPIN_MS = 1;
+export const SPIN_MS = 0.25;
 export function spinMsForTier(tier: TierName): number {
   return TIERS[tier].level === 'maximum' ? SPIN_MS : 0;
 }
