@@ -3,12 +3,14 @@ import {
   compareRatio,
   countMisses,
   formatComparison,
+  formatCoverage,
   formatMisses,
   improvementLine,
   nearestRank,
   probeLatenessNote,
   ratio,
   sampleOutcome,
+  windowCoverage,
 } from './figures';
 import { summarizeSla } from './sla';
 
@@ -79,5 +81,22 @@ describe('probe lateness note', () => {
     expect(probeLatenessNote({ n: 100, p50: 0.1, p99: 0.9, max: 9 })).toBeNull();
     expect(probeLatenessNote({ n: 0, p50: null, p99: null, max: null })).toBeNull();
     expect(probeLatenessNote(undefined)).toBeNull();
+  });
+});
+
+describe('window coverage: samples over the schedule’s slots', () => {
+  it('a 40 s window from ready, the first 3.3 s waiting for a block at 50 Hz, is 91.8% covered', () => {
+    const since = 1_000_000; // measuring began (relay ready)
+    const newest = since + 39_000; // the 40th whole second has closed
+    const c = windowCoverage(1836, 50, 60_000, since, newest);
+    expect(c).toEqual({ expected: 2000, share: 0.918 });
+    expect(formatCoverage(1836, c)).toBe('covered 91.8% (1,836 of 2,000 slots)');
+  });
+
+  it('caps at the window’s span and at 1, and says nothing before a second has closed', () => {
+    expect(windowCoverage(3000, 50, 60_000, 0, 3_600_000)).toEqual({ expected: 3000, share: 1 });
+    expect(windowCoverage(3100, 50, 60_000, 0, 3_600_000).share).toBe(1);
+    expect(windowCoverage(0, 50, 60_000, 0, null)).toEqual({ expected: 0, share: null });
+    expect(windowCoverage(10, 10, Infinity, 500, 0).expected).toBe(10);
   });
 });

@@ -1,4 +1,4 @@
-import type { LatenessSummary } from './metrics';
+import type { LatenessSummary, WindowCoverage } from './metrics';
 
 /**
  * One definition per figure the panel prints, used by every view that prints it (the Dashboard's
@@ -135,4 +135,29 @@ export function formatFigureMs(value: number | null | undefined): string {
 /** A fraction as a percentage, e.g. compliance 0.99766 → "99.77%". */
 export function formatFraction(value: number | null | undefined, digits = 2): string {
   return value == null || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(digits)}%`;
+}
+
+/**
+ * A window's coverage: the slots a fixed schedule at `rateHz` had in the window's whole seconds since
+ * measuring began (`since`), against the samples it holds. Seconds spent waiting for the first block
+ * or with the probe down count as slots without samples.
+ */
+export function windowCoverage(
+  n: number,
+  rateHz: number,
+  spanMs: number,
+  since: number,
+  newestSecond: number | null,
+): WindowCoverage {
+  if (newestSecond === null) return { expected: 0, share: null };
+  const firstSecond = Math.floor(since / 1000) * 1000;
+  const seconds = Math.max(0, Math.min(spanMs / 1000, (newestSecond - firstSecond) / 1000 + 1));
+  const expected = Math.round(seconds * rateHz);
+  return { expected, share: expected === 0 ? null : Math.min(1, n / expected) };
+}
+
+/** "covered 91.8% (1,836 of 2,000 slots)". */
+export function formatCoverage(n: number, c: WindowCoverage): string {
+  if (c.share === null) return 'coverage —';
+  return `covered ${formatFraction(c.share, 1)} (${n.toLocaleString('en-US')} of ${c.expected.toLocaleString('en-US')} slots)`;
 }

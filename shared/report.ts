@@ -23,6 +23,8 @@ export const ReportRequest = z
     to: z.number().int().nonnegative(),
     tier: TierName,
     format: ReportFormat,
+    /** Count the SLA test's probes with the live ones (default: live probing only). */
+    includeSlaTest: z.boolean().optional(),
   })
   .strict()
   .refine((r) => r.from < r.to, { message: 'from must be before to', path: ['from'] });

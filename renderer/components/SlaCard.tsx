@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { probeLatenessNote } from '../../shared/figures';
+import { formatCoverage, probeLatenessNote } from '../../shared/figures';
 import { TIERS } from '../../shared/tiers';
 import {
   formatBudget,
@@ -52,6 +52,8 @@ export function SlaCard() {
   const latency = useMetricsStore((s) => s.latest?.windows[windowName].latency ?? null);
   const lateness = useMetricsStore((s) => s.latest?.probeLateness?.[windowName] ?? null);
   const lateNote = probeLatenessNote(lateness);
+  const coverage = useMetricsStore((s) => s.latest?.coverage?.[windowName] ?? null);
+  const probeState = useMetricsStore((s) => s.latest?.probe?.state ?? null);
   const tier = useRelayStore((s) => s.status?.tier ?? 'free');
   const spec = TIERS[tier];
   const targetMs = sla?.targetMs ?? spec.targetMs;
@@ -83,7 +85,14 @@ export function SlaCard() {
       </div>
       <div className="muted">
         within {formatTargetMs(targetMs)} · objective {formatObjective(objective)}
+        {coverage && <span data-testid="sla-coverage"> · {formatCoverage(sla?.n ?? 0, coverage)}</span>}
       </div>
+      {probeState === 'waiting-for-block' && (
+        <p className="hint" role="status" data-testid="probe-waiting">
+          Waiting for the first block: the relay has none to serve yet, so nothing is measured. These seconds
+          count as slots without samples in the window&apos;s coverage.
+        </p>
+      )}
       {verdict === 'insufficient samples' && sla && (
         <p className="hint">
           {formatCount(sla.n)} of the {formatCount(sla.requiredN)} samples needed to show{' '}

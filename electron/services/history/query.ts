@@ -115,10 +115,11 @@ export class HistoryQueries {
 
   constructor(db: DatabaseSync) {
     this.countRaw = db.prepare(
-      'SELECT count(*) AS c FROM (SELECT 1 FROM samples WHERE t >= ? AND t < ? LIMIT ?)',
+      // Charts show live probing only: an SLA test's samples are their own record (its runs).
+      "SELECT count(*) AS c FROM (SELECT 1 FROM samples WHERE t >= ? AND t < ? AND source = 'live' LIMIT ?)",
     );
     this.selectRaw = db.prepare(
-      'SELECT t, latency_ms, ok, tier FROM samples WHERE t >= ? AND t < ? ORDER BY t LIMIT ?',
+      "SELECT t, latency_ms, ok, tier FROM samples WHERE t >= ? AND t < ? AND source = 'live' ORDER BY t LIMIT ?",
     );
     this.selectAgg = db.prepare(
       'SELECT t, tier, n, misses, p50, p99, max, hist FROM aggregates WHERE res_ms = ? AND t >= ? AND t < ? ORDER BY t',

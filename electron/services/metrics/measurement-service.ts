@@ -5,9 +5,12 @@ import type {
   HistoryQueryInput,
   HistoryResult,
   MetricsTick,
+  ProbeStatus,
   SlaVerdict,
   WindowName,
 } from '../../../shared/metrics';
+import { WINDOW_NAMES } from '../../../shared/metrics';
+import { windowCoverage } from '../../../shared/figures';
 import { TIERS, type TierName } from '../../../shared/tiers';
 import { HistoryStore } from '../history/history-store';
 import type { RawSample, Retention } from '../history/types';
@@ -54,6 +57,15 @@ export interface MeasurementEvents {
   warning: [message: string];
 }
 
+/** Each window's span, for its coverage; the session spans everything since measuring began. */
+const WINDOW_SPAN_MS: Record<WindowName, number> = {
+  '1m': 60_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  session: Infinity,
+};
+
 /** Windows whose verdict changes are recorded as sla-breach / sla-recovered events. */
 const BREACH_WINDOWS: readonly WindowName[] = ['15m', '1h', '24h'];
 
@@ -73,6 +85,9 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
   private ticker: NodeJS.Timeout | null = null;
   private target: AttachTarget | null = null;
   private crashedAt: number | null = null;
+  /** When the current tier's windows began: their coverage counts slots from here. */
+  private measuringSince = 0;
+  private probeState: ProbeStatus = { state: 'stopped', since: Date.now() };
   private readonly verdicts = new Map<WindowName, SlaVerdict>();
 
   constructor(private readonly o: MeasurementOptions) {
@@ -115,6 +130,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
         timeoutMs,
       });
       this.verdicts.clear();
+      this.measuringSince = Date.now();
       if (previous !== null) this.recordEvent('tier-switch', { from: previous, to: target.tier });
       this.crashedAt = null;
     }
@@ -153,6 +169,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       });
     });
     probe.on('warning', (message) => this.emit('warning', message));
+    probe.on('state', (state) => (this.probeState = { state, since: Date.now() }));
     this.probe = probe;
     probe.start();
 
@@ -231,7 +248,23 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     if (!aggregator) return;
     const { tick, closed } = aggregator.tick(now);
     for (const second of closed) this.history.addSecond(second);
-    const full: MetricsTick = { ...tick, resources: this.sampler?.latest ?? null };
+    const coverage = {} as NonNullable<MetricsTick['coverage']>;
+    for (const name of WINDOW_NAMES) {
+      const { n } = tick.windows[name].latency;
+      coverage[name] = windowCoverage(
+        n,
+        this.o.rateHz,
+        WINDOW_SPAN_MS[name],
+        this.measuringSince,
+        tick.secondAt,
+      );
+    }
+    const full: MetricsTick = {
+      ...tick,
+      resources: this.sampler?.latest ?? null,
+      coverage,
+      probe: this.probeState,
+    };
     for (const name of BREACH_WINDOWS) {
       const sla = full.windows[name].sla;
       const before = this.verdicts.get(name);

@@ -31,7 +31,7 @@ export function createReportExporter(options: {
     signal: AbortSignal,
   ): Promise<{ report: ReportResult; delivery: ReportDelivery }> => {
     const report = await exportReport(request, {
-      source: historyReportSource(options.measurement.history),
+      source: historyReportSource(options.measurement.history, { includeSlaTest: request.includeSlaTest }),
       dir: options.dir,
       signal,
       onProgress: (progress) => options.events.emit('report.progress', { ...request, ...progress }),

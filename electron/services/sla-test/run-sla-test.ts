@@ -141,7 +141,7 @@ async function probeTier(
   } finally {
     await probe.stop();
   }
-  context.link.measurement.history.addSamples(tier, samples);
+  context.link.measurement.history.addSamples(tier, samples, 'sla-test');
   const spec = TIERS[tier];
   const misses = countMisses(samples, spec.targetMs, timeoutMs);
   return {
