@@ -60,12 +60,14 @@ export class HistoryStore {
   private readonly retentionTimer: NodeJS.Timeout;
   private readonly now: () => number;
   private closed = false;
+  private retention: Retention;
   /** Samples dropped because the buffer overflowed while flushes kept failing. */
   droppedSamples = 0;
 
   private constructor(private readonly o: HistoryStoreOptions) {
     this.file = o.file;
     this.now = o.now ?? Date.now;
+    this.retention = o.retention;
     this.db = openDatabase(o.file);
     const p = (sql: string) => this.db.prepare(sql);
     this.st = {
@@ -180,7 +182,13 @@ export class HistoryStore {
 
   /** Delete raw samples older than rawDays; aggregates, blocks and events older than aggregateDays. */
   applyRetention(now = this.now()): RetentionCounts {
-    return applyRetention(this.db, this.o.retention, now);
+    return applyRetention(this.db, this.retention, now);
+  }
+
+  /** New retention from settings: applied at once (not at the next hourly pass), so it takes effect when saved. */
+  setRetention(retention: Retention): RetentionCounts {
+    this.retention = retention;
+    return this.applyRetention();
   }
 
   /** history.query: validated here too, so a direct caller gets the schema's defaults and checks. */

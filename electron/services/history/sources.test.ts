@@ -90,4 +90,14 @@ describe('sample sources: live probing and SLA test runs kept apart', () => {
     expect(after.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
     after.close();
   });
+
+  it('new retention takes effect when set, not at the next hourly pass', () => {
+    const store = open();
+    store.addSamples('pro', [[T0 - 3 * 86_400_000, 1, true]]);
+    store.flush();
+    expect(store.countSamples(0, T0)).toBe(1);
+    expect(store.setRetention({ rawDays: 1, aggregateDays: 90 }).samples).toBe(1);
+    expect(store.countSamples(0, T0)).toBe(0);
+    store.close();
+  });
 });

@@ -89,9 +89,11 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
   private measuringSince = 0;
   private probeState: ProbeStatus = { state: 'stopped', since: Date.now() };
   private readonly verdicts = new Map<WindowName, SlaVerdict>();
+  private rateHz: number;
 
   constructor(private readonly o: MeasurementOptions) {
     super();
+    this.rateHz = o.rateHz;
     this.ownsHistory = typeof o.history === 'string';
     this.history =
       typeof o.history === 'string'
@@ -137,7 +139,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     this.target = target;
     this.recordEvent('measurement-start', {
       tier: target.tier,
-      rateHz: this.o.rateHz,
+      rateHz: this.rateHz,
       relayPid: target.relayPid,
     });
     if (this.crashedAt !== null) this.countDowntime(this.crashedAt, Date.now());
@@ -149,7 +151,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       env: this.o.probeEnv ?? process.env,
       apiUrl: target.apiUrl,
       key: target.key,
-      rateHz: this.o.rateHz,
+      rateHz: this.rateHz,
       timeoutMs,
       demoPeerUrl: target.demoPeerUrl ?? null,
       spinMs: spinMsForTier(target.tier),
@@ -181,6 +183,23 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     this.sampler.start();
     this.ticker = setInterval(() => this.tick(), this.o.tickIntervalMs ?? 1000);
     this.ticker.unref();
+  }
+
+  get probeRateHz(): number {
+    return this.rateHz;
+  }
+
+  /**
+   * A new probe rate from settings takes effect now: the probe is restarted at the new rate against
+   * the same relay (same tier, so the windows carry on; coverage counts slots at the current rate).
+   */
+  async setRate(rateHz: number): Promise<void> {
+    if (rateHz === this.rateHz) return;
+    const from = this.rateHz;
+    this.rateHz = rateHz;
+    this.recordEvent('probe-rate-change', { from, to: rateHz });
+    const target = this.target;
+    if (target) await this.attach(target);
   }
 
   /** Stop the probe and resource sampling; the seconds still open are closed and stored. */
@@ -235,7 +254,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
    * kept running. Without this, downtime would vanish from the SLA figures.
    */
   private countDowntime(from: number, to: number): void {
-    const interval = 1000 / this.o.rateHz;
+    const interval = 1000 / this.rateHz;
     const samples: RawSample[] = [];
     for (let t = Math.ceil(from / interval) * interval; t < to; t += interval) samples.push([t, 0, false]);
     this.onSamples(samples);
@@ -253,7 +272,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       const { n } = tick.windows[name].latency;
       coverage[name] = windowCoverage(
         n,
-        this.o.rateHz,
+        this.rateHz,
         WINDOW_SPAN_MS[name],
         this.measuringSince,
         tick.secondAt,
