@@ -131,7 +131,10 @@ export const ReportSummary = z.object({
   /** Chart buckets: latency over time, each bucket's percentiles from its own histogram. */
   series: z.object({ bucketMs: count, points: z.array(HistoryPoint) }),
   events: z.object({ list: z.array(ReportEvent), truncated: z.boolean() }),
+  /** The launch plan this tier ran under (the latest in the period), from history; null if none is recorded. */
   launch: LaunchReport.nullable(),
+  /** Every launch plan this tier ran under in the period, from when each took effect (absent in older reports). */
+  launchPlans: z.array(z.object({ at: z.number(), launch: LaunchReport })).optional(),
   machine: MachineInfo,
   relayVersion: z.string(),
   /** How the figures were computed, in words, so an auditor can reproduce them. */

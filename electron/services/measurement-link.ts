@@ -98,9 +98,12 @@ export function linkMeasurement(options: {
   const attach = () => {
     const target = relay.probeTarget();
     if (!target) return;
-    measurement.attach({ ...target, healthUrl: `${target.healthUrl}/health` }).catch((error: unknown) => {
-      note('warn', `Measurement did not start: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    const launch = relay.status().launch;
+    measurement
+      .attach({ ...target, healthUrl: `${target.healthUrl}/health`, launch })
+      .catch((error: unknown) => {
+        note('warn', `Measurement did not start: ${error instanceof Error ? error.message : String(error)}`);
+      });
   };
   return {
     measurement,

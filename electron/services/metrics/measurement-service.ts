@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/metrics';
 import { WINDOW_NAMES } from '../../../shared/metrics';
 import { windowCoverage } from '../../../shared/figures';
+import type { LaunchReport } from '../../../shared/launch';
 import { TIERS, type TierName } from '../../../shared/tiers';
 import { HistoryStore } from '../history/history-store';
 import type { RawSample, Retention } from '../history/types';
@@ -44,6 +45,8 @@ export interface AttachTarget {
   /** The relay launch plan's OS wrappers, so the probe runs with the relay's priority and affinity. */
   readonly argvPrefix: readonly string[];
   readonly demoPeerUrl?: string | null;
+  /** The launch plan the relay runs under: recorded with measurement-start, so reports per tier show it. */
+  readonly launch?: LaunchReport | null;
 }
 
 /** Why measurement stops. A crash makes the next attach count the downtime (see attach). */
@@ -141,6 +144,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       tier: target.tier,
       rateHz: this.rateHz,
       relayPid: target.relayPid,
+      launch: target.launch ?? null,
     });
     if (this.crashedAt !== null) this.countDowntime(this.crashedAt, Date.now());
 
