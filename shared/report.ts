@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LaunchReport } from './launch';
+import { SlaTestResult } from './sla-test';
 import { BlockRelayed, HistoryEvent, HistoryPoint, LatencySummary, SlaSummary } from './metrics';
 import { TierName } from './tiers';
 
@@ -135,6 +136,8 @@ export const ReportSummary = z.object({
   launch: LaunchReport.nullable(),
   /** Every launch plan this tier ran under in the period, from when each took effect (absent in older reports). */
   launchPlans: z.array(z.object({ at: z.number(), launch: LaunchReport })).optional(),
+  /** SLA test runs that finished in the period: their own records, never part of the live figures. */
+  slaTests: z.array(SlaTestResult).optional(),
   machine: MachineInfo,
   relayVersion: z.string(),
   /** How the figures were computed, in words, so an auditor can reproduce them. */

@@ -12,6 +12,7 @@ import {
   methodSection,
 } from './html-sections';
 import { REPORT_CSS } from './html-style';
+import { slaTestSection } from './html-sla-test';
 
 /**
  * The HTML report: one self-contained file an operator can hand an auditor. No script (the CSP
@@ -78,6 +79,7 @@ ${header(s)}
 ${latencySection(s)}
 ${availabilitySection(s)}
 ${blocksSection(s)}
+${slaTestSection(s)}
 ${launchSection(s)}
 ${eventsSection(s)}
 ${methodSection(s)}

@@ -2,6 +2,7 @@ import type { BlockRelayed, HistoryEvent } from '../../../shared/metrics';
 import type { LaunchReport } from '../../../shared/launch';
 import type { MachineInfo, ReportRequest, ReportSummary } from '../../../shared/report';
 import { CONFIDENCE, summarizeSla } from '../../../shared/sla';
+import { SlaTestResult } from '../../../shared/sla-test';
 import { tierSpec } from '../../../shared/tiers';
 import { summarizeBlocks } from './blocks';
 import { summarizeEvents, windowsOpenAt } from './events';
@@ -103,6 +104,11 @@ export function buildSummary(
     events,
     launch,
     launchPlans,
+    slaTests: facts.events.flatMap((e) => {
+      if (e.kind !== 'sla-test') return [];
+      const run = SlaTestResult.safeParse(e.details);
+      return run.success ? [run.data] : [];
+    }),
     machine: context.machine,
     relayVersion: context.relayVersion,
     method: methodNotes(spec.targetMs, context.probeTimeoutMs),
