@@ -53,6 +53,22 @@ describe('blocks', () => {
   });
 });
 
+describe('blocks of another chain', () => {
+  it('starts over when a newer block does not extend the tip (demo peer restarted), never mixing chains', () => {
+    let state = emptyMetrics();
+    for (let h = 8; h <= 11; h++) state = applyBlock(state, block(h));
+    // The new chain's block 6 arrives after all of them: heights 8–11 belong to the old chain.
+    const restarted = { ...block(6), hash: 'f'.repeat(64), receivedAt: 20_000 };
+    state = applyBlock(state, restarted);
+    expect(state.blocks.map((b) => b.height)).toEqual([6]);
+    // History replaying the old chain's blocks cannot bring them back.
+    state = applyBlock(state, block(10));
+    expect(state.blocks.map((b) => b.height)).toEqual([6]);
+    state = applyBlock(state, { ...block(7), hash: 'e'.repeat(64), receivedAt: 21_000 });
+    expect(state.blocks.map((b) => b.height)).toEqual([6, 7]);
+  });
+});
+
 describe('seedLive', () => {
   it('puts history before the live seconds without duplicating them', () => {
     let state = applyTick(emptyMetrics(), tick(5000));

@@ -161,10 +161,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       spinMs: spinMsForTier(target.tier),
     });
     probe.on('samples', (samples) => this.onSamples(samples));
-    probe.on('block', (block) => {
-      this.history.addBlock(block);
-      this.emit('block', block);
-    });
+    probe.on('block', (block) => this.recordBlock(block));
     probe.on('exit', (exit) => {
       if (exit.expected) return;
       this.recordEvent('probe-crash', {
@@ -221,6 +218,12 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     for (const second of this.aggregator?.closeOpen() ?? []) this.history.addSecond(second);
     this.crashedAt = reason === 'crashed' ? Date.now() : null;
     this.recordEvent('measurement-stop', { reason });
+  }
+
+  /** A block the relay delivered: stored and shown, whichever probe saw it (live or an SLA test's). */
+  recordBlock(block: BlockRelayed): void {
+    this.history.addBlock(block);
+    this.emit('block', block);
   }
 
   recordEvent(kind: string, details: Record<string, unknown> = {}): void {

@@ -119,9 +119,11 @@ async function probeTier(
     key: target.key,
     rateHz: request.rateHz,
     timeoutMs,
-    stream: false,
+    // Blocks relayed during the test are shown and stored like live ones (the live probe is paused).
+    stream: true,
     spinMs: spinMsForTier(tier),
   });
+  probe.on('block', (block) => context.link.measurement.recordBlock(block));
   const startedAt = Date.now();
   try {
     await new Promise<void>((resolve, reject) => {
