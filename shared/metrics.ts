@@ -188,6 +188,8 @@ export const HistoryPoint = z.object({
   p50: ms,
   p99: ms,
   max: ms,
+  /** The tier the bucket was measured under; null when it mixes tiers (absent from older panels). */
+  tier: z.string().nullable().optional(),
 });
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
 

@@ -33,7 +33,8 @@ describe('applyTick', () => {
     let state = applyTick(emptyMetrics(), tick(null));
     expect(state.live).toHaveLength(0);
     state = applyTick(state, tick(1000, null));
-    expect(state.live).toEqual([{ t: 1000, p50: null, p99: null, max: null }]);
+    expect(state.live).toEqual([{ t: 1000, p50: null, p99: null, max: null, tier: state.latest?.tier }]);
+    expect(state.live[0]?.tier).toBeTruthy();
   });
   it('keeps the resources series when the tick has none (probe restarting)', () => {
     const state = applyTick(emptyMetrics(), { ...tick(1000), resources: null });

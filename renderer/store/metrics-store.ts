@@ -45,7 +45,7 @@ export function applyTick(state: MetricsData, tick: MetricsTick): MetricsData {
   const live =
     tick.secondAt === null
       ? state.live
-      : appendBounded(state.live, latencyPoint(tick.secondAt, tick.second), LIVE_SECONDS);
+      : appendBounded(state.live, latencyPoint(tick.secondAt, tick.second, tick.tier), LIVE_SECONDS);
   const resources = tick.resources
     ? appendBounded(
         state.resources,
