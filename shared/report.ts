@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { LaunchReport } from './launch';
 import { SlaTestResult } from './sla-test';
-import { BlockRelayed, HistoryEvent, HistoryPoint, LatencySummary, SlaSummary } from './metrics';
+import {
+  BlockRelayed,
+  LatenessSummary,
+  HistoryEvent,
+  HistoryPoint,
+  LatencySummary,
+  SlaSummary,
+} from './metrics';
 import { TierName } from './tiers';
 
 /**
@@ -91,6 +98,12 @@ export const ReportSummary = z.object({
   latency: LatencySummary,
   sla: SlaSummary,
   /** Samples in the period taken under other tiers: read, counted here, not in any figure above. */
+  /** Misses broken out: over target + errors + timeouts = latency.misses (absent in older reports). */
+  missBreakdown: z
+    .object({ n: count, misses: count, overTarget: count, errors: count, timeouts: count })
+    .optional(),
+  /** The probe's own lateness over the period: when it is high the machine, not the relay, was slow. */
+  probeLateness: LatenessSummary.optional(),
   otherTiers: z.array(z.object({ tier: z.string(), n: count })),
   availability: z.object({
     /** Distinct whole seconds (UTC, floor(t / 1000)) with at least one sample of this tier. */

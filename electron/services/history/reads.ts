@@ -11,6 +11,8 @@ export interface StoredSample {
   /** Written only from TierName values; an older or newer build's tier would pass through as is. */
   readonly tier: TierName;
   readonly source: SampleSource;
+  /** The probe's own lateness, ms; null for rows written before it was recorded. */
+  readonly lateMs: number | null;
 }
 
 /** The sequential reads exports need (electron/services/reports/source.ts): counts, pages, last event. */
@@ -23,7 +25,7 @@ export class SampleReads {
     this.count = db.prepare(`SELECT count(*) AS c FROM samples
       WHERE t >= ? AND t < ? AND source IN (SELECT value FROM json_each(?))`);
     // Keyset pagination on (t, rowid): each page is an index seek, so memory and time stay flat.
-    this.page = db.prepare(`SELECT rowid AS id, t, latency_ms, ok, tier, source FROM samples
+    this.page = db.prepare(`SELECT rowid AS id, t, latency_ms, ok, tier, source, late_ms FROM samples
       WHERE t >= ? AND t < ? AND (t > ? OR (t = ? AND rowid > ?))
         AND source IN (SELECT value FROM json_each(?)) ORDER BY t, rowid LIMIT ?`);
     this.lastEvent = db.prepare(`SELECT at, kind, details FROM events
@@ -51,6 +53,7 @@ export class SampleReads {
         ok: number;
         tier: string;
         source: string;
+        late_ms: number | null;
       }>;
       const last = rows.at(-1);
       if (!last) return;
@@ -62,6 +65,7 @@ export class SampleReads {
         ok: r.ok === 1,
         tier: r.tier as TierName,
         source: r.source as SampleSource,
+        lateMs: r.late_ms,
       }));
       if (rows.length < pageSize) return;
     }

@@ -90,6 +90,8 @@ export function buildSummary(
     probeTimeoutMs: context.probeTimeoutMs,
     latency: scan.latency,
     sla: summarizeSla(scan.counts, { targetMs: spec.targetMs, objective: spec.objective }),
+    missBreakdown: scan.missCounts,
+    probeLateness: scan.lateness,
     otherTiers: scan.otherTiers,
     availability: {
       measuredSeconds: scan.measuredSeconds,
