@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { probeLatenessNote } from '../../../shared/figures';
 import { TIERS } from '../../../shared/tiers';
 import { formatMs, formatTargetMs } from '../../format';
 import { useChartColors, useNow } from '../../hooks';
@@ -58,6 +59,7 @@ export function LatencyPanel() {
   const targetMs = latest?.windows['1m'].sla.targetMs ?? (tier ? TIERS[tier].targetMs : null);
   // The chart's own axis rule: a target it leaves off is named as off scale in the legend too.
   const targetOff = offScale(targetMs, latencyAxis(points, targetMs, logScale).domain[1]);
+  const lateNote = probeLatenessNote(latest?.probeLateness?.['1m'], 'in the last minute');
   // A stopped relay sends no ticks: do not keep showing its last second as current.
   const last = latest && coarseNow - latest.at < 6000 ? latest.second : undefined;
 
@@ -117,6 +119,11 @@ export function LatencyPanel() {
           </p>
         )}
       </div>
+      {lateNote && (
+        <p className="hint" role="note" data-testid="latency-probe-late">
+          {lateNote}
+        </p>
+      )}
       {history?.error && spec.source === 'history' && (
         <p className="inline-error" role="alert">
           Could not load {spec.spokenLabel}: {history.error}{' '}
