@@ -1,5 +1,5 @@
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { KeepAlivePool } from './http-client';
 import { FixedRateSchedule, type Clock, type Issue, type Sample, type Timers } from './schedule';
 
 export const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
@@ -10,52 +10,28 @@ export const systemTimers: Timers = {
 
 /**
  * Concurrent sockets for slots that fall due while earlier ones are outstanding (schedule.ts). Past
- * this the agent queues, which the intended-time clock still charges. 8 covers a 200 ms stall at 50 Hz
+ * this the pool queues, which the intended-time clock still charges. 8 covers a 200 ms stall at 50 Hz
  * without queueing while bounding what a probe can do to a dead relay.
  */
 export const MAX_SOCKETS = 8;
 
 /**
- * GET /v1/btc/latest over a keep-alive agent of our own (never the global fetch: its pool, retries
- * and lazy body handling are not ours to measure). A sample is good only for a 200 with the whole
- * body read: a 503 (no block yet), 429 or 500 is an error, and errors are samples, not exceptions.
+ * GET /v1/btc/latest over the probe's own keep-alive pool (http-client.ts; never the global fetch:
+ * its pool, retries and lazy body handling are not ours to measure). A sample is good only for a 200
+ * with the whole body read: a 503 (no block yet), 429 or 500 is an error, and errors are samples,
+ * not exceptions.
  */
 export function createLatestRequester(apiUrl: string, key: string): { issue: Issue; close(): void } {
   const url = new URL('/v1/btc/latest', apiUrl);
-  const agent = new http.Agent({
-    keepAlive: true,
-    maxSockets: MAX_SOCKETS,
-    maxFreeSockets: MAX_SOCKETS,
-    // LIFO reuses the warmest socket and lets surplus ones from a stall time out.
-    scheduling: 'lifo',
-  });
-  // Options built once: every microsecond spent here between the intended send and the bytes on the
-  // wire is charged to the relay (the independent-prober test holds the panel to 10% of a raw client).
-  const options: http.RequestOptions = {
+  const pool = new KeepAlivePool({
     host: url.hostname,
-    port: Number(url.port),
+    port: Number(url.port || 80),
     path: url.pathname,
-    agent,
     headers: { 'x-api-key': key, accept: 'application/json' },
-  };
-  const issue: Issue = (signal) =>
-    new Promise<boolean>((resolve, reject) => {
-      const req = http.request(options, (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => resolve(res.statusCode === 200));
-        res.on('error', reject);
-      });
-      // A plain listener, not http's `signal` option: the same abort at a fraction of the set-up cost.
-      const abort = (): void => {
-        req.destroy(new Error('aborted'));
-      };
-      signal.addEventListener('abort', abort, { once: true });
-      req.once('close', () => signal.removeEventListener('abort', abort));
-      req.once('socket', (socket) => socket.setNoDelay(true));
-      req.on('error', reject);
-      req.end();
-    });
-  return { issue, close: () => agent.destroy() };
+    maxSockets: MAX_SOCKETS,
+  });
+  const issue: Issue = (signal) => pool.get(signal).then((status) => status === 200);
+  return { issue, close: () => pool.destroy() };
 }
 
 export interface ProberOptions {
