@@ -1,4 +1,10 @@
-import type { LatenessSummary, WindowCoverage } from './metrics';
+import {
+  WINDOW_NAMES,
+  type LatenessSummary,
+  type MetricsTick,
+  type WindowCoverage,
+  type WindowName,
+} from './metrics';
 
 /**
  * One definition per figure the panel prints, used by every view that prints it (the Dashboard's
@@ -160,4 +166,27 @@ export function windowCoverage(
 export function formatCoverage(n: number, c: WindowCoverage): string {
   if (c.share === null) return 'coverage —';
   return `covered ${formatFraction(c.share, 1)} (${n.toLocaleString('en-US')} of ${c.expected.toLocaleString('en-US')} slots)`;
+}
+
+/** Each live window's span, for its coverage; the session spans everything since measuring began. */
+export const WINDOW_SPAN_MS: Readonly<Record<WindowName, number>> = {
+  '1m': 60_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  session: Infinity,
+};
+
+/** Every live window's coverage at `rateHz` since `since`, up to the newest closed second. */
+export function coverageByWindow(
+  windows: MetricsTick['windows'],
+  rateHz: number,
+  since: number,
+  newestSecond: number | null,
+): NonNullable<MetricsTick['coverage']> {
+  const out = {} as NonNullable<MetricsTick['coverage']>;
+  for (const name of WINDOW_NAMES) {
+    out[name] = windowCoverage(windows[name].latency.n, rateHz, WINDOW_SPAN_MS[name], since, newestSecond);
+  }
+  return out;
 }

@@ -9,8 +9,7 @@ import type {
   SlaVerdict,
   WindowName,
 } from '../../../shared/metrics';
-import { WINDOW_NAMES } from '../../../shared/metrics';
-import { windowCoverage } from '../../../shared/figures';
+import { coverageByWindow } from '../../../shared/figures';
 import type { LaunchReport } from '../../../shared/launch';
 import { TIERS, type TierName } from '../../../shared/tiers';
 import { HistoryStore } from '../history/history-store';
@@ -59,15 +58,6 @@ export interface MeasurementEvents {
   /** Something worth logging that did not stop measuring (a probe line, a failed flush). */
   warning: [message: string];
 }
-
-/** Each window's span, for its coverage; the session spans everything since measuring began. */
-const WINDOW_SPAN_MS: Record<WindowName, number> = {
-  '1m': 60_000,
-  '15m': 900_000,
-  '1h': 3_600_000,
-  '24h': 86_400_000,
-  session: Infinity,
-};
 
 /** Windows whose verdict changes are recorded as sla-breach / sla-recovered events. */
 const BREACH_WINDOWS: readonly WindowName[] = ['15m', '1h', '24h'];
@@ -274,21 +264,10 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     if (!aggregator) return;
     const { tick, closed } = aggregator.tick(now);
     for (const second of closed) this.history.addSecond(second);
-    const coverage = {} as NonNullable<MetricsTick['coverage']>;
-    for (const name of WINDOW_NAMES) {
-      const { n } = tick.windows[name].latency;
-      coverage[name] = windowCoverage(
-        n,
-        this.rateHz,
-        WINDOW_SPAN_MS[name],
-        this.measuringSince,
-        tick.secondAt,
-      );
-    }
     const full: MetricsTick = {
       ...tick,
       resources: this.sampler?.latest ?? null,
-      coverage,
+      coverage: coverageByWindow(tick.windows, this.rateHz, this.measuringSince, tick.secondAt),
       probe: this.probeState,
     };
     for (const name of BREACH_WINDOWS) {
