@@ -5,7 +5,7 @@
  *
  * Bounded: three windows of PHASE_MS / PHASE_MS / STALL_PHASE_MS at 50 Hz (about 30 s in all).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,19 +101,22 @@ function busyProcesses(count: number): { stop(): void } {
 }
 
 /**
- * The relay, the panel's probe and the prober all run at the enterprise plan's raised priority where
- * this user may raise it (nice −10), the busy processes at normal priority: the panel applies the
- * relay's plan to its probe, and the independent prober gets the same footing, so the comparison is
- * between the two probes, not between their places in the scheduler's queue.
+ * The relay, the panel's probe and the prober all run under the enterprise plan's priority where this
+ * user may grant it (SCHED_FIFO 10 as the plan's `chrt -f 10`, else nice −10), the busy processes at
+ * normal priority: the panel applies the relay's plan to its probe, and the independent prober gets
+ * the same footing, so the comparison is between the two probes, not their places in the run queue.
  */
 let priority: string[] = [];
-function raiseRelayPriority(pid: number): boolean {
+function raiseRelayPriority(pid: number): string[] {
+  const tids = readdirSync(`/proc/${pid}/task`);
+  // Both change one thread on Linux: raise every thread the relay has.
+  const fifo = tids.every((tid) => spawnSync('chrt', ['-f', '-p', '10', tid]).status === 0);
+  if (fifo) return ['chrt', '-f', '10'];
   try {
-    // setpriority on Linux changes one thread: raise every thread the relay has.
-    for (const tid of readdirSync(`/proc/${pid}/task`)) os.setPriority(Number(tid), -10);
-    return true;
+    for (const tid of tids) os.setPriority(Number(tid), -10);
+    return ['nice', '-n', '-10'];
   } catch {
-    return false;
+    return [];
   }
 }
 
@@ -124,7 +127,7 @@ const panelSamples: ProbeSample[] = [];
 beforeAll(async () => {
   harness = await startRelayHarness({ distDir: DIST, tier: TIER });
   await harness.mine(1);
-  if (process.platform === 'linux' && raiseRelayPriority(harness.relayPid)) priority = ['nice', '-n', '-10'];
+  if (process.platform === 'linux') priority = raiseRelayPriority(harness.relayPid);
   panel = new ProbeProcess({
     execPath: process.execPath,
     script: path.join(DIST, 'probe.mjs'),

@@ -225,8 +225,8 @@ export class KeepAlivePool {
 
   private start(conn: Connection, p: Pending): void {
     const onAbort = () => conn.fail(new ProbeHttpError('aborted'));
-    p.signal.addEventListener('abort', onAbort, { once: true });
     const done = () => p.signal.removeEventListener('abort', onAbort);
+    // Written first, the abort listener after: nothing but the write sits before the bytes go out.
     conn.send(
       {
         signal: p.signal,
@@ -241,5 +241,6 @@ export class KeepAlivePool {
       },
       this.request,
     );
+    p.signal.addEventListener('abort', onAbort, { once: true });
   }
 }

@@ -158,28 +158,32 @@ export class FixedRateSchedule {
     const sentAt = clock.now();
     const start = Math.min(intended, sentAt);
     let done = false;
+    let deadline: unknown = null;
     const finish = (ok: boolean): void => {
       if (done) return;
       done = true;
-      timers.clear(deadline);
+      if (deadline !== null) timers.clear(deadline);
       const stopped = !this.inFlight.delete(controller);
       if (stopped) return;
       onSample({ t: intended, latencyMs: Math.max(0, clock.now() - start), ok, lateMs: sentAt - intended });
     };
-    // The deadline counts from the intended time too: a request queued behind a stall times out on
-    // the schedule's terms, not on its own.
-    const deadline = timers.set(
-      () => {
-        finish(false);
-        controller.abort();
-      },
-      Math.max(0, intended + timeoutMs - sentAt),
-    );
+    // The request goes out first; its book-keeping after, so none of it sits before the bytes.
     let pending: Promise<boolean>;
     try {
       pending = this.o.issue(controller.signal);
     } catch {
       pending = Promise.resolve(false);
+    }
+    // The deadline counts from the intended time too: a request queued behind a stall times out on
+    // the schedule's terms, not on its own.
+    if (!done) {
+      deadline = timers.set(
+        () => {
+          finish(false);
+          controller.abort();
+        },
+        Math.max(0, intended + timeoutMs - sentAt),
+      );
     }
     pending.then(
       (ok) => finish(ok),
