@@ -55,4 +55,35 @@ describe('settings take effect when saved', () => {
     expect(last?.windows.session.latency.n ?? 0).toBeGreaterThan(40);
     expect(last?.coverage?.session.expected ?? 0).toBeGreaterThan(0);
   }, 30_000);
+
+  it('before the first block the probe says so, and those seconds count against coverage', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'measurement-waiting-'));
+    const h = (harness = await startRelayHarness({ distDir: DIST }));
+    const s = (service = new MeasurementService({
+      history: path.join(dir, 'history.db'),
+      execPath: process.execPath,
+      probeScript: path.join(DIST, 'probe.mjs'),
+      rateHz: 10,
+      retention: { rawDays: 7, aggregateDays: 90 },
+      tickIntervalMs: 250,
+      timeoutMs: 200,
+    }));
+    const ticks: MetricsTick[] = [];
+    s.on('tick', (t) => ticks.push(t));
+    await s.attach({ apiUrl: h.apiUrl, key: h.key, tier: 'pro', relayPid: h.relayPid, argvPrefix: [] });
+    await sleep(3500);
+    const waiting = ticks.at(-1);
+    expect(waiting?.probe?.state).toBe('waiting-for-block');
+    expect(waiting?.windows.session.latency.n).toBe(0);
+    expect(waiting?.coverage?.session.expected ?? 0).toBeGreaterThan(0);
+    expect(waiting?.coverage?.session.share).toBe(0);
+    await h.mine(1);
+    await sleep(2500);
+    const sampling = ticks.at(-1);
+    expect(sampling?.probe?.state).toBe('sampling');
+    const covered = sampling?.coverage?.session;
+    expect(sampling?.windows.session.latency.n ?? 0).toBeGreaterThan(0);
+    // The seconds spent waiting stay in the window's slots: it is not fully covered.
+    expect(covered?.share ?? 1).toBeLessThan(1);
+  }, 30_000);
 });
