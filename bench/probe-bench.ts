@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import type { BlockRelayed, MetricsTick } from '../shared/metrics';
 import { MeasurementService } from '../electron/services/metrics/measurement-service';
 import { startRelayHarness } from '../electron/services/probe/test-support/relay-harness';
+import { probeLatenessRows } from './probe-lateness-bench';
 import { distFile, median, tempDir } from './support';
 import type { BenchSection } from './types';
 
@@ -69,6 +70,8 @@ export async function runProbeBench(): Promise<BenchSection> {
     const mainRss = Math.max(...rss);
     const last = ticks.at(-1);
     const session = last?.windows.session;
+    await service.detach();
+    const lateness = await probeLatenessRows(harness);
 
     return {
       title: `Probe and measurement cost (${RATE_HZ} Hz, ${MEASURE_MS / 1000} s, real relay + demo peer)`,
@@ -103,6 +106,7 @@ export async function runProbeBench(): Promise<BenchSection> {
           value: median(blocks.flatMap((b) => (b.endToEndMs === null ? [] : [b.endToEndMs]))),
           unit: 'ms',
         },
+        ...lateness.rows,
       ],
       raw: {
         rateHz: RATE_HZ,
@@ -114,6 +118,7 @@ export async function runProbeBench(): Promise<BenchSection> {
         mainCpuSystemMs: cpu.system / 1000,
         mainRssMb: rss,
         blocks: blocks.length,
+        lateness: lateness.runs,
       },
     };
   } finally {

@@ -31,6 +31,14 @@ export const LatencySummary = z.object({
 });
 export type LatencySummary = z.infer<typeof LatencySummary>;
 
+/**
+ * Where a sample came from: the live probe beside the running relay, or an SLA test run. Live
+ * windows, charts and reports count live samples only unless asked; SLA test runs are their own record.
+ */
+export const SAMPLE_SOURCES = ['live', 'sla-test'] as const;
+export const SampleSource = z.enum(SAMPLE_SOURCES);
+export type SampleSource = z.infer<typeof SampleSource>;
+
 export const SLA_VERDICTS = ['pass', 'fail', 'insufficient samples'] as const;
 export const SlaVerdict = z.enum(SLA_VERDICTS);
 export type SlaVerdict = z.infer<typeof SlaVerdict>;
@@ -76,6 +84,40 @@ export const ResourceUsage = z.object({
 });
 export type ResourceUsage = z.infer<typeof ResourceUsage>;
 
+/**
+ * How late the probe itself sent (actual − intended send time, early sends as 0), over a window. Kept
+ * apart from latency so "the machine was too busy to probe" can be told from "the relay was slow":
+ * latency is still measured from the intended send time, so a late probe's wait is in it too.
+ */
+export const LatenessSummary = z.object({
+  n: count,
+  p50: ms.nullable(),
+  p99: ms.nullable(),
+  max: ms.nullable(),
+});
+export type LatenessSummary = z.infer<typeof LatenessSummary>;
+
+/**
+ * What the probe is doing. `waiting-for-block`: the relay is up but has served no block yet, so there
+ * is nothing to measure; those seconds are shown as this state and lower a window's coverage, never
+ * silently absent.
+ */
+export const PROBE_STATES = ['starting', 'waiting-for-block', 'sampling', 'restarting', 'stopped'] as const;
+export const ProbeStatus = z.object({ state: z.enum(PROBE_STATES), since: z.number() });
+export type ProbeStatus = z.infer<typeof ProbeStatus>;
+
+/** How much of a window was measured: samples over the slots the schedule had (rate × seconds). */
+export const WindowCoverage = z.object({
+  /** Slots the window spans since measuring began (rate × whole seconds). */
+  expected: count,
+  /** n / expected, at most 1; null when nothing was expected yet. */
+  share: z.number().min(0).max(1).nullable(),
+});
+export type WindowCoverage = z.infer<typeof WindowCoverage>;
+
+const perWindow = <T extends z.ZodType>(schema: T) =>
+  z.object({ '1m': schema, '15m': schema, '1h': schema, '24h': schema, session: schema });
+
 /** The once-a-second event (`metrics.tick`). */
 export const MetricsTick = z.object({
   at: z.number(),
@@ -95,6 +137,11 @@ export const MetricsTick = z.object({
     session: WindowMetrics,
   }),
   resources: ResourceUsage.nullable(),
+  /** The probe's own lateness per window (absent from panels older than this field). */
+  probeLateness: perWindow(LatenessSummary).optional(),
+  /** Samples against the schedule's slots per window (the fields below are absent from older panels). */
+  coverage: perWindow(WindowCoverage).optional(),
+  probe: ProbeStatus.optional(),
 });
 export type MetricsTick = z.infer<typeof MetricsTick>;
 
@@ -141,6 +188,8 @@ export const HistoryPoint = z.object({
   p50: ms,
   p99: ms,
   max: ms,
+  /** The tier the bucket was measured under; null when it mixes tiers (absent from older panels). */
+  tier: z.string().nullable().optional(),
 });
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
 

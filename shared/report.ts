@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { LaunchReport } from './launch';
-import { BlockRelayed, HistoryEvent, HistoryPoint, LatencySummary, SlaSummary } from './metrics';
+import { SlaTestResult } from './sla-test';
+import {
+  BlockRelayed,
+  LatenessSummary,
+  HistoryEvent,
+  HistoryPoint,
+  LatencySummary,
+  SlaSummary,
+} from './metrics';
 import { TierName } from './tiers';
 
 /**
@@ -23,6 +31,8 @@ export const ReportRequest = z
     to: z.number().int().nonnegative(),
     tier: TierName,
     format: ReportFormat,
+    /** Count the SLA test's probes with the live ones (default: live probing only). */
+    includeSlaTest: z.boolean().optional(),
   })
   .strict()
   .refine((r) => r.from < r.to, { message: 'from must be before to', path: ['from'] });
@@ -88,6 +98,12 @@ export const ReportSummary = z.object({
   latency: LatencySummary,
   sla: SlaSummary,
   /** Samples in the period taken under other tiers: read, counted here, not in any figure above. */
+  /** Misses broken out: over target + errors + timeouts = latency.misses (absent in older reports). */
+  missBreakdown: z
+    .object({ n: count, misses: count, overTarget: count, errors: count, timeouts: count })
+    .optional(),
+  /** The probe's own lateness over the period: when it is high the machine, not the relay, was slow. */
+  probeLateness: LatenessSummary.optional(),
   otherTiers: z.array(z.object({ tier: z.string(), n: count })),
   availability: z.object({
     /** Distinct whole seconds (UTC, floor(t / 1000)) with at least one sample of this tier. */
@@ -129,7 +145,12 @@ export const ReportSummary = z.object({
   /** Chart buckets: latency over time, each bucket's percentiles from its own histogram. */
   series: z.object({ bucketMs: count, points: z.array(HistoryPoint) }),
   events: z.object({ list: z.array(ReportEvent), truncated: z.boolean() }),
+  /** The launch plan this tier ran under (the latest in the period), from history; null if none is recorded. */
   launch: LaunchReport.nullable(),
+  /** Every launch plan this tier ran under in the period, from when each took effect (absent in older reports). */
+  launchPlans: z.array(z.object({ at: z.number(), launch: LaunchReport })).optional(),
+  /** SLA test runs that finished in the period: their own records, never part of the live figures. */
+  slaTests: z.array(SlaTestResult).optional(),
   machine: MachineInfo,
   relayVersion: z.string(),
   /** The deployment profile in effect when the report was made (shared/profile.ts); null: none. */

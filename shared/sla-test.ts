@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LaunchReport } from './launch';
-import { SlaSummary } from './metrics';
+import { LatenessSummary, SlaSummary } from './metrics';
 import { TierName } from './tiers';
 
 /** The built-in SLA test: the same probes against each tier in turn, optionally under CPU contention. */
@@ -36,13 +36,31 @@ export const SlaTestTierResult = z.object({
   n: z.number().int().nonnegative(),
   /** Probes that errored, timed out or answered non-200. */
   failed: z.number().int().nonnegative(),
+  /**
+   * Misses as every view counts them (shared/figures.ts): over target + errors + timeouts. Absent in
+   * results recorded before this field (they carry `failed` and the SLA summary only).
+   */
+  misses: z
+    .object({
+      n: z.number().int().nonnegative(),
+      misses: z.number().int().nonnegative(),
+      overTarget: z.number().int().nonnegative(),
+      errors: z.number().int().nonnegative(),
+      timeouts: z.number().int().nonnegative(),
+    })
+    .optional(),
+  /** The probe's own lateness over the run (actual − intended send, ms). Absent in older results. */
+  probeLateness: LatenessSummary.optional(),
   latency: SlaTestLatency.nullable(),
   sla: SlaSummary,
   launch: LaunchReport.nullable(),
 });
 export type SlaTestTierResult = z.infer<typeof SlaTestTierResult>;
 
-/** How many times better the last tier is than the first: first ÷ last (2 = twice as fast). */
+/**
+ * Each figure of the first tier divided by the last's (first ÷ last): above 1 the last tier is lower
+ * (faster), below 1 higher. Read it with shared/figures.ts `compareRatio`, never as "N× lower" as is.
+ */
 export const SlaTestImprovement = z.object({
   from: TierName,
   to: TierName,

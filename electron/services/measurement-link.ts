@@ -65,6 +65,17 @@ export function linkMeasurement(options: {
   const note = (level: 'info' | 'warn', message: string) => activity.note('measurement', level, message);
 
   measurement.on('tick', (tick) => events.emit('metrics.tick', tick));
+  // Settings take effect when saved: a new probe rate restarts the probe, new retention is applied now.
+  settings.onChange((next) => {
+    measurement.setRate(next.probe.rateHz).catch((error: unknown) => {
+      note('warn', `Probe rate change failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    try {
+      options.history.setRetention(next.retention);
+    } catch (error) {
+      note('warn', `Retention change failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
   measurement.on('block', (block) => events.emit('block.relayed', block));
   measurement.on('warning', (message) => note('warn', message));
 
@@ -87,9 +98,12 @@ export function linkMeasurement(options: {
   const attach = () => {
     const target = relay.probeTarget();
     if (!target) return;
-    measurement.attach({ ...target, healthUrl: `${target.healthUrl}/health` }).catch((error: unknown) => {
-      note('warn', `Measurement did not start: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    const launch = relay.status().launch;
+    measurement
+      .attach({ ...target, healthUrl: `${target.healthUrl}/health`, launch })
+      .catch((error: unknown) => {
+        note('warn', `Measurement did not start: ${error instanceof Error ? error.message : String(error)}`);
+      });
   };
   return {
     measurement,

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { formatCoverage, probeLatenessNote } from '../../shared/figures';
 import { TIERS } from '../../shared/tiers';
 import {
   formatBudget,
@@ -49,6 +50,10 @@ export function SlaCard() {
   const [windowName, setWindowName] = useState<WindowName>('15m');
   const sla = useMetricsStore((s) => s.latest?.windows[windowName].sla ?? null);
   const latency = useMetricsStore((s) => s.latest?.windows[windowName].latency ?? null);
+  const lateness = useMetricsStore((s) => s.latest?.probeLateness?.[windowName] ?? null);
+  const lateNote = probeLatenessNote(lateness);
+  const coverage = useMetricsStore((s) => s.latest?.coverage?.[windowName] ?? null);
+  const probeState = useMetricsStore((s) => s.latest?.probe?.state ?? null);
   const tier = useRelayStore((s) => s.status?.tier ?? 'free');
   const spec = TIERS[tier];
   const targetMs = sla?.targetMs ?? spec.targetMs;
@@ -80,7 +85,14 @@ export function SlaCard() {
       </div>
       <div className="muted">
         within {formatTargetMs(targetMs)} · objective {formatObjective(objective)}
+        {coverage && <span data-testid="sla-coverage"> · {formatCoverage(sla?.n ?? 0, coverage)}</span>}
       </div>
+      {probeState === 'waiting-for-block' && (
+        <p className="hint" role="status" data-testid="probe-waiting">
+          Waiting for the first block: the relay has none to serve yet, so nothing is measured. These seconds
+          count as slots without samples in the window&apos;s coverage.
+        </p>
+      )}
       {verdict === 'insufficient samples' && sla && (
         <p className="hint">
           {formatCount(sla.n)} of the {formatCount(sla.requiredN)} samples needed to show{' '}
@@ -113,7 +125,16 @@ export function SlaCard() {
           <dt>p99.9</dt>
           <dd>{formatMs(latency?.p999)}</dd>
         </div>
+        <div>
+          <dt title="How late the probe itself sent (actual − intended send time), p99">Probe late p99</dt>
+          <dd data-testid="probe-lateness">{formatMs(lateness?.p99)}</dd>
+        </div>
       </dl>
+      {lateNote && (
+        <p className="hint" role="note" data-testid="probe-late-note">
+          {lateNote}
+        </p>
+      )}
       <div className="budget">
         <div className="budget-head">
           <span>Error budget</span>

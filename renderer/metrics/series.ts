@@ -6,20 +6,22 @@ export interface LatencyPoint {
   p50: number | null;
   p99: number | null;
   max: number | null;
+  /** The tier the point was measured under; absent or null when unknown or mixed. */
+  tier?: string | null;
 }
 
 /** Most points any chart series holds; longer ranges are bucketed down to this. */
 export const MAX_CHART_POINTS = 1000;
 
 /** A per-second summary as a chart row; a second with no samples has no values (a gap, not zero). */
-export function latencyPoint(t: number, latency: LatencySummary): LatencyPoint {
-  if (latency.n === 0) return { t, p50: null, p99: null, max: null };
-  return { t, p50: latency.p50, p99: latency.p99, max: latency.max };
+export function latencyPoint(t: number, latency: LatencySummary, tier?: string): LatencyPoint {
+  if (latency.n === 0) return { t, p50: null, p99: null, max: null, tier };
+  return { t, p50: latency.p50, p99: latency.p99, max: latency.max, tier };
 }
 
 export function historyToPoints(points: readonly HistoryPoint[]): LatencyPoint[] {
-  return points.map(({ t, n, p50, p99, max }) =>
-    n === 0 ? { t, p50: null, p99: null, max: null } : { t, p50, p99, max },
+  return points.map(({ t, n, p50, p99, max, tier }) =>
+    n === 0 ? { t, p50: null, p99: null, max: null, tier } : { t, p50, p99, max, tier },
   );
 }
 

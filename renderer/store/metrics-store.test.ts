@@ -33,7 +33,8 @@ describe('applyTick', () => {
     let state = applyTick(emptyMetrics(), tick(null));
     expect(state.live).toHaveLength(0);
     state = applyTick(state, tick(1000, null));
-    expect(state.live).toEqual([{ t: 1000, p50: null, p99: null, max: null }]);
+    expect(state.live).toEqual([{ t: 1000, p50: null, p99: null, max: null, tier: state.latest?.tier }]);
+    expect(state.live[0]?.tier).toBeTruthy();
   });
   it('keeps the resources series when the tick has none (probe restarting)', () => {
     const state = applyTick(emptyMetrics(), { ...tick(1000), resources: null });
@@ -50,6 +51,22 @@ describe('blocks', () => {
     state = applyBlock(state, { ...block(50), addedMs: 9 });
     expect(state.blocks.filter((b) => b.height === 50)).toEqual([{ ...block(50), addedMs: 9 }]);
     expect(state.lastBlockAt).toBe((BLOCKS_KEPT + 10) * 1000);
+  });
+});
+
+describe('blocks of another chain', () => {
+  it('starts over when a newer block does not extend the tip (demo peer restarted), never mixing chains', () => {
+    let state = emptyMetrics();
+    for (let h = 8; h <= 11; h++) state = applyBlock(state, block(h));
+    // The new chain's block 6 arrives after all of them: heights 8–11 belong to the old chain.
+    const restarted = { ...block(6), hash: 'f'.repeat(64), receivedAt: 20_000 };
+    state = applyBlock(state, restarted);
+    expect(state.blocks.map((b) => b.height)).toEqual([6]);
+    // History replaying the old chain's blocks cannot bring them back.
+    state = applyBlock(state, block(10));
+    expect(state.blocks.map((b) => b.height)).toEqual([6]);
+    state = applyBlock(state, { ...block(7), hash: 'e'.repeat(64), receivedAt: 21_000 });
+    expect(state.blocks.map((b) => b.height)).toEqual([6, 7]);
   });
 });
 

@@ -24,6 +24,11 @@ export interface MetricsData {
   blocks: BlockRelayed[];
   /** When the last block arrived at the relay (epoch ms), for "last block" age. */
   lastBlockAt: number | null;
+  /**
+   * When the chart's chain began: blocks received earlier belong to a chain the relay has left (the
+   * demo peer restarted, a reorg) and are never mixed into this one.
+   */
+  chainSince: number | null;
 }
 
 export const emptyMetrics = (): MetricsData => ({
@@ -32,6 +37,7 @@ export const emptyMetrics = (): MetricsData => ({
   resources: [],
   blocks: [],
   lastBlockAt: null,
+  chainSince: null,
 });
 
 /** One metrics.tick folded into the live state: bounded series, nothing else grows. */
@@ -39,7 +45,7 @@ export function applyTick(state: MetricsData, tick: MetricsTick): MetricsData {
   const live =
     tick.secondAt === null
       ? state.live
-      : appendBounded(state.live, latencyPoint(tick.secondAt, tick.second), LIVE_SECONDS);
+      : appendBounded(state.live, latencyPoint(tick.secondAt, tick.second, tick.tier), LIVE_SECONDS);
   const resources = tick.resources
     ? appendBounded(
         state.resources,
@@ -55,8 +61,19 @@ export function applyTick(state: MetricsData, tick: MetricsTick): MetricsData {
   return { ...state, latest: tick, live, resources };
 }
 
-/** One block.relayed, kept in height order; a repeat of a height (a reorg) replaces it. */
+/**
+ * One block.relayed, kept in height order. A block newer than any seen whose height is not above the
+ * tip (and is not the tip itself again) is another chain: the chart starts over from it rather than
+ * draw two chains as one, and older blocks of the left chain (from history) are refused.
+ */
 export function applyBlock(state: MetricsData, block: BlockRelayed): MetricsData {
+  if (state.chainSince !== null && block.receivedAt < state.chainSince) return state;
+  const tip = state.blocks[state.blocks.length - 1];
+  const newest = block.receivedAt > (state.lastBlockAt ?? Number.NEGATIVE_INFINITY);
+  const repeat = tip !== undefined && tip.height === block.height && tip.hash === block.hash;
+  if (tip && newest && block.height <= tip.height && !repeat) {
+    return { ...state, blocks: [block], lastBlockAt: block.receivedAt, chainSince: block.receivedAt };
+  }
   const others = state.blocks.filter((b) => b.height !== block.height);
   others.push(block);
   others.sort((a, b) => a.height - b.height);

@@ -19,7 +19,9 @@ import { isActive } from '../store/relay-store';
 import { useRelayStore, useSettingsStore } from '../stores';
 
 type Outcome =
-  { kind: 'saved'; at: number; needsRestart: boolean } | { kind: 'error'; message: string } | null;
+  | { kind: 'saved'; at: number; needsRestart: boolean; appliedNow: boolean }
+  | { kind: 'error'; message: string }
+  | null;
 
 function SettingsForm({ saved }: { saved: Settings }) {
   const save = useSettingsStore((s) => s.save);
@@ -64,6 +66,7 @@ function SettingsForm({ saved }: { saved: Settings }) {
         kind: 'saved',
         at: Date.now(),
         needsRestart: relayActive && result.changed.some((key) => RESTART_SECTIONS.has(key)),
+        appliedNow: result.changed.some((key) => key === 'probe' || key === 'retention'),
       });
     } else {
       setErrors(reply.fieldErrors);
@@ -105,6 +108,12 @@ function SettingsForm({ saved }: { saved: Settings }) {
         {outcome?.kind === 'error' && (
           <span className="inline-error" role="alert">
             {outcome.message}
+          </span>
+        )}
+        {outcome?.kind === 'saved' && outcome.appliedNow && !dirty && (
+          <span className="hint" role="status" data-testid="settings-applied-now">
+            Probe rate and retention took effect on save: the probe restarted at the new rate, old history
+            past the new retention was removed.
           </span>
         )}
         {outcome?.kind === 'saved' && outcome.needsRestart && !dirty && (

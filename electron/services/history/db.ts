@@ -54,6 +54,14 @@ const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
       );
       CREATE INDEX events_at ON events (at);
     `),
+  // 2: each raw sample's source (live probing or an SLA test run, which is its own record and never
+  // part of the live figures) and the probe's own lateness. Older rows were all written by live
+  // probing or by an SLA test without a mark; they read as live, which is what they were shown as.
+  (db) =>
+    db.exec(`
+      ALTER TABLE samples ADD COLUMN source TEXT NOT NULL DEFAULT 'live';
+      ALTER TABLE samples ADD COLUMN late_ms REAL;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

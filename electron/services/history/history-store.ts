@@ -5,6 +5,7 @@ import {
   type HistoryEvent,
   type HistoryQueryInput,
   type HistoryResult,
+  type SampleSource,
 } from '../../../shared/metrics';
 import type { TierName } from '../../../shared/tiers';
 import { RES, openDatabase } from './db';
@@ -33,6 +34,8 @@ export interface FlushCounts {
   events: number;
 }
 
+const LIVE: readonly SampleSource[] = ['live'];
+
 /** Past this many buffered samples (a day at 10 Hz) a failing disk costs the oldest, not the heap. */
 const MAX_BUFFERED_SAMPLES = 864_000;
 
@@ -48,7 +51,7 @@ export class HistoryStore {
   private readonly reads: SampleReads;
   private readonly rollups: Rollups;
   private readonly st: Record<'sample' | 'second' | 'upsert' | 'loadAgg' | 'block' | 'event', StatementSync>;
-  private samples: Array<{ tier: TierName; rows: readonly RawSample[] }> = [];
+  private samples: Array<{ tier: TierName; source: SampleSource; rows: readonly RawSample[] }> = [];
   private bufferedSamples = 0;
   private seconds: SecondAggregate[] = [];
   private blockRows: BlockRelayed[] = [];
@@ -57,16 +60,18 @@ export class HistoryStore {
   private readonly retentionTimer: NodeJS.Timeout;
   private readonly now: () => number;
   private closed = false;
+  private retention: Retention;
   /** Samples dropped because the buffer overflowed while flushes kept failing. */
   droppedSamples = 0;
 
   private constructor(private readonly o: HistoryStoreOptions) {
     this.file = o.file;
     this.now = o.now ?? Date.now;
+    this.retention = o.retention;
     this.db = openDatabase(o.file);
     const p = (sql: string) => this.db.prepare(sql);
     this.st = {
-      sample: p('INSERT INTO samples (t, latency_ms, ok, tier) VALUES (?, ?, ?, ?)'),
+      sample: p('INSERT INTO samples (t, latency_ms, ok, tier, source, late_ms) VALUES (?, ?, ?, ?, ?, ?)'),
       second: p(`INSERT INTO aggregates (res_ms, t, tier, n, misses, sum_ms, p50, p90, p99, p999, max, hist)
                  VALUES (${RES.second}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
       upsert:
@@ -99,9 +104,10 @@ export class HistoryStore {
     return this.bufferedSamples + this.seconds.length + this.blockRows.length + this.eventRows.length;
   }
 
-  addSamples(tier: TierName, rows: readonly RawSample[]): void {
+  /** Raw samples of one tier and source (an SLA test's are never read as live ones). */
+  addSamples(tier: TierName, rows: readonly RawSample[], source: SampleSource = 'live'): void {
     if (rows.length === 0) return;
-    this.samples.push({ tier, rows });
+    this.samples.push({ tier, source, rows });
     this.bufferedSamples += rows.length;
     while (this.bufferedSamples > MAX_BUFFERED_SAMPLES && this.samples.length > 1) {
       const dropped = this.samples.shift();
@@ -134,8 +140,9 @@ export class HistoryStore {
     const { st } = this;
     this.db.exec('BEGIN');
     try {
-      for (const { tier, rows } of this.samples) {
-        for (const [t, latency, ok] of rows) st.sample.run(t, latency, ok ? 1 : 0, tier);
+      for (const { tier, source, rows } of this.samples) {
+        for (const [t, latency, ok, late] of rows)
+          st.sample.run(t, latency, ok ? 1 : 0, tier, source, late ?? null);
       }
       for (const s of this.seconds) {
         const inserted = st.second.run(
@@ -175,7 +182,13 @@ export class HistoryStore {
 
   /** Delete raw samples older than rawDays; aggregates, blocks and events older than aggregateDays. */
   applyRetention(now = this.now()): RetentionCounts {
-    return applyRetention(this.db, this.o.retention, now);
+    return applyRetention(this.db, this.retention, now);
+  }
+
+  /** New retention from settings: applied at once (not at the next hourly pass), so it takes effect when saved. */
+  setRetention(retention: Retention): RetentionCounts {
+    this.retention = retention;
+    return this.applyRetention();
   }
 
   /** history.query: validated here too, so a direct caller gets the schema's defaults and checks. */
@@ -185,13 +198,19 @@ export class HistoryStore {
 
   // ---- the narrow reads reports need (electron/services/reports/source.ts) ----
 
-  countSamples(from: number, to: number): number {
-    return this.reads.countSamples(from, to);
+  /** Raw samples of `sources` (live only unless asked) in [from, to). */
+  countSamples(from: number, to: number, sources: readonly SampleSource[] = LIVE): number {
+    return this.reads.countSamples(from, to, sources);
   }
 
-  /** Raw samples in [from, to), ascending by t, in pages of at most pageSize. */
-  iterateSamples(from: number, to: number, pageSize: number): Generator<StoredSample[]> {
-    return this.reads.iterateSamples(from, to, pageSize);
+  /** Raw samples of `sources` in [from, to), ascending by t, in pages of at most pageSize. */
+  iterateSamples(
+    from: number,
+    to: number,
+    pageSize: number,
+    sources: readonly SampleSource[] = LIVE,
+  ): Generator<StoredSample[]> {
+    return this.reads.iterateSamples(from, to, pageSize, sources);
   }
 
   blocks(from: number, to: number, limit = 100_000): BlockRelayed[] {

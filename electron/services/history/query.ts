@@ -81,8 +81,8 @@ function pointsFromAggregates(rows: readonly AggRow[], bucketMs: number): Histor
     let j = i + 1;
     while (j < rows.length && (rows[j]?.t ?? Infinity) < bucket + bucketMs) j++;
     if (j === i + 1) {
-      const { n, misses, p50, p99, max } = first;
-      points.push({ t: bucket, n, misses, p50, p99, max });
+      const { n, misses, p50, p99, max, tier } = first;
+      points.push({ t: bucket, n, misses, p50, p99, max, tier });
     } else {
       // Several seconds/minutes/hours or several tiers in one bucket: merge their histograms, never
       // average their percentiles.
@@ -90,16 +90,18 @@ function pointsFromAggregates(rows: readonly AggRow[], bucketMs: number): Histor
       let n = 0;
       let misses = 0;
       let max = 0;
+      let tier: string | null = first.tier;
       for (let k = i; k < j; k++) {
         const r = rows[k];
         if (!r) continue;
+        if (r.tier !== tier) tier = null;
         merged.add(decodeHistogram(r.hist));
         n += r.n;
         misses += r.misses;
         max = Math.max(max, r.max);
       }
       const p = percentilesMs(merged, n, toMicros(max));
-      points.push({ t: bucket, n, misses, p50: p?.p50 ?? 0, p99: p?.p99 ?? 0, max });
+      points.push({ t: bucket, n, misses, p50: p?.p50 ?? 0, p99: p?.p99 ?? 0, max, tier });
     }
     i = j;
   }
@@ -115,10 +117,11 @@ export class HistoryQueries {
 
   constructor(db: DatabaseSync) {
     this.countRaw = db.prepare(
-      'SELECT count(*) AS c FROM (SELECT 1 FROM samples WHERE t >= ? AND t < ? LIMIT ?)',
+      // Charts show live probing only: an SLA test's samples are their own record (its runs).
+      "SELECT count(*) AS c FROM (SELECT 1 FROM samples WHERE t >= ? AND t < ? AND source = 'live' LIMIT ?)",
     );
     this.selectRaw = db.prepare(
-      'SELECT t, latency_ms, ok, tier FROM samples WHERE t >= ? AND t < ? ORDER BY t LIMIT ?',
+      "SELECT t, latency_ms, ok, tier FROM samples WHERE t >= ? AND t < ? AND source = 'live' ORDER BY t LIMIT ?",
     );
     this.selectAgg = db.prepare(
       'SELECT t, tier, n, misses, p50, p99, max, hist FROM aggregates WHERE res_ms = ? AND t >= ? AND t < ? ORDER BY t',
@@ -151,7 +154,7 @@ export class HistoryQueries {
         const ok = r.ok === 1;
         const miss = target === null ? !ok : !isWithinTarget(ok, r.latency_ms, target);
         const l = r.latency_ms;
-        return { t: r.t, n: 1, misses: miss ? 1 : 0, p50: l, p99: l, max: l };
+        return { t: r.t, n: 1, misses: miss ? 1 : 0, p50: l, p99: l, max: l, tier: r.tier };
       });
     } else {
       const stored = STORED.find((s) => s.resolution === choice.resolution)?.ms ?? RES.hour;

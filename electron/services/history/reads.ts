@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { HistoryEvent } from '../../../shared/metrics';
+import type { HistoryEvent, SampleSource } from '../../../shared/metrics';
 import type { TierName } from '../../../shared/tiers';
 import { parseDetails } from './query';
 
@@ -10,6 +10,9 @@ export interface StoredSample {
   readonly ok: boolean;
   /** Written only from TierName values; an older or newer build's tier would pass through as is. */
   readonly tier: TierName;
+  readonly source: SampleSource;
+  /** The probe's own lateness, ms; null for rows written before it was recorded. */
+  readonly lateMs: number | null;
 }
 
 /** The sequential reads exports need (electron/services/reports/source.ts): counts, pages, last event. */
@@ -19,34 +22,51 @@ export class SampleReads {
   private readonly lastEvent: StatementSync;
 
   constructor(db: DatabaseSync) {
-    this.count = db.prepare('SELECT count(*) AS c FROM samples WHERE t >= ? AND t < ?');
+    this.count = db.prepare(`SELECT count(*) AS c FROM samples
+      WHERE t >= ? AND t < ? AND source IN (SELECT value FROM json_each(?))`);
     // Keyset pagination on (t, rowid): each page is an index seek, so memory and time stay flat.
-    this.page = db.prepare(`SELECT rowid AS id, t, latency_ms, ok, tier FROM samples
-      WHERE t >= ? AND t < ? AND (t > ? OR (t = ? AND rowid > ?)) ORDER BY t, rowid LIMIT ?`);
+    this.page = db.prepare(`SELECT rowid AS id, t, latency_ms, ok, tier, source, late_ms FROM samples
+      WHERE t >= ? AND t < ? AND (t > ? OR (t = ? AND rowid > ?))
+        AND source IN (SELECT value FROM json_each(?)) ORDER BY t, rowid LIMIT ?`);
     this.lastEvent = db.prepare(`SELECT at, kind, details FROM events
       WHERE at < ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY at DESC LIMIT 1`);
   }
 
-  countSamples(from: number, to: number): number {
-    return Number((this.count.get(from, to) as { c: number }).c);
+  countSamples(from: number, to: number, sources: readonly SampleSource[]): number {
+    return Number((this.count.get(from, to, JSON.stringify(sources)) as { c: number }).c);
   }
 
-  *iterateSamples(from: number, to: number, pageSize: number): Generator<StoredSample[]> {
+  *iterateSamples(
+    from: number,
+    to: number,
+    pageSize: number,
+    sources: readonly SampleSource[],
+  ): Generator<StoredSample[]> {
+    const only = JSON.stringify(sources);
     let lastT = -Infinity;
     let lastId = -1;
     for (;;) {
-      const rows = this.page.all(from, to, lastT, lastT, lastId, pageSize) as Array<{
+      const rows = this.page.all(from, to, lastT, lastT, lastId, only, pageSize) as Array<{
         id: number;
         t: number;
         latency_ms: number;
         ok: number;
         tier: string;
+        source: string;
+        late_ms: number | null;
       }>;
       const last = rows.at(-1);
       if (!last) return;
       lastT = last.t;
       lastId = last.id;
-      yield rows.map((r) => ({ t: r.t, latencyMs: r.latency_ms, ok: r.ok === 1, tier: r.tier as TierName }));
+      yield rows.map((r) => ({
+        t: r.t,
+        latencyMs: r.latency_ms,
+        ok: r.ok === 1,
+        tier: r.tier as TierName,
+        source: r.source as SampleSource,
+        lateMs: r.late_ms,
+      }));
       if (rows.length < pageSize) return;
     }
   }

@@ -22,8 +22,11 @@ export interface SecondAggregate {
   readonly valuesUs?: Float64Array;
 }
 
-/** [intended send time (epoch ms), latency ms, ok]: the probe's wire tuple, stored as is. */
-export type RawSample = readonly [number, number, boolean];
+/**
+ * [intended send time (epoch ms), latency ms, ok, the probe's lateness ms]: the probe's wire tuple.
+ * Lateness is absent for samples the probe never sent (downtime filled in by the panel) and in old rows.
+ */
+export type RawSample = readonly [number, number, boolean, number?];
 
 export interface Retention {
   readonly rawDays: number;

@@ -147,4 +147,20 @@ describe('Aggregator windows', () => {
     expect(tick.windows.session.latency.n).toBe(121);
     expect(tick.windows['1h'].latency.n).toBe(1);
   });
+
+  it('keeps the probe’s own lateness apart: its percentiles per window, early sends as 0', () => {
+    const agg = new Aggregator(opts);
+    // 100 samples in second 0: half sent 0.5 ms early (counted as 0), half 0.2 ms late, one 4.1 ms late.
+    const samples: RawSample[] = [];
+    for (let i = 0; i < 99; i++) samples.push([i * 10, 1, true, i % 2 === 0 ? -0.5 : 0.2]);
+    samples.push([990, 5.2, true, 4.1]);
+    // A filled-in downtime slot carries no lateness: it was never the probe's to send.
+    samples.push([995, 0, false]);
+    agg.record(samples);
+    const { tick } = agg.tick(5000);
+    const late = tick.probeLateness?.['1m'];
+    expect(late).toEqual({ n: 100, p50: 0, p99: 0.2, max: 4.1 });
+    expect(tick.windows['1m'].latency.n).toBe(101);
+    expect(tick.probeLateness?.session.n).toBe(100);
+  });
 });

@@ -1,9 +1,10 @@
-import type { LatencySummary, MetricsTick, WindowName } from '../../../shared/metrics';
+import type { LatencySummary, LatenessSummary, MetricsTick, WindowName } from '../../../shared/metrics';
 import { isWithinTarget, summarizeSla, type SlaTarget } from '../../../shared/sla';
 import type { TierName } from '../../../shared/tiers';
 import type { RawSample, SecondAggregate } from '../history/types';
 import { encodeHistogram, newHistogram, toMicros, applyValues } from './hdr';
-import { MinuteBuilder, RunningTotal, SlidingWindow, summarize, type Unit } from './windows';
+import { WindowSet } from './window-set';
+import { summarize, type Unit } from './windows';
 
 export interface AggregatorOptions extends SlaTarget {
   readonly tier: TierName;
@@ -21,12 +22,11 @@ interface OpenSecond {
   misses: number;
   sumUs: number;
   maxUs: number;
+  /** The probe's own lateness per sample (µs, early sends as 0); samples without it add nothing. */
+  lateUs: number[];
 }
 
 export type TickWithoutResources = Omit<MetricsTick, 'resources'>;
-
-const SECOND_SPANS = { '1m': 60_000, '15m': 900_000, '1h': 3_600_000 } as const;
-const DAY_MS = 86_400_000;
 
 /**
  * Turns probe samples into per-second HDR histograms and the live windows. Every window is an exact
@@ -36,11 +36,9 @@ const DAY_MS = 86_400_000;
 export class Aggregator {
   private readonly open = new Map<number, OpenSecond>();
   private lastClosed: number | null = null;
-  private readonly secondWindows: Record<keyof typeof SECOND_SPANS, SlidingWindow>;
-  private readonly day = new SlidingWindow(DAY_MS);
-  private minute: MinuteBuilder | null = null;
-  private readonly session = new RunningTotal();
   private readonly scratch = newHistogram();
+  private readonly latency = new WindowSet(this.scratch);
+  private readonly lateness = new WindowSet(this.scratch);
   private readonly closeLagMs: number;
   private lastSecond: LatencySummary = summarize(this.scratch, 0, 0, 0, 0);
   private lastSecondAt: number | null = null;
@@ -49,11 +47,6 @@ export class Aggregator {
 
   constructor(private readonly o: AggregatorOptions) {
     this.closeLagMs = o.closeLagMs ?? o.timeoutMs + 750;
-    this.secondWindows = {
-      '1m': new SlidingWindow(SECOND_SPANS['1m']),
-      '15m': new SlidingWindow(SECOND_SPANS['15m']),
-      '1h': new SlidingWindow(SECOND_SPANS['1h']),
-    };
   }
 
   get tier(): TierName {
@@ -61,7 +54,7 @@ export class Aggregator {
   }
 
   record(samples: readonly RawSample[]): void {
-    for (const [t, latencyMs, ok] of samples) {
+    for (const [t, latencyMs, ok, lateMs] of samples) {
       let sec = Math.floor(t / 1000);
       if (this.lastClosed !== null && sec <= this.lastClosed) {
         sec = this.lastClosed + 1;
@@ -69,7 +62,7 @@ export class Aggregator {
       }
       let bucket = this.open.get(sec);
       if (!bucket) {
-        bucket = { values: [], misses: 0, sumUs: 0, maxUs: 0 };
+        bucket = { values: [], misses: 0, sumUs: 0, maxUs: 0, lateUs: [] };
         this.open.set(sec, bucket);
       }
       // A failure is recorded at no less than the timeout: it never makes percentiles look better.
@@ -78,6 +71,7 @@ export class Aggregator {
       bucket.sumUs += us;
       bucket.maxUs = Math.max(bucket.maxUs, us);
       if (!isWithinTarget(ok, latencyMs, this.o.targetMs)) bucket.misses++;
+      if (lateMs !== undefined) bucket.lateUs.push(toMicros(lateMs));
     }
   }
 
@@ -94,8 +88,8 @@ export class Aggregator {
     if (this.lastClosed === null || closeUpTo > this.lastClosed) {
       this.lastClosed = closeUpTo;
       const newest = closeUpTo * 1000;
-      for (const w of Object.values(this.secondWindows)) w.expire(newest);
-      this.day.expire(newest);
+      this.latency.expire(newest);
+      this.lateness.expire(newest);
       const last = closed.at(-1);
       this.lastSecondAt = newest;
       this.lastSecond = last && last.t === newest ? this.lastSecond : summarize(this.scratch, 0, 0, 0, 0);
@@ -131,20 +125,8 @@ export class Aggregator {
       sumUs: b.sumUs,
       maxUs: b.maxUs,
     };
-    for (const w of Object.values(this.secondWindows)) {
-      w.add(unit);
-      w.expire(t);
-    }
-    const minuteStart = t - (t % 60_000);
-    if (this.minute && this.minute.t !== minuteStart) {
-      this.day.seal(this.minute.build());
-      this.minute = null;
-    }
-    this.minute ??= new MinuteBuilder(minuteStart, (us) => this.scratch.lowestEquivalentValue(us));
-    this.minute.add(unit);
-    this.day.record(unit);
-    this.day.expire(t);
-    this.session.add(unit);
+    this.latency.add(unit);
+    this.lateness.add(latenessUnit(t, b.lateUs));
 
     this.scratch.reset();
     applyValues(this.scratch, values, null, 1);
@@ -168,17 +150,37 @@ export class Aggregator {
 
   private snapshot(now: number): TickWithoutResources {
     const target = { targetMs: this.o.targetMs, objective: this.o.objective };
-    const window = (latency: LatencySummary) => ({
-      latency,
-      sla: summarizeSla({ n: latency.n, misses: latency.misses }, target),
-    });
-    const windows: Record<WindowName, ReturnType<typeof window>> = {
-      '1m': window(this.secondWindows['1m'].summary()),
-      '15m': window(this.secondWindows['15m'].summary()),
-      '1h': window(this.secondWindows['1h'].summary()),
-      '24h': window(this.day.summary()),
-      session: window(this.session.summary()),
+    const latency = this.latency.summaries();
+    const lateness = this.lateness.summaries();
+    const windows = {} as MetricsTick['windows'];
+    const probeLateness = {} as Record<WindowName, LatenessSummary>;
+    for (const name of Object.keys(latency) as WindowName[]) {
+      const l = latency[name];
+      windows[name] = { latency: l, sla: summarizeSla({ n: l.n, misses: l.misses }, target) };
+      probeLateness[name] = latenessSummary(lateness[name]);
+    }
+    return {
+      at: now,
+      tier: this.o.tier,
+      second: this.lastSecond,
+      secondAt: this.lastSecondAt,
+      windows,
+      probeLateness,
     };
-    return { at: now, tier: this.o.tier, second: this.lastSecond, secondAt: this.lastSecondAt, windows };
   }
+}
+
+function latenessUnit(t: number, lateUs: readonly number[]): Unit {
+  const values = Float64Array.from(lateUs);
+  let sumUs = 0;
+  let maxUs = 0;
+  for (const v of values) {
+    sumUs += v;
+    maxUs = Math.max(maxUs, v);
+  }
+  return { t, values, counts: null, n: values.length, misses: 0, sumUs, maxUs };
+}
+
+function latenessSummary(s: LatencySummary): LatenessSummary {
+  return { n: s.n, p50: s.p50, p99: s.p99, max: s.max };
 }

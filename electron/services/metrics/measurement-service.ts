@@ -5,13 +5,17 @@ import type {
   HistoryQueryInput,
   HistoryResult,
   MetricsTick,
+  ProbeStatus,
   SlaVerdict,
   WindowName,
 } from '../../../shared/metrics';
+import { coverageByWindow } from '../../../shared/figures';
+import type { LaunchReport } from '../../../shared/launch';
 import { TIERS, type TierName } from '../../../shared/tiers';
 import { HistoryStore } from '../history/history-store';
 import type { RawSample, Retention } from '../history/types';
 import { ProbeProcess, type ProbeState } from '../probe/probe-process';
+import { spinMsForTier } from '../probe/protocol';
 import { Aggregator } from './aggregator';
 import { ResourceSampler } from './resource-sampler';
 
@@ -40,6 +44,8 @@ export interface AttachTarget {
   /** The relay launch plan's OS wrappers, so the probe runs with the relay's priority and affinity. */
   readonly argvPrefix: readonly string[];
   readonly demoPeerUrl?: string | null;
+  /** The launch plan the relay runs under: recorded with measurement-start, so reports per tier show it. */
+  readonly launch?: LaunchReport | null;
 }
 
 /** Why measurement stops. A crash makes the next attach count the downtime (see attach). */
@@ -72,10 +78,15 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
   private ticker: NodeJS.Timeout | null = null;
   private target: AttachTarget | null = null;
   private crashedAt: number | null = null;
+  /** When the current tier's windows began: their coverage counts slots from here. */
+  private measuringSince = 0;
+  private probeState: ProbeStatus = { state: 'stopped', since: Date.now() };
   private readonly verdicts = new Map<WindowName, SlaVerdict>();
+  private rateHz: number;
 
   constructor(private readonly o: MeasurementOptions) {
     super();
+    this.rateHz = o.rateHz;
     this.ownsHistory = typeof o.history === 'string';
     this.history =
       typeof o.history === 'string'
@@ -114,14 +125,16 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
         timeoutMs,
       });
       this.verdicts.clear();
+      this.measuringSince = Date.now();
       if (previous !== null) this.recordEvent('tier-switch', { from: previous, to: target.tier });
       this.crashedAt = null;
     }
     this.target = target;
     this.recordEvent('measurement-start', {
       tier: target.tier,
-      rateHz: this.o.rateHz,
+      rateHz: this.rateHz,
       relayPid: target.relayPid,
+      launch: target.launch ?? null,
     });
     if (this.crashedAt !== null) this.countDowntime(this.crashedAt, Date.now());
 
@@ -132,15 +145,13 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       env: this.o.probeEnv ?? process.env,
       apiUrl: target.apiUrl,
       key: target.key,
-      rateHz: this.o.rateHz,
+      rateHz: this.rateHz,
       timeoutMs,
       demoPeerUrl: target.demoPeerUrl ?? null,
+      spinMs: spinMsForTier(target.tier),
     });
     probe.on('samples', (samples) => this.onSamples(samples));
-    probe.on('block', (block) => {
-      this.history.addBlock(block);
-      this.emit('block', block);
-    });
+    probe.on('block', (block) => this.recordBlock(block));
     probe.on('exit', (exit) => {
       if (exit.expected) return;
       this.recordEvent('probe-crash', {
@@ -151,6 +162,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       });
     });
     probe.on('warning', (message) => this.emit('warning', message));
+    probe.on('state', (state) => (this.probeState = { state, since: Date.now() }));
     this.probe = probe;
     probe.start();
 
@@ -162,6 +174,23 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     this.sampler.start();
     this.ticker = setInterval(() => this.tick(), this.o.tickIntervalMs ?? 1000);
     this.ticker.unref();
+  }
+
+  get probeRateHz(): number {
+    return this.rateHz;
+  }
+
+  /**
+   * A new probe rate from settings takes effect now: the probe is restarted at the new rate against
+   * the same relay (same tier, so the windows carry on; coverage counts slots at the current rate).
+   */
+  async setRate(rateHz: number): Promise<void> {
+    if (rateHz === this.rateHz) return;
+    const from = this.rateHz;
+    this.rateHz = rateHz;
+    this.recordEvent('probe-rate-change', { from, to: rateHz });
+    const target = this.target;
+    if (target) await this.attach(target);
   }
 
   /** Stop the probe and resource sampling; the seconds still open are closed and stored. */
@@ -179,6 +208,12 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     for (const second of this.aggregator?.closeOpen() ?? []) this.history.addSecond(second);
     this.crashedAt = reason === 'crashed' ? Date.now() : null;
     this.recordEvent('measurement-stop', { reason });
+  }
+
+  /** A block the relay delivered: stored and shown, whichever probe saw it (live or an SLA test's). */
+  recordBlock(block: BlockRelayed): void {
+    this.history.addBlock(block);
+    this.emit('block', block);
   }
 
   recordEvent(kind: string, details: Record<string, unknown> = {}): void {
@@ -216,7 +251,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
    * kept running. Without this, downtime would vanish from the SLA figures.
    */
   private countDowntime(from: number, to: number): void {
-    const interval = 1000 / this.o.rateHz;
+    const interval = 1000 / this.rateHz;
     const samples: RawSample[] = [];
     for (let t = Math.ceil(from / interval) * interval; t < to; t += interval) samples.push([t, 0, false]);
     this.onSamples(samples);
@@ -229,7 +264,12 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     if (!aggregator) return;
     const { tick, closed } = aggregator.tick(now);
     for (const second of closed) this.history.addSecond(second);
-    const full: MetricsTick = { ...tick, resources: this.sampler?.latest ?? null };
+    const full: MetricsTick = {
+      ...tick,
+      resources: this.sampler?.latest ?? null,
+      coverage: coverageByWindow(tick.windows, this.rateHz, this.measuringSince, tick.secondAt),
+      probe: this.probeState,
+    };
     for (const name of BREACH_WINDOWS) {
       const sla = full.windows[name].sla;
       const before = this.verdicts.get(name);

@@ -3,7 +3,7 @@
  * with the relay's priority plan, so UI work never inflates the figures (DESIGN.md, "Processes").
  *
  *   node probe.mjs --api-url http://127.0.0.1:PORT --rate HZ [--timeout MS] [--stream on|off]
- *                  [--demo-peer-url http://127.0.0.1:PORT]        (key in SPRINT_PROBE_KEY)
+ *                  [--demo-peer-url http://127.0.0.1:PORT] [--spin-ms MS] (key in SPRINT_PROBE_KEY)
  *
  * stdout: JSON lines (protocol.ts), samples batched every 250 ms; stderr: JSON log lines.
  * Exits 0 on SIGTERM/SIGINT and when stdin closes (the parent is gone).
@@ -14,6 +14,7 @@ import { Prober, systemClock } from './prober';
 import { StreamListener } from './stream-listener';
 
 const BATCH_MS = 250;
+const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 function log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
   process.stderr.write(
@@ -54,7 +55,8 @@ function main(): void {
     key,
     rateHz: args.rateHz,
     timeoutMs: args.timeoutMs,
-    onSample: (s) => pending.push([s.t, Math.round(s.latencyMs * 1000) / 1000, s.ok]),
+    spinMs: args.spinMs,
+    onSample: (s) => pending.push([s.t, round3(s.latencyMs), s.ok, round3(s.lateMs)]),
     onSampling: (at) => write({ type: 'sampling', at, rateHz: args.rateHz }),
   });
   const listener = args.stream

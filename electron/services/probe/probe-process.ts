@@ -18,6 +18,8 @@ export interface ProbeProcessOptions {
   readonly timeoutMs?: number;
   readonly stream?: boolean;
   readonly demoPeerUrl?: string | null;
+  /** Busy-wait before each send (turbo and enterprise; schedule.ts). */
+  readonly spinMs?: number;
   readonly backoff?: { initialMs: number; capMs: number; stableMs: number };
   readonly stopTimeoutMs?: number;
 }
@@ -120,6 +122,7 @@ export class ProbeProcess extends EventEmitter<ProbeProcessEvents> {
         timeoutMs: this.o.timeoutMs ?? 1000,
         stream: this.o.stream ?? true,
         demoPeerUrl: this.o.demoPeerUrl ?? null,
+        spinMs: this.o.spinMs ?? 0,
       }),
     ];
     this.setState('starting');

@@ -1,5 +1,5 @@
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { KeepAlivePool } from './http-client';
 import { FixedRateSchedule, type Clock, type Issue, type Sample, type Timers } from './schedule';
 
 export const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
@@ -10,38 +10,28 @@ export const systemTimers: Timers = {
 
 /**
  * Concurrent sockets for slots that fall due while earlier ones are outstanding (schedule.ts). Past
- * this the agent queues, which the intended-time clock still charges. 8 covers a 200 ms stall at 50 Hz
+ * this the pool queues, which the intended-time clock still charges. 8 covers a 200 ms stall at 50 Hz
  * without queueing while bounding what a probe can do to a dead relay.
  */
 export const MAX_SOCKETS = 8;
 
 /**
- * GET /v1/btc/latest over a keep-alive agent of our own (never the global fetch: its pool, retries
- * and lazy body handling are not ours to measure). A sample is good only for a 200 with the whole
- * body read: a 503 (no block yet), 429 or 500 is an error, and errors are samples, not exceptions.
+ * GET /v1/btc/latest over the probe's own keep-alive pool (http-client.ts; never the global fetch:
+ * its pool, retries and lazy body handling are not ours to measure). A sample is good only for a 200
+ * with the whole body read: a 503 (no block yet), 429 or 500 is an error, and errors are samples,
+ * not exceptions.
  */
 export function createLatestRequester(apiUrl: string, key: string): { issue: Issue; close(): void } {
   const url = new URL('/v1/btc/latest', apiUrl);
-  const agent = new http.Agent({
-    keepAlive: true,
+  const pool = new KeepAlivePool({
+    host: url.hostname,
+    port: Number(url.port || 80),
+    path: url.pathname,
+    headers: { 'x-api-key': key, accept: 'application/json' },
     maxSockets: MAX_SOCKETS,
-    maxFreeSockets: MAX_SOCKETS,
-    // LIFO reuses the warmest socket and lets surplus ones from a stall time out.
-    scheduling: 'lifo',
   });
-  const headers = { 'x-api-key': key, accept: 'application/json' };
-  const issue: Issue = (signal) =>
-    new Promise<boolean>((resolve, reject) => {
-      const req = http.request(url, { agent, headers, signal }, (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => resolve(res.statusCode === 200));
-        res.on('error', reject);
-      });
-      req.on('socket', (socket) => socket.setNoDelay(true));
-      req.on('error', reject);
-      req.end();
-    });
-  return { issue, close: () => agent.destroy() };
+  const issue: Issue = (signal) => pool.get(signal).then((status) => status === 200);
+  return { issue, close: () => pool.destroy() };
 }
 
 export interface ProberOptions {
@@ -49,6 +39,8 @@ export interface ProberOptions {
   readonly key: string;
   readonly rateHz: number;
   readonly timeoutMs: number;
+  /** Busy-wait before each send (schedule.ts); 0 or absent: timers only. */
+  readonly spinMs?: number;
   readonly onSample: (sample: Sample) => void;
   /** The relay served its first block and the schedule started, slot 0 at `at`. */
   readonly onSampling?: (at: number) => void;
@@ -126,6 +118,7 @@ export class Prober {
       timers: this.timers,
       issue: this.requester.issue,
       onSample: this.o.onSample,
+      spinMs: this.o.spinMs ?? 0,
     });
     this.o.onSampling?.(startAt);
     this.schedule.start();

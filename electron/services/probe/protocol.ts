@@ -1,12 +1,29 @@
 import { z } from 'zod';
 import { BlockRelayed } from '../../../shared/metrics';
+import { TIERS, type TierName } from '../../../shared/tiers';
+
+/**
+ * How long the probe busy-waits before each send at the 5 ms tiers (maximum level), where a timer's
+ * millisecond of wake-up jitter is a fifth of the budget. Only a quarter millisecond beyond the
+ * timer's lead: on a loaded 2-core machine a longer spin (1 ms was tried) made the probe a CPU hog in
+ * the scheduler's eyes, and it was then woken late for the answers, which doubled its p50
+ * (`npm run bench -- probe` has the figures and the CPU it costs). Elsewhere timers are close enough.
+ */
+export const SPIN_MS = 0.25;
+export function spinMsForTier(tier: TierName): number {
+  return TIERS[tier].level === 'maximum' ? SPIN_MS : 0;
+}
 
 /**
  * What the probe process writes on stdout, one JSON object per line, and the main process validates.
- * A sample is a tuple to keep lines short at 100 Hz: [intended send time (epoch ms), latency ms, ok].
+ * A sample is a tuple to keep lines short at 100 Hz: [intended send time (epoch ms), latency ms, ok,
+ * lateness ms (actual − intended send; absent from probes older than this field)].
  */
 
-export const ProbeSample = z.tuple([z.number(), z.number().nonnegative(), z.boolean()]);
+export const ProbeSample = z.union([
+  z.tuple([z.number(), z.number().nonnegative(), z.boolean(), z.number()]),
+  z.tuple([z.number(), z.number().nonnegative(), z.boolean()]),
+]);
 export type ProbeSample = z.infer<typeof ProbeSample>;
 
 export const ProbeLine = z.discriminatedUnion('type', [
@@ -30,6 +47,8 @@ export interface ProbeArgs {
   readonly timeoutMs: number;
   readonly stream: boolean;
   readonly demoPeerUrl: string | null;
+  /** Busy-wait before each send (ms, ≤ 2); 0 = timers only. */
+  readonly spinMs?: number;
 }
 
 export function probeArgv(args: ProbeArgs): string[] {
@@ -44,6 +63,7 @@ export function probeArgv(args: ProbeArgs): string[] {
     args.stream ? 'on' : 'off',
   ];
   if (args.demoPeerUrl !== null) argv.push('--demo-peer-url', args.demoPeerUrl);
+  if (args.spinMs) argv.push('--spin-ms', String(args.spinMs));
   return argv;
 }
 
@@ -60,6 +80,7 @@ const Args = z.object({
     .url({ protocol: /^http$/ })
     .nullable()
     .default(null),
+  spinMs: z.coerce.number().min(0).max(2).default(0),
 });
 
 const FLAGS: Readonly<Record<string, keyof z.input<typeof Args>>> = {
@@ -68,6 +89,7 @@ const FLAGS: Readonly<Record<string, keyof z.input<typeof Args>>> = {
   '--timeout': 'timeoutMs',
   '--stream': 'stream',
   '--demo-peer-url': 'demoPeerUrl',
+  '--spin-ms': 'spinMs',
 };
 
 export function parseProbeArgv(argv: readonly string[]): ProbeArgs {

@@ -134,3 +134,78 @@ describe('FixedRateSchedule (fake clock)', () => {
     for (const s of samples) expect(s.latencyMs).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('FixedRateSchedule: the probe’s own lateness', () => {
+  it('records actual − intended send for every sample, and a frozen probe’s wait as lateness', async () => {
+    const clock = new FakeClock();
+    const relay = fakeRelay(clock, { serviceMs: 1 });
+    const { schedule, samples } = run(clock, relay.issue, 10);
+    await clock.advanceTo(250);
+    // The probe freezes for 130 ms before slot 3 (t = 300): it goes out at 430, 130 ms late.
+    clock.freeze(179);
+    await clock.advanceTo(450);
+    schedule.stop();
+    const sorted = byIntended(samples);
+    // Timer sends go LEAD_MS early (negative lateness), the frozen slot reports its wait.
+    expect(sorted.map((s) => s.lateMs)).toEqual([0, -1, -1, 129, 29]);
+    // Latency still counts from the intended time: the late probe's wait is in it.
+    expect(sorted[3]?.latencyMs).toBe(130);
+  });
+
+  it('with spinMs the timer wakes early and each send is exactly on time (never early)', async () => {
+    const clock = new FakeClock();
+    const relay = fakeRelay(clock, { serviceMs: 1 });
+    const spins: number[] = [];
+    const samples: Sample[] = [];
+    const schedule = new FixedRateSchedule({
+      rateHz: 10,
+      timeoutMs: 1000,
+      startAt: 0,
+      clock,
+      timers: clock,
+      issue: relay.issue,
+      onSample: (s) => samples.push(s),
+      spinMs: 1,
+      spinUntil: (t) => {
+        spins.push(t - clock.now());
+        clock.freeze(t - clock.now());
+      },
+    });
+    schedule.start();
+    await clock.advanceTo(1050);
+    schedule.stop();
+    expect(relay.calls).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+    expect(byIntended(samples).every((s) => s.lateMs === 0 && s.latencyMs === 1)).toBe(true);
+    // Each wait after the first was the whole spin window (LEAD_MS + spinMs): the timer woke 2 ms early.
+    expect(spins.slice(1).every((ms) => ms === 2)).toBe(true);
+  });
+
+  it('spinning never exceeds half an interval, and a late wake-up still sends every due slot', async () => {
+    const clock = new FakeClock();
+    const relay = fakeRelay(clock, { serviceMs: 1 });
+    const samples: Sample[] = [];
+    const spins: number[] = [];
+    const schedule = new FixedRateSchedule({
+      rateHz: 500,
+      timeoutMs: 1000,
+      startAt: 0,
+      clock,
+      timers: clock,
+      issue: relay.issue,
+      onSample: (s) => samples.push(s),
+      spinMs: 50,
+      spinUntil: (t) => {
+        spins.push(t - clock.now());
+        clock.freeze(t - clock.now());
+      },
+    });
+    schedule.start();
+    await clock.advanceTo(5);
+    clock.freeze(10); // frozen: slots 3..7 are late by then
+    await clock.advanceTo(21.5);
+    schedule.stop();
+    expect(Math.max(...spins)).toBeLessThanOrEqual(1 + 1); // half of 2 ms + LEAD_MS
+    expect(byIntended(samples).map((s) => s.t)).toEqual(Array.from({ length: 11 }, (_, i) => i * 2));
+    expect(byIntended(samples).some((s) => s.lateMs >= 5)).toBe(true);
+  });
+});

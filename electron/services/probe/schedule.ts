@@ -19,6 +19,13 @@
  * intended time is sent; each sample is measured from whichever is earlier, the intended or the
  * actual send time. A sample is never shorter than the real round trip, and a stall is still charged
  * from the intended time.
+ *
+ * Lateness (actual send − intended send) is recorded with every sample, so a slow machine can be told
+ * apart from a slow relay: the latency still counts from the intended time (a late probe is what a
+ * client on that machine would see), but the report can say how much of it was the probe's own.
+ * With `spinMs` > 0 (the turbo and enterprise tiers) the timer wakes LEAD_MS + spinMs early and the
+ * last stretch is a busy-wait to the intended time: no early sends, and a timer's millisecond of
+ * jitter no longer lands in a 5 ms budget. It costs CPU (bench: `npm run bench -- probe`).
  */
 
 export interface Clock {
@@ -39,6 +46,8 @@ export interface Sample {
   readonly t: number;
   readonly latencyMs: number;
   readonly ok: boolean;
+  /** Actual send − intended send, ms: negative when sent early, the wait when never sent (frozen). */
+  readonly lateMs: number;
 }
 
 export interface ScheduleOptions {
@@ -50,10 +59,23 @@ export interface ScheduleOptions {
   readonly timers: Timers;
   readonly issue: Issue;
   readonly onSample: (sample: Sample) => void;
+  /** Busy-wait this much before each send instead of sending early (0: timers only). */
+  readonly spinMs?: number;
+  /** Waits until clock.now() ≥ t; the fake clock in tests moves time instead. */
+  readonly spinUntil?: (t: number) => void;
 }
 
 export const EARLY_TOLERANCE_MS = 2;
 export const LEAD_MS = 1;
+
+/** The real busy-wait: a tight loop on the clock, for at most the spin window. */
+export function spinUntilWith(clock: Clock): (t: number) => void {
+  return (t) => {
+    while (clock.now() < t) {
+      // spin: the whole point is not to yield to the event loop's millisecond timers
+    }
+  };
+}
 
 export class FixedRateSchedule {
   readonly intervalMs: number;
@@ -61,10 +83,15 @@ export class FixedRateSchedule {
   private timer: unknown = null;
   private running = false;
   private readonly inFlight = new Set<AbortController>();
+  private readonly spinMs: number;
+  private readonly spinUntil: (t: number) => void;
 
   constructor(private readonly o: ScheduleOptions) {
     if (!(o.rateHz > 0)) throw new RangeError(`rate must be positive: ${o.rateHz}`);
     this.intervalMs = 1000 / o.rateHz;
+    // Never spin for more than half an interval: at high rates that would be a busy core.
+    this.spinMs = Math.min(Math.max(0, o.spinMs ?? 0), this.intervalMs / 2);
+    this.spinUntil = o.spinUntil ?? spinUntilWith(o.clock);
   }
 
   /** Intended send time of slot k: computed from k, never accumulated, so it cannot drift. */
@@ -93,7 +120,7 @@ export class FixedRateSchedule {
 
   private arm(): void {
     if (!this.running) return;
-    const delay = Math.max(0, this.intendedAt(this.next) - this.o.clock.now() - LEAD_MS);
+    const delay = Math.max(0, this.intendedAt(this.next) - this.o.clock.now() - LEAD_MS - this.spinMs);
     this.timer = this.o.timers.set(() => this.fire(), delay);
   }
 
@@ -101,10 +128,21 @@ export class FixedRateSchedule {
     this.timer = null;
     if (!this.running) return;
     const now = this.o.clock.now();
-    // Every slot that is due goes out now, however many: a late wake-up must not skip any.
-    while (this.intendedAt(this.next) <= now + EARLY_TOLERANCE_MS) {
-      this.launch(this.intendedAt(this.next), now);
-      this.next++;
+    if (this.spinMs > 0) {
+      // Late slots go out at once; the next one, if it is inside the spin window, exactly on time.
+      while (this.intendedAt(this.next) <= now) this.launch(this.intendedAt(this.next++), now);
+      const upcoming = this.intendedAt(this.next);
+      if (upcoming <= now + this.spinMs + LEAD_MS) {
+        this.spinUntil(upcoming);
+        this.launch(upcoming, this.o.clock.now());
+        this.next++;
+      }
+    } else {
+      // Every slot that is due goes out now, however many: a late wake-up must not skip any.
+      while (this.intendedAt(this.next) <= now + EARLY_TOLERANCE_MS) {
+        this.launch(this.intendedAt(this.next), now);
+        this.next++;
+      }
     }
     this.arm();
   }
@@ -112,7 +150,7 @@ export class FixedRateSchedule {
   private launch(intended: number, now: number): void {
     const { clock, timers, timeoutMs, onSample } = this.o;
     if (now - intended >= timeoutMs) {
-      onSample({ t: intended, latencyMs: now - intended, ok: false });
+      onSample({ t: intended, latencyMs: now - intended, ok: false, lateMs: now - intended });
       return;
     }
     const controller = new AbortController();
@@ -120,28 +158,32 @@ export class FixedRateSchedule {
     const sentAt = clock.now();
     const start = Math.min(intended, sentAt);
     let done = false;
+    let deadline: unknown = null;
     const finish = (ok: boolean): void => {
       if (done) return;
       done = true;
-      timers.clear(deadline);
+      if (deadline !== null) timers.clear(deadline);
       const stopped = !this.inFlight.delete(controller);
       if (stopped) return;
-      onSample({ t: intended, latencyMs: Math.max(0, clock.now() - start), ok });
+      onSample({ t: intended, latencyMs: Math.max(0, clock.now() - start), ok, lateMs: sentAt - intended });
     };
-    // The deadline counts from the intended time too: a request queued behind a stall times out on
-    // the schedule's terms, not on its own.
-    const deadline = timers.set(
-      () => {
-        finish(false);
-        controller.abort();
-      },
-      Math.max(0, intended + timeoutMs - sentAt),
-    );
+    // The request goes out first; its book-keeping after, so none of it sits before the bytes.
     let pending: Promise<boolean>;
     try {
       pending = this.o.issue(controller.signal);
     } catch {
       pending = Promise.resolve(false);
+    }
+    // The deadline counts from the intended time too: a request queued behind a stall times out on
+    // the schedule's terms, not on its own.
+    if (!done) {
+      deadline = timers.set(
+        () => {
+          finish(false);
+          controller.abort();
+        },
+        Math.max(0, intended + timeoutMs - sentAt),
+      );
     }
     pending.then(
       (ok) => finish(ok),

@@ -127,6 +127,7 @@ export function summarizeEvents(
   range: TimeRange,
   timeline: TierTimeline,
   tier: TierName,
+  tierOf: (e: HistoryEvent) => string | null = (e) => timeline.tierAt(e.at),
 ): Pick<ReportSummary, 'breaches' | 'restarts' | 'events'> {
   const mine = breachSpans(events, openAtStart, range, timeline).filter(
     (s) => timeline.tierAt(s.from) === tier,
@@ -140,10 +141,13 @@ export function summarizeEvents(
   }
   const restarts = { relayRestarts: 0, relayCrashes: 0, probeRestarts: 0, probeCrashes: 0 };
   const list: ReportEvent[] = [];
+  let listed = 0;
   for (const e of events) {
-    const at = timeline.tierAt(e.at);
-    if (at === tier && isRestartKind(e.kind)) restarts[RESTART_KINDS[e.kind]]++;
-    // Every tier's events are listed (a tier switch is context an auditor needs); counts are this tier's.
+    const at = tierOf(e);
+    if (at !== tier) continue;
+    if (isRestartKind(e.kind)) restarts[RESTART_KINDS[e.kind]]++;
+    // Only this tier's events: the switch into it is one of them (it names this tier).
+    listed++;
     if (list.length < REPORT_LIST_CAP) list.push({ ...e, tier: at });
   }
   return {
@@ -157,6 +161,6 @@ export function summarizeEvents(
       truncated: mine.length > REPORT_LIST_CAP,
     },
     restarts,
-    events: { list, truncated: events.length > REPORT_LIST_CAP },
+    events: { list, truncated: listed > REPORT_LIST_CAP },
   };
 }

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { SampleSource } from '../../../shared/metrics';
 import type { HistoryStore } from '../history/history-store';
 import type { RawSample, ReportSource, TimeRange } from './source';
 
@@ -16,10 +17,15 @@ export type HistoryReads = Pick<
   'countSamples' | 'iterateSamples' | 'blocks' | 'events' | 'lastEventBefore'
 >;
 
-export function historyReportSource(store: HistoryReads): ReportSource {
+/** Live probing only unless `includeSlaTest`: an SLA test's runs are their own record. */
+export function historyReportSource(
+  store: HistoryReads,
+  options: { readonly includeSlaTest?: boolean } = {},
+): ReportSource {
+  const sources: readonly SampleSource[] = options.includeSlaTest ? ['live', 'sla-test'] : ['live'];
   return {
-    countSamples: async ({ from, to }: TimeRange) => store.countSamples(from, to),
-    iterateSamples: (range: TimeRange, pageSize: number) => pages(store, range, pageSize),
+    countSamples: async ({ from, to }: TimeRange) => store.countSamples(from, to, sources),
+    iterateSamples: (range: TimeRange, pageSize: number) => pages(store, range, pageSize, sources),
     blocks: async ({ from, to }: TimeRange) => store.blocks(from, to),
     events: async ({ from, to }: TimeRange) => store.events(from, to),
     lastEventBefore: async (at: number, kinds: readonly string[]) => store.lastEventBefore(at, kinds),
@@ -27,8 +33,14 @@ export function historyReportSource(store: HistoryReads): ReportSource {
 }
 
 /** The first page of one iterateSamples call; the generator is closed at once. */
-function firstPage(store: HistoryReads, from: number, to: number, size: number): readonly RawSample[] {
-  const it = store.iterateSamples(from, to, size);
+function firstPage(
+  store: HistoryReads,
+  from: number,
+  to: number,
+  size: number,
+  sources: readonly SampleSource[],
+): readonly RawSample[] {
+  const it = store.iterateSamples(from, to, size, sources);
   try {
     const next = it.next();
     return next.done ? [] : next.value;
@@ -48,11 +60,12 @@ async function* pages(
   store: HistoryReads,
   range: TimeRange,
   size: number,
+  sources: readonly SampleSource[],
 ): AsyncGenerator<readonly RawSample[]> {
   let from = range.from;
   let skip = 0;
   for (;;) {
-    const fetched = firstPage(store, from, range.to, size + skip);
+    const fetched = firstPage(store, from, range.to, size + skip, sources);
     const page = fetched.slice(skip);
     if (page.length > 0) yield page;
     if (fetched.length < size + skip) return;

@@ -213,8 +213,19 @@ export function launchSection(s: ReportSummary): string {
   );
   const launch = s.launch;
   if (launch === null) {
-    return `<section><h2>Machine and optimizations</h2>${machine}<p class="muted">The relay has not been launched: no optimization was requested.</p></section>`;
+    return `<section><h2>Machine and optimizations</h2>${machine}<p class="muted">No launch plan of the ${esc(s.tier)} tier is recorded in this period: the relay did not run on it, or ran before the panel recorded plans.</p></section>`;
   }
+  const plans = s.launchPlans ?? [];
+  const history = plans.length
+    ? `<h3>Launch plans the ${esc(s.tier)} tier ran under</h3>${table(
+        ['In effect from', 'Command line', 'Granted'],
+        plans.map((p) => [
+          esc(fmtTime(p.at)),
+          `<code>${esc(p.launch.argv.join(' '))}</code>`,
+          esc(`${p.launch.items.filter((i) => i.granted).length} of ${p.launch.items.length}`),
+        ]),
+      )}`
+    : '';
   const rows = launch.items.map((i) => [
     esc(i.name),
     esc(i.appliedBy === 'os' ? 'OS' : 'relay'),
@@ -226,7 +237,7 @@ export function launchSection(s: ReportSummary): string {
   return `<section><h2>Machine and optimizations</h2>${machine}
 <h3>Requested and applied optimizations (${esc(launch.tier)} tier on ${esc(launch.platform)}${launch.readBackAt === null ? '' : `, read back ${esc(fmtTime(launch.readBackAt))}`})</h3>
 ${table(['Item', 'By', 'Requested', 'Applied', 'Granted', 'Reason'], rows)}
-<p class="muted">Command line: <code>${esc(launch.argv.join(' '))}</code></p></section>`;
+<p class="muted">Command line: <code>${esc(launch.argv.join(' '))}</code></p>${history}</section>`;
 }
 
 export function eventsSection(s: ReportSummary): string {

@@ -12,6 +12,8 @@ import {
   methodSection,
 } from './html-sections';
 import { REPORT_CSS } from './html-style';
+import { slaTestSection } from './html-sla-test';
+import { formatMisses, probeLatenessNote } from '../../../shared/figures';
 
 /**
  * The HTML report: one self-contained file an operator can hand an auditor. No script (the CSP
@@ -60,6 +62,18 @@ function verdictSentence(s: ReportSummary): string {
   }
 }
 
+/** Misses broken out, and the probe's own lateness when the machine, not the relay, was the slow part. */
+function figureNotes(s: ReportSummary): string {
+  const notes: string[] = [];
+  if (s.missBreakdown)
+    notes.push(
+      `<p class="muted" data-figure-note="misses">Misses: ${esc(formatMisses(s.missBreakdown))}</p>`,
+    );
+  const late = probeLatenessNote(s.probeLateness, 'in this period');
+  if (late) notes.push(`<p class="muted" data-figure-note="probe-late">${esc(late)}</p>`);
+  return notes.join('');
+}
+
 export function renderHtml(s: ReportSummary): string {
   const title = `Sprint Control report: ${s.tier}, ${fmtTime(s.period.from)} to ${fmtTime(s.period.to)}`;
   return `<!doctype html>
@@ -74,10 +88,11 @@ export function renderHtml(s: ReportSummary): string {
 </head>
 <body data-report="${esc(s.schema)}">
 ${header(s)}
-<section class="keep"><h2>Summary</h2><p>${esc(verdictSentence(s))}</p>${keyFigures(s)}</section>
+<section class="keep"><h2>Summary</h2><p>${esc(verdictSentence(s))}</p>${figureNotes(s)}${keyFigures(s)}</section>
 ${latencySection(s)}
 ${availabilitySection(s)}
 ${blocksSection(s)}
+${slaTestSection(s)}
 ${launchSection(s)}
 ${eventsSection(s)}
 ${methodSection(s)}

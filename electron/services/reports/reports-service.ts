@@ -32,8 +32,11 @@ export function createReportExporter(options: {
     request: ReportRequest,
     signal: AbortSignal,
   ): Promise<{ report: ReportResult; delivery: ReportDelivery }> => {
+    // Commit what is buffered first (the last second, an SLA test run just recorded): a report of a
+    // period that ends now must hold it.
+    options.measurement.history.flush();
     const report = await exportReport(request, {
-      source: historyReportSource(options.measurement.history),
+      source: historyReportSource(options.measurement.history, { includeSlaTest: request.includeSlaTest }),
       dir: options.dir,
       signal,
       onProgress: (progress) => options.events.emit('report.progress', { ...request, ...progress }),

@@ -1,5 +1,6 @@
-import type { HistoryPoint, LatencySummary } from '../../../shared/metrics';
-import { isWithinTarget, type SlaCounts } from '../../../shared/sla';
+import { countOutcome, emptyMissCounts, sampleOutcome, type MissCounts } from '../../../shared/figures';
+import type { HistoryPoint, LatenessSummary, LatencySummary } from '../../../shared/metrics';
+import type { SlaCounts } from '../../../shared/sla';
 import { newHistogram, percentilesMs, toMicros, type Hdr } from '../metrics/hdr';
 import type { RawSample, TimeRange } from './source';
 import { TierTimeline } from './timeline';
@@ -26,6 +27,10 @@ export function chooseBucketMs(durationMs: number): number {
 export interface ScanResult {
   readonly latency: LatencySummary;
   readonly counts: SlaCounts;
+  /** Misses broken out (shared/figures.ts): over target + errors + timeouts. */
+  readonly missCounts: MissCounts;
+  /** The probe's own lateness over the samples that record it. */
+  readonly lateness: LatenessSummary;
   readonly otherTiers: { tier: string; n: number }[];
   readonly measuredSeconds: number;
   readonly upSeconds: number;
@@ -39,7 +44,13 @@ export interface ScanResult {
  * the written value, not the stored double, lets a reader reproduce every figure from the file.
  */
 export function atMicros(s: RawSample): RawSample {
-  return { t: s.t, latencyMs: Math.max(0, Math.round(s.latencyMs * 1000)) / 1000, ok: s.ok, tier: s.tier };
+  return {
+    t: s.t,
+    latencyMs: Math.max(0, Math.round(s.latencyMs * 1000)) / 1000,
+    ok: s.ok,
+    tier: s.tier,
+    lateMs: s.lateMs,
+  };
 }
 
 export class OutOfOrderError extends Error {
@@ -54,6 +65,10 @@ export class SampleScan {
   private sumMs = 0;
   private maxMs = -1;
   private readonly others = new Map<string, number>();
+  private readonly missCounts = emptyMissCounts();
+  private readonly late: Hdr = newHistogram();
+  private lateN = 0;
+  private lateMaxMs = 0;
   private lastT = -Infinity;
   // Availability: samples arrive in time order, so distinct seconds need only the current one.
   private second = NaN;
@@ -91,7 +106,15 @@ export class SampleScan {
       this.others.set(s.tier, (this.others.get(s.tier) ?? 0) + 1);
       return false;
     }
-    const miss = !isWithinTarget(s.ok, s.latencyMs, this.targetMs);
+    const outcome = sampleOutcome(s.ok, s.latencyMs, this.targetMs, this.timeoutMs);
+    countOutcome(this.missCounts, outcome);
+    const miss = outcome !== 'within';
+    if (s.lateMs != null) {
+      const lateMs = Math.max(0, s.lateMs);
+      this.late.recordValue(toMicros(lateMs));
+      this.lateN++;
+      this.lateMaxMs = Math.max(this.lateMaxMs, lateMs);
+    }
     const ms = s.ok ? s.latencyMs : Math.max(s.latencyMs, this.timeoutMs);
     const micros = toMicros(ms);
     this.n++;
@@ -137,12 +160,24 @@ export class SampleScan {
         mean: empty ? null : this.sumMs / this.n,
       },
       counts: { n: this.n, misses: this.misses },
+      missCounts: { ...this.missCounts },
+      lateness: this.latenessSummary(),
       otherTiers: [...this.others].map(([tier, n]) => ({ tier, n })),
       measuredSeconds: this.measuredSeconds,
       upSeconds: this.upSeconds,
       bucketMs: this.bucketMs,
       points: this.points,
       timeline: this.timeline,
+    };
+  }
+
+  private latenessSummary(): LatenessSummary {
+    const p = percentilesMs(this.late, this.lateN, toMicros(this.lateMaxMs));
+    return {
+      n: this.lateN,
+      p50: p?.p50 ?? null,
+      p99: p?.p99 ?? null,
+      max: this.lateN ? this.lateMaxMs : null,
     };
   }
 

@@ -18,6 +18,8 @@ export interface RawSample {
   readonly ok: boolean;
   /** As stored: a tier name (a row of an unknown tier is kept apart, never counted as the report's). */
   readonly tier: string;
+  /** The probe's own lateness (actual − intended send), ms; absent or null in older rows. */
+  readonly lateMs?: number | null;
 }
 
 export interface ReportSource {

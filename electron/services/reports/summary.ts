@@ -2,16 +2,21 @@ import type { BlockRelayed, HistoryEvent } from '../../../shared/metrics';
 import type { LaunchReport } from '../../../shared/launch';
 import type { MachineInfo, ReportRequest, ReportSummary } from '../../../shared/report';
 import { CONFIDENCE, summarizeSla } from '../../../shared/sla';
+import { SlaTestResult } from '../../../shared/sla-test';
 import { tierSpec } from '../../../shared/tiers';
 import { summarizeBlocks } from './blocks';
 import { summarizeEvents, windowsOpenAt } from './events';
 import { SampleScan, type ScanResult } from './scan';
+import { eventTierTimeline, launchPlansOf, tierOfEvent } from './tier-history';
 import type { ReportSource, TimeRange } from './source';
 
 /** Builds a report's summary: the sample pass (SampleScan) plus blocks, events and context. */
 
 export interface ReportContext {
-  /** The relay's current launch report (requested beside applied, with reasons); null if never launched. */
+  /**
+   * The relay's current launch report; used only when history records no plan for the report's tier
+   * and the current one is of that tier (a history written before plans were recorded).
+   */
   readonly launch: LaunchReport | null;
   readonly relayVersion: string;
   /** The active deployment profile, if any. */
@@ -28,18 +33,21 @@ export interface PeriodFacts {
   readonly events: HistoryEvent[];
   /** Live windows already in breach when the period began. */
   readonly breachOpenAtStart: ReadonlySet<string>;
+  /** The last measurement-start before the period: the tier and launch plan in effect at its start. */
+  readonly startBefore: HistoryEvent | null;
 }
 
 type Period = Pick<ReportRequest, 'from' | 'to' | 'tier'>;
 
 /** Everything a report needs besides the samples: small, read once before the sample pass. */
 export async function readPeriodFacts(source: ReportSource, range: TimeRange): Promise<PeriodFacts> {
-  const [blocks, events, breachOpenAtStart] = await Promise.all([
+  const [blocks, events, breachOpenAtStart, startBefore] = await Promise.all([
     source.blocks(range),
     source.events(range),
     windowsOpenAt(range.from, (at, kinds) => source.lastEventBefore(at, kinds)),
+    source.lastEventBefore(range.from, ['measurement-start']),
   ]);
-  return { blocks, events, breachOpenAtStart };
+  return { blocks, events, breachOpenAtStart, startBefore };
 }
 
 export function methodNotes(targetMs: number, timeoutMs: number): string[] {
@@ -50,7 +58,7 @@ export function methodNotes(targetMs: number, timeoutMs: number): string[] {
     `Compliance: samples that succeeded within ${targetMs} ms, divided by all samples; errors and timeouts count as misses. The miss-rate bound is the one-sided ${CONFIDENCE * 100}% Clopper–Pearson upper bound.`,
     'Verdict: pass when that bound is at most 1 − objective; fail when the lower bound exceeds it, or when n reaches the required n and the misses exceed the error budget; otherwise insufficient samples.',
     'Uptime: distinct UTC seconds with at least one successful sample, divided by distinct seconds with any sample. Coverage: measured seconds over the period.',
-    'Tier attribution: blocks and events carry no tier; each belongs to the tier of the latest sample at or before it. Breaches are the panel’s own sla-breach/sla-recovered events for each live window (headline: the 15-minute window the panel notifies on), cut at the period’s end and at a tier change.',
+    'Tier attribution: an event belongs to the tier it names (measurement-start, tier-switch) or else to the tier the latest such event before it named; only this tier’s events are listed. Launch plans are the ones recorded when this tier’s measurement started. Blocks carry no tier; each belongs to the tier of the latest sample at or before it. Breaches are the panel’s own sla-breach/sla-recovered events for each live window (headline: the 15-minute window the panel notifies on), cut at the period’s end and at a tier change.',
     'Block latency: added = relayed − received on the relay’s clock; end to end = delivery at the probe − the demo peer’s send time (only with the demo peer). Percentiles exact over every block.',
   ];
 }
@@ -65,13 +73,17 @@ export function buildSummary(
   const range = { from: period.from, to: period.to };
   const durationMs = period.to - period.from;
   const periodSeconds = Math.max(1, Math.ceil(durationMs / 1000));
+  const byEvents = eventTierTimeline(facts.events, facts.startBefore);
   const { breaches, restarts, events } = summarizeEvents(
     facts.events,
     facts.breachOpenAtStart,
     range,
     scan.timeline,
     period.tier,
+    (e) => tierOfEvent(e, byEvents, scan.timeline),
   );
+  const launchPlans = launchPlansOf(period.tier, facts.events, facts.startBefore);
+  const launch = launchPlans.at(-1)?.launch ?? (context.launch?.tier === period.tier ? context.launch : null);
   return {
     schema: 'sprint-control.report/1',
     generatedAt: (context.now ?? Date.now)(),
@@ -80,6 +92,8 @@ export function buildSummary(
     probeTimeoutMs: context.probeTimeoutMs,
     latency: scan.latency,
     sla: summarizeSla(scan.counts, { targetMs: spec.targetMs, objective: spec.objective }),
+    missBreakdown: scan.missCounts,
+    probeLateness: scan.lateness,
     otherTiers: scan.otherTiers,
     availability: {
       measuredSeconds: scan.measuredSeconds,
@@ -92,7 +106,13 @@ export function buildSummary(
     blocks: summarizeBlocks(facts.blocks, scan.timeline, period.tier),
     series: { bucketMs: scan.bucketMs, points: scan.points },
     events,
-    launch: context.launch,
+    launch,
+    launchPlans,
+    slaTests: facts.events.flatMap((e) => {
+      if (e.kind !== 'sla-test') return [];
+      const run = SlaTestResult.safeParse(e.details);
+      return run.success ? [run.data] : [];
+    }),
     machine: context.machine,
     relayVersion: context.relayVersion,
     profile: context.profile ?? null,

@@ -86,8 +86,10 @@ export function generateHistory(
     { at: start + 210_000, kind: 'sla-recovered', details: { window: '1h', compliance: 0.9991 } },
     { at: start + 400_000, kind: 'relay-crash', details: { code: 1 } },
     { at: start + 400_500, kind: 'relay-restart', details: { reason: 'crash' } },
-    { at: switchAt - 50, kind: 'tier-switch', details: { from: first, to: second } },
-    { at: switchAt - 40, kind: 'relay-restart', details: { reason: 'tier-switch' } },
+    // In the order the panel writes them: the old tier's relay goes down, the new tier's measurement
+    // starts (tier-switch names the tier from then on).
+    { at: switchAt - 50, kind: 'relay-restart', details: { reason: 'tier-switch' } },
+    { at: switchAt - 40, kind: 'tier-switch', details: { from: first, to: second } },
   ].sort((a, b) => a.at - b.at);
   return { samples, blocks, events, range: { from: start, to: end }, switchAt };
 }

@@ -1,3 +1,5 @@
+import { nearestRank } from '../../../shared/figures';
+import type { LatenessSummary } from '../../../shared/metrics';
 import type { SlaTestLatency } from '../../../shared/sla-test';
 import type { ProbeSample } from '../probe/protocol';
 
@@ -10,17 +12,24 @@ export function exactLatency(samples: readonly ProbeSample[], timeoutMs: number)
   const values = samples
     .map(([, latency, ok]) => (ok ? latency : Math.max(latency, timeoutMs)))
     .sort((a, b) => a - b);
-  const rank = (p: number) =>
-    values[Math.min(values.length - 1, Math.max(0, Math.ceil(p * values.length) - 1))]!;
   return {
     mean: values.reduce((sum, value) => sum + value, 0) / values.length,
-    p50: rank(0.5),
-    p99: rank(0.99),
-    p999: rank(0.999),
+    p50: nearestRank(values, 0.5)!,
+    p99: nearestRank(values, 0.99)!,
+    p999: nearestRank(values, 0.999)!,
     max: values[values.length - 1]!,
   };
 }
 
-export function ratio(first: number | undefined, last: number | undefined): number | null {
-  return first !== undefined && last !== undefined && last > 0 ? first / last : null;
+/** The probe's own lateness over the run, early sends as 0; samples without lateness are skipped. */
+export function exactLateness(samples: readonly ProbeSample[]): LatenessSummary {
+  const values = samples
+    .flatMap((s) => (s[3] === undefined ? [] : [Math.max(0, s[3])]))
+    .sort((a, b) => a - b);
+  return {
+    n: values.length,
+    p50: nearestRank(values, 0.5),
+    p99: nearestRank(values, 0.99),
+    max: values.at(-1) ?? null,
+  };
 }

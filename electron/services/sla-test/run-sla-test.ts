@@ -9,10 +9,11 @@ import type {
 import { TIERS, type TierName } from '../../../shared/tiers';
 import type { MeasurementLink } from '../measurement-link';
 import { ProbeProcess } from '../probe/probe-process';
-import type { ProbeSample } from '../probe/protocol';
+import { spinMsForTier, type ProbeSample } from '../probe/protocol';
 import type { RelayResources, RelayService } from '../supervisor/relay-service';
 import { CpuContention } from './contention';
-import { exactLatency, ratio } from './exact-stats';
+import { countMisses, ratio } from '../../../shared/figures';
+import { exactLatency, exactLateness } from './exact-stats';
 
 export interface SlaTestContext {
   readonly relay: RelayService;
@@ -118,8 +119,11 @@ async function probeTier(
     key: target.key,
     rateHz: request.rateHz,
     timeoutMs,
-    stream: false,
+    // Blocks relayed during the test are shown and stored like live ones (the live probe is paused).
+    stream: true,
+    spinMs: spinMsForTier(tier),
   });
+  probe.on('block', (block) => context.link.measurement.recordBlock(block));
   const startedAt = Date.now();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -139,18 +143,19 @@ async function probeTier(
   } finally {
     await probe.stop();
   }
-  context.link.measurement.history.addSamples(tier, samples);
+  context.link.measurement.history.addSamples(tier, samples, 'sla-test');
   const spec = TIERS[tier];
-  const failed = samples.filter(([, , ok]) => !ok).length;
-  const within = samples.filter(([, latency, ok]) => ok && latency <= spec.targetMs).length;
+  const misses = countMisses(samples, spec.targetMs, timeoutMs);
   return {
     tier,
     startedAt,
     finishedAt: Date.now(),
     n: samples.length,
-    failed,
+    failed: misses.errors + misses.timeouts,
+    misses,
+    probeLateness: exactLateness(samples),
     latency: exactLatency(samples, timeoutMs),
-    sla: summarizeSla({ n: samples.length, misses: samples.length - within }, spec),
+    sla: summarizeSla(misses, spec),
     launch: context.relay.status().launch,
   };
 }

@@ -93,14 +93,16 @@ export function BlockChart() {
                 tick={{ fontSize: 11 }}
                 tickLine={false}
                 minTickGap={24}
+                height={34}
+                label={{ value: 'block height', position: 'insideBottomRight', offset: 0, fontSize: 11 }}
               />
               <YAxis
-                tickFormatter={formatAxisMs}
+                tickFormatter={(ms: number) => `${formatAxisMs(ms)} ms`}
                 stroke={colors.axis}
                 tick={{ fontSize: 11 }}
                 tickLine={false}
                 axisLine={false}
-                width={52}
+                width={64}
               />
               <Tooltip
                 content={BlockTooltip}

@@ -15,6 +15,8 @@ import {
 import { ChartCursor } from './ChartCursor';
 import { ChartFrame, TargetLabel } from './ChartFrame';
 import { SeriesPaths, type SeriesStyle } from './SeriesPaths';
+import { TierSegments } from './TierSegments';
+import { tierSegments } from '../../metrics/tier-segments';
 import { useElementWidth } from './useElementWidth';
 
 export interface LatencyChartProps {
@@ -77,6 +79,8 @@ export const LatencyChart = memo(function LatencyChart({
     const gapped = breakGaps(bounded, Math.max(stepMs, typicalStep(bounded)) * 3.5);
     return logScale ? forLogScale(gapped) : gapped;
   }, [points, logScale, stepMs]);
+  // Each tier's stretch is judged against its own target; without tiers (older history) the one target.
+  const segments = useMemo(() => tierSegments(points), [points]);
   const axis = useMemo(() => latencyAxis(rows, targetMs, logScale), [rows, targetMs, logScale]);
   const xTicks = useMemo(() => timeTicks(from, to, Math.max(2, Math.floor(width / 130))), [from, to, width]);
   const description = useMemo(
@@ -162,9 +166,19 @@ export const LatencyChart = memo(function LatencyChart({
               <rect x={plot.left} y={plot.top - 2} width={plot.width} height={plot.height + 4} />
             </clipPath>
           </defs>
-          <ChartFrame plot={plot} xTicks={xTicks} yTicks={axis.ticks} targetMs={targetMs} colors={colors} />
+          <ChartFrame
+            plot={plot}
+            xTicks={xTicks}
+            yTicks={axis.ticks}
+            targetMs={segments.length ? null : targetMs}
+            colors={colors}
+          />
           <SeriesPaths rows={rows} series={series} plot={plot} clipId={clipId} />
-          <TargetLabel plot={plot} targetMs={targetMs} colors={colors} />
+          {segments.length ? (
+            <TierSegments plot={plot} segments={segments} colors={colors} />
+          ) : (
+            <TargetLabel plot={plot} targetMs={targetMs} colors={colors} />
+          )}
         </svg>
       )}
       {cursorRow && <ChartCursor plot={plot} row={cursorRow} colors={colors} chartWidth={width} />}

@@ -1,9 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
+import { probeLatenessNote } from '../../../shared/figures';
 import { TIERS } from '../../../shared/tiers';
 import { formatMs, formatTargetMs } from '../../format';
 import { useChartColors, useNow } from '../../hooks';
 import { RANGE_KEYS, RANGES, type RangeKey } from '../../metrics/ranges';
+import { latencyAxis } from '../../metrics/axis';
 import { since, type LatencyPoint } from '../../metrics/series';
+import { offScale } from '../../metrics/tier-segments';
 import { useHistoryStore, useMetricsStore, useRelayStore } from '../../stores';
 import { LatencyChart } from './LatencyChart';
 import { SegmentedControl } from '../SegmentedControl';
@@ -54,6 +57,9 @@ export function LatencyPanel() {
     [spec.source, live, history?.points, history?.stepMs, from],
   );
   const targetMs = latest?.windows['1m'].sla.targetMs ?? (tier ? TIERS[tier].targetMs : null);
+  // The chart's own axis rule: a target it leaves off is named as off scale in the legend too.
+  const targetOff = offScale(targetMs, latencyAxis(points, targetMs, logScale).domain[1]);
+  const lateNote = probeLatenessNote(latest?.probeLateness?.['1m'], 'in the last minute');
   // A stopped relay sends no ticks: do not keep showing its last second as current.
   const last = latest && coarseNow - latest.at < 6000 ? latest.second : undefined;
 
@@ -84,7 +90,10 @@ export function LatencyPanel() {
         <li className="swatch-max">
           max <strong>{formatMs(last?.n ? last.max : null)}</strong>
         </li>
-        <li className="swatch-target">SLA {targetMs === null ? '—' : formatTargetMs(targetMs)}</li>
+        <li className="swatch-target" data-testid="legend-sla">
+          SLA {targetMs === null ? '—' : formatTargetMs(targetMs)}
+          {targetOff ? ' (off scale, above the chart)' : ''}
+        </li>
         {history?.resolution && spec.source === 'history' && (
           <li className="legend-note">resolution {history.resolution}</li>
         )}
@@ -110,6 +119,11 @@ export function LatencyPanel() {
           </p>
         )}
       </div>
+      {lateNote && (
+        <p className="hint" role="note" data-testid="latency-probe-late">
+          {lateNote}
+        </p>
+      )}
       {history?.error && spec.source === 'history' && (
         <p className="inline-error" role="alert">
           Could not load {spec.spokenLabel}: {history.error}{' '}

@@ -1,0 +1,135 @@
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KeepAlivePool, ProbeHttpError, parseResponse } from './http-client';
+
+const servers: Array<http.Server | net.Server> = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+async function listen<T extends http.Server | net.Server>(server: T): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+}
+
+const pool = (port: number, extra: Partial<ConstructorParameters<typeof KeepAlivePool>[0]> = {}) =>
+  new KeepAlivePool({
+    host: '127.0.0.1',
+    port,
+    path: '/v1/btc/latest',
+    headers: { 'x-api-key': 'k' },
+    maxSockets: 2,
+    ...extra,
+  });
+const signal = () => new AbortController().signal;
+
+describe('parseResponse', () => {
+  it('reads Content-Length and chunked bodies, and says when more bytes are needed', () => {
+    const fixed = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello');
+    expect(parseResponse(fixed)).toEqual({ status: 200, end: fixed.length, close: false });
+    expect(parseResponse(fixed.subarray(0, fixed.length - 1))).toBeNull();
+    const chunked = Buffer.from(
+      'HTTP/1.1 503 No\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    );
+    expect(parseResponse(chunked)).toEqual({ status: 503, end: chunked.length, close: true });
+    expect(parseResponse(chunked.subarray(0, chunked.length - 2))).toBeNull();
+  });
+
+  it('refuses what is not an HTTP/1.x response with a length, by name', () => {
+    expect(() => parseResponse(Buffer.from('SSH-2.0-x\r\n\r\n'))).toThrow(ProbeHttpError);
+    expect(() => parseResponse(Buffer.from('HTTP/1.1 200 OK\r\n\r\n'))).toThrow(/Content-Length/);
+  });
+});
+
+describe('KeepAlivePool against real servers', () => {
+  it('sends the key, reads whole bodies, reuses one socket, and reports the status', async () => {
+    const seen: string[] = [];
+    const sockets = new Set<net.Socket>();
+    const port = await listen(
+      http.createServer((req, res) => {
+        seen.push(String(req.headers['x-api-key']));
+        sockets.add(req.socket);
+        res.writeHead(seen.length === 3 ? 503 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ n: seen.length, pad: 'x'.repeat(5000) })); // chunked, several packets
+      }),
+    );
+    const p = pool(port);
+    expect(await p.get(signal())).toBe(200);
+    expect(await p.get(signal())).toBe(200);
+    expect(await p.get(signal())).toBe(503);
+    expect(seen).toEqual(['k', 'k', 'k']);
+    expect(sockets.size).toBe(1);
+    p.destroy();
+  });
+
+  it('opens at most maxSockets, queues the rest up to its limit, and refuses beyond it', async () => {
+    const held: http.ServerResponse[] = [];
+    const port = await listen(http.createServer((_req, res) => held.push(res)));
+    const p = pool(port, { maxQueued: 1 });
+    const a = p.get(signal());
+    const b = p.get(signal());
+    const c = p.get(signal());
+    await expect(p.get(signal())).rejects.toThrow(/queue full/);
+    await expect.poll(() => held.length).toBe(2);
+    expect(p.sockets).toBe(2);
+    expect(p.queued).toBe(1);
+    for (const res of held.splice(0)) res.end('ok');
+    expect(await a).toBe(200);
+    expect(await b).toBe(200);
+    await expect.poll(() => held.length).toBe(1);
+    held[0]?.end('ok');
+    expect(await c).toBe(200);
+    p.destroy();
+  });
+
+  it('an abort in flight fails that request and closes its socket; a queued abort just leaves', async () => {
+    const held: http.ServerResponse[] = [];
+    const port = await listen(http.createServer((_req, res) => held.push(res)));
+    const p = pool(port, { maxSockets: 1 });
+    const first = new AbortController();
+    const queued = new AbortController();
+    const a = p.get(first.signal);
+    const b = p.get(queued.signal);
+    queued.abort();
+    await expect(b).rejects.toThrow(/aborted/);
+    await expect.poll(() => held.length).toBe(1);
+    first.abort();
+    await expect(a).rejects.toThrow(/aborted/);
+    expect(p.sockets).toBe(0);
+    // The pool carries on with a fresh socket.
+    const c = p.get(signal());
+    await expect.poll(() => held.length).toBe(2);
+    held[1]?.end('ok');
+    expect(await c).toBe(200);
+    p.destroy();
+  });
+
+  it('a garbage answer, an oversized one or a dead server is an error, never a hang', async () => {
+    const garbage = await listen(net.createServer((s) => s.on('data', () => s.write('NOPE\r\n\r\n'))));
+    await expect(pool(garbage).get(signal())).rejects.toThrow(ProbeHttpError);
+    const huge = await listen(http.createServer((_req, res) => res.end('x'.repeat(70_000))));
+    await expect(pool(huge, { maxResponseBytes: 65_536 }).get(signal())).rejects.toThrow(/too large/);
+    const closed = await listen(net.createServer((s) => s.destroy()));
+    await expect(pool(closed).get(signal())).rejects.toThrow(/closed|ECONNRESET/);
+  });
+
+  it('a server that closes an idle keep-alive socket costs nothing: the next request reconnects', async () => {
+    // Answers once per connection, then closes it a moment later, as an idle keep-alive timeout does.
+    const server = net.createServer((s) =>
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+        setTimeout(() => s.end(), 20);
+      }),
+    );
+    const port = await listen(server);
+    const p = pool(port);
+    expect(await p.get(signal())).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(p.sockets).toBe(0);
+    expect(await p.get(signal())).toBe(200);
+    p.destroy();
+  });
+});

@@ -1,0 +1,86 @@
+import { formatTargetMs } from '../../format';
+import type { ChartColors } from '../../hooks';
+import { xPx, yPx, type Plot } from '../../metrics/plot';
+import type { TierSegment } from '../../metrics/tier-segments';
+
+const crisp = (v: number) => Math.round(v) + 0.5;
+
+/**
+ * Each tier's stretch of the chart with its own SLA line, and a marker where the tier switched. A
+ * target above the y axis is named at the top of its stretch ("SLA 1,000 ms ↑ off scale") instead of
+ * being left out.
+ */
+export function TierSegments({
+  plot,
+  segments,
+  colors,
+}: {
+  plot: Plot;
+  segments: readonly TierSegment[];
+  colors: ChartColors;
+}) {
+  const left = plot.left;
+  const right = plot.left + plot.width;
+  const clampX = (x: number) => Math.min(right, Math.max(left, x));
+  return (
+    <g className="chart-tiers" fontSize={11}>
+      {segments.map((s, i) => {
+        const next = segments[i + 1];
+        const x0 = clampX(xPx(plot, s.from));
+        const x1 = clampX(next ? xPx(plot, next.from) : right);
+        if (x1 < x0) return null;
+        const onScale = s.targetMs >= plot.y0 && s.targetMs <= plot.y1;
+        const y = onScale ? crisp(yPx(plot, s.targetMs)) : null;
+        return (
+          <g
+            key={`${s.tier}-${s.from}`}
+            data-tier-segment={s.tier}
+            data-off-scale={onScale ? undefined : 'true'}
+          >
+            {i > 0 && (
+              <>
+                <line
+                  className="chart-tier-switch"
+                  x1={crisp(x0)}
+                  x2={crisp(x0)}
+                  y1={plot.top}
+                  y2={plot.top + plot.height}
+                  stroke={colors.axis}
+                  strokeDasharray="2 3"
+                />
+                <text
+                  x={right - x0 < 90 ? x0 - 4 : x0 + 4}
+                  y={plot.top + 10}
+                  textAnchor={right - x0 < 90 ? 'end' : 'start'}
+                  fill={colors.axis}
+                >
+                  → {s.tier}
+                </text>
+              </>
+            )}
+            {y !== null ? (
+              <>
+                <line
+                  className="chart-target"
+                  x1={x0}
+                  x2={x1}
+                  y1={y}
+                  y2={y}
+                  stroke={colors.target}
+                  strokeDasharray="6 4"
+                />
+                <text x={x1 - 4} y={y - 6} textAnchor="end" fill={colors.target}>
+                  {s.tier} SLA {formatTargetMs(s.targetMs)}
+                </text>
+              </>
+            ) : (
+              <text x={x1 - 4} y={plot.top - 8} textAnchor="end" fill={colors.target}>
+                {s.tier} SLA {formatTargetMs(s.targetMs)} ↑ off scale
+              </text>
+            )}
+          </g>
+        );
+      })}
+    </g>
+  );
+}
