@@ -63,7 +63,8 @@ func (r *Relay) Metrics() string {
 	writeFamily(&b, "bitcoin_sprint_peers", "gauge", "Upstream peers with a completed handshake", one(float64(r.upstream.ReadyPeers())))
 	writeFamily(&b, "bitcoin_sprint_tip_height", "gauge", "Height of the best valid header", one(float64(r.chain.Tip().Height)))
 	writeFamily(&b, "bitcoin_sprint_sync_progress_ratio", "gauge", "Header sync progress, 0 to 1", one(sync["progress"].(float64)))
-	writeFamily(&b, "bitcoin_sprint_sync_headers", "gauge", "Headers in the best chain", one(float64(r.chain.Tip().Height+1)))
+	writeFamily(&b, "bitcoin_sprint_sync_headers", "gauge", `Headers: held on the best chain (kind="stored") and the height peers report (kind="target")`,
+		metricLine{`kind="stored"`, float64(r.chain.Tip().Height)}, metricLine{`kind="target"`, float64(sync["targetHeight"].(int))})
 	writeFamily(&b, "bitcoin_sprint_ready", "gauge", "1 while synced and streaming (GET /ready answers 200)", one(boolValue(r.Ready())))
 	writeFamily(&b, "bitcoin_sprint_optimization_level", "gauge", "Optimization level of the tier: 1 standard, 2 high, 3 maximum",
 		metricLine{`level="` + labelValue(r.cfg.Tier.Level) + `",tier="` + labelValue(r.cfg.Tier.Name) + `"`, levelValue[r.cfg.Tier.Level]})

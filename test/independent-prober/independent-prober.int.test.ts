@@ -3,7 +3,9 @@
  * busy-waits to each send) on the same real relay in the same windows: idle, under CPU load from busy
  * processes, and across a 400 ms SIGSTOP of the relay. The panel's figures must be the prober's.
  *
- * Bounded: three windows of PHASE_MS / PHASE_MS / STALL_PHASE_MS at 50 Hz (about 30 s in all).
+ * Bounded: three windows of PHASE_MS / PHASE_MS / STALL_PHASE_MS at 50 Hz (about 30 s in all). It runs
+ * alone (`npm run test:timing`, after the rest of the suite): beside another test file, a 0.05 ms p90
+ * comparison measures that file's CPU use, not the probe.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

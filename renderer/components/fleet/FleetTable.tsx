@@ -1,4 +1,5 @@
 import type { FleetRow } from '../../../shared/fleet';
+import { slaVerdict } from '../../../shared/sla';
 import { formatMs, formatObjective, formatPercent } from '../../format';
 import { useFleetStore } from '../../stores';
 import { RemoteActions } from './RemoteActions';
@@ -23,14 +24,26 @@ function stateBadge(state: string): string {
   return 'badge badge-bad';
 }
 
-/** Compliance against the objective, honest about n: no verdict without blocks. */
+/**
+ * Compliance against the objective, honest about n: the colour is the SLA verdict (the same function
+ * as the SLA card), so 1 block within target is "insufficient samples", not a green pass.
+ */
 function Compliance({ row }: { row: FleetRow }) {
   if (row.compliance === null) return <span className="muted">no blocks</span>;
-  const met = row.objective !== null && row.compliance >= row.objective;
+  const n = Math.round(row.samples);
+  const verdict =
+    row.objective === null || n === 0
+      ? 'insufficient samples'
+      : slaVerdict({ n, misses: Math.round((1 - row.compliance) * n) }, row.objective);
+  const tone = verdict === 'pass' ? 'fleet-ok' : verdict === 'fail' ? 'fleet-bad' : 'muted';
+  const title = [row.objective === null ? null : `objective ${formatObjective(row.objective)}`, verdict]
+    .filter(Boolean)
+    .join(' · ');
   return (
-    <span title={row.objective === null ? undefined : `objective ${formatObjective(row.objective)}`}>
-      <span className={met ? 'fleet-ok' : 'fleet-bad'}>{formatPercent(row.compliance)}</span>
+    <span title={title}>
+      <span className={tone}>{formatPercent(row.compliance)}</span>
       {row.objective !== null && <span className="muted"> / {formatObjective(row.objective)}</span>}
+      {verdict === 'insufficient samples' && <span className="muted fleet-verdict"> · too few blocks</span>}
     </span>
   );
 }
