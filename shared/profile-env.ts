@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TierOverrides, type PlanItemName } from './launch';
+import { TierOverrides, type PlanItemName } from './launch/schema';
 import { TIERS, type TierName } from './tiers';
 
 /**

@@ -1,6 +1,6 @@
-import type { TierOverrides } from '../../../shared/launch';
-import { RELAY_ENV } from '../../../shared/relay-contract';
-import { TIERS, type TierName } from '../../../shared/tiers';
+import type { TierOverrides } from './schema';
+import { RELAY_ENV } from '../relay-contract';
+import { TIERS, type TierName } from '../tiers';
 import type { LaunchTarget, PlannedItem, Ungranted } from './plan-types';
 
 /** The relay's runtime knobs: passed through the environment, applied (and reported) by the relay. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TierOverrides } from '../../../shared/launch';
-import { parseEnvironmentOverrides } from '../../../shared/profile-env';
-import type { TierName } from '../../../shared/tiers';
+import type { TierOverrides } from './schema';
+import { parseEnvironmentOverrides } from '../profile-env';
+import type { TierName } from '../tiers';
 import { planLaunch } from './plan';
 import type { LaunchTarget } from './plan-types';
 import { linuxCaps } from './test-support';

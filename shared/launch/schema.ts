@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { TierName } from './tiers';
+import { TierName } from '../tiers';
+import { Capabilities } from './capabilities';
 
 /**
  * What a launch plan asked the operating system and the relay for, and what was actually applied.
@@ -50,6 +51,9 @@ export const LaunchReport = z.object({
   argv: z.array(z.string()),
   items: z.array(PlanItem),
   readBackAt: z.number().nullable(),
+  /** What the plan was decided from (absent in reports from before it was carried). */
+  capabilities: Capabilities.optional(),
+  target: z.enum(['builtin', 'external']).optional(),
 });
 export type LaunchReport = z.infer<typeof LaunchReport>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TIER_NAMES, TIERS, type TierName } from '../../../shared/tiers';
+import { TIER_NAMES, TIERS, type TierName } from '../tiers';
 import type { Capabilities } from './capabilities';
 import { planLaunch } from './plan';
 import { NICENESS } from './plan-os';

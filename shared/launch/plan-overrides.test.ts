@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TierOverrides } from '../../../shared/launch';
-import type { TierName } from '../../../shared/tiers';
+import { TierOverrides } from './schema';
+import type { TierName } from '../tiers';
 import { planLaunch } from './plan';
 import { validateOverrides } from './plan-os';
 import type { LaunchPlan, LaunchTarget } from './plan-types';
