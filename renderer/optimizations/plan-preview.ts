@@ -7,6 +7,7 @@ import {
   type PlanItemName,
   type TierOverrides,
 } from '../../shared/launch';
+import { KNOB_TABLE, type KnobEnvName } from '../../shared/knobs';
 import type { TierName } from '../../shared/tiers';
 
 /** One row of the optimizations table: a launch-report item, or a preview of one before start. */
@@ -29,14 +30,10 @@ export const KNOB_DESCRIPTIONS: Readonly<Record<PlanItemName, string>> = {
   priority: 'Process priority (niceness or Windows priority class)',
   scheduling: 'Real-time scheduling policy',
   affinity: 'CPUs the relay may run on',
-  GC_PERCENT: 'Garbage-collection aggressiveness',
-  MAX_CPU_CORES: 'Cores the relay runtime may use',
-  HIGH_PRIORITY: 'Relay raises its own thread priorities',
-  LOCK_OS_THREAD: 'Hot path pinned to one OS thread',
-  PREALLOC_BUFFERS: 'Buffers allocated up front',
-  OPTIMIZE_SYSTEM: 'Socket and system tuning',
-  GOGC: 'Go garbage collector target',
-  GOMAXPROCS: 'Go scheduler threads',
+  ...(Object.fromEntries(KNOB_TABLE.map((knob) => [knob.env, knob.description])) as Record<
+    KnobEnvName,
+    string
+  >),
 };
 
 /**

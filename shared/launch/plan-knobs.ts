@@ -1,9 +1,12 @@
-import type { TierOverrides } from './schema';
-import { RELAY_ENV } from '../relay-contract';
+import { KNOB_TABLE, type KnobValue } from '../knobs';
 import { TIERS, type TierName } from '../tiers';
 import type { LaunchTarget, PlannedItem, Ungranted } from './plan-types';
+import type { TierOverrides } from './schema';
 
-/** The relay's runtime knobs: passed through the environment, applied (and reported) by the relay. */
+/**
+ * The relay's runtime knobs (one row each in shared/knobs.ts): passed through the environment,
+ * applied (and reported) by the relay.
+ */
 
 export interface KnobPlan {
   readonly items: readonly PlannedItem[];
@@ -19,50 +22,40 @@ export function planKnobs(
   kind: LaunchTarget['kind'],
   usableCpus: number,
 ): KnobPlan {
-  const knobs = TIERS[tier].knobs;
   const items: PlannedItem[] = [];
   const ungranted: Ungranted[] = [];
   const env: Record<string, string> = {};
-  const knob = (name: PlannedItem['name'], value: string | null, overridden: boolean) => {
-    items.push({ name, appliedBy: 'relay', requested: value ?? DEFAULT, overridden });
+  for (const knob of KNOB_TABLE) {
+    // The Go runtime reads GOGC and GOMAXPROCS itself at start; our Node relay is never given them.
+    if (knob.goOnly && kind !== 'external') continue;
+    const overridden = overrides[knob.override] !== undefined;
+    // An override of GC_PERCENT carries over to GOGC, of MAX_CPU_CORES to GOMAXPROCS.
+    const value: KnobValue = overrides[knob.override] ?? knob.tierDefault(TIERS[tier]);
+    if (knob.type === 'cores') {
+      const cores = typeof value === 'number' ? value : usableCpus;
+      const granted = Math.min(cores, usableCpus);
+      // The cap is reported once, on MAX_CPU_CORES; GOMAXPROCS asks for what the relay may use.
+      items.push({
+        name: knob.env,
+        appliedBy: 'relay',
+        requested: String(knob.goOnly ? granted : cores),
+        overridden,
+      });
+      if (cores > usableCpus && !knob.goOnly) {
+        ungranted.push({ name: knob.env, reason: `the relay may run on ${usableCpus} CPUs; capped` });
+      }
+      env[knob.env] = String(granted);
+      continue;
+    }
+    // "off" goes to our Node relay too: it accepts it and reports on /health that V8 cannot comply.
+    items.push({
+      name: knob.env,
+      appliedBy: 'relay',
+      requested: value === null ? DEFAULT : String(value),
+      overridden,
+    });
     // null (the runtime's own default) is left unset rather than passed as an empty value.
-    if (value !== null) env[name] = value;
-  };
-
-  const gcOverridden = overrides.gcPercent !== undefined;
-  const gcPercent = overrides.gcPercent ?? knobs.gcPercent;
-  // "off" goes to our Node relay too: it accepts it and reports on /health that V8 cannot comply.
-  knob(RELAY_ENV.gcPercent, gcPercent === null ? null : String(gcPercent), gcOverridden);
-
-  let cores = overrides.maxCpuCores ?? usableCpus;
-  items.push({
-    name: RELAY_ENV.maxCpuCores,
-    appliedBy: 'relay',
-    requested: String(cores),
-    overridden: overrides.maxCpuCores !== undefined,
-  });
-  if (cores > usableCpus) {
-    ungranted.push({ name: 'MAX_CPU_CORES', reason: `the relay may run on ${usableCpus} CPUs; capped` });
-    cores = usableCpus;
-  }
-  env[RELAY_ENV.maxCpuCores] = String(cores);
-
-  // The boolean knobs: an override wins over the tier, and is marked as one.
-  const booleans = [
-    [RELAY_ENV.highPriority, 'highPriority'],
-    [RELAY_ENV.lockOsThread, 'lockOsThread'],
-    [RELAY_ENV.preallocBuffers, 'preallocBuffers'],
-    [RELAY_ENV.optimizeSystem, 'optimizeSystem'],
-  ] as const;
-  for (const [envName, key] of booleans) {
-    knob(envName, String(overrides[key] ?? knobs[key]), overrides[key] !== undefined);
-  }
-
-  if (kind === 'external') {
-    // The Go runtime reads these itself at start; an override of GC_PERCENT carries over to GOGC.
-    const goGc = overrides.gcPercent ?? (knobs.gcOff ? 'off' : knobs.gcPercent);
-    knob(RELAY_ENV.goGc, goGc === null ? null : String(goGc), gcOverridden);
-    knob(RELAY_ENV.goMaxProcs, String(cores), overrides.maxCpuCores !== undefined);
+    if (value !== null) env[knob.env] = String(value);
   }
   return { items, ungranted, env };
 }

@@ -1,3 +1,4 @@
+import { KNOB_ENV_NAMES } from '../knobs';
 import { layerOverrides, overrideSource } from '../profile-env';
 import { RELAY_ENV } from '../relay-contract';
 import { planKnobs } from './plan-knobs';
@@ -68,13 +69,4 @@ export function planLaunch(input: PlanInput): LaunchPlan {
   };
 }
 
-const KNOB_ENV: ReadonlySet<string> = new Set([
-  RELAY_ENV.gcPercent,
-  RELAY_ENV.maxCpuCores,
-  RELAY_ENV.highPriority,
-  RELAY_ENV.lockOsThread,
-  RELAY_ENV.preallocBuffers,
-  RELAY_ENV.optimizeSystem,
-  RELAY_ENV.goGc,
-  RELAY_ENV.goMaxProcs,
-]);
+const KNOB_ENV: ReadonlySet<string> = new Set(KNOB_ENV_NAMES);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TierName } from '../tiers';
+import { KNOB_ENV_NAMES } from '../knobs';
 import { Capabilities } from './capabilities';
 
 /**
@@ -7,19 +8,9 @@ import { Capabilities } from './capabilities';
  * The UI shows requested beside applied, with the reason wherever they differ (DESIGN.md, "Launch plans").
  */
 
-export const PLAN_ITEM_NAMES = [
-  'priority',
-  'scheduling',
-  'affinity',
-  'GC_PERCENT',
-  'MAX_CPU_CORES',
-  'HIGH_PRIORITY',
-  'LOCK_OS_THREAD',
-  'PREALLOC_BUFFERS',
-  'OPTIMIZE_SYSTEM',
-  'GOGC',
-  'GOMAXPROCS',
-] as const;
+/** What the OS applies, then the relay's knobs (shared/knobs.ts), in the order the UI lists them. */
+export const OS_ITEM_NAMES = ['priority', 'scheduling', 'affinity'] as const;
+export const PLAN_ITEM_NAMES = [...OS_ITEM_NAMES, ...KNOB_ENV_NAMES] as const;
 export const PlanItemName = z.enum(PLAN_ITEM_NAMES);
 export type PlanItemName = z.infer<typeof PlanItemName>;
 
