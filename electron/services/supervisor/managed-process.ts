@@ -4,7 +4,8 @@ import { ApiError } from '../../../shared/api';
 import type { ExitInfo, RelayState } from '../../../shared/relay-status';
 import { LineSplitter, parseLogLine, type LogLine } from './log-lines';
 import { ProcessOutput } from './process-output';
-import { backoffDelay, CrashWindow } from './restart-policy';
+import { exponentialDelay } from '../../../shared/backoff';
+import { CrashWindow } from './restart-policy';
 import { killTree } from './kill-tree';
 
 /** One concrete launch: prepared afresh for every start, so ports and plans are never stale. */
@@ -304,8 +305,9 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       );
       return;
     }
-    const delayMs = backoffDelay(
-      this.consecutiveCrashes,
+    // The first restart (consecutiveCrashes 1) waits the initial delay.
+    const delayMs = exponentialDelay(
+      this.consecutiveCrashes - 1,
       this.policy.backoffInitialMs,
       this.policy.backoffCapMs,
     );

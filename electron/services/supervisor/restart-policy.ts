@@ -1,10 +1,3 @@
-/** Exponential backoff: initial × 2^(attempt-1), capped. Attempt 1 is the first restart. */
-export function backoffDelay(attempt: number, initialMs: number, capMs: number): number {
-  const exponent = Math.max(0, attempt - 1);
-  // 2^31 already dwarfs any sane cap; clamping the exponent keeps the arithmetic finite.
-  return Math.min(capMs, initialMs * 2 ** Math.min(exponent, 31));
-}
-
 /** Counts crashes inside a sliding time window (PM2's "max restarts within"). */
 export class CrashWindow {
   private times: number[] = [];
