@@ -7,7 +7,7 @@ import { FIELD_SPECS, OVERRIDE_FIELDS } from '../renderer/optimizations/override
 import { KNOB_DESCRIPTIONS, previewRows } from '../renderer/optimizations/plan-preview';
 import { KNOB_TABLE, SEED_KNOBS, type KnobType } from '../shared/knobs';
 import { PLAN_ITEM_NAMES, planLaunch, TierOverrides, type LaunchTarget } from '../shared/launch';
-import { linuxCaps } from '../shared/launch/test-support';
+import { linuxCaps } from '../shared/launch/test-support/capabilities';
 import { ENV_KNOBS, parseEnvironmentOverrides } from '../shared/profile-env';
 import { RELAY_ENV } from '../shared/relay-contract';
 

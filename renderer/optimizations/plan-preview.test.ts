@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planLaunch, type LaunchReport, type TierOverrides } from '../../shared/launch';
-import { linuxCaps, NO_LOWER_NICE } from '../../shared/launch/test-support';
+import { linuxCaps, NO_LOWER_NICE } from '../../shared/launch/test-support/capabilities';
 import { TIER_NAMES } from '../../shared/tiers';
 import { ASSUMED_CAPABILITIES, grantedCount, knobRows, previewRows } from './plan-preview';
 

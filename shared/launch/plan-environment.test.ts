@@ -4,7 +4,7 @@ import { parseEnvironmentOverrides } from '../profile-env';
 import type { TierName } from '../tiers';
 import { planLaunch } from './plan';
 import type { LaunchTarget } from './plan-types';
-import { linuxCaps } from './test-support';
+import { linuxCaps } from './test-support/capabilities';
 
 const EXTERNAL: LaunchTarget = { kind: 'external', path: '/opt/sprint/bitcoin-sprint' };
 

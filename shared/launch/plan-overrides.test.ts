@@ -4,7 +4,7 @@ import type { TierName } from '../tiers';
 import { planLaunch } from './plan';
 import { validateOverrides } from './plan-os';
 import type { LaunchPlan, LaunchTarget } from './plan-types';
-import { linuxCaps } from './test-support';
+import { linuxCaps } from './test-support/capabilities';
 
 const BUILTIN: LaunchTarget = { kind: 'builtin', execPath: '/opt/electron', script: '/app/relay.mjs' };
 const EXTERNAL: LaunchTarget = { kind: 'external', path: '/opt/sprint/bitcoin-sprint' };
