@@ -12,13 +12,145 @@ const electronImport = {
   name: 'electron',
   message: 'Only electron/main.ts, electron/preload.ts and electron/shell/ may import electron (DESIGN.md).',
 };
+const ipcMainImport = {
+  name: 'electron',
+  importNames: ['ipcMain'],
+  message: 'Use electron/shell/ipc.ts.',
+};
+
+/**
+ * Test support lives in `test-support/` folders beside the code it serves (the one convention for
+ * new code). The rule also knows the older places (a `test-support.ts` file, `fixtures/`, the
+ * top-level test/ and e2e/ folders, bench pages) until they are moved there.
+ */
+const testSupport = {
+  group: [
+    '**/test-support',
+    '**/test-support/**',
+    '**/test-support.ts',
+    '**/test-history',
+    '**/fixtures/**',
+    '**/test/**',
+    '**/e2e/**',
+    '**/bench/**',
+  ],
+  message:
+    'Production code never imports test support (test-support/ folders, fixtures, test/, e2e/, bench/).',
+};
+/** Files that are tests or test support themselves, and so may import test support. */
+const testFiles = [
+  '**/*.test.ts',
+  '**/*.test.tsx',
+  '**/*.spec.ts',
+  '**/test-support/**',
+  '**/test-support.ts',
+  '**/fixtures/**',
+  'electron/services/reports/test-history.ts',
+  'renderer/bench/**',
+];
+
+/** Each layer of DESIGN.md's layout, with what it may not import. */
+/** @type {Layer[]} */
+const layers = [
+  {
+    files: ['electron/services/**', 'electron/serve.ts'],
+    paths: [electronImport],
+    patterns: [
+      {
+        group: ['**/shell', '**/shell/**', '**/renderer/**'],
+        message: 'electron/services/ is plain Node: it never imports electron/shell/ or renderer/.',
+      },
+      {
+        regex: '^(\\.\\./)+(main|preload)(\\.ts)?$',
+        message: 'electron/services/ never imports electron/main.ts or electron/preload.ts.',
+      },
+    ],
+  },
+  {
+    // GitHub Desktop's rule: nothing talks to ipcMain except the typed, sender-checking wrapper.
+    files: ['electron/main.ts', 'electron/preload.ts', 'electron/shell/**'],
+    ignores: ['electron/shell/ipc.ts'],
+    paths: [ipcMainImport],
+    patterns: [],
+  },
+  { files: ['electron/shell/ipc.ts'], paths: [], patterns: [] },
+  {
+    files: ['shared/**'],
+    paths: [electronImport],
+    patterns: [
+      nodeBuiltins,
+      {
+        group: ['**/electron/**', '**/renderer/**', '**/relay/**'],
+        message: 'shared/ is the contract: it imports nothing of the processes.',
+      },
+    ],
+  },
+  {
+    files: ['relay/**'],
+    paths: [electronImport],
+    patterns: [
+      {
+        group: ['**/electron/**', '**/renderer/**'],
+        message: 'relay/ is standalone (it may be replaced by the Go binary).',
+      },
+    ],
+  },
+  {
+    files: ['renderer/**'],
+    paths: [electronImport],
+    patterns: [
+      nodeBuiltins,
+      {
+        group: ['**/electron/**', '**/relay/**', '**/cli/**'],
+        message: 'The renderer talks to the backend only through shared/ and its api client.',
+      },
+    ],
+  },
+  { files: ['cli/**'], paths: [electronImport], patterns: [] },
+  { files: ['bench/**', 'test/**'], paths: [electronImport], patterns: [], tooling: true },
+];
+
+/**
+ * @typedef {{ files: string[]; ignores?: string[]; paths: object[]; patterns: object[]; tooling?: boolean }} Layer
+ * @param {Layer} layer
+ * @param {boolean} production
+ */
+const importRule = (layer, production) => ({
+  'no-restricted-imports': [
+    'error',
+    { paths: layer.paths, patterns: production ? [...layer.patterns, testSupport] : layer.patterns },
+  ],
+});
+/** Every file of a layer, tests included. */
+const boundaries = layers.map((layer) => ({
+  files: layer.files,
+  ...(layer.ignores ? { ignores: layer.ignores } : {}),
+  rules: importRule(layer, false),
+}));
+/** The same again for the layer's production files, which also may not import test support. */
+const productionBoundaries = layers
+  .filter((layer) => !layer.tooling)
+  .map((layer) => ({
+    files: layer.files,
+    ignores: [...(layer.ignores ?? []), ...testFiles],
+    rules: importRule(layer, true),
+  }));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { parserOptions: { projectService: false } },
+    // Type-aware: a promise nobody awaits or catches hides its rejection (an unhandled rejection
+    // ends a Node process), and a promise passed where a callback's result is ignored does too.
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -30,56 +162,7 @@ export default tseslint.config(
     files: ['**/*.{js,mjs,cjs}'],
     languageOptions: { globals: globals.node },
   },
-  {
-    files: ['electron/services/**', 'electron/serve.ts', 'relay/**', 'bench/**', 'test/**', 'cli/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronImport] }] },
-  },
-  {
-    // GitHub Desktop's rule: nothing talks to ipcMain except the typed, sender-checking wrapper.
-    files: ['electron/main.ts', 'electron/preload.ts', 'electron/shell/**'],
-    ignores: ['electron/shell/ipc.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', importNames: ['ipcMain'], message: 'Use electron/shell/ipc.ts.' }] },
-      ],
-    },
-  },
-  {
-    files: ['shared/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronImport],
-          patterns: [
-            nodeBuiltins,
-            {
-              group: ['**/electron/**', '**/renderer/**', '**/relay/**'],
-              message: 'shared/ is the contract: it imports nothing of the processes.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['relay/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronImport],
-          patterns: [
-            {
-              group: ['**/electron/**', '**/renderer/**'],
-              message: 'relay/ is standalone (it may be replaced by the Go binary).',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...boundaries,
   {
     // The hostile peer is an independent implementation: sharing the relay's framing would hide a bug
     // both have. Its test harness (harness.ts, *.test.ts) may use the relay's test support.
@@ -103,21 +186,8 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronImport],
-          patterns: [
-            nodeBuiltins,
-            {
-              group: ['**/electron/**', '**/relay/**'],
-              message: 'The renderer talks to the backend only through shared/ and its api client.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: reactHooks.configs.recommended.rules,
   },
+  // Last: for a file several blocks match, the last one's no-restricted-imports wins.
+  ...productionBoundaries,
 );

@@ -1,10 +1,10 @@
 import http from 'node:http';
-import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import type { BlockAnnouncement } from '../shared/relay-contract';
 import { openWebSocket, request, type StreamClient } from '../relay/test-support/clients';
 import type { BenchSection } from './types';
 import { type DemoPeer, type RelayProcess, startDemoPeer, startRelay } from '../relay/test-support/processes';
+import { nowMs } from '../shared/clock';
 
 export const PANEL_KEY = 'bench-panel-key';
 const PROBES = 10_000;
@@ -35,8 +35,6 @@ function summarise(h: hdr.Histogram): Summary {
   const ms = (p: number): number => h.getValueAtPercentile(p) / 1000;
   return { n: h.totalCount, p50: ms(50), p90: ms(90), p99: ms(99), p999: ms(99.9), max: h.maxValue / 1000 };
 }
-
-const wallMs = (): number => performance.timeOrigin + performance.now();
 
 /** One GET over a keep-alive agent, timed from just before the request to the last body byte. */
 function probe(url: string, agent: http.Agent): Promise<{ status: number; ns: bigint }> {
@@ -104,7 +102,7 @@ export async function relayLatency(
       const seen = new Map<string, number>();
       // The receive time is taken first thing in the handler, before the JSON is parsed.
       c.ws.on('message', (data) => {
-        const at = wallMs();
+        const at = nowMs();
         seen.set((JSON.parse(String(data)) as BlockAnnouncement).hash, at);
       });
       arrivals.push(seen);

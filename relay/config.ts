@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseNodeList } from '../shared/node-address';
 import { BitcoinNetwork, RELAY_ENV } from '../shared/relay-contract';
 import { TierName, type TierSpec, TIERS } from '../shared/tiers';
+import { BOOLEAN, type KnobConfig, readKnobs } from './knob-config';
 import type { LogLevel } from './log';
 import { NETWORKS } from './p2p/constants';
 import type { NodeAddress } from './p2p/upstream';
@@ -19,9 +20,9 @@ export class ConfigError extends Error {
   }
 }
 
-export type GcPercent = number | 'off' | null;
+export type { GcPercent } from './knob-config';
 
-export interface RelayConfig {
+export interface RelayConfig extends KnobConfig {
   readonly tier: TierSpec;
   readonly apiHost: string;
   /** 0 binds both servers on ephemeral ports. */
@@ -31,12 +32,6 @@ export interface RelayConfig {
   readonly apiKeys: readonly string[];
   readonly network: BitcoinNetwork;
   readonly nodes: readonly NodeAddress[];
-  readonly gcPercent: GcPercent;
-  readonly maxCpuCores: number | null;
-  readonly highPriority: boolean;
-  readonly lockOsThread: boolean;
-  readonly preallocBuffers: boolean;
-  readonly optimizeSystem: boolean;
   readonly parentWatch: boolean;
   /** Header store folder (DATA_DIR); null keeps headers in memory only. */
   readonly dataDir: string | null;
@@ -47,21 +42,7 @@ export interface RelayConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const BOOLEAN = z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true');
 const PORT = z.coerce.number().int().min(0).max(65534);
-const GC = z.union([
-  z.literal('off'),
-  z
-    .string()
-    .regex(/^\d+$/, 'an integer or "off"')
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(10_000)),
-]);
-const CORES = z
-  .string()
-  .regex(/^\d+$/, 'a positive integer')
-  .transform(Number)
-  .pipe(z.number().int().min(1).max(1024));
 const KEYS = z
   .string()
   .transform((s) => s.split(',').map((k) => k.trim()))
@@ -108,8 +89,6 @@ export function parseConfig(env: Env): RelayConfig {
   const defaultPort = NETWORKS[network].defaultPort;
   const nodeValue = env[RELAY_ENV.bitcoinNode];
   const nodes = nodeValue ? parseNodes(nodeValue, defaultPort) : [{ host: '127.0.0.1', port: defaultPort }];
-  const knobs = tier.knobs;
-  // The tier supplies defaults; anything set explicitly in the environment wins.
   return {
     tier,
     apiHost:
@@ -120,12 +99,8 @@ export function parseConfig(env: Env): RelayConfig {
     apiKeys,
     network,
     nodes,
-    gcPercent: read(env, RELAY_ENV.gcPercent, GC) ?? (knobs.gcOff ? 'off' : knobs.gcPercent),
-    maxCpuCores: read(env, RELAY_ENV.maxCpuCores, CORES) ?? null,
-    highPriority: read(env, RELAY_ENV.highPriority, BOOLEAN) ?? knobs.highPriority,
-    lockOsThread: read(env, RELAY_ENV.lockOsThread, BOOLEAN) ?? knobs.lockOsThread,
-    preallocBuffers: read(env, RELAY_ENV.preallocBuffers, BOOLEAN) ?? knobs.preallocBuffers,
-    optimizeSystem: read(env, RELAY_ENV.optimizeSystem, BOOLEAN) ?? knobs.optimizeSystem,
+    // The tier supplies the knobs' defaults; anything set explicitly in the environment wins.
+    ...readKnobs(tier, (name, schema) => read(env, name, schema)),
     parentWatch: read(env, RELAY_ENV.parentWatch, BOOLEAN) ?? false,
     dataDir:
       read(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { TierOverrides, type PlanItemName } from './launch';
+import { TierOverrides, type PlanItemName } from './launch/schema';
+import { KNOB_TABLE, SEED_KNOBS, type SeedKnob, type SeedKnobName } from './knobs';
 import { TIERS, type TierName } from './tiers';
 
 /**
@@ -10,16 +11,11 @@ import { TIERS, type TierName } from './tiers';
  *   saved override  >  environment  >  tier default
  */
 
-export const ENV_KNOBS = [
-  { name: 'GC_PERCENT', key: 'gcPercent' },
-  { name: 'MAX_CPU_CORES', key: 'maxCpuCores' },
-  { name: 'HIGH_PRIORITY', key: 'highPriority' },
-  { name: 'LOCK_OS_THREAD', key: 'lockOsThread' },
-  { name: 'PREALLOC_BUFFERS', key: 'preallocBuffers' },
-  { name: 'OPTIMIZE_SYSTEM', key: 'optimizeSystem' },
-] as const;
-export type EnvKnobName = (typeof ENV_KNOBS)[number]['name'];
-export type EnvKnobKey = (typeof ENV_KNOBS)[number]['key'];
+/** The seed's variables: the knobs every relay reads (shared/knobs.ts), in the table's order. */
+export const ENV_KNOBS: readonly { readonly name: SeedKnobName; readonly key: SeedKnob['override'] }[] =
+  SEED_KNOBS.map((knob) => ({ name: knob.env, key: knob.override }));
+export type EnvKnobName = SeedKnobName;
+export type EnvKnobKey = SeedKnob['override'];
 export const EnvKnobName = z.enum(ENV_KNOBS.map((k) => k.name) as [EnvKnobName, ...EnvKnobName[]]);
 
 /** One variable that is set: applied with its value, or refused with the reason. */
@@ -99,14 +95,7 @@ const ITEM_KEY: Partial<Record<PlanItemName, keyof TierOverrides>> = {
   priority: 'priority',
   scheduling: 'realtime',
   affinity: 'cpus',
-  GC_PERCENT: 'gcPercent',
-  GOGC: 'gcPercent',
-  MAX_CPU_CORES: 'maxCpuCores',
-  GOMAXPROCS: 'maxCpuCores',
-  HIGH_PRIORITY: 'highPriority',
-  LOCK_OS_THREAD: 'lockOsThread',
-  PREALLOC_BUFFERS: 'preallocBuffers',
-  OPTIMIZE_SYSTEM: 'optimizeSystem',
+  ...Object.fromEntries(KNOB_TABLE.map((knob) => [knob.env, knob.override])),
 };
 
 /** Where a launch item's value comes from, by the precedence above. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KNOB_ENV } from './knobs';
 
 /**
  * The relay contract's wire shapes (DESIGN.md, "The relay contract"): what the panel reads from any
@@ -10,7 +11,7 @@ export const BITCOIN_NETWORKS = ['mainnet', 'testnet', 'signet', 'regtest'] as c
 export const BitcoinNetwork = z.enum(BITCOIN_NETWORKS);
 export type BitcoinNetwork = z.infer<typeof BitcoinNetwork>;
 
-/** Environment variable names the panel passes to the relay. */
+/** Environment variable names the panel passes to the relay; the runtime knobs come from shared/knobs.ts. */
 export const RELAY_ENV = {
   tier: 'TIER',
   apiHost: 'API_HOST',
@@ -20,16 +21,9 @@ export const RELAY_ENV = {
   dataDir: 'DATA_DIR',
   bitcoinNode: 'BITCOIN_NODE',
   bitcoinNetwork: 'BITCOIN_NETWORK',
-  gcPercent: 'GC_PERCENT',
-  maxCpuCores: 'MAX_CPU_CORES',
-  highPriority: 'HIGH_PRIORITY',
-  lockOsThread: 'LOCK_OS_THREAD',
-  preallocBuffers: 'PREALLOC_BUFFERS',
-  optimizeSystem: 'OPTIMIZE_SYSTEM',
+  ...KNOB_ENV,
   logFormat: 'LOG_FORMAT',
   parentWatch: 'SPRINT_PARENT_WATCH',
-  goGc: 'GOGC',
-  goMaxProcs: 'GOMAXPROCS',
 } as const;
 
 /** One block as the relay serves it on /v1/btc/latest and pushes it on the stream. */

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { SeedKnobName } from '../../shared/knobs';
 import type { KnobReport } from '../../shared/relay-contract';
 import { RELAY_ENV } from '../../shared/relay-contract';
 import type { RelayConfig } from '../config';
@@ -57,7 +58,8 @@ export function applyKnobs(config: RelayConfig): KnobOutcome {
   }
   const poolSize = process.env.UV_THREADPOOL_SIZE ?? '4, the libuv default,';
 
-  const knobs: Record<string, KnobReport> = {
+  // Keyed by every seed knob (shared/knobs.ts): a new row does not compile until it is reported here.
+  const knobs: Record<SeedKnobName, KnobReport> = {
     [RELAY_ENV.gcPercent]:
       config.gcPercent === null
         ? { requested: null, applied: null }

@@ -1,4 +1,5 @@
 import { TierOverrides, type PlanItemName } from '../../shared/launch';
+import { SEED_KNOBS, type KnobType, type SeedKnob } from '../../shared/knobs';
 import { TIERS, type TierName } from '../../shared/tiers';
 import { fieldErrorsFromZod, type FieldErrors } from '../lib/errors';
 
@@ -7,18 +8,10 @@ import { fieldErrorsFromZod, type FieldErrors } from '../lib/errors';
  * default), converted to TierOverrides and validated by the shared zod schema.
  */
 
-export const OVERRIDE_FIELDS = [
-  'priority',
-  'realtime',
-  'cpus',
-  'gcPercent',
-  'maxCpuCores',
-  'highPriority',
-  'lockOsThread',
-  'preallocBuffers',
-  'optimizeSystem',
-] as const;
-export type OverrideField = (typeof OVERRIDE_FIELDS)[number];
+const OS_FIELDS = ['priority', 'realtime', 'cpus'] as const;
+export type OverrideField = (typeof OS_FIELDS)[number] | SeedKnob['override'];
+/** The OS fields, then one per seed knob (shared/knobs.ts). */
+export const OVERRIDE_FIELDS: readonly OverrideField[] = [...OS_FIELDS, ...SEED_KNOBS.map((k) => k.override)];
 export type OverrideDraft = Record<OverrideField, string>;
 
 export type FieldKind = 'priority' | 'boolean' | 'text' | 'number';
@@ -31,6 +24,8 @@ export interface FieldSpec {
   kind: FieldKind;
   hint: string;
 }
+
+const KIND_OF: Readonly<Record<KnobType, FieldKind>> = { gc: 'text', cores: 'number', boolean: 'boolean' };
 
 export const FIELD_SPECS: readonly FieldSpec[] = [
   {
@@ -54,18 +49,13 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
     kind: 'text',
     hint: 'A CPU list such as 2-3 or 0,2.',
   },
-  { field: 'gcPercent', label: 'GC_PERCENT', item: 'GC_PERCENT', kind: 'text', hint: '1–1000, or off.' },
-  { field: 'maxCpuCores', label: 'MAX_CPU_CORES', item: 'MAX_CPU_CORES', kind: 'number', hint: '1–1024.' },
-  { field: 'highPriority', label: 'HIGH_PRIORITY', item: 'HIGH_PRIORITY', kind: 'boolean', hint: '' },
-  { field: 'lockOsThread', label: 'LOCK_OS_THREAD', item: 'LOCK_OS_THREAD', kind: 'boolean', hint: '' },
-  {
-    field: 'preallocBuffers',
-    label: 'PREALLOC_BUFFERS',
-    item: 'PREALLOC_BUFFERS',
-    kind: 'boolean',
-    hint: '',
-  },
-  { field: 'optimizeSystem', label: 'OPTIMIZE_SYSTEM', item: 'OPTIMIZE_SYSTEM', kind: 'boolean', hint: '' },
+  ...SEED_KNOBS.map((knob): FieldSpec => ({
+    field: knob.override,
+    label: knob.env,
+    item: knob.env,
+    kind: KIND_OF[knob.type],
+    hint: knob.hint,
+  })),
 ];
 
 export const PRIORITY_OPTIONS = ['normal', 'above-normal', 'high', 'highest'] as const;

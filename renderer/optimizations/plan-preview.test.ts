@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { LaunchReport } from '../../shared/launch';
-import { grantedCount, knobRows, previewRows } from './plan-preview';
+import { planLaunch, type LaunchReport, type TierOverrides } from '../../shared/launch';
+import { linuxCaps, NO_LOWER_NICE } from '../../shared/launch/test-support/capabilities';
+import { TIER_NAMES } from '../../shared/tiers';
+import { ASSUMED_CAPABILITIES, grantedCount, knobRows, previewRows } from './plan-preview';
 
 const byName = (rows: ReturnType<typeof previewRows>) => Object.fromEntries(rows.map((r) => [r.name, r]));
 
@@ -8,9 +10,9 @@ describe('previewRows', () => {
   it('differs between free and enterprise where the tier table does', () => {
     const free = byName(previewRows('free'));
     const enterprise = byName(previewRows('enterprise'));
-    expect(free.priority?.requested).toBe('normal');
-    expect(enterprise.priority?.requested).toBe('highest');
-    expect(enterprise.scheduling?.requested).toBe('SCHED_FIFO');
+    expect(free.priority?.requested).toBe('nice 0');
+    expect(enterprise.priority?.requested).toBe('nice -15');
+    expect(enterprise.scheduling?.requested).toBe('SCHED_FIFO 10');
     expect(free.HIGH_PRIORITY?.requested).toBe('false');
     expect(enterprise.HIGH_PRIORITY?.requested).toBe('true');
     expect(enterprise.GC_PERCENT?.requested).toBe('25');
@@ -21,7 +23,7 @@ describe('previewRows', () => {
     expect(rows.GC_PERCENT).toMatchObject({ requested: 'off', tierDefault: '25', overridden: true });
     expect(rows.affinity).toMatchObject({
       requested: 'cpus 2-3',
-      tierDefault: 'dedicated cores',
+      tierDefault: 'cpus 2-3',
       overridden: true,
     });
     expect(rows.priority?.overridden).toBe(false);
@@ -35,6 +37,59 @@ describe('previewRows', () => {
       source: 'environment',
     });
     expect(rows.LOCK_OS_THREAD).toMatchObject({ requested: 'false', source: 'tier', overridden: false });
+  });
+});
+
+describe('previewRows is the launch planner’s output', () => {
+  const cases: [string, TierOverrides, TierOverrides][] = [
+    ['no overrides', {}, {}],
+    ['saved overrides', { priority: 'high', cpus: '1', gcPercent: 'off', maxCpuCores: 3 }, {}],
+    ['environment under saved', { lockOsThread: true }, { gcPercent: 40, realtime: true }],
+  ];
+  for (const tier of TIER_NAMES) {
+    for (const [label, saved, environment] of cases) {
+      for (const target of ['builtin', 'external'] as const) {
+        it(`${tier}, ${label}, ${target}`, () => {
+          const plan = planLaunch({
+            tier,
+            overrides: saved,
+            environment,
+            platform: 'linux',
+            capabilities: ASSUMED_CAPABILITIES,
+            target:
+              target === 'builtin'
+                ? { kind: 'builtin', execPath: '/x/electron', script: '/x/relay.mjs' }
+                : { kind: 'external', path: '/x/sprint' },
+            env: {},
+          });
+          const rows = previewRows(tier, saved, environment, { capabilities: null, target });
+          expect(
+            rows.map(({ name, requested, tierDefault, source }) => ({
+              name,
+              requested,
+              tierDefault,
+              source,
+            })),
+          ).toEqual(
+            plan.requested.map(({ name, requested, tierDefault, source }) => ({
+              name,
+              requested,
+              tierDefault,
+              source,
+            })),
+          );
+        });
+      }
+    }
+  }
+  it('says what this machine will refuse when the capabilities are its own', () => {
+    const caps = linuxCaps(2, NO_LOWER_NICE);
+    const rows = byName(previewRows('enterprise', {}, {}, { capabilities: caps, target: 'builtin' }));
+    expect(rows.priority?.reason).toContain('needs CAP_SYS_NICE');
+    expect(rows.affinity).toMatchObject({ requested: 'dedicated cores' });
+    expect(rows.affinity?.reason).toContain('machine has 2 cores');
+    // Assumed capabilities are not this machine's: no reason is claimed from them.
+    expect(byName(previewRows('enterprise')).priority?.reason).toBeUndefined();
   });
 });
 
@@ -59,8 +114,13 @@ describe('knobRows', () => {
   };
   it('uses the report for its own tier and a preview for any other', () => {
     expect(knobRows('enterprise', report, undefined)).toMatchObject({ source: 'report' });
-    expect(knobRows('free', report, undefined).source).toBe('preview');
+    expect(knobRows('free', report, undefined)).toMatchObject({ source: 'preview', assumed: true });
     expect(knobRows('free', null, undefined).rows).toHaveLength(9);
+    expect(knobRows('free', null, undefined, undefined, 'external').rows).toHaveLength(11);
+    const withCaps = { ...report, capabilities: linuxCaps(2, NO_LOWER_NICE) };
+    const other = knobRows('pro', withCaps, undefined);
+    expect(other).toMatchObject({ source: 'preview', assumed: false });
+    expect(other.rows.find((row) => row.name === 'affinity')?.requested).toBe('none');
     expect(grantedCount(knobRows('enterprise', report, undefined).rows)).toEqual({ granted: 0, refused: 1 });
   });
 });

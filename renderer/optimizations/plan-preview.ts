@@ -1,6 +1,14 @@
-import type { LaunchReport, PlanItem, PlanItemName, TierOverrides } from '../../shared/launch';
-import { layerOverrides, overrideSource } from '../../shared/profile-env';
-import { TIERS, type TierName } from '../../shared/tiers';
+import {
+  planLaunch,
+  type Capabilities,
+  type LaunchReport,
+  type LaunchTarget,
+  type PlanItem,
+  type PlanItemName,
+  type TierOverrides,
+} from '../../shared/launch';
+import { KNOB_TABLE, type KnobEnvName } from '../../shared/knobs';
+import type { TierName } from '../../shared/tiers';
 
 /** One row of the optimizations table: a launch-report item, or a preview of one before start. */
 export interface KnobRow {
@@ -22,81 +30,77 @@ export const KNOB_DESCRIPTIONS: Readonly<Record<PlanItemName, string>> = {
   priority: 'Process priority (niceness or Windows priority class)',
   scheduling: 'Real-time scheduling policy',
   affinity: 'CPUs the relay may run on',
-  GC_PERCENT: 'Garbage-collection aggressiveness',
-  MAX_CPU_CORES: 'Cores the relay runtime may use',
-  HIGH_PRIORITY: 'Relay raises its own thread priorities',
-  LOCK_OS_THREAD: 'Hot path pinned to one OS thread',
-  PREALLOC_BUFFERS: 'Buffers allocated up front',
-  OPTIMIZE_SYSTEM: 'Socket and system tuning',
-  GOGC: 'Go garbage collector target',
-  GOMAXPROCS: 'Go scheduler threads',
+  ...(Object.fromEntries(KNOB_TABLE.map((knob) => [knob.env, knob.description])) as Record<
+    KnobEnvName,
+    string
+  >),
 };
 
-const flag = (value: boolean) => (value ? 'true' : 'false');
+/**
+ * What the preview plans with while no launch report says what this machine allows: Linux with four
+ * CPUs, every privilege and every tool, so each row shows the tier's full request. The table says so.
+ */
+export const ASSUMED_CAPABILITIES: Capabilities = {
+  platform: 'linux',
+  cpus: [0, 1, 2, 3],
+  baseNice: 0,
+  canLowerNiceness: true,
+  niceFloor: -20,
+  canRealtime: true,
+  rtPriorityMax: 99,
+  tools: { taskset: 'taskset', chrt: 'chrt', nice: 'nice', powershell: null },
+  reasons: {},
+};
+export const ASSUMED_DESCRIPTION = 'assuming Linux, 4 CPUs, root and util-linux';
+
+export interface PreviewBasis {
+  /** From the last launch report; null: not known yet, so ASSUMED_CAPABILITIES. */
+  readonly capabilities: Capabilities | null;
+  readonly target: LaunchTarget['kind'];
+}
+
+const DEFAULT_BASIS: PreviewBasis = { capabilities: null, target: 'builtin' };
 
 /**
- * What a tier (with overrides) will request, in the same vocabulary as the launch report, for when
- * no report exists yet (relay stopped, or a tier switched while stopped). Applied stays empty: the
- * platform decides what can be granted, and only a start can tell.
+ * What a tier (with overrides) will request, for when no report of that tier exists yet (relay
+ * stopped, or a tier switched while stopped): the launch planner's own output, so the preview reads
+ * as the report will. Applied stays empty; only a start can tell what the OS grants. Refusals the
+ * plan already knows are given as reasons when the capabilities are this machine's, not assumed.
  */
 export function previewRows(
   tier: TierName,
   saved: TierOverrides = {},
   environment: TierOverrides = {},
+  basis: PreviewBasis = DEFAULT_BASIS,
 ): KnobRow[] {
-  // The same layering as the launch plan: saved overrides over the panel's environment.
-  const overrides = layerOverrides(saved, environment);
-  const spec = TIERS[tier];
-  const k = spec.knobs;
-  const gcDefault = k.gcPercent === null ? 'default' : String(k.gcPercent);
-  const affinityDefault = spec.dedicatedCores ? 'dedicated cores' : 'none';
-  const row = (
-    name: PlanItemName,
-    appliedBy: 'os' | 'relay',
-    tierDefault: string,
-    override: string | undefined,
-  ): KnobRow => ({
-    name,
-    appliedBy,
-    requested: override ?? tierDefault,
-    applied: null,
-    granted: null,
-    tierDefault,
-    overridden: override !== undefined,
-    source: override === undefined ? 'tier' : overrideSource(name, saved, environment),
+  const capabilities = basis.capabilities ?? ASSUMED_CAPABILITIES;
+  const target: LaunchTarget =
+    basis.target === 'external'
+      ? { kind: 'external', path: 'relay' }
+      : { kind: 'builtin', execPath: 'node', script: 'relay' };
+  const plan = planLaunch({
+    tier,
+    overrides: saved,
+    environment,
+    platform: capabilities.platform,
+    capabilities,
+    target,
+    env: {},
   });
-  const bool = (value: boolean | undefined) => (value === undefined ? undefined : flag(value));
-  return [
-    row('priority', 'os', spec.priority, overrides.priority),
-    row(
-      'scheduling',
-      'os',
-      spec.realtime ? 'SCHED_FIFO' : 'normal',
-      overrides.realtime === undefined ? undefined : overrides.realtime ? 'SCHED_FIFO' : 'normal',
-    ),
-    row(
-      'affinity',
-      'os',
-      affinityDefault,
-      overrides.cpus === undefined ? undefined : `cpus ${overrides.cpus}`,
-    ),
-    row(
-      'GC_PERCENT',
-      'relay',
-      gcDefault,
-      overrides.gcPercent === undefined ? undefined : String(overrides.gcPercent),
-    ),
-    row(
-      'MAX_CPU_CORES',
-      'relay',
-      'all usable',
-      overrides.maxCpuCores === undefined ? undefined : String(overrides.maxCpuCores),
-    ),
-    row('HIGH_PRIORITY', 'relay', flag(k.highPriority), bool(overrides.highPriority)),
-    row('LOCK_OS_THREAD', 'relay', flag(k.lockOsThread), bool(overrides.lockOsThread)),
-    row('PREALLOC_BUFFERS', 'relay', flag(k.preallocBuffers), bool(overrides.preallocBuffers)),
-    row('OPTIMIZE_SYSTEM', 'relay', flag(k.optimizeSystem), bool(overrides.optimizeSystem)),
-  ];
+  return plan.requested.map((item) => {
+    const reasons = plan.ungranted.filter((u) => u.name === item.name).map((u) => u.reason);
+    return {
+      name: item.name,
+      appliedBy: item.appliedBy,
+      requested: item.requested,
+      applied: null,
+      granted: null,
+      reason: basis.capabilities !== null && reasons.length > 0 ? reasons.join('; ') : undefined,
+      tierDefault: item.tierDefault,
+      overridden: item.overridden,
+      source: item.source,
+    };
+  });
 }
 
 export function reportRows(report: LaunchReport): KnobRow[] {
@@ -109,9 +113,13 @@ export function knobRows(
   report: LaunchReport | null,
   overrides: TierOverrides | undefined,
   environment?: TierOverrides,
-): { rows: KnobRow[]; source: 'report' | 'preview' } {
-  if (report && report.tier === tier) return { rows: reportRows(report), source: 'report' };
-  return { rows: previewRows(tier, overrides, environment), source: 'preview' };
+  target: LaunchTarget['kind'] = 'builtin',
+): { rows: KnobRow[]; source: 'report' | 'preview'; assumed: boolean } {
+  if (report && report.tier === tier) return { rows: reportRows(report), source: 'report', assumed: false };
+  // The last report's capabilities are this machine's, whichever tier it was for.
+  const capabilities = report?.capabilities ?? null;
+  const rows = previewRows(tier, overrides, environment, { capabilities, target });
+  return { rows, source: 'preview', assumed: capabilities === null };
 }
 
 export function grantedCount(rows: readonly KnobRow[]): { granted: number; refused: number } {

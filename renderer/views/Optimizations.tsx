@@ -2,6 +2,7 @@ import { KnobTable } from '../components/optimizations/KnobTable';
 import { OverrideEditor } from '../components/optimizations/OverrideEditor';
 import { ProfilesCard } from '../components/optimizations/ProfilesCard';
 import { SourcesTable } from '../components/optimizations/SourcesTable';
+import { targetKind } from '../../shared/launch';
 import { knobRows } from '../optimizations/plan-preview';
 import { runningTier } from '../optimizations/restart-note';
 import { isActive } from '../store/relay-store';
@@ -9,14 +10,16 @@ import { useProfileStore, useRelayStore, useSettingsStore } from '../stores';
 
 export function Optimizations() {
   const status = useRelayStore((s) => s.status);
-  const overrides = useSettingsStore((s) => s.settings?.overrides);
+  const settings = useSettingsStore((s) => s.settings);
+  const overrides = settings?.overrides;
   const profileState = useProfileStore((s) => s.state);
   const tier = status?.tier ?? 'free';
-  const { rows, source } = knobRows(
+  const { rows, source, assumed } = knobRows(
     tier,
     status?.launch ?? null,
     overrides?.[tier],
     profileState?.environment.values,
+    settings ? targetKind(settings.relay) : 'builtin',
   );
   return (
     <section className="optimizations" aria-label="Optimizations">
@@ -24,6 +27,7 @@ export function Optimizations() {
         tier={tier}
         rows={rows}
         source={source}
+        assumed={assumed}
         report={status?.launch ?? null}
         running={isActive(status)}
       />

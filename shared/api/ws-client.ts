@@ -1,3 +1,4 @@
+import { Backoff } from '../backoff';
 import { ApiError, type ApiErrorShape } from './errors';
 import { ServerMessage } from './wire';
 
@@ -47,7 +48,7 @@ export function webSocketApiTransport<M extends { data: unknown }>(
   let connected = false;
   let closed = false;
   let nextId = 1;
-  let retryMs = 250;
+  const reconnect = new Backoff(250, 5000);
   let retry: ReturnType<typeof setTimeout> | undefined;
 
   const setConnected = (value: boolean) => {
@@ -59,7 +60,7 @@ export function webSocketApiTransport<M extends { data: unknown }>(
     const ws = open();
     socket = ws;
     ws.onopen = () => {
-      retryMs = 250;
+      reconnect.reset();
       setConnected(true);
     };
     ws.onmessage = (message) => {
@@ -86,8 +87,7 @@ export function webSocketApiTransport<M extends { data: unknown }>(
       for (const resolve of pending.values()) resolve({ error: lost });
       pending.clear();
       if (closed) return;
-      retry = setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 5000);
+      retry = setTimeout(connect, reconnect.next());
     };
   };
   connect();

@@ -1,3 +1,5 @@
+import { exponentialDelay } from '../../../shared/backoff';
+
 /**
  * Slows token guessing per source address. The first few wrong tokens cost nothing (a mistyped
  * URL); past that each wrong token's 401 is held back for a delay that doubles up to a cap, and an
@@ -58,9 +60,7 @@ export class FailureThrottle {
       this.records.delete(oldest);
     }
     const over = record.count - this.options.freeFailures;
-    return over <= 0
-      ? 0
-      : Math.min(this.options.maxDelayMs, this.options.initialDelayMs * 2 ** Math.min(over - 1, 30));
+    return over <= 0 ? 0 : exponentialDelay(over - 1, this.options.initialDelayMs, this.options.maxDelayMs);
   }
 
   /** Holds a wrong-token answer back for `delayMs`, counted as pending meanwhile. */

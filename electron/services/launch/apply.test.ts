@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPostSpawn, type ApplyDeps } from './apply';
-import { planLaunch } from './plan';
-import { linuxCaps, windowsCaps } from './test-support';
+import { planLaunch } from '../../../shared/launch/plan';
+import { linuxCaps, windowsCaps } from '../../../shared/launch/test-support/capabilities';
 
 const target = { kind: 'external', path: 'C:\\sprint.exe' } as const;
 

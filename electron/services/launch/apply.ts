@@ -1,7 +1,7 @@
 import os from 'node:os';
-import type { LaunchPlan, PostSpawnStep } from './plan-types';
+import type { LaunchPlan, PostSpawnStep } from '../../../shared/launch/plan-types';
 import { firstLine, run, type Runner } from './run';
-import { setAffinityArgs } from './windows';
+import { setAffinityArgs } from '../../../shared/launch/win32';
 
 /**
  * Post-spawn steps (Windows only: Linux and macOS apply everything at exec through wrappers).

@@ -1,36 +1,21 @@
+import {
+  TOOL_HINTS,
+  type Capabilities,
+  type Platform,
+  type Refusable,
+  type Tool,
+} from '../../../shared/launch/capabilities';
 import { hasCapSysNice, softLimit } from './procfs';
 import { firstLine } from './run';
 
 /**
- * What this machine and user let a launch plan ask for, decided from probed facts by a pure function
- * so every branch is unit-testable; probe.ts gathers the facts from the real OS.
+ * What this machine and user let a launch plan ask for (shared/launch/capabilities.ts), decided from
+ * probed facts by a pure function so every branch is unit-testable; probe.ts gathers the facts.
  */
-
-export type Tool = 'taskset' | 'chrt' | 'nice' | 'powershell';
-export type Refusable = 'lowerNiceness' | 'realtime' | Tool;
-
-export interface Capabilities {
-  readonly platform: NodeJS.Platform;
-  /** CPU ids the panel itself may run on; a plan pins the relay only within these. */
-  readonly cpus: readonly number[];
-  /** The panel's own niceness: children inherit it and `nice -n` adjusts relative to it. */
-  readonly baseNice: number;
-  /** May start a child at a lower niceness than the panel's (on Windows: raise its priority class). */
-  readonly canLowerNiceness: boolean;
-  /** Lowest niceness a child may be given; baseNice when it cannot lower. */
-  readonly niceFloor: number;
-  readonly canRealtime: boolean;
-  /** Highest SCHED_FIFO priority permitted; 0 when canRealtime is false. */
-  readonly rtPriorityMax: number;
-  /** Absolute paths of the helper binaries this platform uses, null when absent. */
-  readonly tools: Readonly<Record<Tool, string | null>>;
-  /** Why a capability is refused or a tool is missing, in words the UI shows as they are. */
-  readonly reasons: Readonly<Partial<Record<Refusable, string>>>;
-}
 
 /** Everything probe.ts observed; the only input the decision needs. */
 export interface ProbeFacts {
-  readonly platform: NodeJS.Platform;
+  readonly platform: Platform;
   readonly cpus: readonly number[];
   readonly baseNice: number;
   readonly uid: number | null;
@@ -48,18 +33,11 @@ export interface ProbeFacts {
   readonly rtAttempt: { readonly ok: boolean; readonly stderr: string } | null;
 }
 
-export const TOOL_HINTS: Readonly<Record<Tool, string>> = {
-  taskset: 'taskset not found (install util-linux)',
-  chrt: 'chrt not found (install util-linux)',
-  nice: 'nice not found (install coreutils)',
-  powershell: 'powershell not found (needed to set ProcessorAffinity)',
-};
-
 const NICE_MIN = -20;
 const RT_PRIORITY_MAX = 99;
 
 /** Tools each platform's plans use; the others are irrelevant there, so never reported missing. */
-const PLATFORM_TOOLS: Readonly<Partial<Record<NodeJS.Platform, readonly Tool[]>>> = {
+const PLATFORM_TOOLS: Readonly<Partial<Record<Platform, readonly Tool[]>>> = {
   linux: ['taskset', 'chrt', 'nice'],
   darwin: ['nice'],
   win32: ['powershell'],

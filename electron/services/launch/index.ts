@@ -1,10 +1,13 @@
 /** Launch plans: tier → argv/env with OS priority and affinity, applied, read back and reported. */
-export { decideCapabilities, niceAttemptTarget, TOOL_HINTS } from './capabilities';
-export type { Capabilities, ProbeFacts, Refusable, Tool } from './capabilities';
+// The pure planner and its types live in shared/launch (the renderer's preview runs it too).
+export { decideCapabilities, niceAttemptTarget } from './capabilities';
+export type { ProbeFacts } from './capabilities';
+export { TOOL_HINTS } from '../../../shared/launch/capabilities';
+export type { Capabilities, Refusable, Tool } from '../../../shared/launch/capabilities';
 export { gatherFacts, probeCapabilities, resetCapabilitiesCache, defaultProbeDeps } from './probe';
 export type { ProbeDeps } from './probe';
-export { planLaunch } from './plan';
-export { NICENESS, FIFO_PRIORITY, validateOverrides } from './plan-os';
+export { planLaunch } from '../../../shared/launch/plan';
+export { NICENESS, FIFO_PRIORITY, validateOverrides } from '../../../shared/launch/plan-os';
 export type {
   LaunchPlan,
   LaunchTarget,
@@ -12,7 +15,7 @@ export type {
   PostSpawnStep,
   RequestedItem,
   Ungranted,
-} from './plan-types';
+} from '../../../shared/launch/plan-types';
 export { applyPostSpawn, defaultApplyDeps } from './apply';
 export type { ApplyDeps, StepResult } from './apply';
 export { awaitExec, readBack, linuxValues, formatScheduling, defaultReadBackDeps } from './readback';
@@ -20,6 +23,6 @@ export type { OsItemName, OsReadBack, ReadBackDeps, ReadBackOptions, ThreadProc 
 export { buildLaunchReport } from './report';
 export type { AppliedState, RelayKnobs } from './report';
 export { parseStat, parseCpusAllowedList, statusField, hasCapSysNice, softLimit } from './procfs';
-export { formatCpuList, parseCpuList } from './cpus';
-export { LaunchError } from './errors';
-export type { LaunchErrorCode } from './errors';
+export { formatCpuList, parseCpuList } from '../../../shared/launch/cpus';
+export { LaunchError } from '../../../shared/launch/errors';
+export type { LaunchErrorCode } from '../../../shared/launch/errors';

@@ -1,13 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import {
-  decideCapabilities,
-  niceAttemptTarget,
-  type Capabilities,
-  type ProbeFacts,
-  type Tool,
-} from './capabilities';
-import { parseCpuList } from './cpus';
+import type { Capabilities, Tool } from '../../../shared/launch/capabilities';
+import { parseCpuList } from '../../../shared/launch/cpus';
+import { decideCapabilities, niceAttemptTarget, type ProbeFacts } from './capabilities';
 import { statusField } from './procfs';
 import { findOnPath, run, type Runner } from './run';
 

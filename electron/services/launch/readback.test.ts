@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { cpuMask, cpusFromMask, formatCpuList, parseCpuList } from './cpus';
-import { LaunchError } from './errors';
+import { cpuMask, cpusFromMask, formatCpuList, parseCpuList } from '../../../shared/launch/cpus';
+import { LaunchError } from '../../../shared/launch/errors';
 import { hasCapSysNice, parseCpusAllowedList, parseStat, softLimit } from './procfs';
 import { awaitExec, linuxValues, readBack, type ReadBackDeps } from './readback';
-import { affinityMaskText, cpusFromAffinityText } from './windows';
+import { affinityMaskText, cpusFromAffinityText } from '../../../shared/launch/win32';
 
 /** A /proc/PID/stat line with the given comm, nice (19), rt_priority (40) and policy (41). */
 function statLine(comm: string, nice: number, rtPriority: number, policy: number): string {

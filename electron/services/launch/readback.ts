@@ -1,10 +1,10 @@
 import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LaunchError } from './errors';
+import { LaunchError } from '../../../shared/launch/errors';
 import { parseCpusAllowedList, parseStat, SCHED_FIFO, SCHED_RR, schedPolicyName } from './procfs';
 import { run, type Runner } from './run';
-import { cpusFromAffinityText, getAffinityArgs, windowsClassLabel } from './windows';
+import { cpusFromAffinityText, getAffinityArgs, windowsClassLabel } from '../../../shared/launch/win32';
 
 /**
  * What the OS actually applied to a running process, in the notation plans request it in, so the

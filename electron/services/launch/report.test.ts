@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LaunchReport } from '../../../shared/launch';
-import { planLaunch } from './plan';
-import type { LaunchPlan } from './plan-types';
+import { planLaunch } from '../../../shared/launch/plan';
+import type { LaunchPlan } from '../../../shared/launch/plan-types';
 import type { OsReadBack } from './readback';
 import { buildLaunchReport, type AppliedState } from './report';
-import { linuxCaps, NO_LOWER_NICE, windowsCaps } from './test-support';
+import { linuxCaps, NO_LOWER_NICE, windowsCaps } from '../../../shared/launch/test-support/capabilities';
 
 const target = { kind: 'builtin', execPath: '/opt/electron', script: '/app/relay.mjs' } as const;
 const linuxPlan = (tier: 'pro' | 'turbo' | 'enterprise', caps = linuxCaps(8)): LaunchPlan =>

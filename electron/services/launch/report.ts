@@ -1,7 +1,7 @@
 import type { LaunchReport, PlanItem } from '../../../shared/launch';
 import { RELAY_ENV, type KnobReport } from '../../../shared/relay-contract';
 import type { StepResult } from './apply';
-import type { LaunchPlan, RequestedItem } from './plan-types';
+import type { LaunchPlan, RequestedItem } from '../../../shared/launch/plan-types';
 import { isOsItemName, type OsReadBack } from './readback';
 
 /** Requested beside applied for every item, with the reason wherever they differ. */
@@ -84,5 +84,7 @@ export function buildLaunchReport(
     argv: [plan.command, ...plan.args],
     items,
     readBackAt: applied?.readBack?.at ?? null,
+    capabilities: plan.capabilities,
+    target: plan.targetKind,
   };
 }

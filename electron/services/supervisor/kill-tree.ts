@@ -26,3 +26,15 @@ export function killTree(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): vo
     }
   }
 }
+
+/** Graceful stop: SIGTERM to the tree, SIGKILL if it has not exited after `timeoutMs`. */
+export async function terminateTree(
+  child: ChildProcess,
+  timeoutMs: number,
+  exited: Promise<void>,
+): Promise<void> {
+  killTree(child, 'SIGTERM');
+  const timer = setTimeout(() => killTree(child, 'SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,82 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../../shared/api';
 import type { ExitInfo, RelayState } from '../../../shared/relay-status';
-import { LineSplitter, parseLogLine, type LogLine } from './log-lines';
-import { ProcessOutput } from './process-output';
-import { backoffDelay, CrashWindow } from './restart-policy';
-import { killTree } from './kill-tree';
+import type { LogLine } from './log-lines';
+import { attachOutput, ProcessOutput } from './process-output';
+import { CrashWindow, decideAfterCrash } from './restart-policy';
+import { killTree, terminateTree } from './kill-tree';
+import { waitReady, watchHealth } from './readiness';
+import { onceExited, spawnChild } from './spawn-child';
+import {
+  DEFAULT_POLICY,
+  type LaunchSpec,
+  type ProcessSnapshot,
+  type SupervisionPolicy,
+  type SupervisorEvent,
+} from './supervision-types';
 
-/** One concrete launch: prepared afresh for every start, so ports and plans are never stale. */
-export interface LaunchSpec {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-  /** Resolves true once the process serves (polled); the contract's GET /ready. */
-  readonly isReady: () => Promise<boolean>;
-  /** Optional deeper check while running: a reason string means degraded (e.g. upstream down). */
-  readonly degradedReason?: () => Promise<string | null>;
-  /** True while the process says it is still starting with progress (a relay syncing headers): the ready deadline waits. */
-  readonly stillStarting?: () => boolean;
-  /** Runs right after spawn, before readiness (Windows applies priority and affinity here). */
-  readonly afterSpawn?: (pid: number) => Promise<void>;
-  /** Runs once ready, before the state says so (reading back what the OS applied). */
-  readonly afterReady?: (pid: number) => Promise<void>;
-}
-
-export interface SupervisionPolicy {
-  readonly backoffInitialMs: number;
-  readonly backoffCapMs: number;
-  readonly stableUptimeMs: number;
-  readonly crashLoopCount: number;
-  readonly crashLoopWindowMs: number;
-  readonly stopTimeoutMs: number;
-  readonly readyTimeoutMs: number;
-  readonly readyPollMs: number;
-  readonly healthPollMs: number;
-  /**
-   * Exit codes that mean "will not work if retried" (PM2's stop_exit_codes): the contract's exit 2
-   * is a configuration error naming the variable, so restarting would only loop on it.
-   */
-  readonly stopExitCodes: readonly number[];
-}
-
-export const DEFAULT_POLICY: SupervisionPolicy = {
-  backoffInitialMs: 250,
-  backoffCapMs: 30_000,
-  stableUptimeMs: 60_000,
-  crashLoopCount: 5,
-  crashLoopWindowMs: 120_000,
-  stopTimeoutMs: 5000,
-  readyTimeoutMs: 15_000,
-  readyPollMs: 25,
-  healthPollMs: 1000,
-  stopExitCodes: [2],
-};
-
-/** How long an exited process's pipes may take to deliver its last lines before the exit is handled. */
-const OUTPUT_DRAIN_MS = 250;
-
-export interface ProcessSnapshot {
-  readonly state: RelayState;
-  readonly pid: number | null;
-  readonly startedAt: number | null;
-  readonly restarts: number;
-  readonly lastExit: ExitInfo | null;
-  readonly message: string | null;
-  readonly nextRestartAt: number | null;
-  readonly stderrTail: string[];
-}
-
-export type SupervisorEvent =
-  | { kind: 'spawned'; pid: number; argv: string[] }
-  | { kind: 'ready'; pid: number; msToReady: number }
-  | { kind: 'exited'; pid: number; code: number | null; signal: string | null; expected: boolean }
-  | { kind: 'backoff'; delayMs: number; attempt: number }
-  | { kind: 'crash-loop'; crashes: number; windowMs: number }
-  | { kind: 'degraded'; reason: string }
-  | { kind: 'spawn-failed'; message: string }
-  | { kind: 'stopped-on-exit-code'; code: number; reason: string | null };
+// Callers import these from here; they live in supervision-types.ts.
+export { DEFAULT_POLICY } from './supervision-types';
+export type { LaunchSpec, ProcessSnapshot, SupervisionPolicy, SupervisorEvent } from './supervision-types';
 
 interface ManagedProcessEvents {
   state: [ProcessSnapshot];
@@ -173,16 +115,8 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.child = child;
     this.startedAt = Date.now();
     this.output = new ProcessOutput();
-    this.attachOutput(child, this.output);
-    child.once('exit', (code, signal) => {
-      // 'exit' can come before the pipes have delivered the last lines (the reason for a config
-      // error); wait for 'close', bounded, since a grandchild may hold the pipes open.
-      const drained = setTimeout(() => this.onExit(child, generation, code, signal), OUTPUT_DRAIN_MS);
-      child.once('close', () => {
-        clearTimeout(drained);
-        this.onExit(child, generation, code, signal);
-      });
-    });
+    attachOutput(child, this.name, this.output, (line) => this.emit('log', line));
+    onceExited(child, (code, signal) => this.onExit(child, generation, code, signal));
     this.emit('supervisor', { kind: 'spawned', pid: child.pid ?? 0, argv: [spec.command, ...spec.args] });
     this.emitState();
     await spec.afterSpawn?.(child.pid ?? 0).catch(() => undefined);
@@ -212,52 +146,30 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     throw apiError;
   }
 
-  private async waitReady(spec: LaunchSpec, generation: number): Promise<boolean> {
-    const deadline = Date.now() + this.policy.readyTimeoutMs;
-    while (
-      (Date.now() < deadline || spec.stillStarting?.()) &&
-      generation === this.generation &&
-      this.child
-    ) {
-      if (await spec.isReady().catch(() => false)) return true;
-      await delay(this.policy.readyPollMs);
-    }
-    return false;
+  /** Whether `generation`'s process is still the one running (not stopped or replaced). */
+  private isCurrent(generation: number): boolean {
+    return generation === this.generation && this.child !== null;
+  }
+
+  private waitReady(spec: LaunchSpec, generation: number): Promise<boolean> {
+    return waitReady(spec, this.policy, () => this.isCurrent(generation));
   }
 
   private watchHealth(spec: LaunchSpec, generation: number): void {
-    const check = async (): Promise<void> => {
-      if (generation !== this.generation || !this.child) return;
-      const ready = await spec.isReady().catch(() => false);
-      const reason = ready
-        ? await (spec.degradedReason?.() ?? Promise.resolve(null)).catch(() => null)
-        : 'not ready';
-      if (generation !== this.generation || !this.child || this.state === 'stopping') return;
-      if (reason === null && this.state === 'degraded') this.setState('running', null);
-      if (reason !== null && this.state === 'running') {
-        this.setState(
-          'degraded',
-          reason === 'not ready' ? 'The relay stopped answering GET /ready.' : reason,
-        );
-        this.emit('supervisor', { kind: 'degraded', reason });
-      }
-      this.healthTimer = setTimeout(() => void check(), this.policy.healthPollMs);
-    };
-    this.healthTimer = setTimeout(() => void check(), this.policy.healthPollMs);
-  }
-
-  private attachOutput(child: ChildProcess, output: ProcessOutput): void {
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const splitter = new LineSplitter((text) => {
-        const line = parseLogLine(this.name, stream, text);
-        output.record(line);
-        this.emit('log', line);
-      });
-      child[stream]?.on('data', (chunk: Buffer) => splitter.push(chunk));
-      child[stream]?.on('end', () => splitter.flush());
-    }
-    // A child that exits while we write to its stdin must not crash the panel with EPIPE.
-    child.stdin?.on('error', () => undefined);
+    this.healthTimer = watchHealth(spec, () => this.policy.healthPollMs, {
+      isCurrent: () => this.isCurrent(generation) && this.state !== 'stopping',
+      onTimer: (timer) => (this.healthTimer = timer),
+      onResult: (reason) => {
+        if (reason === null && this.state === 'degraded') this.setState('running', null);
+        if (reason !== null && this.state === 'running') {
+          this.setState(
+            'degraded',
+            reason === 'not ready' ? 'The relay stopped answering GET /ready.' : reason,
+          );
+          this.emit('supervisor', { kind: 'degraded', reason });
+        }
+      },
+    });
   }
 
   private onExit(
@@ -285,39 +197,24 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     if (uptime >= this.policy.stableUptimeMs) this.consecutiveCrashes = 0;
     this.consecutiveCrashes++;
     const crashCount = this.crashes.record(now);
-    const exitText = signal ? `signal ${signal}` : `exit code ${code}`;
-    const reason = this.output.reason();
-    if (code !== null && this.policy.stopExitCodes.includes(code)) {
-      this.emit('supervisor', { kind: 'stopped-on-exit-code', code, reason });
-      this.setState(
-        'stopped',
-        `${this.name.charAt(0).toUpperCase()}${this.name.slice(1)} exited with code ${code}, an error a ` +
-          `restart cannot fix, so it was not restarted${reason ? `: ${reason}` : ''}. Fix the cause and press Start.`,
-      );
+    const decision = decideAfterCrash({
+      name: this.name,
+      code,
+      signal,
+      crashCount,
+      consecutiveCrashes: this.consecutiveCrashes,
+      policy: this.policy,
+      reason: this.output.reason(),
+      tail: this.output.last(3).join(' | '),
+    });
+    if (decision.kind === 'backoff') this.nextRestartAt = now + decision.delayMs;
+    this.emit('supervisor', decision.event);
+    if (decision.kind !== 'backoff') {
+      this.setState(decision.kind, decision.message);
       return;
     }
-    if (crashCount > this.policy.crashLoopCount) {
-      this.emit('supervisor', {
-        kind: 'crash-loop',
-        crashes: crashCount,
-        windowMs: this.policy.crashLoopWindowMs,
-      });
-      const tail = this.output.last(3).join(' | ');
-      this.setState(
-        'crash-loop',
-        `${this.name} crashed ${crashCount} times within ${Math.round(this.policy.crashLoopWindowMs / 1000)} s ` +
-          `(last: ${exitText})${tail ? `: ${tail}` : ''}. Restarting stopped; fix the cause and press Start.`,
-      );
-      return;
-    }
-    const delayMs = backoffDelay(
-      this.consecutiveCrashes,
-      this.policy.backoffInitialMs,
-      this.policy.backoffCapMs,
-    );
-    this.nextRestartAt = now + delayMs;
-    this.emit('supervisor', { kind: 'backoff', delayMs, attempt: this.consecutiveCrashes });
-    this.setState('backoff', `${this.name} exited unexpectedly (${exitText}); restarting in ${delayMs} ms.`);
+    const { delayMs } = decision;
+    this.setState('backoff', decision.message);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.restarts++;
@@ -340,10 +237,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     }
     this.setState('stopping', null);
     const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
-    killTree(child, 'SIGTERM');
-    const timer = setTimeout(() => killTree(child, 'SIGKILL'), this.policy.stopTimeoutMs);
-    await exited;
-    clearTimeout(timer);
+    await terminateTree(child, this.policy.stopTimeoutMs, exited);
     this.child = null;
     this.setState('stopped', null);
     return this.snapshot();
@@ -383,31 +277,4 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   private emitState(): void {
     this.emit('state', this.snapshot());
   }
-}
-
-/**
- * Spawns and resolves once the OS started it, or with the error: ENOENT and EACCES arrive as an
- * 'error' event, E2BIG (an environment too large for exec) is thrown at once.
- */
-function spawnChild(spec: LaunchSpec): Promise<ChildProcess | Error> {
-  let child: ChildProcess;
-  try {
-    child = spawn(spec.command, [...spec.args], {
-      env: spec.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // Its own process group, so a stop can signal every process the relay started.
-      detached: process.platform !== 'win32',
-      windowsHide: true,
-    });
-  } catch (error) {
-    return Promise.resolve(error instanceof Error ? error : new Error(String(error)));
-  }
-  return new Promise((resolve) => {
-    child.once('spawn', () => resolve(child));
-    child.once('error', (error) => resolve(error));
-  });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

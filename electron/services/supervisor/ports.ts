@@ -85,3 +85,10 @@ export async function assertPortsFree(ports: readonly number[], host = '127.0.0.
     );
   }
 }
+
+/** The relay's API and health ports: from settings (health is API + 1), or a free pair for 0; checked free. */
+export async function relayPorts(apiPort: number): Promise<{ api: number; health: number }> {
+  const ports = apiPort === 0 ? await freePortPair() : { api: apiPort, health: apiPort + 1 };
+  await assertPortsFree([ports.api, ports.health]);
+  return ports;
+}

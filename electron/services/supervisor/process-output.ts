@@ -1,5 +1,6 @@
+import type { ChildProcess } from 'node:child_process';
 import type { LogLine } from '../../../shared/logs';
-import { RingBuffer } from './log-lines';
+import { LineSplitter, parseLogLine, RingBuffer } from './log-lines';
 
 const TAIL_LINES = 50;
 const MAX_TEXT = 1000;
@@ -51,4 +52,24 @@ function repeats(error: string | null, value: unknown): boolean {
 
 function isPlain(value: unknown): value is string | number | boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** Splits a child's stdout and stderr into log lines, recorded in `output` and passed to `onLine`. */
+export function attachOutput(
+  child: ChildProcess,
+  name: string,
+  output: ProcessOutput,
+  onLine: (line: LogLine) => void,
+): void {
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const splitter = new LineSplitter((text) => {
+      const line = parseLogLine(name, stream, text);
+      output.record(line);
+      onLine(line);
+    });
+    child[stream]?.on('data', (chunk: Buffer) => splitter.push(chunk));
+    child[stream]?.on('end', () => splitter.flush());
+  }
+  // A child that exits while we write to its stdin must not crash the panel with EPIPE.
+  child.stdin?.on('error', () => undefined);
 }

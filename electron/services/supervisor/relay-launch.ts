@@ -1,5 +1,5 @@
 import { RELAY_ENV, RelayHealth, type BitcoinNetwork } from '../../../shared/relay-contract';
-import type { LaunchReport } from '../../../shared/launch';
+import { targetKind, type LaunchReport } from '../../../shared/launch';
 import type { Settings } from '../../../shared/settings';
 import {
   applyPostSpawn,
@@ -48,7 +48,7 @@ export function contractEnvironment(input: RelayLaunchInput): Record<string, str
 }
 
 export function launchTarget(settings: Settings, resources: RelayResources): LaunchTarget {
-  return settings.relay.source === 'external' && settings.relay.externalPath
+  return targetKind(settings.relay) === 'external' && settings.relay.externalPath
     ? { kind: 'external', path: settings.relay.externalPath }
     : { kind: 'builtin', execPath: resources.execPath, script: resources.relayScript };
 }

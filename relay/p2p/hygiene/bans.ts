@@ -1,3 +1,5 @@
+import { exponentialDelay } from '../../../shared/backoff';
+
 /** A bounded number of addresses remembered; the configured upstream list is far smaller. */
 const MAX_ADDRESSES = 1024;
 
@@ -24,7 +26,7 @@ export class BanList {
 
   ban(address: string, reason: string, now = Date.now()): { durationMs: number; record: BanRecord } {
     const record = this.record(address);
-    const durationMs = Math.min(this.policy.banMaxMs, this.policy.banBaseMs * 2 ** record.bans);
+    const durationMs = exponentialDelay(record.bans, this.policy.banBaseMs, this.policy.banMaxMs);
     record.bans++;
     record.bannedUntil = now + durationMs;
     record.lastReason = reason;

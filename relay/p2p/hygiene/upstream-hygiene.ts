@@ -1,5 +1,5 @@
 import type { Logger } from '../../log';
-import { Backoff } from '../backoff';
+import { Backoff } from '../../../shared/backoff';
 import type { DisconnectReason, Peer } from '../peer';
 import { AnnounceTracker } from './announce';
 import { BanList } from './bans';

@@ -1,10 +1,18 @@
 import type { LaunchReport } from '../../../shared/launch';
 import type { TierName } from '../../../shared/tiers';
 import { capitalize, formatClock } from '../../format';
-import { grantedCount, KNOB_DESCRIPTIONS, type KnobRow } from '../../optimizations/plan-preview';
+import {
+  ASSUMED_DESCRIPTION,
+  grantedCount,
+  KNOB_DESCRIPTIONS,
+  type KnobRow,
+} from '../../optimizations/plan-preview';
 
 function StatusCell({ row, preview }: { row: KnobRow; preview: boolean }) {
-  if (preview || row.granted === null) return <span className="muted">At next start</span>;
+  if (preview || row.granted === null) {
+    // A refusal the plan already knows from this machine's capabilities is said before the start.
+    return <span className="muted">{row.reason ? `At next start: ${row.reason}` : 'At next start'}</span>;
+  }
   if (row.granted) {
     return (
       <span className="status-ok">
@@ -25,12 +33,15 @@ export function KnobTable({
   tier,
   rows,
   source,
+  assumed = false,
   report,
   running,
 }: {
   tier: TierName;
   rows: readonly KnobRow[];
   source: 'report' | 'preview';
+  /** The preview plans with ASSUMED_CAPABILITIES: no report has said what this machine allows. */
+  assumed?: boolean;
   report: LaunchReport | null;
   running: boolean;
 }) {
@@ -48,9 +59,10 @@ export function KnobTable({
       </header>
       <p className="card-intro muted">
         {preview
-          ? running
-            ? `The relay is starting; this is what the ${tier} tier requests until the launch report arrives.`
-            : `The relay is not running. This is what the ${tier} tier requests; what the OS grants shows after Start.`
+          ? (running
+              ? `The relay is starting; this is what the ${tier} tier requests until the launch report arrives`
+              : `The relay is not running. This is what the ${tier} tier requests; what the OS grants shows after Start`) +
+            (assumed ? ` (planned ${ASSUMED_DESCRIPTION}).` : ' (planned with this machine’s capabilities).')
           : report?.readBackAt
             ? `${running ? 'Running relay' : 'Last start'} on ${report.platform}, read back at ${formatClock(report.readBackAt)}.`
             : `${running ? 'Running relay' : 'Last start'} on ${report?.platform ?? 'this machine'}; not read back yet.`}

@@ -1,6 +1,6 @@
-import type { PlanItemName, TierOverrides } from '../../../shared/launch';
-import type { TierName } from '../../../shared/tiers';
-import type { Capabilities } from './capabilities';
+import type { PlanItemName, TierOverrides } from './schema';
+import type { TierName } from '../tiers';
+import type { Capabilities, Platform } from './capabilities';
 
 export type LaunchTarget =
   /** Our relay (or probe) script run by Electron's own Node. */
@@ -11,7 +11,7 @@ export type LaunchTarget =
 export interface PlanInput {
   readonly tier: TierName;
   readonly overrides: TierOverrides;
-  readonly platform: NodeJS.Platform;
+  readonly platform: Platform;
   readonly capabilities: Capabilities;
   readonly target: LaunchTarget;
   /** Base environment (ports, keys, upstream...); the plan's own variables win over it. */
@@ -54,7 +54,7 @@ export type PostSpawnStep =
 
 export interface LaunchPlan {
   readonly tier: TierName;
-  readonly platform: NodeJS.Platform;
+  readonly platform: Platform;
   /** argv[0] of the spawn: the outermost wrapper, or the target itself. */
   readonly command: string;
   readonly args: readonly string[];
@@ -64,4 +64,7 @@ export interface LaunchPlan {
   readonly requested: readonly RequestedItem[];
   readonly ungranted: readonly Ungranted[];
   readonly postSpawn: readonly PostSpawnStep[];
+  /** What the plan was decided from, carried into the report so a preview can plan alike. */
+  readonly capabilities: Capabilities;
+  readonly targetKind: LaunchTarget['kind'];
 }

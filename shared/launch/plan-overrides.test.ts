@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { TierOverrides } from '../../../shared/launch';
-import type { TierName } from '../../../shared/tiers';
+import { TierOverrides } from './schema';
+import type { TierName } from '../tiers';
 import { planLaunch } from './plan';
 import { validateOverrides } from './plan-os';
 import type { LaunchPlan, LaunchTarget } from './plan-types';
-import { linuxCaps } from './test-support';
+import { linuxCaps } from './test-support/capabilities';
 
 const BUILTIN: LaunchTarget = { kind: 'builtin', execPath: '/opt/electron', script: '/app/relay.mjs' };
 const EXTERNAL: LaunchTarget = { kind: 'external', path: '/opt/sprint/bitcoin-sprint' };

@@ -1,11 +1,22 @@
-import os from 'node:os';
-import type { PriorityClass } from '../../../shared/tiers';
+import type { PriorityClass } from '../tiers';
 import { cpuMask, cpusFromMask, formatCpuList } from './cpus';
 import { LaunchError } from './errors';
 
 /** Windows priority classes and ProcessorAffinity, in one notation for plan, apply and read-back. */
 
-const P = os.constants.priority;
+/**
+ * Node's os.constants.priority (libuv's UV_PRIORITY_*), fixed by libuv on every platform; written out
+ * so the planner needs no Node. electron/services/launch/win32-constants.test.ts checks them.
+ */
+export const PRIORITY = {
+  PRIORITY_LOW: 19,
+  PRIORITY_BELOW_NORMAL: 10,
+  PRIORITY_NORMAL: 0,
+  PRIORITY_ABOVE_NORMAL: -7,
+  PRIORITY_HIGH: -14,
+  PRIORITY_HIGHEST: -20,
+} as const;
+const P = PRIORITY;
 
 /**
  * os.setPriority values per class. libuv maps PRIORITY_HIGHEST to REALTIME_PRIORITY_CLASS, which

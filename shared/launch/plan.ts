@@ -1,8 +1,17 @@
-import { layerOverrides, overrideSource } from '../../../shared/profile-env';
-import { RELAY_ENV } from '../../../shared/relay-contract';
+import { KNOB_ENV_NAMES } from '../knobs';
+import { layerOverrides, overrideSource } from '../profile-env';
+import { RELAY_ENV } from '../relay-contract';
 import { planKnobs } from './plan-knobs';
 import { planOs } from './plan-os';
-import type { LaunchPlan, PlanInput, PlannedItem, RequestedItem } from './plan-types';
+import type { LaunchPlan, LaunchTarget, PlanInput, PlannedItem, RequestedItem } from './plan-types';
+
+/** Which kind of relay the settings' relay section starts: an external binary only once it has a path. */
+export function targetKind(relay: {
+  readonly source: 'builtin' | 'external';
+  readonly externalPath: string | null;
+}): LaunchTarget['kind'] {
+  return relay.source === 'external' && relay.externalPath ? 'external' : 'builtin';
+}
 
 /**
  * (tier, overrides, platform, capabilities) → the argv, environment and expectations of one launch.
@@ -55,16 +64,9 @@ export function planLaunch(input: PlanInput): LaunchPlan {
     requested,
     ungranted: [...osPlan.ungranted, ...knobPlan.ungranted],
     postSpawn: osPlan.postSpawn,
+    capabilities,
+    targetKind: target.kind,
   };
 }
 
-const KNOB_ENV: ReadonlySet<string> = new Set([
-  RELAY_ENV.gcPercent,
-  RELAY_ENV.maxCpuCores,
-  RELAY_ENV.highPriority,
-  RELAY_ENV.lockOsThread,
-  RELAY_ENV.preallocBuffers,
-  RELAY_ENV.optimizeSystem,
-  RELAY_ENV.goGc,
-  RELAY_ENV.goMaxProcs,
-]);
+const KNOB_ENV: ReadonlySet<string> = new Set(KNOB_ENV_NAMES);

@@ -1,4 +1,4 @@
-import type { Capabilities } from './capabilities';
+import type { Capabilities } from '../capabilities';
 
 /** Capabilities of a privileged Linux box with every tool; tests take away what they examine. */
 export function linuxCaps(cpuCount: number, over: Partial<Capabilities> = {}): Capabilities {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { TierOverrides } from '../../../shared/launch';
-import { parseEnvironmentOverrides } from '../../../shared/profile-env';
-import type { TierName } from '../../../shared/tiers';
+import type { TierOverrides } from './schema';
+import { parseEnvironmentOverrides } from '../profile-env';
+import type { TierName } from '../tiers';
 import { planLaunch } from './plan';
 import type { LaunchTarget } from './plan-types';
-import { linuxCaps } from './test-support';
+import { linuxCaps } from './test-support/capabilities';
 
 const EXTERNAL: LaunchTarget = { kind: 'external', path: '/opt/sprint/bitcoin-sprint' };
 

@@ -1,24 +1,16 @@
 import { z } from 'zod';
-import { TierName } from './tiers';
+import { TierName } from '../tiers';
+import { KNOB_ENV_NAMES } from '../knobs';
+import { Capabilities } from './capabilities';
 
 /**
  * What a launch plan asked the operating system and the relay for, and what was actually applied.
  * The UI shows requested beside applied, with the reason wherever they differ (DESIGN.md, "Launch plans").
  */
 
-export const PLAN_ITEM_NAMES = [
-  'priority',
-  'scheduling',
-  'affinity',
-  'GC_PERCENT',
-  'MAX_CPU_CORES',
-  'HIGH_PRIORITY',
-  'LOCK_OS_THREAD',
-  'PREALLOC_BUFFERS',
-  'OPTIMIZE_SYSTEM',
-  'GOGC',
-  'GOMAXPROCS',
-] as const;
+/** What the OS applies, then the relay's knobs (shared/knobs.ts), in the order the UI lists them. */
+export const OS_ITEM_NAMES = ['priority', 'scheduling', 'affinity'] as const;
+export const PLAN_ITEM_NAMES = [...OS_ITEM_NAMES, ...KNOB_ENV_NAMES] as const;
 export const PlanItemName = z.enum(PLAN_ITEM_NAMES);
 export type PlanItemName = z.infer<typeof PlanItemName>;
 
@@ -50,6 +42,9 @@ export const LaunchReport = z.object({
   argv: z.array(z.string()),
   items: z.array(PlanItem),
   readBackAt: z.number().nullable(),
+  /** What the plan was decided from (absent in reports from before it was carried). */
+  capabilities: Capabilities.optional(),
+  target: z.enum(['builtin', 'external']).optional(),
 });
 export type LaunchReport = z.infer<typeof LaunchReport>;
 

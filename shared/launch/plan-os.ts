@@ -1,9 +1,9 @@
-import type { TierOverrides } from '../../../shared/launch';
-import { TIERS, type PriorityClass, type TierName } from '../../../shared/tiers';
-import { TOOL_HINTS, type Capabilities } from './capabilities';
+import type { TierOverrides } from './schema';
+import { TIERS, type PriorityClass, type TierName } from '../tiers';
+import { TOOL_HINTS, type Capabilities, type Platform } from './capabilities';
 import { formatCpuList, parseCpuList } from './cpus';
 import type { PlannedItem, PostSpawnStep, Ungranted } from './plan-types';
-import { affinityMaskText, WINDOWS_PRIORITY, windowsClassLabel } from './windows';
+import { affinityMaskText, WINDOWS_PRIORITY, windowsClassLabel } from './win32';
 
 /** Priority, scheduling and affinity: what the OS applies, by exec wrappers or post-spawn steps. */
 
@@ -78,13 +78,12 @@ interface Part {
   readonly pinnedCpus?: number;
 }
 
-const notOn = (platform: NodeJS.Platform, reason: string | undefined) =>
-  reason ?? `not available on ${platform}`;
+const notOn = (platform: Platform, reason: string | undefined) => reason ?? `not available on ${platform}`;
 
 function priorityPart(
   requested: PriorityClass,
   overridden: boolean,
-  platform: NodeJS.Platform,
+  platform: Platform,
   caps: Capabilities,
 ): Part {
   if (platform === 'win32') {
@@ -120,7 +119,7 @@ function priorityPart(
 function schedulingPart(
   realtime: boolean,
   overridden: boolean,
-  platform: NodeJS.Platform,
+  platform: Platform,
   caps: Capabilities,
 ): Part {
   const requested = realtime ? `SCHED_FIFO ${FIFO_PRIORITY}` : 'normal';
@@ -134,12 +133,7 @@ function schedulingPart(
   return { item, refused, wrapper: [caps.tools.chrt, '-f', String(fifo)], postSpawn: [] };
 }
 
-function affinityPart(
-  want: AffinityWant,
-  overridden: boolean,
-  platform: NodeJS.Platform,
-  caps: Capabilities,
-): Part {
+function affinityPart(want: AffinityWant, overridden: boolean, platform: Platform, caps: Capabilities): Part {
   const requested = want.cpus === null ? want.label : `cpus ${formatCpuList(want.cpus)}`;
   const item: PlannedItem = { name: 'affinity', appliedBy: 'os', requested, overridden };
   const none = (reason: string | undefined): Part => ({
@@ -174,7 +168,7 @@ function affinityPart(
 export function planOs(
   tier: TierName,
   overrides: TierOverrides,
-  platform: NodeJS.Platform,
+  platform: Platform,
   capabilities: Capabilities,
 ): OsPlan {
   const spec = TIERS[tier];

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { TIER_NAMES, TIERS, type TierName } from '../../../shared/tiers';
+import { TIER_NAMES, TIERS, type TierName } from '../tiers';
 import type { Capabilities } from './capabilities';
 import { planLaunch } from './plan';
 import { NICENESS } from './plan-os';
 import type { LaunchPlan, PlanInput } from './plan-types';
-import { linuxCaps, macCaps, NO_LOWER_NICE, NO_REALTIME, NO_TASKSET, windowsCaps } from './test-support';
+import {
+  linuxCaps,
+  macCaps,
+  NO_LOWER_NICE,
+  NO_REALTIME,
+  NO_TASKSET,
+  windowsCaps,
+} from './test-support/capabilities';
 
 const BUILTIN = { kind: 'builtin', execPath: '/opt/electron', script: '/app/relay.mjs' } as const;
 

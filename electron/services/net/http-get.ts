@@ -1,0 +1,59 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/**
+ * The one HTTP GET helper of the main process: the supervisor's loopback health checks and the
+ * fleet's polling of other panels and Prometheus both read small text documents through it.
+ */
+
+export class FetchError extends Error {
+  override readonly name = 'FetchError';
+  constructor(
+    message: string,
+    /** The HTTP status when the server answered, else null (refused, timed out, too large). */
+    readonly status: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface GetOptions {
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+  readonly headers?: Record<string, string>;
+  /** Keep-alive agent for hosts polled every few seconds; false: a fresh connection each time. */
+  readonly agent?: http.Agent | false;
+}
+
+/**
+ * GET a URL as text, whatever its status; rejects with a FetchError naming the URL when there is no
+ * answer in time, the connection fails, or the body is larger than `maxBytes`.
+ */
+export function requestText(
+  url: string,
+  options: GetOptions = {},
+): Promise<{ status: number; body: string }> {
+  const timeoutMs = options.timeoutMs ?? 4000;
+  const maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
+  const get = url.startsWith('https:') ? https.get : http.get;
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: options.agent, headers: options.headers, timeout: timeoutMs }, (res) => {
+      const status = res.statusCode ?? 0;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          req.destroy();
+          reject(new FetchError(`${url} answered more than ${maxBytes} bytes`));
+        } else chunks.push(chunk);
+      });
+      res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (err) => reject(new FetchError(`${url}: ${err.message}`)));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      reject(new FetchError(`${url}: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}`)),
+    );
+  });
+}

@@ -1,0 +1,44 @@
+import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
+import { ApiError } from '../../../shared/api';
+import type { Settings } from '../../../shared/settings';
+import type { RelayResources } from './relay-resources';
+
+/**
+ * The relay executable the settings select, checked before a start so a missing or non-executable
+ * binary is a clear error naming the path, not a spawn failure.
+ */
+export function checkRelayBinary(settings: Settings, resources: RelayResources): void {
+  if (settings.relay.source !== 'external') {
+    if (!existsSync(resources.relayScript)) {
+      throw new ApiError(
+        'RELAY_BINARY_MISSING',
+        `The built-in relay is missing at ${resources.relayScript}. Run \`npm run build\` (from source) or reinstall Sprint Control.`,
+      );
+    }
+    return;
+  }
+  const binary = settings.relay.externalPath;
+  if (!binary) {
+    throw new ApiError(
+      'RELAY_BINARY_MISSING',
+      'External relay selected but no binary path is set. Choose the Bitcoin Sprint binary in Settings.',
+    );
+  }
+  try {
+    if (!statSync(binary).isFile()) throw new Error('not a file');
+    accessSync(binary, fsConstants.X_OK);
+  } catch {
+    throw new ApiError(
+      'RELAY_BINARY_MISSING',
+      `The relay binary ${binary} is missing or not executable. Check the path in Settings (chmod +x on Linux and macOS).`,
+      { path: binary },
+    );
+  }
+}
+
+/** What the pidfile records as the relay's executable, so a stale entry is only reaped if it matches. */
+export function relayMarker(settings: Settings, resources: RelayResources): string {
+  return settings.relay.source === 'external'
+    ? (settings.relay.externalPath ?? resources.relayScript)
+    : resources.relayScript;
+}

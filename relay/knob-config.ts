@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { SEED_KNOBS, type KnobType, type SeedKnob } from '../shared/knobs';
+import type { TierSpec } from '../shared/tiers';
+
+/** The relay's runtime knobs read from its environment, one per seed row of shared/knobs.ts. */
+
+export type GcPercent = number | 'off' | null;
+
+type ValueOf<T extends KnobType> = T extends 'gc' ? GcPercent : T extends 'cores' ? number | null : boolean;
+export type KnobConfig = { readonly [R in SeedKnob as R['override']]: ValueOf<R['type']> };
+
+/** How every boolean in the relay's environment is written. */
+export const BOOLEAN = z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true');
+const GC = z.union([
+  z.literal('off'),
+  z
+    .string()
+    .regex(/^\d+$/, 'an integer or "off"')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(10_000)),
+]);
+const CORES = z
+  .string()
+  .regex(/^\d+$/, 'a positive integer')
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(1024));
+
+const SCHEMA: Readonly<Record<KnobType, z.ZodType<number | 'off' | boolean>>> = {
+  gc: GC,
+  cores: CORES,
+  boolean: BOOLEAN,
+};
+
+/**
+ * What the relay uses when the variable is unset. A standalone relay told only its tier takes the Go
+ * view of GC (an "off" tier is off); the panel always passes GC_PERCENT when the tier sets one.
+ */
+function relayDefault(knob: SeedKnob, tier: TierSpec): GcPercent | boolean {
+  if (knob.type === 'gc') return tier.knobs.gcOff ? 'off' : tier.knobs.gcPercent;
+  return knob.tierDefault(tier);
+}
+
+export function readKnobs(
+  tier: TierSpec,
+  read: <T>(name: string, schema: z.ZodType<T>) => T | undefined,
+): KnobConfig {
+  const config: Record<string, unknown> = {};
+  for (const knob of SEED_KNOBS) {
+    config[knob.override] = read(knob.env, SCHEMA[knob.type]) ?? relayDefault(knob, tier);
+  }
+  return config as KnobConfig;
+}

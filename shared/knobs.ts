@@ -1,0 +1,145 @@
+import type { TierSpec } from './tiers';
+
+/**
+ * The relay's runtime knobs, one row each: everything that must know a knob derives its list from
+ * here (the contract's RELAY_ENV, the plan's item names, the planner, the overrides form, the seed
+ * variables, the relay's config parser and its /health report). test/knob-table.test.ts fails when a
+ * row is missing from any of them, or from the README. Adding a knob is one row plus its behaviour.
+ */
+
+/** How a knob's value is planned, parsed and shown. */
+export type KnobType =
+  /** A whole percentage or "off" (null: the runtime's default). */
+  | 'gc'
+  /** A count of CPUs; the plan caps it at the CPUs the relay may run on. */
+  | 'cores'
+  | 'boolean';
+
+/** TierOverrides keys that drive a knob; written out here because TierOverrides' schema imports us. */
+export type KnobOverrideKey =
+  'gcPercent' | 'maxCpuCores' | 'highPriority' | 'lockOsThread' | 'preallocBuffers' | 'optimizeSystem';
+
+export type KnobValue = number | 'off' | boolean | null;
+
+export interface KnobRow {
+  /** The environment variable (the relay contract's name). */
+  readonly env: string;
+  /** Its key in RELAY_ENV. */
+  readonly contractKey: string;
+  /** The override (and seed variable) that sets it; GOGC and GOMAXPROCS follow their seed knob. */
+  readonly override: KnobOverrideKey;
+  readonly type: KnobType;
+  /** Only a Go binary reads it (its runtime does, at start); our Node relay is never given it. */
+  readonly goOnly: boolean;
+  /** The tier's default as the plan requests it (null: leave it to the runtime). */
+  readonly tierDefault: (tier: TierSpec) => KnobValue;
+  /** What it means, shown beside it in the Optimizations table and the overrides form. */
+  readonly description: string;
+  /** The editor's hint for its override field; '' when the control says it all. */
+  readonly hint: string;
+}
+
+const row = <const R extends KnobRow>(r: R): R => r;
+
+export const KNOB_TABLE = [
+  row({
+    env: 'GC_PERCENT',
+    contractKey: 'gcPercent',
+    override: 'gcPercent',
+    type: 'gc',
+    goOnly: false,
+    tierDefault: (tier) => tier.knobs.gcPercent,
+    description: 'Garbage-collection aggressiveness',
+    hint: '1–1000, or off.',
+  }),
+  row({
+    env: 'MAX_CPU_CORES',
+    contractKey: 'maxCpuCores',
+    override: 'maxCpuCores',
+    type: 'cores',
+    goOnly: false,
+    // No tier limits the cores: the relay gets every CPU it may run on.
+    tierDefault: () => null,
+    description: 'Cores the relay runtime may use',
+    hint: '1–1024.',
+  }),
+  row({
+    env: 'HIGH_PRIORITY',
+    contractKey: 'highPriority',
+    override: 'highPriority',
+    type: 'boolean',
+    goOnly: false,
+    tierDefault: (tier) => tier.knobs.highPriority,
+    description: 'Relay raises its own thread priorities',
+    hint: '',
+  }),
+  row({
+    env: 'LOCK_OS_THREAD',
+    contractKey: 'lockOsThread',
+    override: 'lockOsThread',
+    type: 'boolean',
+    goOnly: false,
+    tierDefault: (tier) => tier.knobs.lockOsThread,
+    description: 'Hot path pinned to one OS thread',
+    hint: '',
+  }),
+  row({
+    env: 'PREALLOC_BUFFERS',
+    contractKey: 'preallocBuffers',
+    override: 'preallocBuffers',
+    type: 'boolean',
+    goOnly: false,
+    tierDefault: (tier) => tier.knobs.preallocBuffers,
+    description: 'Buffers allocated up front',
+    hint: '',
+  }),
+  row({
+    env: 'OPTIMIZE_SYSTEM',
+    contractKey: 'optimizeSystem',
+    override: 'optimizeSystem',
+    type: 'boolean',
+    goOnly: false,
+    tierDefault: (tier) => tier.knobs.optimizeSystem,
+    description: 'Socket and system tuning',
+    hint: '',
+  }),
+  row({
+    env: 'GOGC',
+    contractKey: 'goGc',
+    override: 'gcPercent',
+    type: 'gc',
+    goOnly: true,
+    tierDefault: (tier) => (tier.knobs.gcOff ? 'off' : tier.knobs.gcPercent),
+    description: 'Go garbage collector target',
+    hint: '',
+  }),
+  row({
+    env: 'GOMAXPROCS',
+    contractKey: 'goMaxProcs',
+    override: 'maxCpuCores',
+    type: 'cores',
+    goOnly: true,
+    tierDefault: () => null,
+    description: 'Go scheduler threads',
+    hint: '',
+  }),
+] as const;
+
+type Table = typeof KNOB_TABLE;
+export type KnobEnvName = Table[number]['env'];
+/** The knobs every relay reads (the seed's variables); GOGC and GOMAXPROCS are for Go binaries only. */
+export type SeedKnob = Extract<Table[number], { goOnly: false }>;
+export type SeedKnobName = SeedKnob['env'];
+
+/** The knob part of RELAY_ENV: contract key → variable name. */
+export type KnobEnv = { readonly [R in Table[number] as R['contractKey']]: R['env'] };
+export const KNOB_ENV = Object.fromEntries(KNOB_TABLE.map((k) => [k.contractKey, k.env])) as KnobEnv;
+
+type EnvNames<T extends readonly KnobRow[]> = { readonly [I in keyof T]: T[I]['env'] };
+export const KNOB_ENV_NAMES = KNOB_TABLE.map((k) => k.env) as unknown as EnvNames<Table>;
+
+export const SEED_KNOBS = KNOB_TABLE.filter((k): k is SeedKnob => !k.goOnly);
+
+export function knobRow(env: string): (typeof KNOB_TABLE)[number] | undefined {
+  return KNOB_TABLE.find((k) => k.env === env);
+}

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Each boundary of DESIGN.md's layout, proven by linting small sources at virtual paths with the
+ * repository's own eslint.config.js: the forbidden import must be reported by no-restricted-imports,
+ * and the allowed one beside it must not.
+ */
+
+const root = path.resolve(import.meta.dirname, '..');
+let eslint: ESLint;
+
+beforeAll(() => {
+  // The fixtures are virtual files no tsconfig holds: the import rules need no type information.
+  eslint = new ESLint({
+    cwd: root,
+    overrideConfig: {
+      languageOptions: { parserOptions: { projectService: false } },
+      rules: {
+        '@typescript-eslint/no-floating-promises': 'off',
+        '@typescript-eslint/no-misused-promises': 'off',
+      },
+    },
+  });
+});
+
+/** The no-restricted-imports messages for one import line placed at `file`. */
+async function restricted(file: string, specifier: string, name = 'thing'): Promise<string[]> {
+  const source = `import { ${name} } from '${specifier}';\nexport const used = ${name};\n`;
+  const [result] = await eslint.lintText(source, { filePath: path.join(root, file) });
+  // A fixture that does not even parse would report nothing and pass the "allowed" cases.
+  expect(result?.fatalErrorCount).toBe(0);
+  return (result?.messages ?? [])
+    .filter((message) => message.ruleId === 'no-restricted-imports')
+    .map((message) => message.message);
+}
+
+type Case = readonly [file: string, specifier: string, why: RegExp];
+
+const forbidden: readonly Case[] = [
+  ['electron/services/reports/x.ts', '../../shell/tray', /never imports electron\/shell/],
+  ['electron/services/x.ts', '../shell/ipc', /never imports electron\/shell/],
+  ['electron/services/history/x.ts', '../../../renderer/store/relay-store', /renderer/],
+  ['electron/services/launch/x.ts', '../../main', /main\.ts or electron\/preload\.ts/],
+  ['electron/services/x.ts', '../preload', /main\.ts or electron\/preload\.ts/],
+  ['electron/services/x.ts', 'electron', /Only electron\/main\.ts/],
+  ['shared/x.ts', 'node:fs', /no Node modules/],
+  ['shared/api/x.ts', 'path', /no Node modules/],
+  ['shared/x.ts', '../electron/services/launch', /imports nothing of the processes/],
+  ['shared/x.ts', '../relay/config', /imports nothing of the processes/],
+  ['shared/x.ts', '../renderer/format', /imports nothing of the processes/],
+  ['renderer/views/x.tsx', '../../electron/services/launch', /only through shared/],
+  ['renderer/x.ts', '../relay/config', /only through shared/],
+  ['renderer/x.ts', 'node:os', /no Node modules/],
+  ['relay/p2p/x.ts', '../../electron/services/launch', /relay\/ is standalone/],
+  ['relay/x.ts', '../renderer/format', /relay\/ is standalone/],
+  // Production code and test support, under the convention and the older places alike.
+  ['electron/services/supervisor/x.ts', './test-support/fake-relay-service', /never imports test support/],
+  ['relay/x.ts', './test-support/processes', /never imports test support/],
+  ['shared/launch/x.ts', './test-support/capabilities', /never imports test support/],
+  ['electron/services/reports/x.ts', './test-support', /never imports test support/],
+  ['electron/services/launch/x.ts', './fixtures/launch-as-user', /never imports test support/],
+  ['renderer/x.ts', './test-support/fixtures', /never imports test support/],
+  ['cli/x.ts', '../test/support/go-relay', /never imports test support/],
+  ['electron/main.ts', './services/probe/test-support/relay-harness', /never imports test support/],
+];
+
+const allowed: readonly (readonly [file: string, specifier: string])[] = [
+  ['electron/services/supervisor/x.ts', '../launch'],
+  ['electron/services/x.ts', '../../shared/launch'],
+  ['electron/shell/x.ts', '../services/app-services'],
+  ['electron/main.ts', './shell/tray'],
+  ['shared/x.ts', './launch'],
+  ['renderer/views/x.tsx', '../../shared/launch'],
+  ['relay/x.ts', '../shared/knobs'],
+  // Tests and test support may use test support.
+  ['electron/services/supervisor/x.test.ts', './test-support/fake-relay-service'],
+  ['shared/launch/plan.test.ts', './test-support/capabilities'],
+  ['relay/test-support/x.ts', './processes'],
+  ['bench/x.ts', '../relay/test-support/clients'],
+];
+
+describe('lint boundaries', () => {
+  it.each(forbidden)('%s may not import %s', async (file, specifier, why) => {
+    const messages = await restricted(file, specifier);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(why);
+  });
+
+  it('electron/shell/ talks to ipcMain only through ipc.ts', async () => {
+    expect(await restricted('electron/shell/tray.ts', 'electron', 'ipcMain')).toEqual([
+      expect.stringMatching(/Use electron\/shell\/ipc\.ts/),
+    ]);
+    expect(await restricted('electron/shell/ipc.ts', 'electron', 'ipcMain')).toEqual([]);
+    expect(await restricted('electron/shell/tray.ts', 'electron', 'Tray')).toEqual([]);
+  });
+
+  it.each(allowed)('%s may import %s', async (file, specifier) => {
+    expect(await restricted(file, specifier)).toEqual([]);
+  });
+});
