@@ -76,13 +76,14 @@ describe('the SLA test', () => {
     expect(busyPids()).toEqual([]);
     await expect.poll(() => app.measurement.attached?.tier, { timeout: 5000 }).toBe('free');
     // The probes are in history as their own record (source sla-test), never in the live charts.
+    // Flushed first: the test's closing event is written in the batch after the result.
+    app.measurement.history.flush();
     const history = app.measurement.query({
       from: result.startedAt,
       to: result.finishedAt + 1,
       resolution: 'raw',
       maxPoints: 100_000,
     });
-    app.measurement.history.flush();
     expect(history.points).toHaveLength(
       app.measurement.history.countSamples(result.startedAt, result.finishedAt + 1, ['live']),
     );
