@@ -57,11 +57,28 @@ describe('KeepAlivePool against real servers', () => {
       }),
     );
     const p = pool(port);
-    expect(await p.get(signal())).toBe(200);
-    expect(await p.get(signal())).toBe(200);
-    expect(await p.get(signal())).toBe(503);
+    expect((await p.get(signal())).status).toBe(200);
+    expect((await p.get(signal())).status).toBe(200);
+    expect((await p.get(signal())).status).toBe(503);
     expect(seen).toEqual(['k', 'k', 'k']);
     expect(sockets.size).toBe(1);
+    p.destroy();
+  });
+
+  it('stamps an answer when its last byte is read, on the given clock, not when the promise settles', async () => {
+    const port = await listen(
+      http.createServer((_req, res) => {
+        res.writeHead(200, { 'content-length': '2' });
+        res.flushHeaders();
+        setTimeout(() => res.end('ok'), 30);
+      }),
+    );
+    let reads = 0;
+    const p = pool(port, { now: () => ++reads * 1000 });
+    const answer = await p.get(signal());
+    expect(answer.status).toBe(200);
+    // Two reads (the head, then the body 30 ms later): stamped at the second.
+    expect(answer.at).toBe(2000);
     p.destroy();
   });
 
@@ -77,11 +94,11 @@ describe('KeepAlivePool against real servers', () => {
     expect(p.sockets).toBe(2);
     expect(p.queued).toBe(1);
     for (const res of held.splice(0)) res.end('ok');
-    expect(await a).toBe(200);
-    expect(await b).toBe(200);
+    expect((await a).status).toBe(200);
+    expect((await b).status).toBe(200);
     await expect.poll(() => held.length).toBe(1);
     held[0]?.end('ok');
-    expect(await c).toBe(200);
+    expect((await c).status).toBe(200);
     p.destroy();
   });
 
@@ -103,7 +120,7 @@ describe('KeepAlivePool against real servers', () => {
     const c = p.get(signal());
     await expect.poll(() => held.length).toBe(2);
     held[1]?.end('ok');
-    expect(await c).toBe(200);
+    expect((await c).status).toBe(200);
     p.destroy();
   });
 
@@ -126,10 +143,10 @@ describe('KeepAlivePool against real servers', () => {
     );
     const port = await listen(server);
     const p = pool(port);
-    expect(await p.get(signal())).toBe(200);
+    expect((await p.get(signal())).status).toBe(200);
     await new Promise((r) => setTimeout(r, 200));
     expect(p.sockets).toBe(0);
-    expect(await p.get(signal())).toBe(200);
+    expect((await p.get(signal())).status).toBe(200);
     p.destroy();
   });
 });

@@ -21,7 +21,11 @@ export const MAX_SOCKETS = 8;
  * with the whole body read: a 503 (no block yet), 429 or 500 is an error, and errors are samples,
  * not exceptions.
  */
-export function createLatestRequester(apiUrl: string, key: string): { issue: Issue; close(): void } {
+export function createLatestRequester(
+  apiUrl: string,
+  key: string,
+  clock: Clock = systemClock,
+): { issue: Issue; close(): void } {
   const url = new URL('/v1/btc/latest', apiUrl);
   const pool = new KeepAlivePool({
     host: url.hostname,
@@ -29,8 +33,9 @@ export function createLatestRequester(apiUrl: string, key: string): { issue: Iss
     path: url.pathname,
     headers: { 'x-api-key': key, accept: 'application/json' },
     maxSockets: MAX_SOCKETS,
+    now: () => clock.now(),
   });
-  const issue: Issue = (signal) => pool.get(signal).then((status) => status === 200);
+  const issue: Issue = (signal) => pool.get(signal).then(({ status, at }) => ({ ok: status === 200, at }));
   return { issue, close: () => pool.destroy() };
 }
 
@@ -70,7 +75,7 @@ export class Prober {
     this.timers = o.timers ?? systemTimers;
     this.requester = o.issue
       ? { issue: o.issue, close: () => undefined }
-      : createLatestRequester(o.apiUrl, o.key);
+      : createLatestRequester(o.apiUrl, o.key, this.clock);
   }
 
   get sampling(): boolean {

@@ -39,7 +39,17 @@ export interface Timers {
 }
 
 /** Resolves true for a good answer, false (or rejects) for an error; must honour the abort signal. */
-export type Issue = (signal: AbortSignal) => Promise<boolean>;
+/**
+ * Sends one request; resolves with whether it succeeded, or with that and the moment the answer's last
+ * byte was read (`at`, on the schedule's clock): the book-keeping between that moment and the promise
+ * settling (listeners, timers, microtask hops) is the probe's, not the relay's.
+ */
+export type Issue = (signal: AbortSignal) => Promise<boolean | IssueResult>;
+
+export interface IssueResult {
+  readonly ok: boolean;
+  readonly at: number;
+}
 
 export interface Sample {
   /** Intended send time. */
@@ -159,16 +169,18 @@ export class FixedRateSchedule {
     const start = Math.min(intended, sentAt);
     let done = false;
     let deadline: unknown = null;
-    const finish = (ok: boolean): void => {
+    const finish = (result: boolean | IssueResult): void => {
+      const end = typeof result === 'boolean' ? clock.now() : result.at;
+      const ok = typeof result === 'boolean' ? result : result.ok;
       if (done) return;
       done = true;
       if (deadline !== null) timers.clear(deadline);
       const stopped = !this.inFlight.delete(controller);
       if (stopped) return;
-      onSample({ t: intended, latencyMs: Math.max(0, clock.now() - start), ok, lateMs: sentAt - intended });
+      onSample({ t: intended, latencyMs: Math.max(0, end - start), ok, lateMs: sentAt - intended });
     };
     // The request goes out first; its book-keeping after, so none of it sits before the bytes.
-    let pending: Promise<boolean>;
+    let pending: Promise<boolean | IssueResult>;
     try {
       pending = this.o.issue(controller.signal);
     } catch {
@@ -186,7 +198,7 @@ export class FixedRateSchedule {
       );
     }
     pending.then(
-      (ok) => finish(ok),
+      (result) => finish(result),
       () => finish(false),
     );
   }
