@@ -22,6 +22,7 @@ const FLOODS: ReadonlyArray<{
   },
   { attack: 'unknown-flood', label: '200,000 unknown commands', expectDrop: true },
   { attack: 'tx-flood', label: '200 × 1 MB unsolicited tx', expectDrop: false },
+  { attack: 'side-chains', label: '500,000 valid-work side-chain headers', expectDrop: true },
 ];
 
 function median(values: number[]): number {
