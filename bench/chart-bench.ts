@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type * as PluginReact from '@vitejs/plugin-react';
 import type * as Playwright from 'playwright-core';
 import type * as Vite from 'vite';
+import { percentile } from './support';
 import type { BenchSection } from './types';
 
 const UPDATES = 200;
@@ -69,11 +70,6 @@ function serve(dir: string): Promise<http.Server> {
     res.end(readFileSync(target));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 export async function runChartBench(): Promise<BenchSection> {

@@ -1,7 +1,7 @@
 import type { HistoryPoint } from '../../../shared/metrics';
 import type { ReportBlock } from '../../../shared/report';
 import { escapeXml } from './markup';
-import { logScale, msLabel, timeLabel, timeTicks, type LogScale } from './svg-scale';
+import { logScale, msLabel, timeLabel, utcTimeTicks, type LogScale } from './svg-scale';
 
 /**
  * The report's charts, drawn here as SVG text: the HTML carries no script and loads nothing, so a
@@ -45,7 +45,7 @@ function axes(f: Frame, y: LogScale, yTitle: string): string {
       `<text x="${PAD.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle" fill="#4b5563">${msLabel(v)}</text>`,
     );
   }
-  const { ticks, step } = timeTicks(f.from, f.to);
+  const { ticks, step } = utcTimeTicks(f.from, f.to);
   for (const t of ticks) {
     const px = f1(f.x(t));
     parts.push(

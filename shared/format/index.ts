@@ -1,0 +1,3 @@
+export { formatDuration } from './duration';
+export { formatPercent } from './percent';
+export { DAY_MS, linearTicks, logTicks, niceCeil, timeTicks, type TimeTicks } from './ticks';
