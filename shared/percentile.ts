@@ -1,7 +1,8 @@
 /**
  * The one percentile definition: nearest rank, the value at rank max(1, ⌈q·n⌉) in ascending order
- * (HdrHistogram's own). The live panel's HDR figures (metrics/hdr.ts) use the same rank, within the
- * histogram's 0.1%; the SLA test, the reports' block figures and the benchmarks use it exactly.
+ * (HdrHistogram's own). The live panel's HDR figures (electron/services/measure-core/hdr.ts) use
+ * the same rank, within the histogram's 0.1%; the SLA test, the reports' block figures and the
+ * benchmarks use it exactly.
  */
 export function nearestRank(sorted: readonly number[], q: number): number | null {
   if (sorted.length === 0) return null;
