@@ -27,7 +27,7 @@ interface PageResult {
   userAgent: string;
 }
 
-/** What the bench page (renderer/bench/chart-bench-page.tsx) puts on its window. */
+/** What the bench page (renderer/test-support/chart-bench-page.tsx) puts on its window. */
 type BenchGlobal = { runChartBench?: (updates: number) => Promise<PageResult> };
 
 // Loaded at run time, by name: the bench bundle (esbuild) must not inline Vite or Playwright.

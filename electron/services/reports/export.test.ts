@@ -13,7 +13,13 @@ import { ReportError } from './errors';
 import { exportReport, type ExportOptions } from './export';
 import { REPORT_CSP } from './html';
 import { escapeXml } from './markup';
-import { MemorySource, TEST_MACHINE, effectiveMs, exactPercentile, generateHistory } from './test-support';
+import {
+  MemorySource,
+  TEST_MACHINE,
+  effectiveMs,
+  exactPercentile,
+  generateHistory,
+} from './test-support/generated-history';
 
 const history = generateHistory(6000);
 const { range } = history;
