@@ -1,6 +1,6 @@
 import { hashToHex, hexToHash, ZERO_HASH } from '../p2p/bytes';
 import { MAX_HEADERS_PER_MESSAGE } from '../p2p/constants';
-import { P2PProtocolError } from '../p2p/errors';
+import { P2PProtocolError } from '../p2p/protocol-error';
 import { type BlockHeader, HEADER_BYTES, parseHeader, targetFromBits } from '../p2p/header';
 import { type ChainStore, openStore } from './store';
 import { MainChain } from './main-chain';

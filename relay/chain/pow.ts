@@ -1,5 +1,5 @@
 import { hash as oneShotHash } from 'node:crypto';
-import { P2PProtocolError } from '../p2p/errors';
+import { P2PProtocolError } from '../p2p/protocol-error';
 import { targetFromBits } from '../p2p/header';
 
 /** Double SHA-256 with the one-shot API: about a third cheaper per header than createHash twice. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { P2PProtocolError } from './errors';
+import { P2PProtocolError } from './protocol-error';
 
 export function sha256d(data: Uint8Array): Buffer {
   return createHash('sha256').update(createHash('sha256').update(data).digest()).digest();

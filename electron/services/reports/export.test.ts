@@ -9,7 +9,7 @@ import {
   type ReportProgress,
   type ReportRequest,
 } from '../../../shared/report';
-import { ReportError } from './errors';
+import { ReportError } from './report-error';
 import { exportReport, type ExportOptions } from './export';
 import { REPORT_CSP } from './html';
 import { escapeXml } from './markup';
