@@ -3,27 +3,12 @@
  * a chart tooltip and a screen reader's summary.
  */
 
-import { formatDuration } from '../shared/format';
+import { formatDuration, formatNumber as number } from '../shared/format';
 
 // Shared with the reports, so a figure reads the same in the panel and in an exported report.
-export { formatDuration, formatPercent } from '../shared/format';
+export { formatAxisMs, formatDuration, formatPercent } from '../shared/format';
 
 const NBSP = '\u00a0';
-
-// Intl.NumberFormat is costly to build and charts format on every update: build each shape once.
-const formatters = new Map<string, Intl.NumberFormat>();
-function number(value: number, minDigits: number, maxDigits: number): string {
-  const key = `${minDigits}:${maxDigits}`;
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-US', {
-      minimumFractionDigits: minDigits,
-      maximumFractionDigits: maxDigits,
-    });
-    formatters.set(key, formatter);
-  }
-  return formatter.format(value);
-}
 
 /** A latency in milliseconds with the precision that matters at its size: 0.042, 4.21, 42.1, 1,240. */
 export function formatMs(ms: number | null | undefined, unit = true): string {
@@ -37,11 +22,6 @@ export function formatMs(ms: number | null | undefined, unit = true): string {
 /** A configured threshold (an SLA target): no false precision, "5 ms", "1,000 ms", "0.5 ms". */
 export function formatTargetMs(ms: number): string {
   return `${number(ms, 0, 3)}${NBSP}ms`;
-}
-
-/** An axis tick: as few digits as tell the ticks apart ("0", "2.5", "10", "1,000"). */
-export function formatAxisMs(ms: number): string {
-  return number(ms, 0, ms < 0.01 ? 4 : ms < 1 ? 3 : 1);
 }
 
 /** A wall-clock span the user waited for (a tier switch): "842 ms", "2.4 s". */

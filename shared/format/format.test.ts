@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from './duration';
+import { formatAxisMs } from './number';
 import { formatPercent } from './percent';
 
 describe('formatPercent (panel and reports)', () => {
@@ -36,5 +37,18 @@ describe('formatDuration (panel and reports)', () => {
     expect(formatDuration(480.7)).toBe('480 ms');
     expect(formatDuration(0)).toBe('0 s');
     expect(formatDuration(-5)).toBe('0 s');
+  });
+});
+
+describe('formatAxisMs (panel and report axes)', () => {
+  it('labels the 1-2-5 and linear ticks with no false precision', () => {
+    expect([0.001, 0.005, 0.5, 2.5, 10, 1000].map(formatAxisMs)).toEqual([
+      '0.001',
+      '0.005',
+      '0.5',
+      '2.5',
+      '10',
+      '1,000',
+    ]);
   });
 });

@@ -50,8 +50,3 @@ export function timeLabel(t: number, step: number, span: number): string {
   if (span > DAY_MS) return `${day} ${hm}`;
   return step < MINUTE ? iso.slice(11, 19) : hm;
 }
-
-/** Latency for axis labels: "0.5", "5", "1,000". */
-export function msLabel(v: number): string {
-  return Number(v.toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 3 });
-}
