@@ -5,7 +5,8 @@ import { type BlockHeader, HEADER_BYTES, parseHeader, targetFromBits } from '../
 import { type ChainStore, openStore } from './store';
 import { MainChain } from './main-chain';
 import { type ChainParams, lastCheckpointHeight } from './params';
-import { checkPow, sha256d } from './pow';
+import { sha256d } from '../p2p/bytes';
+import { checkPow } from './pow';
 import { type Ancestry, checkHeaderRules } from './rules';
 import { Branches } from './branches';
 import type { AddResult, BatchResult, ChainEntry, ChainOptions } from './chain-types';
