@@ -1,4 +1,5 @@
 import { type FloodFigures, runFlood } from '../test/hostile-peer/harness';
+import { median } from './support';
 import type { BenchRow, BenchSection } from './types';
 
 const RUNS = 3;
@@ -23,11 +24,6 @@ const FLOODS: ReadonlyArray<{
   { attack: 'unknown-flood', label: '200,000 unknown commands', expectDrop: true },
   { attack: 'tx-flood', label: '200 × 1 MB unsolicited tx', expectDrop: false },
 ];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
 /** `npm run bench -- hostile`: relay memory and API latency under each hostile-peer flood. */
 export async function runHostileBench(): Promise<BenchSection> {
