@@ -19,35 +19,21 @@ const ipcMainImport = {
 };
 
 /**
- * Test support lives in `test-support/` folders beside the code it serves (the one convention for
- * new code). The rule also knows the older places (a `test-support.ts` file, `fixtures/`, the
- * top-level test/ and e2e/ folders, bench pages) until they are moved there.
+ * Test support lives in `test-support/` folders beside the code it serves, the one convention
+ * (test/lint-boundaries.test.ts also checks no test support sits anywhere else); the top-level
+ * test/ and e2e/ trees are tests through and through.
  */
 const testSupport = {
-  group: [
-    '**/test-support',
-    '**/test-support/**',
-    '**/test-support.ts',
-    '**/test-history',
-    '**/fixtures/**',
-    '**/test/**',
-    '**/e2e/**',
-    '**/bench/**',
-  ],
-  message:
-    'Production code never imports test support (test-support/ folders, fixtures, test/, e2e/, bench/).',
+  group: ['**/test-support', '**/test-support/**', '**/test/**', '**/e2e/**'],
+  message: 'Production code never imports test support (test-support/ folders, test/, e2e/).',
+};
+/** The benchmarks drive the product from outside; the product never depends on them. */
+const benchImport = {
+  group: ['**/bench/**'],
+  message: 'Production code never imports the benchmarks (bench/).',
 };
 /** Files that are tests or test support themselves, and so may import test support. */
-const testFiles = [
-  '**/*.test.ts',
-  '**/*.test.tsx',
-  '**/*.spec.ts',
-  '**/test-support/**',
-  '**/test-support.ts',
-  '**/fixtures/**',
-  'electron/services/reports/test-history.ts',
-  'renderer/bench/**',
-];
+const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*.spec.ts', '**/test-support/**'];
 
 /** Each layer of DESIGN.md's layout, with what it may not import. */
 /** @type {Layer[]} */
@@ -118,7 +104,10 @@ const layers = [
 const importRule = (layer, production) => ({
   'no-restricted-imports': [
     'error',
-    { paths: layer.paths, patterns: production ? [...layer.patterns, testSupport] : layer.patterns },
+    {
+      paths: layer.paths,
+      patterns: production ? [...layer.patterns, testSupport, benchImport] : layer.patterns,
+    },
   ],
 });
 /** Every file of a layer, tests included. */

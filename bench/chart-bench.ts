@@ -11,23 +11,15 @@ import { fileURLToPath } from 'node:url';
 import type * as PluginReact from '@vitejs/plugin-react';
 import type * as Playwright from 'playwright-core';
 import type * as Vite from 'vite';
+import type { ChartBenchResult } from '../renderer/test-support/chart-bench-result';
+import { percentile } from './support';
 import type { BenchSection } from './types';
 
 const UPDATES = 200;
 const TARGET_MS = 8;
 
-interface PageResult {
-  points: number;
-  updates: number;
-  frameMs: number[];
-  commitMs: number[];
-  initialRenderMs: number;
-  renderedPathPoints: number;
-  userAgent: string;
-}
-
-/** What the bench page (renderer/bench/chart-bench-page.tsx) puts on its window. */
-type BenchGlobal = { runChartBench?: (updates: number) => Promise<PageResult> };
+/** What the bench page (renderer/test-support/chart-bench-page.tsx) puts on its window. */
+type BenchGlobal = { runChartBench?: (updates: number) => Promise<ChartBenchResult> };
 
 // Loaded at run time, by name: the bench bundle (esbuild) must not inline Vite or Playwright.
 const load = <T>(name: string): Promise<T> => import(name) as Promise<T>;
@@ -71,11 +63,6 @@ function serve(dir: string): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 export async function runChartBench(): Promise<BenchSection> {
   const root = repoRoot();
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'sprint-chart-bench-'));
@@ -96,7 +83,7 @@ export async function runChartBench(): Promise<BenchSection> {
     const result = (await page.evaluate(
       (updates) => (globalThis as BenchGlobal).runChartBench!(updates),
       UPDATES,
-    )) as PageResult;
+    )) as ChartBenchResult;
     if (errors.length > 0) throw new Error(`bench page errors: ${errors.join('; ')}`);
     const median = percentile(result.frameMs, 50);
     const p95 = percentile(result.frameMs, 95);

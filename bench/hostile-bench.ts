@@ -1,4 +1,5 @@
 import { type FloodFigures, runFlood } from '../test/hostile-peer/harness';
+import { median } from './support';
 import type { BenchRow, BenchSection } from './types';
 
 const RUNS = 3;
@@ -24,11 +25,6 @@ const FLOODS: ReadonlyArray<{
   { attack: 'tx-flood', label: '200 × 1 MB unsolicited tx', expectDrop: false },
   { attack: 'side-chains', label: '500,000 valid-work side-chain headers', expectDrop: true },
 ];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
 /** `npm run bench -- hostile`: relay memory and API latency under each hostile-peer flood. */
 export async function runHostileBench(): Promise<BenchSection> {

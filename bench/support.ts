@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nearestRank } from '../shared/percentile';
 
 /** Median of a sample (the figure to quote on a noisy machine), and a nearest-rank percentile. */
 export function median(values: readonly number[]): number {
@@ -9,10 +10,12 @@ export function median(values: readonly number[]): number {
 }
 
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
+  return (
+    nearestRank(
+      [...values].sort((a, b) => a - b),
+      p / 100,
+    ) ?? Number.NaN
+  );
 }
 
 export function tempDir(prefix: string): string {

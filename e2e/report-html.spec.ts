@@ -6,8 +6,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { exportReport } from '../electron/services/reports/export';
 import { historyReportSource } from '../electron/services/reports/history-source';
-import { writeHistory } from '../electron/services/reports/test-history';
-import { TEST_LAUNCH, TEST_MACHINE, generateHistory } from '../electron/services/reports/test-support';
+import { writeHistory } from '../electron/services/reports/test-support/write-history';
+import {
+  TEST_LAUNCH,
+  TEST_MACHINE,
+  generateHistory,
+} from '../electron/services/reports/test-support/generated-history';
 import type { ReportResult } from '../shared/report';
 
 /**

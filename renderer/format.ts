@@ -3,35 +3,12 @@
  * a chart tooltip and a screen reader's summary.
  */
 
+import { formatDuration, formatNumber as number } from '../shared/format';
+
+// Shared with the reports, so a figure reads the same in the panel and in an exported report.
+export { formatAxisMs, formatDuration, formatPercent } from '../shared/format';
+
 const NBSP = '\u00a0';
-
-// Intl.NumberFormat is costly to build and charts format on every update: build each shape once.
-const formatters = new Map<string, Intl.NumberFormat>();
-function number(value: number, minDigits: number, maxDigits: number): string {
-  const key = `${minDigits}:${maxDigits}`;
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-US', {
-      minimumFractionDigits: minDigits,
-      maximumFractionDigits: maxDigits,
-    });
-    formatters.set(key, formatter);
-  }
-  return formatter.format(value);
-}
-
-/** "3 h 04 min", "12 min 05 s", "42 s": uptime at the precision an operator reads. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  const d = Math.floor(seconds / 86_400);
-  const h = Math.floor((seconds % 86_400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (d > 0) return `${d} d ${h} h`;
-  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
-  if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`;
-  return `${s} s`;
-}
 
 /** A latency in milliseconds with the precision that matters at its size: 0.042, 4.21, 42.1, 1,240. */
 export function formatMs(ms: number | null | undefined, unit = true): string {
@@ -47,26 +24,10 @@ export function formatTargetMs(ms: number): string {
   return `${number(ms, 0, 3)}${NBSP}ms`;
 }
 
-/** An axis tick: as few digits as tell the ticks apart ("0", "2.5", "10", "1,000"). */
-export function formatAxisMs(ms: number): string {
-  return number(ms, 0, ms < 0.01 ? 4 : ms < 1 ? 3 : 1);
-}
-
 /** A wall-clock span the user waited for (a tier switch): "842 ms", "2.4 s". */
 export function formatElapsed(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}${NBSP}ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}${NBSP}s`;
-}
-
-/** A fraction as a percentage. Never rounds up to 100% or down to 0% when it is not exactly that. */
-export function formatPercent(fraction: number | null | undefined, digits = 2): string {
-  if (fraction == null || !Number.isFinite(fraction)) return '—';
-  const pct = fraction * 100;
-  if (pct === 100 || pct === 0) return `${pct}%`;
-  const factor = 10 ** digits;
-  const clamped = Math.min(Math.max(pct, 1 / factor), 100 - 1 / factor);
-  const rounded = pct > 50 ? Math.floor(clamped * factor) / factor : Math.ceil(clamped * factor) / factor;
-  return `${rounded.toFixed(digits)}%`;
 }
 
 /** An SLA objective as written in the tier table: 0.99 → "99%", 0.999 → "99.9%". */

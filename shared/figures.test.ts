@@ -6,7 +6,6 @@ import {
   formatCoverage,
   formatMisses,
   improvementLine,
-  nearestRank,
   probeLatenessNote,
   ratio,
   sampleOutcome,
@@ -35,17 +34,6 @@ describe('misses: over target + errors + timeouts, errors broken out', () => {
     expect(sla.compliance).toBeCloseTo(2929 / 3000, 12);
     expect(sla.errorBudget.used).toBe(71);
     expect(sla.verdict).toBe('fail');
-  });
-});
-
-describe('percentiles: nearest rank', () => {
-  it('takes the value at rank max(1, ⌈q·n⌉)', () => {
-    const v = Array.from({ length: 1000 }, (_, i) => i + 1);
-    expect(nearestRank(v, 0.5)).toBe(500);
-    expect(nearestRank(v, 0.999)).toBe(999);
-    expect(nearestRank(v, 0)).toBe(1);
-    expect(nearestRank([7], 0.99)).toBe(7);
-    expect(nearestRank([], 0.5)).toBeNull();
   });
 });
 

@@ -71,16 +71,6 @@ export function formatMisses(
   return `${n(m.misses)} of ${n(m.n)} (over target ${n(m.overTarget)}, errors ${n(m.errors)}, timeouts ${n(m.timeouts)})`;
 }
 
-/**
- * Nearest-rank percentile of ascending values: the value at rank max(1, ⌈q·n⌉). The HDR path
- * (metrics/hdr.ts) uses the same rank, within the histogram's 0.1%.
- */
-export function nearestRank(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * sorted.length - 1e-9));
-  return sorted[Math.min(sorted.length, rank) - 1] ?? null;
-}
-
 /** first ÷ last: above 1 the later figure is lower (faster), below 1 it is higher. */
 export function ratio(first: number | null | undefined, last: number | null | undefined): number | null {
   return first != null && last != null && first > 0 && last > 0 ? first / last : null;

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -55,12 +56,16 @@ const forbidden: readonly Case[] = [
   ['renderer/x.ts', 'node:os', /no Node modules/],
   ['relay/p2p/x.ts', '../../electron/services/launch', /relay\/ is standalone/],
   ['relay/x.ts', '../renderer/format', /relay\/ is standalone/],
-  // Production code and test support, under the convention and the older places alike.
+  // Production code and test support: test-support/ folders, the top-level test/ and e2e/ trees.
   ['electron/services/supervisor/x.ts', './test-support/fake-relay-service', /never imports test support/],
   ['relay/x.ts', './test-support/processes', /never imports test support/],
   ['shared/launch/x.ts', './test-support/capabilities', /never imports test support/],
   ['electron/services/reports/x.ts', './test-support', /never imports test support/],
-  ['electron/services/launch/x.ts', './fixtures/launch-as-user', /never imports test support/],
+  ['electron/services/reports/x.ts', './test-support/generated-history', /never imports test support/],
+  ['electron/services/launch/x.ts', './test-support/launch-as-user', /never imports test support/],
+  ['electron/services/probe/x.ts', './test-support/fake-clock', /never imports test support/],
+  ['electron/services/x.ts', '../../e2e/fixtures', /never imports test support/],
+  ['electron/services/x.ts', '../../bench/support', /never imports the benchmarks/],
   ['renderer/x.ts', './test-support/fixtures', /never imports test support/],
   ['cli/x.ts', '../test/support/go-relay', /never imports test support/],
   ['electron/main.ts', './services/probe/test-support/relay-harness', /never imports test support/],
@@ -78,6 +83,8 @@ const allowed: readonly (readonly [file: string, specifier: string])[] = [
   ['electron/services/supervisor/x.test.ts', './test-support/fake-relay-service'],
   ['shared/launch/plan.test.ts', './test-support/capabilities'],
   ['relay/test-support/x.ts', './processes'],
+  ['electron/services/reports/test-support/write-history.ts', './generated-history'],
+  ['renderer/test-support/chart-bench-page.tsx', '../components/charts/LatencyChart'],
   ['bench/x.ts', '../relay/test-support/clients'],
 ];
 
@@ -98,5 +105,44 @@ describe('lint boundaries', () => {
 
   it.each(allowed)('%s may import %s', async (file, specifier) => {
     expect(await restricted(file, specifier)).toEqual([]);
+  });
+});
+
+/** Every file under `dir` (relative to the repository), skipping what no source lives in. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
+    .filter((file) => !file.split(path.sep).some((part) => part === 'node_modules' || part === 'go'));
+}
+
+describe('one test-support convention', () => {
+  // The lint rule knows test support only by its folder: anything shaped like test support that
+  // sits elsewhere would pass it unseen, so none may.
+  const looksLikeTestSupport = (file: string): boolean => {
+    const parts = file.split(path.sep);
+    const name = parts.at(-1) ?? '';
+    return (
+      parts.includes('fixtures') ||
+      parts.includes('bench') ||
+      /^(test-|fake-|mock-|stub-)/.test(name) ||
+      /^(harness|test-support)\.tsx?$/.test(name)
+    );
+  };
+
+  it('keeps test support in test-support/ folders in every source tree', () => {
+    const strays = ['electron', 'shared', 'relay', 'renderer', 'cli']
+      .flatMap(filesUnder)
+      .filter((file) => /\.tsx?$/.test(file) && !/\.(test|spec)\.tsx?$/.test(file))
+      .filter((file) => !file.split(path.sep).includes('test-support'))
+      .filter(looksLikeTestSupport);
+    expect(strays).toEqual([]);
+  });
+
+  it('would notice a stray', () => {
+    expect(looksLikeTestSupport(path.join('electron', 'services', 'launch', 'fixtures', 'x.ts'))).toBe(true);
+    expect(looksLikeTestSupport(path.join('electron', 'services', 'reports', 'test-history.ts'))).toBe(true);
+    expect(looksLikeTestSupport(path.join('electron', 'services', 'probe', 'fake-clock.ts'))).toBe(true);
+    expect(looksLikeTestSupport(path.join('electron', 'services', 'probe', 'schedule.ts'))).toBe(false);
   });
 });

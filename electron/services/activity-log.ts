@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { LogLine, TimelineEntry } from '../../shared/logs';
 import type { EventBus } from './api/event-bus';
-import { RingBuffer } from './supervisor/log-lines';
+import { RingBuffer } from './util/ring-buffer';
 import { RotatingLogFile } from './supervisor/log-file';
 import type { RelayService } from './supervisor/relay-service';
 import { toTimelineEntry } from './supervisor/timeline';

@@ -1,4 +1,4 @@
-import { P2PProtocolError } from '../p2p/errors';
+import { P2PProtocolError } from '../p2p/protocol-error';
 import { HEADER_BYTES } from '../p2p/header';
 import type { MainChain } from './main-chain';
 import { workOf } from './pow';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cachedRegtestChain, genesisTip, mineInto } from '../test-support/chain-gen';
-import { P2PProtocolError } from '../p2p/errors';
+import { P2PProtocolError } from '../p2p/protocol-error';
 import { hashToHex } from '../p2p/bytes';
 import { HeaderChain } from './chain';
 import { CHAIN_PARAMS } from './params';

@@ -1,11 +1,12 @@
 import { hashToHex, hexToHash, ZERO_HASH } from '../p2p/bytes';
 import { MAX_HEADERS_PER_MESSAGE } from '../p2p/constants';
-import { P2PProtocolError } from '../p2p/errors';
+import { P2PProtocolError } from '../p2p/protocol-error';
 import { type BlockHeader, HEADER_BYTES, parseHeader, targetFromBits } from '../p2p/header';
 import { type ChainStore, openStore } from './store';
 import { MainChain } from './main-chain';
 import { type ChainParams, lastCheckpointHeight } from './params';
-import { checkPow, sha256d } from './pow';
+import { sha256d } from '../p2p/bytes';
+import { checkPow } from './pow';
 import { type Ancestry, checkHeaderRules } from './rules';
 import { Branches } from './branches';
 import type { AddResult, BatchResult, ChainEntry, ChainOptions } from './chain-types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { P2PProtocolError } from '../p2p/errors';
+import { P2PProtocolError } from '../p2p/protocol-error';
 import { cachedRegtestChain } from '../test-support/chain-gen';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 import { hashToHex } from '../p2p/bytes';
-import { P2PProtocolError } from '../p2p/errors';
+import { P2PProtocolError } from '../p2p/protocol-error';
 import { targetFromBits } from '../p2p/header';
 import type { ChainParams } from './params';
 import { bitsFromTarget } from './pow';

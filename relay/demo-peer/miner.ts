@@ -1,5 +1,6 @@
 import { Writer, sha256d } from '../p2p/bytes';
 import type { HeaderChain } from '../chain/chain';
+import { medianTimePast } from '../chain/rules';
 import { type BlockHeader, hashToBigInt, parseHeader, serializeHeader, targetFromBits } from '../p2p/header';
 
 export const REGTEST_BITS = 0x207fffff;
@@ -44,14 +45,6 @@ export function buildCoinbase(height: number): Buffer {
     .toBuffer();
 }
 
-/** Consensus requires a timestamp above the median of the previous 11 blocks. */
-function medianTimePast(chain: HeaderChain): number {
-  const times: number[] = [];
-  for (let h = chain.height; h >= 0 && times.length < 11; h--) times.push(chain.main.timeAt(h));
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? 0;
-}
-
 /**
  * Mines the next block on the chain's tip at regtest difficulty: about two hashes on average, so this
  * runs synchronously in microseconds. The caller adds it to the chain.
@@ -65,7 +58,7 @@ export function mineNext(chain: HeaderChain, bits = REGTEST_BITS): MinedBlock {
     prevHash: chain.tip.header.hashBytes,
     // A single-transaction block's merkle root is that transaction's txid.
     merkleRoot: sha256d(coinbase),
-    time: Math.max(Math.floor(Date.now() / 1000), medianTimePast(chain) + 1),
+    time: Math.max(Math.floor(Date.now() / 1000), medianTimePast(chain.mainAncestry, height) + 1),
     bits,
     nonce: 0,
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Reader, encodeVarint } from './bytes';
-import { P2PProtocolError } from './errors';
+import { P2PProtocolError } from './protocol-error';
 
 const read = (hex: string, max?: number): number => new Reader(Buffer.from(hex, 'hex')).varint(max);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NETWORKS } from './constants';
-import { P2PProtocolError } from './errors';
+import { P2PProtocolError } from './protocol-error';
 import { type Frame, FrameParser, encodeFrame } from './framing';
 import { encodeNonce } from './messages';
 

@@ -3,7 +3,7 @@ import mainnet from '../../test/fixtures/mainnet-headers.json';
 import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
 import { NETWORKS } from './constants';
-import { P2PProtocolError } from './errors';
+import { P2PProtocolError } from './protocol-error';
 import { checkProofOfWork, parseHeader, serializeHeader, targetFromBits } from './header';
 import { ZERO_HASH } from './bytes';
 

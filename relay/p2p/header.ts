@@ -1,4 +1,4 @@
-import { P2PProtocolError } from './errors';
+import { P2PProtocolError } from './protocol-error';
 import { type Reader, Writer, hashToHex, sha256d } from './bytes';
 
 export const HEADER_BYTES = 80;

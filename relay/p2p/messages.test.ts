@@ -3,7 +3,7 @@ import mainnet from '../../test/fixtures/mainnet-headers.json';
 import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
 import { INV_BLOCK, PROTOCOL_VERSION } from './constants';
-import { P2PProtocolError } from './errors';
+import { P2PProtocolError } from './protocol-error';
 import { parseHeader } from './header';
 import {
   decodeBlock,

@@ -1,4 +1,4 @@
-import { P2PProtocolError } from './errors';
+import { P2PProtocolError } from './protocol-error';
 import { Reader, Writer } from './bytes';
 import { type BlockHeader, readHeader } from './header';
 import { MAX_HEADERS_PER_MESSAGE, MAX_INV_ENTRIES, MAX_LOCATOR_HASHES, MAX_MESSAGE_BYTES } from './constants';

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log';
 import { nowMs } from './clock';
-import { P2PProtocolError } from './errors';
+import { P2PProtocolError } from './protocol-error';
 import { type Frame, FrameParser, encodeFrame } from './framing';
 import type { NetworkParams } from './constants';
 import {

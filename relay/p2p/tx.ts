@@ -1,4 +1,4 @@
-import { P2PProtocolError } from './errors';
+import { P2PProtocolError } from './protocol-error';
 import type { Reader } from './bytes';
 import { MAX_MESSAGE_BYTES } from './constants';
 

@@ -5,7 +5,7 @@ import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
 import { createLogger } from '../log';
 import { decodeGetHeaders } from '../p2p/messages';
-import { P2PProtocolError } from '../p2p/errors';
+import { P2PProtocolError } from '../p2p/protocol-error';
 import { cachedRegtestChain } from '../test-support/chain-gen';
 import { HeaderSync, type SyncPeer, type TipEvent } from './header-sync';
 

@@ -1,9 +1,9 @@
 import { ZERO_HASH, hashToHex } from '../p2p/bytes';
 import { BoundedMap } from '../p2p/hygiene/bounded-map';
 import { MAX_HEADERS_PER_MESSAGE, PROTOCOL_VERSION } from '../p2p/constants';
-import { P2PProtocolError } from '../p2p/errors';
+import { P2PProtocolError } from '../p2p/protocol-error';
 import { encodeGetHeaders } from '../p2p/messages';
-import { sha256d } from '../chain/pow';
+import { sha256d } from '../p2p/bytes';
 import { type SyncInfo, type SyncState, SyncRate, syncInfo } from './progress';
 import type { AnnouncementHooks, HeaderSyncOptions, PeerState, SyncPeer } from './sync-types';
 

@@ -89,7 +89,7 @@ export function StatusCard() {
       </dl>
       {status?.state === 'backoff' && status.nextRestartAt && (
         <p className="state-message info" role="status">
-          Restarting in {formatDuration(Math.max(0, status.nextRestartAt - now) + 999)}.
+          Restarting in {formatDuration(Math.ceil(Math.max(0, status.nextRestartAt - now) / 1000) * 1000)}.
         </p>
       )}
       {status?.message && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latencyAxis, logTicks, niceCeil } from './axis';
+import { latencyAxis, localTimeTicks } from './axis';
 
 const p = (v: number) => ({ t: 0, p50: v / 2, p99: v, max: v });
 
@@ -16,15 +16,11 @@ describe('latencyAxis', () => {
   });
 });
 
-describe('ticks', () => {
-  it('places log ticks at 1-2-5 steps and thins long spans to decades', () => {
-    expect(logTicks(1, 100)).toEqual([1, 2, 5, 10, 20, 50, 100]);
-    expect(logTicks(0.01, 10_000)).toEqual([0.01, 0.1, 1, 10, 100, 1000, 10_000]);
-  });
-  it('rounds up to 1, 2, 2.5, 5 × 10^k', () => {
-    expect(niceCeil(3.3)).toBe(5);
-    expect(niceCeil(21)).toBe(25);
-    expect(niceCeil(0.012)).toBe(0.02);
-    expect(niceCeil(0)).toBe(1);
+describe('local time ticks', () => {
+  it('falls on local whole hours, whatever the zone', () => {
+    const from = Date.UTC(2026, 0, 31, 10, 7);
+    const ticks = localTimeTicks(from, from + 6 * 3_600_000, 6);
+    expect(ticks.length).toBeGreaterThan(0);
+    for (const t of ticks) expect(new Date(t).getMinutes()).toBe(0);
   });
 });

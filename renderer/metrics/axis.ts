@@ -1,3 +1,4 @@
+import { linearTicks, logTicks, niceCeil, timeTicks } from '../../shared/format';
 import type { LatencyPoint } from './series';
 
 export interface YAxisSpec {
@@ -18,54 +19,12 @@ function extent(points: readonly LatencyPoint[]): { min: number; max: number } |
   return Number.isFinite(min) ? { min, max } : null;
 }
 
-const LOG_MANTISSAS = [1, 2, 5];
-
-/** Ticks at 1, 2, 5 × 10^k inside [lo, hi]; thinned to at most ~7. */
-export function logTicks(lo: number, hi: number): number[] {
-  const ticks: number[] = [];
-  for (let exp = Math.floor(Math.log10(lo)); exp <= Math.ceil(Math.log10(hi)); exp++) {
-    for (const m of LOG_MANTISSAS) {
-      const v = Number((m * 10 ** exp).toPrecision(3));
-      if (v >= lo && v <= hi) ticks.push(v);
-    }
-  }
-  if (ticks.length <= 7) return ticks;
-  return ticks.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
-}
-
-/** A round number at or above v: 1, 2, 2.5, 5 × 10^k. */
-export function niceCeil(v: number): number {
-  if (v <= 0) return 1;
-  const exp = 10 ** Math.floor(Math.log10(v));
-  const m = [1, 2, 2.5, 5, 10].find((step) => step * exp >= v - 1e-12) ?? 10;
-  return Number((m * exp).toPrecision(6));
-}
-
-/** Evenly spaced round ticks from 0 to `top` (about `count` of them). */
-export function linearTicks(top: number, count = 5): number[] {
-  const step = niceCeil(top / count);
-  const ticks: number[] = [];
-  for (let v = 0; v <= top + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  return ticks;
-}
-
-const TIME_STEPS_MS = [
-  1000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000,
-  7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000,
-];
-
 /**
- * Round times for a time axis (whole minutes, hours, local midnights), at most `maxTicks`. Given
- * explicitly, they spare the chart measuring label widths on every update and keep labels still.
+ * Time ticks for the panel's charts, in the user's local zone (local midnights), at most `maxTicks`.
+ * Given explicitly, they spare the chart measuring label widths on every update and keep labels still.
  */
-export function timeTicks(from: number, to: number, maxTicks = 6, tzOffsetMs?: number): number[] {
-  const span = Math.max(1, to - from);
-  const step =
-    TIME_STEPS_MS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / 86_400_000) * 86_400_000;
-  const offset = tzOffsetMs ?? -new Date(from).getTimezoneOffset() * 60_000;
-  const ticks: number[] = [];
-  for (let t = Math.ceil((from + offset) / step) * step - offset; t <= to; t += step) ticks.push(t);
-  return ticks;
+export function localTimeTicks(from: number, to: number, maxTicks = 6): number[] {
+  return timeTicks(from, to, maxTicks, -new Date(from).getTimezoneOffset() * 60_000).ticks;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { TierOverrides, type PlanItemName } from '../../shared/launch';
 import { SEED_KNOBS, type KnobType, type SeedKnob } from '../../shared/knobs';
 import { TIERS, type TierName } from '../../shared/tiers';
-import { fieldErrorsFromZod, type FieldErrors } from '../lib/errors';
+import { fieldErrorsFromZod, type FieldErrors } from '../lib/error-text';
 
 /**
  * The override editor's model: every field as the text its control holds ('' = use the tier's

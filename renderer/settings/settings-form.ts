@@ -1,6 +1,6 @@
 import type { BitcoinNetwork } from '../../shared/relay-contract';
 import { Settings, type SettingsPatch } from '../../shared/settings';
-import { fieldErrorsFromZod, type FieldErrors } from '../lib/errors';
+import { fieldErrorsFromZod, type FieldErrors } from '../lib/error-text';
 
 /**
  * The Settings view's model: what each control holds (numbers as typed text), converted back to

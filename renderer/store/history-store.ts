@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { MetricsSource } from '../api/metrics-source';
-import { errorText } from '../lib/errors';
+import { errorText } from '../lib/error-text';
 import { RANGES, type RangeKey } from '../metrics/ranges';
 import { historyToPoints, type LatencyPoint } from '../metrics/series';
 import type { BlockRelayed, HistoryResult } from '../metrics/types';

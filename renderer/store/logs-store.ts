@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { LogLevel, LogLine, TimelineEntry } from '../../shared/logs';
 import type { ApiClient } from '../api/client';
-import { errorText } from '../lib/errors';
+import { errorText } from '../lib/error-text';
 
 /** Lines and timeline entries kept in memory; older ones are in relay.log on disk. */
 export const MAX_LINES = 2000;

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { ProfileExportResult, ProfileState } from '../../shared/profile-api';
 import type { ApiClient } from '../api/client';
-import { errorText } from '../lib/errors';
+import { errorText } from '../lib/error-text';
 
 /** What the last action did, shown where the user acted ("Imported…", or the refusal). */
 export type ProfileOutcome = { kind: 'ok'; message: string } | { kind: 'error'; message: string } | null;

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { type RelayStatus, syncingOf } from '../../shared/relay-status';
 import type { ApiClient } from '../api/client';
-import { errorText } from '../lib/errors';
+import { errorText } from '../lib/error-text';
 
 export type RelayAction = 'start' | 'stop' | 'restart';
 

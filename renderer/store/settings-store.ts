@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { Settings, SettingsPatch } from '../../shared/settings';
 import type { ApiClient } from '../api/client';
-import { errorText, fieldErrorsFromApi, type FieldErrors } from '../lib/errors';
+import { errorText, fieldErrorsFromApi, type FieldErrors } from '../lib/error-text';
 
 export type SaveResult =
   { ok: true; settings: Settings } | { ok: false; message: string; fieldErrors: FieldErrors };

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { TierSwitch } from '../../shared/api';
 import type { TierName } from '../../shared/tiers';
 import type { ApiClient } from '../api/client';
-import { errorText } from '../lib/errors';
+import { errorText } from '../lib/error-text';
 
 export interface TierStoreState {
   /** The tier being switched to, while tier.set is in flight. */

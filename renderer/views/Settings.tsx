@@ -7,7 +7,7 @@ import { RelaySourceSection } from '../components/settings/RelaySourceSection';
 import { StartupSection } from '../components/settings/StartupSection';
 import { UpstreamSection } from '../components/settings/UpstreamSection';
 import { formatClock } from '../format';
-import type { FieldErrors } from '../lib/errors';
+import type { FieldErrors } from '../lib/error-text';
 import {
   fromSettings,
   isDirty,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiErrorShape } from './errors';
+import { ApiErrorShape } from './api-error';
 
 /**
  * Envelopes for transports that carry the API as messages (the headless WebSocket). Electron IPC

@@ -1,5 +1,5 @@
 import { Backoff } from '../backoff';
-import { ApiError, type ApiErrorShape } from './errors';
+import { ApiError, type ApiErrorShape } from './api-error';
 import { ServerMessage } from './wire';
 
 /** What an API client needs from a transport; it knows nothing else of IPC or WebSocket. */

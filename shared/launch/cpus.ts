@@ -1,4 +1,4 @@
-import { LaunchError } from './errors';
+import { LaunchError } from './launch-error';
 
 /**
  * CPU lists in the kernel's own notation ("0-1,4"), so a requested list can be compared as a string

@@ -18,5 +18,5 @@ export type {
   Ungranted,
 } from './plan-types';
 export { formatCpuList, parseCpuList, cpuMask, cpusFromMask } from './cpus';
-export { LaunchError } from './errors';
-export type { LaunchErrorCode } from './errors';
+export { LaunchError } from './launch-error';
+export type { LaunchErrorCode } from './launch-error';

@@ -1,6 +1,6 @@
 import type { PriorityClass } from '../tiers';
 import { cpuMask, cpusFromMask, formatCpuList } from './cpus';
-import { LaunchError } from './errors';
+import { LaunchError } from './launch-error';
 
 /** Windows priority classes and ProcessorAffinity, in one notation for plan, apply and read-back. */
 

@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryResult } from '../../../shared/metrics';
 import { Aggregator } from '../metrics/aggregator';
-import { newHistogram, percentilesMs, toMicros } from '../metrics/hdr';
+import { newHistogram, percentilesMs, toMicros } from '../measure-core/hdr';
 import { SCHEMA_VERSION, integrityCheck } from './db';
 import { HistoryStore } from './history-store';
 import { chooseResolution } from './query';

@@ -9,7 +9,7 @@ import type {
 } from '../../../shared/metrics';
 import { isWithinTarget } from '../../../shared/sla';
 import { TIERS, type TierName } from '../../../shared/tiers';
-import { decodeHistogram, newHistogram, percentilesMs, toMicros } from '../metrics/hdr';
+import { decodeHistogram, newHistogram, percentilesMs, toMicros } from '../measure-core/hdr';
 import { RES } from './db';
 
 const STORED: ReadonlyArray<{ resolution: Exclude<HistoryResolution, 'raw'>; ms: number }> = [

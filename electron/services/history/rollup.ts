@@ -7,7 +7,7 @@ import {
   percentilesMs,
   toMicros,
   type Hdr,
-} from '../metrics/hdr';
+} from '../measure-core/hdr';
 import { RES } from './db';
 import type { SecondAggregate } from './types';
 

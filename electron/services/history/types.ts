@@ -13,7 +13,7 @@ export interface SecondAggregate {
   readonly p99: number;
   readonly p999: number;
   readonly max: number;
-  /** The second's HDR histogram, standard compressed encoding (metrics/hdr.ts). */
+  /** The second's HDR histogram, standard compressed encoding (measure-core/hdr.ts). */
   readonly hist: Uint8Array;
   /**
    * The second's values in µs, when the caller has them: the store then adds them to the minute and

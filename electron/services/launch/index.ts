@@ -24,5 +24,5 @@ export { buildLaunchReport } from './report';
 export type { AppliedState, RelayKnobs } from './report';
 export { parseStat, parseCpusAllowedList, statusField, hasCapSysNice, softLimit } from './procfs';
 export { formatCpuList, parseCpuList } from '../../../shared/launch/cpus';
-export { LaunchError } from '../../../shared/launch/errors';
-export type { LaunchErrorCode } from '../../../shared/launch/errors';
+export { LaunchError } from '../../../shared/launch/launch-error';
+export type { LaunchErrorCode } from '../../../shared/launch/launch-error';

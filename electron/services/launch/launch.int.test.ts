@@ -45,7 +45,7 @@ beforeAll(async () => {
   await writeFile(raiseMainScript, `${raise}\n${await readFile(idleScript, 'utf8')}`, { mode: 0o644 });
   asUserBundle = join(dir, 'launch-as-user.mjs');
   await build({
-    entryPoints: [join(import.meta.dirname, 'fixtures/launch-as-user.ts')],
+    entryPoints: [join(import.meta.dirname, 'test-support/launch-as-user.ts')],
     outfile: asUserBundle,
     bundle: true,
     platform: 'node',

@@ -1,5 +1,5 @@
 import { formatCpuList, parseCpuList } from '../../../shared/launch/cpus';
-import { LaunchError } from '../../../shared/launch/errors';
+import { LaunchError } from '../../../shared/launch/launch-error';
 
 /** Pure parsers for the Linux /proc files launch plans are probed and read back from (proc(5)). */
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { cpuMask, cpusFromMask, formatCpuList, parseCpuList } from '../../../shared/launch/cpus';
-import { LaunchError } from '../../../shared/launch/errors';
+import { LaunchError } from '../../../shared/launch/launch-error';
 import { hasCapSysNice, parseCpusAllowedList, parseStat, softLimit } from './procfs';
 import { awaitExec, linuxValues, readBack, type ReadBackDeps } from './readback';
 import { affinityMaskText, cpusFromAffinityText } from '../../../shared/launch/win32';

@@ -1,7 +1,7 @@
 import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LaunchError } from '../../../shared/launch/errors';
+import { LaunchError } from '../../../shared/launch/launch-error';
 import { parseCpusAllowedList, parseStat, SCHED_FIFO, SCHED_RR, schedPolicyName } from './procfs';
 import { run, type Runner } from './run';
 import { cpusFromAffinityText, getAffinityArgs, windowsClassLabel } from '../../../shared/launch/win32';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MetricsTick } from '../../../shared/metrics';
 import type { RawSample } from '../history/types';
 import { Aggregator } from './aggregator';
-import { decodeHistogram, encodeHistogram, newHistogram, percentilesMs, toMicros } from './hdr';
+import { decodeHistogram, encodeHistogram, newHistogram, percentilesMs, toMicros } from '../measure-core/hdr';
 
 /** Deterministic pseudo-random latencies: mostly ~1 ms with a long tail, like a real relay. */
 function lcg(seed: number): () => number {

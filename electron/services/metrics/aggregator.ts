@@ -2,9 +2,9 @@ import type { LatencySummary, LatenessSummary, MetricsTick, WindowName } from '.
 import { isWithinTarget, summarizeSla, type SlaTarget } from '../../../shared/sla';
 import type { TierName } from '../../../shared/tiers';
 import type { RawSample, SecondAggregate } from '../history/types';
-import { encodeHistogram, newHistogram, toMicros, applyValues } from './hdr';
-import { WindowSet } from './window-set';
-import { summarize, type Unit } from './windows';
+import { encodeHistogram, newHistogram, toMicros, applyValues } from '../measure-core/hdr';
+import { WindowSet } from '../measure-core/window-set';
+import { summarize, type Unit } from '../measure-core/rolling-windows';
 
 export interface AggregatorOptions extends SlaTarget {
   readonly tier: TierName;

@@ -1,7 +1,7 @@
-import http from 'node:http';
 import pidusage from 'pidusage';
 import { z } from 'zod';
 import type { ResourceUsage } from '../../../shared/metrics';
+import { requestJson } from '../net/http-get';
 
 /** Only what we read from /health: lenient, because an external relay may report less. */
 const HealthLoopDelay = z.object({
@@ -15,26 +15,6 @@ export interface ResourceSamplerOptions {
   /** The relay's health URL (…/health); null for a relay that has none. */
   readonly healthUrl: string | null;
   readonly intervalMs?: number;
-}
-
-function getJson(url: string, timeoutMs: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(body));
-        } catch (err) {
-          reject(err instanceof Error ? err : new Error(String(err)));
-        }
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('health request timed out')));
-    req.on('error', reject);
-  });
 }
 
 async function usage(pid: number | null): Promise<{ cpu: number; rssMb: number } | null> {
@@ -104,7 +84,9 @@ export class ResourceSampler {
   private async loopDelay(): Promise<number | null> {
     if (!this.o.healthUrl) return null;
     try {
-      const parsed = HealthLoopDelay.safeParse(await getJson(this.o.healthUrl, 500));
+      const parsed = HealthLoopDelay.safeParse(
+        (await requestJson(this.o.healthUrl, { timeoutMs: 500, agent: false })).body,
+      );
       return parsed.success ? (parsed.data.runtime?.eventLoopDelayMs?.p99 ?? null) : null;
     } catch {
       return null;

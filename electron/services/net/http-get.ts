@@ -2,8 +2,9 @@ import http from 'node:http';
 import https from 'node:https';
 
 /**
- * The one HTTP GET helper of the main process: the supervisor's loopback health checks and the
- * fleet's polling of other panels and Prometheus both read small text documents through it.
+ * The one HTTP GET helper of the main process and the probe: the supervisor's loopback health
+ * checks, the resource sampler's /health read, the probe's demo-peer lookups and the fleet's polling
+ * of other panels and Prometheus all read small documents through it.
  */
 
 export class FetchError extends Error {
@@ -56,4 +57,20 @@ export function requestText(
       reject(new FetchError(`${url}: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}`)),
     );
   });
+}
+
+/**
+ * GET a URL and parse its body as JSON, whatever its status: a relay's /health still answers with
+ * its figures while it is syncing (503). Rejects with a FetchError when the body is not JSON.
+ */
+export async function requestJson(
+  url: string,
+  options: GetOptions = {},
+): Promise<{ status: number; body: unknown }> {
+  const { status, body } = await requestText(url, options);
+  try {
+    return { status, body: JSON.parse(body) as unknown };
+  } catch {
+    throw new FetchError(`${url} answered ${status} with a body that is not JSON`, status);
+  }
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { BlockRelayed } from '../../../shared/metrics';
 import { PROBE_KEY_ENV, ProbeLine, probeArgv, type ProbeSample } from './protocol';
-import { LineSplitter } from '../supervisor/log-lines';
+import { LineSplitter } from '../util/line-splitter';
 
 export interface ProbeProcessOptions {
   /** Node to run the probe with: Electron's own (ELECTRON_RUN_AS_NODE=1 in env) or plain node. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from './test-support/fake-clock';
 import { FixedRateSchedule, type Issue, type Sample } from './schedule';
 
 /** A fake relay: answers `serviceMs` after a request arrives, but nothing before `stallUntil`. */

@@ -1,8 +1,8 @@
-import http from 'node:http';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { BlockRelayed } from '../../../shared/metrics';
 import { BlockAnnouncement } from '../../../shared/relay-contract';
+import { FetchError, requestJson } from '../net/http-get';
 import type { Clock } from './schedule';
 
 const DemoRecords = z.array(z.object({ hash: z.string(), sentAt: z.number() }).loose());
@@ -10,26 +10,6 @@ const DemoRecords = z.array(z.object({ hash: z.string(), sentAt: z.number() }).l
 const MAX_KNOWN = 2000;
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 5000;
-
-function getJson(url: string, timeoutMs: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`${url}: HTTP ${res.statusCode}`));
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        } catch (err) {
-          reject(err instanceof Error ? err : new Error(String(err)));
-        }
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${url}: timed out`)));
-    req.on('error', reject);
-  });
-}
 
 /**
  * The demo peer's ground truth: when it wrote each block to its peers. Fetched lazily (only when a
@@ -53,8 +33,11 @@ export class DemoPeerClock {
   }
 
   private refresh(): Promise<void> {
-    this.inflight ??= getJson(new URL('/blocks', this.url).toString(), 2000)
-      .then((body) => {
+    const url = new URL('/blocks', this.url).toString();
+    // The demo peer keeps every record (about 130 bytes each): 16 MB is a very long demo run.
+    this.inflight ??= requestJson(url, { timeoutMs: 2000, maxBytes: 16 * 1024 * 1024 })
+      .then(({ status, body }) => {
+        if (status !== 200) throw new FetchError(`${url} answered ${status}`, status);
         for (const r of DemoRecords.parse(body)) this.sentAt.set(r.hash, r.sentAt);
         for (const hash of this.sentAt.keys()) {
           if (this.sentAt.size <= MAX_KNOWN) break;

@@ -1,7 +1,7 @@
 import type { BlockRelayed } from '../../../shared/metrics';
 import type { ExactLatency, ReportBlock, ReportSummary } from '../../../shared/report';
+import { exactSummary } from '../../../shared/percentile';
 import type { TierName } from '../../../shared/tiers';
-import { nearestRank } from './histogram';
 import type { TierTimeline } from './timeline';
 
 /**
@@ -12,17 +12,9 @@ import type { TierTimeline } from './timeline';
 /** A month of blocks fits; beyond that the JSON says `truncated` and the count stays exact. */
 export const BLOCK_LIST_CAP = 5000;
 
-export function exactLatency(values: readonly number[]): ExactLatency {
-  if (values.length === 0) return { n: 0, p50: null, p90: null, max: null, mean: null };
-  const sorted = [...values].sort((a, b) => a - b);
-  const sum = sorted.reduce((a, b) => a + b, 0);
-  return {
-    n: sorted.length,
-    p50: nearestRank(sorted, 0.5),
-    p90: nearestRank(sorted, 0.9),
-    max: sorted[sorted.length - 1] ?? null,
-    mean: sum / sorted.length,
-  };
+export function blockLatency(values: readonly number[]): ExactLatency {
+  const s = exactSummary(values);
+  return { n: s.n, p50: s.percentile(0.5), p90: s.percentile(0.9), max: s.max, mean: s.mean };
 }
 
 /** The requested tier's blocks: each block belongs to the tier in effect when it reached the relay. */
@@ -39,8 +31,8 @@ export function summarizeBlocks(
   const endToEnd = mine.flatMap((b) => (b.endToEndMs === null ? [] : [b.endToEndMs]));
   return {
     count: mine.length,
-    added: exactLatency(mine.map((b) => b.addedMs)),
-    endToEnd: exactLatency(endToEnd),
+    added: blockLatency(mine.map((b) => b.addedMs)),
+    endToEnd: blockLatency(endToEnd),
     list: mine.slice(0, BLOCK_LIST_CAP),
     truncated: mine.length > BLOCK_LIST_CAP,
   };

@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, expect, it } from 'vitest';
 import { exportReport } from './export';
 import type { RawSample, ReportSource, TimeRange } from './source';
-import { TEST_MACHINE } from './test-support';
+import { TEST_MACHINE } from './test-support/generated-history';
 
 /**
  * A day at 10 Hz (864,000 samples) exported as CSV with the live heap measured along the way: the

@@ -9,8 +9,14 @@ import type { HistoryStore } from '../history/history-store';
 import { exportReport, type ExportOptions } from './export';
 import { historyReportSource } from './history-source';
 import type { RawSample } from './source';
-import { writeHistory } from './test-history';
-import { TEST_LAUNCH, TEST_MACHINE, effectiveMs, exactPercentile, generateHistory } from './test-support';
+import { writeHistory } from './test-support/write-history';
+import {
+  TEST_LAUNCH,
+  TEST_MACHINE,
+  effectiveMs,
+  exactPercentile,
+  generateHistory,
+} from './test-support/generated-history';
 
 /**
  * Export against a real SQLite file written through the history store's own writer (and the live

@@ -9,11 +9,17 @@ import {
   type ReportProgress,
   type ReportRequest,
 } from '../../../shared/report';
-import { ReportError } from './errors';
+import { ReportError } from './report-error';
 import { exportReport, type ExportOptions } from './export';
 import { REPORT_CSP } from './html';
 import { escapeXml } from './markup';
-import { MemorySource, TEST_MACHINE, effectiveMs, exactPercentile, generateHistory } from './test-support';
+import {
+  MemorySource,
+  TEST_MACHINE,
+  effectiveMs,
+  exactPercentile,
+  generateHistory,
+} from './test-support/generated-history';
 
 const history = generateHistory(6000);
 const { range } = history;

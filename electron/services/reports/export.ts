@@ -1,7 +1,7 @@
 import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { describeIssues } from '../../../shared/api/errors';
+import { describeIssues } from '../../../shared/api/api-error';
 import type { LaunchReport } from '../../../shared/launch';
 import {
   ReportRequest,
@@ -13,7 +13,7 @@ import {
 } from '../../../shared/report';
 import { AtomicFile } from './atomic-file';
 import { CSV_HEADER, csvRow } from './csv';
-import { ReportError, isAbort, pdfUnavailable } from './errors';
+import { ReportError, isAbort, pdfUnavailable } from './report-error';
 import { renderHtml } from './html';
 import { JsonReportWriter } from './json';
 import { machineInfo } from './machine';

@@ -15,11 +15,6 @@ export function fmtMs(v: number | null): string {
   return `${v.toFixed(1)} ms`;
 }
 
-/** A fraction as a percentage with three decimals: compliance near 99.9% needs them. */
-export function fmtPct(v: number | null, digits = 3): string {
-  return v === null ? DASH : `${(v * 100).toFixed(digits)}%`;
-}
-
 /** A small rate (a miss-rate bound) with three significant digits, e.g. 0.0512%. */
 export function fmtRate(v: number): string {
   return `${Number((v * 100).toPrecision(3))}%`;
@@ -34,23 +29,6 @@ export function fmtTime(t: number): string {
   const iso = new Date(t).toISOString();
   const ms = iso.slice(19, 23) === '.000' ? '' : iso.slice(19, 23);
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms} UTC`;
-}
-
-export function fmtDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 1000);
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const parts = d
-    ? [`${d} d`, `${h} h`]
-    : h
-      ? [`${h} h`, `${m} min`]
-      : m
-        ? [`${m} min`, `${sec} s`]
-        : [`${sec} s`];
-  return parts.join(' ');
 }
 
 export function fmtBytes(n: number): string {

@@ -1,19 +1,8 @@
+import { formatDuration, formatPercent } from '../../../shared/format';
 import { REPORT_LIST_CAP, type ReportSummary } from '../../../shared/report';
 import { CONFIDENCE } from '../../../shared/sla';
 import { tierSpec } from '../../../shared/tiers';
-import {
-  DASH,
-  esc,
-  fmtBytes,
-  fmtDuration,
-  fmtInt,
-  fmtMs,
-  fmtPct,
-  fmtRate,
-  fmtTime,
-  figure,
-  table,
-} from './html-format';
+import { DASH, esc, fmtBytes, fmtInt, fmtMs, fmtRate, fmtTime, figure, table } from './html-format';
 import { blockChart, durationLabel, latencyChart } from './svg-chart';
 
 /** The report's body sections, each a function of the summary alone. */
@@ -37,8 +26,8 @@ export function keyFigures(s: ReportSummary): string {
   return `<div class="cards">${[
     card(
       'Compliance',
-      figure('span', 'compliance', s.sla.compliance, fmtPct(s.sla.compliance), 'value'),
-      `objective ${fmtPct(s.sla.objective, 1)}`,
+      figure('span', 'compliance', s.sla.compliance, formatPercent(s.sla.compliance, 3), 'value'),
+      `objective ${formatPercent(s.sla.objective, 1)}`,
     ),
     card(
       `Miss rate (${CONFIDENCE * 100}% bound)`,
@@ -66,13 +55,13 @@ export function keyFigures(s: ReportSummary): string {
     ),
     card(
       'Uptime',
-      figure('span', 'uptime', s.availability.uptime, fmtPct(s.availability.uptime), 'value'),
-      `coverage ${figure('span', 'coverage', s.availability.coverage, fmtPct(s.availability.coverage, 1))}`,
+      figure('span', 'uptime', s.availability.uptime, formatPercent(s.availability.uptime, 3), 'value'),
+      `coverage ${figure('span', 'coverage', s.availability.coverage, formatPercent(s.availability.coverage, 1))}`,
     ),
     card(
       `Breaches (${windowLabel(s.breaches.window)})`,
       figure('span', 'breaches', s.breaches.count, fmtInt(s.breaches.count), 'value'),
-      `longest ${figure('span', 'longestBreachMs', s.breaches.longest?.durationMs ?? null, s.breaches.longest ? fmtDuration(s.breaches.longest.durationMs) : DASH)}`,
+      `longest ${figure('span', 'longestBreachMs', s.breaches.longest?.durationMs ?? null, s.breaches.longest ? formatDuration(s.breaches.longest.durationMs) : DASH)}`,
     ),
     card(
       'Relay restarts',
@@ -97,11 +86,11 @@ export function latencySection(s: ReportSummary): string {
 ${table(
   ['Figure', 'Value', 'Figure', 'Value'],
   [
-    ['SLA target', `${spec.targetMs} ms`, 'Objective', fmtPct(s.sla.objective, 1)],
+    ['SLA target', `${spec.targetMs} ms`, 'Objective', formatPercent(s.sla.objective, 1)],
     ['Samples (n)', fmtInt(l.n), 'Misses (over target, errors, timeouts)', fmtInt(l.misses)],
     [
       'Compliance',
-      fmtPct(s.sla.compliance),
+      formatPercent(s.sla.compliance, 3),
       `Miss rate ${CONFIDENCE * 100}% upper bound`,
       fmtRate(s.sla.missUpperBound95),
     ],
@@ -129,14 +118,14 @@ export function availabilitySection(s: ReportSummary): string {
       esc(windowLabel(b.window)),
       esc(fmtTime(b.from)),
       esc(b.open ? `${fmtTime(b.to)} (still open)` : fmtTime(b.to)),
-      esc(fmtDuration(b.durationMs)),
+      esc(formatDuration(b.durationMs)),
     ]);
   const perWindow = s.breaches.byWindow
-    .map((w) => `${esc(windowLabel(w.window))}: ${fmtInt(w.count)} (${esc(fmtDuration(w.totalMs))})`)
+    .map((w) => `${esc(windowLabel(w.window))}: ${fmtInt(w.count)} (${esc(formatDuration(w.totalMs))})`)
     .join(' · ');
   const gap =
     a.coverage < 0.99
-      ? `<p class="muted">This tier was measured for ${fmtPct(a.coverage, 1)} of the period: the rest ran under another tier, with the relay or probe stopped, or lies past the raw-sample retention (Settings).</p>`
+      ? `<p class="muted">This tier was measured for ${formatPercent(a.coverage, 1)} of the period: the rest ran under another tier, with the relay or probe stopped, or lies past the raw-sample retention (Settings).</p>`
       : '';
   const others = s.otherTiers.length
     ? `<p class="muted">Samples of other tiers in the period, excluded from every figure: ${s.otherTiers
@@ -149,9 +138,9 @@ ${table(
   [
     [
       'Uptime (seconds up / measured)',
-      `${fmtPct(a.uptime)} (${fmtInt(a.upSeconds)} / ${fmtInt(a.measuredSeconds)})`,
+      `${formatPercent(a.uptime, 3)} (${fmtInt(a.upSeconds)} / ${fmtInt(a.measuredSeconds)})`,
       'Coverage of the period',
-      fmtPct(a.coverage, 1),
+      formatPercent(a.coverage, 1),
     ],
     ['Relay restarts', fmtInt(r.relayRestarts), 'Relay crashes', fmtInt(r.relayCrashes)],
     ['Probe restarts', fmtInt(r.probeRestarts), 'Probe crashes', fmtInt(r.probeCrashes)],
@@ -159,7 +148,7 @@ ${table(
       `SLA breaches (${windowLabel(s.breaches.window)})`,
       fmtInt(s.breaches.count),
       'Time in breach',
-      fmtDuration(s.breaches.totalMs),
+      formatDuration(s.breaches.totalMs),
     ],
   ],
   [1, 3],

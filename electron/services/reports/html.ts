@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ReportSummary } from '../../../shared/report';
 import { tierSpec } from '../../../shared/tiers';
-import { esc, fmtDuration, fmtInt, fmtPct, fmtTime, figure } from './html-format';
+import { formatDuration, formatPercent } from '../../../shared/format';
+import { esc, fmtInt, fmtTime, figure } from './html-format';
 import {
   availabilitySection,
   blocksSection,
@@ -39,19 +40,19 @@ function header(s: ReportSummary): string {
   const v = s.sla.verdict;
   return `<header class="top"><div>
 <div class="brand">Sprint Control · relay performance report</div>
-<h1>${esc(s.tier[0]?.toUpperCase() + s.tier.slice(1))} tier: ${spec.targetMs} ms for ${fmtPct(spec.objective, 1)} of requests</h1>
+<h1>${esc(s.tier[0]?.toUpperCase() + s.tier.slice(1))} tier: ${spec.targetMs} ms for ${formatPercent(spec.objective, 1)} of requests</h1>
 <dl class="meta">
-<dt>Period</dt><dd>${figure('span', 'from', s.period.from, fmtTime(s.period.from))} to ${figure('span', 'to', s.period.to, fmtTime(s.period.to))} (${esc(fmtDuration(s.period.durationMs))})</dd>
-<dt>Tier</dt><dd>${figure('span', 'tier', s.tier, s.tier)} · SLA target ${figure('span', 'targetMs', spec.targetMs, `${spec.targetMs} ms`)} · objective ${figure('span', 'objective', spec.objective, fmtPct(spec.objective, 1))}</dd>
+<dt>Period</dt><dd>${figure('span', 'from', s.period.from, fmtTime(s.period.from))} to ${figure('span', 'to', s.period.to, fmtTime(s.period.to))} (${esc(formatDuration(s.period.durationMs))})</dd>
+<dt>Tier</dt><dd>${figure('span', 'tier', s.tier, s.tier)} · SLA target ${figure('span', 'targetMs', spec.targetMs, `${spec.targetMs} ms`)} · objective ${figure('span', 'objective', spec.objective, formatPercent(spec.objective, 1))}</dd>
 <dt>Relay</dt><dd>${esc(s.relayVersion)} on ${esc(s.machine.os)}, ${esc(s.machine.cpuModel)} × ${s.machine.cpuCount}</dd>
 <dt>Generated</dt><dd>${esc(fmtTime(s.generatedAt))}</dd>
 </dl></div>
-<div class="verdict ${VERDICT_CLASS[v]}">SLA verdict${figure('span', 'verdict', v, v, 'word')}<span>${fmtPct(s.sla.compliance)} within target</span><span>n = ${fmtInt(s.sla.n)}</span></div>
+<div class="verdict ${VERDICT_CLASS[v]}">SLA verdict${figure('span', 'verdict', v, v, 'word')}<span>${formatPercent(s.sla.compliance, 3)} within target</span><span>n = ${fmtInt(s.sla.n)}</span></div>
 </header>`;
 }
 
 function verdictSentence(s: ReportSummary): string {
-  const pct = fmtPct(s.sla.objective, 1);
+  const pct = formatPercent(s.sla.objective, 1);
   switch (s.sla.verdict) {
     case 'pass':
       return `With 95% confidence the relay met the ${pct} objective: the upper bound of its miss rate is within the allowance.`;

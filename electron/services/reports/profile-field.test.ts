@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReportSummary } from '../../../shared/report';
 import { exportReport } from './export';
-import { MemorySource, TEST_MACHINE, generateHistory } from './test-support';
+import { MemorySource, TEST_MACHINE, generateHistory } from './test-support/generated-history';
 
 const history = generateHistory(600);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'report-profile-'));

@@ -1,7 +1,7 @@
 import { countOutcome, emptyMissCounts, sampleOutcome, type MissCounts } from '../../../shared/figures';
 import type { HistoryPoint, LatenessSummary, LatencySummary } from '../../../shared/metrics';
 import type { SlaCounts } from '../../../shared/sla';
-import { newHistogram, percentilesMs, toMicros, type Hdr } from '../metrics/hdr';
+import { newHistogram, percentilesMs, toMicros, type Hdr } from '../measure-core/hdr';
 import type { RawSample, TimeRange } from './source';
 import { TierTimeline } from './timeline';
 

@@ -1,7 +1,8 @@
 import type { HistoryPoint } from '../../../shared/metrics';
 import type { ReportBlock } from '../../../shared/report';
 import { escapeXml } from './markup';
-import { logScale, msLabel, timeLabel, timeTicks, type LogScale } from './svg-scale';
+import { formatAxisMs } from '../../../shared/format';
+import { logScale, timeLabel, utcTimeTicks, type LogScale } from './svg-scale';
 
 /**
  * The report's charts, drawn here as SVG text: the HTML carries no script and loads nothing, so a
@@ -42,10 +43,10 @@ function axes(f: Frame, y: LogScale, yTitle: string): string {
     const py = f1(y.y(v));
     parts.push(
       `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py}" y2="${py}" stroke="#e5e7eb" stroke-width="1"/>`,
-      `<text x="${PAD.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle" fill="#4b5563">${msLabel(v)}</text>`,
+      `<text x="${PAD.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle" fill="#4b5563">${formatAxisMs(v)}</text>`,
     );
   }
-  const { ticks, step } = timeTicks(f.from, f.to);
+  const { ticks, step } = utcTimeTicks(f.from, f.to);
   for (const t of ticks) {
     const px = f1(f.x(t));
     parts.push(

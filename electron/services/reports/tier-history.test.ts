@@ -4,7 +4,7 @@ import type { HistoryEvent } from '../../../shared/metrics';
 import { summarizeEvents } from './events';
 import { eventTierTimeline, launchPlansOf, tierOfEvent } from './tier-history';
 import { TierTimeline } from './timeline';
-import { TEST_LAUNCH } from './test-support';
+import { TEST_LAUNCH } from './test-support/generated-history';
 
 const plan = (tier: LaunchReport['tier'], nice: string): LaunchReport => ({
   ...TEST_LAUNCH,

@@ -13,7 +13,7 @@ import { spinMsForTier, type ProbeSample } from '../probe/protocol';
 import type { RelayResources, RelayService } from '../supervisor/relay-service';
 import { CpuContention } from './contention';
 import { countMisses, ratio } from '../../../shared/figures';
-import { exactLatency, exactLateness } from './exact-stats';
+import { exactLateness, probeLatency } from './exact-stats';
 
 export interface SlaTestContext {
   readonly relay: RelayService;
@@ -154,7 +154,7 @@ async function probeTier(
     failed: misses.errors + misses.timeouts,
     misses,
     probeLateness: exactLateness(samples),
-    latency: exactLatency(samples, timeoutMs),
+    latency: probeLatency(samples, timeoutMs),
     sla: summarizeSla(misses, spec),
     launch: context.relay.status().launch,
   };

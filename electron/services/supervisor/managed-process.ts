@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../../shared/api';
 import type { ExitInfo, RelayState } from '../../../shared/relay-status';
-import type { LogLine } from './log-lines';
+import type { LogLine } from './parse-log-line';
 import { attachOutput, ProcessOutput } from './process-output';
 import { CrashWindow, decideAfterCrash } from './restart-policy';
 import { killTree, terminateTree } from './kill-tree';

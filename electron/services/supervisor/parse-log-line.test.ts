@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLogLine } from './log-lines';
+import { parseLogLine } from './parse-log-line';
 
 describe('parseLogLine', () => {
   it("takes a zap line's level and time from the line itself, the rest as fields", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLogLine } from './log-lines';
+import { parseLogLine } from './parse-log-line';
 import { logLineText, ProcessOutput } from './process-output';
 
 const stderr = (text: string) => parseLogLine('relay', 'stderr', text);

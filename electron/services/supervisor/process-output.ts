@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { LogLine } from '../../../shared/logs';
-import { LineSplitter, parseLogLine, RingBuffer } from './log-lines';
+import { LineSplitter } from '../util/line-splitter';
+import { RingBuffer } from '../util/ring-buffer';
+import { parseLogLine } from './parse-log-line';
 
 const TAIL_LINES = 50;
 const MAX_TEXT = 1000;

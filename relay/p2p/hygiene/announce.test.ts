@@ -18,6 +18,15 @@ describe('AnnounceTracker', () => {
     expect(t.stats('nobody').announceLeadMs).toBeNull();
   });
 
+  it('reports the nearest-rank p50 of the leads (an even count takes the lower middle)', () => {
+    const t = new AnnounceTracker();
+    t.note('a', 'h1', 0);
+    t.note('b', 'h1', 10);
+    t.note('a', 'h2', 20_000);
+    t.note('b', 'h2', 20_020.5);
+    expect(t.stats('b').announceLeadMs).toBe(10);
+  });
+
   it('ignores copies far behind the first (a peer catching up, not announcing)', () => {
     const t = new AnnounceTracker();
     t.note('a', 'h', 0);

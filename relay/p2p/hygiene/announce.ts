@@ -1,3 +1,4 @@
+import { nearestRank } from '../../../shared/percentile';
 import { BoundedMap } from './bounded-map';
 
 /** Blocks remembered for lead/lag; a block's later announcements arrive within seconds. */
@@ -65,7 +66,7 @@ export class AnnounceTracker {
   stats(peer: string): AnnounceStats {
     const s = this.peers.get(peer);
     if (!s) return { announceLeadMs: null, firstAnnouncements: 0, announcements: 0 };
-    return { announceLeadMs: median(s.leads), firstAnnouncements: s.firsts, announcements: s.count };
+    return { announceLeadMs: leadP50(s.leads), firstAnnouncements: s.firsts, announcements: s.count };
   }
 
   private samples(peer: string): PeerSamples {
@@ -85,10 +86,11 @@ export class AnnounceTracker {
   }
 }
 
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const value = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return Math.round(value * 1000) / 1000;
+/** The p50 of the leads, nearest rank like every percentile the panel shows, to the microsecond. */
+function leadP50(values: readonly number[]): number | null {
+  const p50 = nearestRank(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+  return p50 === null ? null : Math.round(p50 * 1000) / 1000;
 }

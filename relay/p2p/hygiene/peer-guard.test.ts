@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../log';
-import { P2PProtocolError } from '../errors';
+import { P2PProtocolError } from '../protocol-error';
 import type { Frame } from '../framing';
 import { DEFAULT_HYGIENE } from './config';
 import { PeerGuard } from './peer-guard';

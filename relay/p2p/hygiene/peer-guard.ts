@@ -1,5 +1,5 @@
 import type { Logger } from '../../log';
-import type { P2PProtocolError } from '../errors';
+import type { P2PProtocolError } from '../protocol-error';
 import type { Frame, FrameGate } from '../framing';
 import type { HygieneConfig } from './config';
 import { PeerRateLimits } from './rate-limits';

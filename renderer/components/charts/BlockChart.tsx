@@ -10,6 +10,7 @@ import {
   YAxis,
   type TooltipContentProps,
 } from 'recharts';
+import { exactSummary } from '../../../shared/percentile';
 import { formatAxisMs, formatClock, formatHeight, formatMs, shortHash } from '../../format';
 import { useChartColors } from '../../hooks';
 import type { BlockRelayed } from '../../metrics/types';
@@ -37,12 +38,6 @@ function BlockTooltip({ active, payload }: TooltipContentProps) {
   );
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? null;
-}
-
 /** Per block: from the announcement reaching the relay to delivery on its stream (and end to end). */
 export function BlockChart() {
   const colors = useChartColors();
@@ -50,7 +45,8 @@ export function BlockChart() {
   const blocks = useMemo(() => all.slice(-SHOWN), [all]);
   const descriptionId = useId();
   const last = blocks[blocks.length - 1];
-  const medianAdded = median(blocks.map((b) => b.addedMs));
+  // The report's block p50 is this same nearest-rank figure, so the two agree.
+  const medianAdded = exactSummary(blocks.map((b) => b.addedMs)).percentile(0.5);
   const hasEndToEnd = blocks.some((b) => b.endToEndMs !== null);
   const description = last
     ? `Per-block relay latency for the last ${blocks.length} blocks. Median added ${formatMs(medianAdded)}; ` +

@@ -1,7 +1,7 @@
 import { memo, useId, useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { formatMs, formatTargetMs } from '../../format';
 import type { ChartColors } from '../../hooks';
-import { latencyAxis, timeTicks } from '../../metrics/axis';
+import { latencyAxis, localTimeTicks } from '../../metrics/axis';
 import { nearestIndex, tAt, type Plot } from '../../metrics/plot';
 import {
   breakGaps,
@@ -82,7 +82,10 @@ export const LatencyChart = memo(function LatencyChart({
   // Each tier's stretch is judged against its own target; without tiers (older history) the one target.
   const segments = useMemo(() => tierSegments(points), [points]);
   const axis = useMemo(() => latencyAxis(rows, targetMs, logScale), [rows, targetMs, logScale]);
-  const xTicks = useMemo(() => timeTicks(from, to, Math.max(2, Math.floor(width / 130))), [from, to, width]);
+  const xTicks = useMemo(
+    () => localTimeTicks(from, to, Math.max(2, Math.floor(width / 130))),
+    [from, to, width],
+  );
   const description = useMemo(
     () => describeLatency(rows, rangeLabel, targetMs),
     [rows, rangeLabel, targetMs],

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { TierOverrides } from '../../../shared/launch';
 import { TIER_NAMES, type TierName } from '../../../shared/tiers';
 import { capitalize, formatClock } from '../../format';
-import { errorsUnder, type FieldErrors } from '../../lib/errors';
+import { errorsUnder, type FieldErrors } from '../../lib/error-text';
 import {
   FIELD_SPECS,
   fromOverrides,

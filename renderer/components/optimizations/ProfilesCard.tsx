@@ -1,7 +1,7 @@
 import { useRef, useState, type ChangeEvent } from 'react';
 import { PROFILE_NAME_MAX } from '../../../shared/profile';
 import { capitalize } from '../../format';
-import { errorText } from '../../lib/errors';
+import { errorText } from '../../lib/error-text';
 import { downloadText, readPickedFile } from '../../lib/files';
 import { useProfileStore } from '../../stores';
 import { ProfileRow } from './ProfileRow';

@@ -1,4 +1,4 @@
-import type { FieldErrors } from '../../lib/errors';
+import type { FieldErrors } from '../../lib/error-text';
 import type { SettingsDraft } from '../../settings/settings-form';
 
 /** What every settings section gets: the draft, the errors by settings path, and a way to edit. */

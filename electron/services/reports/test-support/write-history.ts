@@ -1,8 +1,8 @@
-import { HistoryStore } from '../history/history-store';
-import type { RawSample as WireSample } from '../history/types';
-import { Aggregator } from '../metrics/aggregator';
-import { TIERS, type TierName } from '../../../shared/tiers';
-import type { GeneratedHistory } from './test-support';
+import { HistoryStore } from '../../history/history-store';
+import type { RawSample as WireSample } from '../../history/types';
+import { Aggregator } from '../../metrics/aggregator';
+import { TIERS, type TierName } from '../../../../shared/tiers';
+import type { GeneratedHistory } from './generated-history';
 
 /**
  * Writes a generated history into a real SQLite file through the history store's own writer, fed

@@ -5,20 +5,9 @@ import { createRoot } from 'react-dom/client';
 import { LatencyChart } from '../components/charts/LatencyChart';
 import { readChartColors } from '../hooks';
 import type { LatencyPoint } from '../metrics/series';
+import type { ChartBenchResult } from './chart-bench-result';
 import '../styles.css';
 import '../styles/charts.css';
-
-export interface ChartBenchResult {
-  points: number;
-  updates: number;
-  /** Per update: from the frame's start to after the browser painted it (ms). */
-  frameMs: number[];
-  /** Per update: the React render and commit alone (ms). */
-  commitMs: number[];
-  initialRenderMs: number;
-  renderedPathPoints: number;
-  userAgent: string;
-}
 
 declare global {
   interface Window {

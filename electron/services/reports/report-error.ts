@@ -1,4 +1,4 @@
-import { ApiError, type ApiErrorCode } from '../../../shared/api/errors';
+import { ApiError, type ApiErrorCode } from '../../../shared/api/api-error';
 import { PDF_NEEDS_DESKTOP } from '../../../shared/report';
 
 /**

@@ -1,8 +1,8 @@
-import type { LaunchReport } from '../../../shared/launch';
-import type { BlockRelayed, HistoryEvent } from '../../../shared/metrics';
-import type { MachineInfo } from '../../../shared/report';
-import type { TierName } from '../../../shared/tiers';
-import type { RawSample, ReportSource, TimeRange } from './source';
+import type { LaunchReport } from '../../../../shared/launch';
+import type { BlockRelayed, HistoryEvent } from '../../../../shared/metrics';
+import type { MachineInfo } from '../../../../shared/report';
+import type { TierName } from '../../../../shared/tiers';
+import type { RawSample, ReportSource, TimeRange } from '../source';
 
 /** Fixtures for report tests: a seeded sample generator and an in-memory ReportSource. */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api';
-import { errorsUnder, errorText, fieldErrorsFromApi } from './errors';
+import { errorsUnder, errorText, fieldErrorsFromApi } from './error-text';
 
 describe('server validation errors', () => {
   it('reads describeIssues text into messages per field', () => {

@@ -1,6 +1,6 @@
 import type { LatencySummary, WindowName } from '../../../shared/metrics';
 import type { Hdr } from './hdr';
-import { MinuteBuilder, RunningTotal, SlidingWindow, type Unit } from './windows';
+import { MinuteBuilder, RunningTotal, SlidingWindow, type Unit } from './rolling-windows';
 
 const SECOND_SPANS = { '1m': 60_000, '15m': 900_000, '1h': 3_600_000 } as const;
 const DAY_MS = 86_400_000;

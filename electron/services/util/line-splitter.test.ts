@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from './log-lines';
+import { LineSplitter } from './line-splitter';
 
 function split(chunks: Buffer[], maxLineLength?: number): string[] {
   const lines: string[] = [];

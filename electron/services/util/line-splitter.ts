@@ -1,28 +1,4 @@
 import { StringDecoder } from 'node:string_decoder';
-import { parseLogRecord, type LogLine } from '../../../shared/logs';
-
-export type { LogLine };
-
-/** Parses one line as a JSON log record (ours, zap, slog, logrus); anything else is kept verbatim. */
-export function parseLogLine(
-  source: string,
-  stream: LogLine['stream'],
-  text: string,
-  at = Date.now(),
-): LogLine {
-  if (text.startsWith('{')) {
-    try {
-      const record = parseLogRecord(JSON.parse(text));
-      if (record) {
-        const { level, message, fields } = record;
-        return { at: record.at ?? at, source, stream, level, message, fields };
-      }
-    } catch {
-      // Not JSON after all: fall through and keep the text.
-    }
-  }
-  return { at, source, stream, level: stream === 'stderr' ? 'warn' : 'info', message: text };
-}
 
 /**
  * Splits a byte stream into lines, bounding a runaway line so one bad writer cannot exhaust memory.
@@ -61,24 +37,5 @@ export class LineSplitter {
     this.onLine(
       trimmed.length > this.maxLineLength ? trimmed.slice(0, this.maxLineLength) + ' …(truncated)' : trimmed,
     );
-  }
-}
-
-/** Fixed-size ring of the most recent items. */
-export class RingBuffer<T> {
-  private readonly items: T[] = [];
-  constructor(readonly capacity: number) {}
-
-  push(item: T): void {
-    this.items.push(item);
-    if (this.items.length > this.capacity) this.items.shift();
-  }
-
-  toArray(): T[] {
-    return [...this.items];
-  }
-
-  last(count: number): T[] {
-    return this.items.slice(-count);
   }
 }

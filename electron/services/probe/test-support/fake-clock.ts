@@ -1,4 +1,4 @@
-import type { Clock, Timers } from './schedule';
+import type { Clock, Timers } from '../schedule';
 
 interface FakeTimer {
   readonly at: number;
