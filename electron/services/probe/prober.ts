@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { KeepAlivePool } from './http-client';
-import { FixedRateSchedule, type Clock, type Issue, type Sample, type Timers } from './schedule';
+import { FixedRateSchedule, issueOk, type Clock, type Issue, type Sample, type Timers } from './schedule';
 
 export const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
 export const systemTimers: Timers = {
@@ -104,9 +104,9 @@ export class Prober {
       if (this.stopped) return;
       this.warmTimer = this.timers.set(() => this.warmUp(), Math.max(100, 1000 / this.o.rateHz));
     };
-    this.requester.issue(controller.signal).then((ok) => {
+    this.requester.issue(controller.signal).then((result) => {
       this.timers.clear(deadline);
-      if (!ok) return retry();
+      if (!issueOk(result)) return retry();
       if (!this.stopped) this.startSchedule();
     }, retry);
   }

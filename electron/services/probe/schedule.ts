@@ -51,6 +51,11 @@ export interface IssueResult {
   readonly at: number;
 }
 
+/** Whether an issue's result was a success, whichever form it came in. */
+export function issueOk(result: boolean | IssueResult): boolean {
+  return typeof result === 'boolean' ? result : result.ok;
+}
+
 export interface Sample {
   /** Intended send time. */
   readonly t: number;
@@ -171,7 +176,7 @@ export class FixedRateSchedule {
     let deadline: unknown = null;
     const finish = (result: boolean | IssueResult): void => {
       const end = typeof result === 'boolean' ? clock.now() : result.at;
-      const ok = typeof result === 'boolean' ? result : result.ok;
+      const ok = issueOk(result);
       if (done) return;
       done = true;
       if (deadline !== null) timers.clear(deadline);
