@@ -38,6 +38,15 @@ describe('parseResponse', () => {
     expect(parseResponse(chunked.subarray(0, chunked.length - 2))).toBeNull();
   });
 
+  it('reads the usual answer in any header case, and one that asks to close by the general path', () => {
+    const lower = Buffer.from('HTTP/1.1 503 No\r\ncontent-type: x\r\ncontent-length: 2\r\n\r\nokHTTP/1.1');
+    expect(parseResponse(lower)).toEqual({ status: 503, end: lower.length - 8, close: false });
+    const closing = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx');
+    expect(parseResponse(closing)).toEqual({ status: 200, end: closing.length, close: true });
+    const http10 = Buffer.from('HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx');
+    expect(parseResponse(http10)).toEqual({ status: 200, end: http10.length, close: true });
+  });
+
   it('refuses what is not an HTTP/1.x response with a length, by name', () => {
     expect(() => parseResponse(Buffer.from('SSH-2.0-x\r\n\r\n'))).toThrow(ProbeHttpError);
     expect(() => parseResponse(Buffer.from('HTTP/1.1 200 OK\r\n\r\n'))).toThrow(/Content-Length/);
