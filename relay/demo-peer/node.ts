@@ -127,6 +127,13 @@ function cmpctPayload(b: MinedBlock): Buffer {
  * each one as Bitcoin Core would: cmpctblock to high-bandwidth peers, headers to sendheaders peers,
  * inv to the rest.
  */
+/**
+ * Blocks (and their send records) the demo peer keeps for getdata and GET /blocks. One every 10 s is
+ * 8,640 a day: without a bound a long-running panel's demo peer grows for ever. Older headers stay in
+ * the chain; an older block asked for by getdata is simply not found, as on a pruned node.
+ */
+export const DEFAULT_KEPT_BLOCKS = 1000;
+
 export class DemoNode {
   readonly chain: HeaderChain;
   readonly records: BlockRecord[] = [];
@@ -139,6 +146,7 @@ export class DemoNode {
   constructor(
     readonly log: Logger,
     chainFile: string | null = null,
+    private readonly keptBlocks = DEFAULT_KEPT_BLOCKS,
   ) {
     this.chain = new HeaderChain(CHAIN_PARAMS.regtest, chainFile ? { file: chainFile } : {});
     this.server = net.createServer((socket) => {
@@ -187,6 +195,8 @@ export class DemoNode {
     const block = mineNext(this.chain);
     this.chain.add(block.header);
     this.blocks.set(block.header.hash, block);
+    // Maps iterate in insertion order: the first key is the oldest block.
+    if (this.blocks.size > this.keptBlocks) this.blocks.delete(this.blocks.keys().next().value ?? '');
     const ready = [...this.peers].filter((p) => p.ready);
     // Encode every frame first so sentAt marks the writes themselves, not our serialisation.
     const frames = new Map<string, Buffer>();
@@ -200,6 +210,7 @@ export class DemoNode {
     for (const { p, frame } of plan) p.write(frame);
     const record = { height: block.height, hash: block.header.hash, sentAt, peers: ready.length };
     this.records.push(record);
+    if (this.records.length > this.keptBlocks) this.records.splice(0, this.records.length - this.keptBlocks);
     this.log.info('mined block', { height: record.height, hash: record.hash, peers: record.peers });
     return record;
   }
