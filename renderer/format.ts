@@ -3,7 +3,7 @@
  * a chart tooltip and a screen reader's summary.
  */
 
-import { formatDuration, formatNumber as number } from '../shared/format';
+import { budgetText, formatDuration, formatNumber as number, type ErrorBudget } from '../shared/format';
 
 // Shared with the reports, so a figure reads the same in the panel and in an exported report.
 export { formatAxisMs, formatDuration, formatPercent } from '../shared/format';
@@ -36,11 +36,8 @@ export function formatObjective(fraction: number): string {
 }
 
 /** An error budget in misses: "3 used of 12 · 9 left", or how far over it the window is. */
-export function formatBudget(budget: { allowed: number; used: number; remaining: number }): string {
-  const used = `${formatCount(budget.used)} used of ${formatCount(budget.allowed)}`;
-  return budget.remaining < 0
-    ? `${used} · over by ${formatCount(-budget.remaining)}`
-    : `${used} · ${formatCount(budget.remaining)} left`;
+export function formatBudget(budget: ErrorBudget): string {
+  return budgetText(budget, formatCount);
 }
 
 /** A count with thousands separators: 12,345. */

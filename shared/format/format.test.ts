@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { budgetLeftText, budgetText } from './budget';
 import { formatDuration } from './duration';
 import { formatAxisMs } from './number';
 import { formatPercent } from './percent';
@@ -50,5 +51,14 @@ describe('formatAxisMs (panel and report axes)', () => {
       '10',
       '1,000',
     ]);
+  });
+});
+
+describe('error budget text', () => {
+  const count = (n: number) => String(n);
+  it('says what is left, or by how much it was overspent, never a negative "left"', () => {
+    expect(budgetLeftText({ allowed: 21, used: 5, remaining: 16 }, count)).toBe('16 left');
+    expect(budgetLeftText({ allowed: 21, used: 89, remaining: -68 }, count)).toBe('over by 68');
+    expect(budgetText({ allowed: 21, used: 89, remaining: -68 }, count)).toBe('89 used of 21 · over by 68');
   });
 });

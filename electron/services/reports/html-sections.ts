@@ -1,4 +1,4 @@
-import { formatDuration, formatPercent } from '../../../shared/format';
+import { budgetLeftText, formatDuration, formatPercent } from '../../../shared/format';
 import { REPORT_LIST_CAP, type ReportSummary } from '../../../shared/report';
 import { CONFIDENCE } from '../../../shared/sla';
 import { tierSpec } from '../../../shared/tiers';
@@ -41,7 +41,7 @@ export function keyFigures(s: ReportSummary): string {
     ),
     card(
       'Error budget left',
-      figure('span', 'budgetRemaining', b.remaining, fmtInt(b.remaining), 'value'),
+      figure('span', 'budgetRemaining', b.remaining, budgetLeftText(b, fmtInt), 'value'),
       `${fmtInt(b.used)} of ${fmtInt(b.allowed)} used`,
     ),
     card('p50', figure('span', 'p50', l.p50, fmtMs(l.p50), 'value')),
@@ -99,7 +99,7 @@ ${table(
       'Error budget allowed',
       fmtInt(b.allowed),
       'Error budget used / left',
-      `${fmtInt(b.used)} / ${fmtInt(b.remaining)}`,
+      `${fmtInt(b.used)} / ${budgetLeftText(b, fmtInt)}`,
     ],
     ['p50 / p90', `${fmtMs(l.p50)} / ${fmtMs(l.p90)}`, 'p99 / p99.9', `${fmtMs(l.p99)} / ${fmtMs(l.p999)}`],
     ['max', fmtMs(l.max), 'mean', fmtMs(l.mean)],
