@@ -13,6 +13,8 @@ export class FetchError extends Error {
     message: string,
     /** The HTTP status when the server answered, else null (refused, timed out, too large). */
     readonly status: number | null = null,
+    /** The body passed `maxBytes`: the server answered, but with more than the caller will hold. */
+    readonly tooLarge = false,
   ) {
     super(message);
   }
@@ -27,13 +29,13 @@ export interface GetOptions {
 }
 
 /**
- * GET a URL as text, whatever its status; rejects with a FetchError naming the URL when there is no
+ * GET a URL as bytes, whatever its status; rejects with a FetchError naming the URL when there is no
  * answer in time, the connection fails, or the body is larger than `maxBytes`.
  */
-export function requestText(
+export function requestBytes(
   url: string,
   options: GetOptions = {},
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: Buffer }> {
   const timeoutMs = options.timeoutMs ?? 4000;
   const maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
   const get = url.startsWith('https:') ? https.get : http.get;
@@ -46,10 +48,10 @@ export function requestText(
         size += chunk.length;
         if (size > maxBytes) {
           req.destroy();
-          reject(new FetchError(`${url} answered more than ${maxBytes} bytes`));
+          reject(new FetchError(`${url} answered more than ${maxBytes} bytes`, null, true));
         } else chunks.push(chunk);
       });
-      res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status, body: Buffer.concat(chunks) }));
       res.on('error', (err) => reject(new FetchError(`${url}: ${err.message}`)));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -57,6 +59,15 @@ export function requestText(
       reject(new FetchError(`${url}: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}`)),
     );
   });
+}
+
+/** GET a URL as UTF-8 text, whatever its status (see `requestBytes` for the errors). */
+export async function requestText(
+  url: string,
+  options: GetOptions = {},
+): Promise<{ status: number; body: string }> {
+  const { status, body } = await requestBytes(url, options);
+  return { status, body: body.toString('utf8') };
 }
 
 /**
