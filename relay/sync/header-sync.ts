@@ -151,9 +151,10 @@ export class HeaderSync {
     }
     // Announced headers we already have (another peer was first): this peer's lag.
     if (this.synced && !answering && raws.length <= MAX_ANNOUNCED_HEADERS) {
-      for (const raw of raws)
-        if (chain.hasHash(sha256d(raw)))
-          this.announcements.announced(peer.address, hashToHex(sha256d(raw)), receivedAt);
+      for (const raw of raws) {
+        const hash = sha256d(raw);
+        if (chain.hasHash(hash)) this.announcements.announced(peer.address, hashToHex(hash), receivedAt);
+      }
     }
     const result = chain.addHeaders(raws, peer.address);
     if (!result.connected) {
@@ -196,7 +197,7 @@ export class HeaderSync {
         this.opts.onTip({ entry: chain.tip, receivedAt, live: false, peer: peer.address });
       return;
     }
-    const { pendingInv, announced } = this.announcements;
+    const { pendingInv } = this.announcements;
     for (const h of heights) {
       const entry = chain.atHeight(h);
       if (!entry) continue;
@@ -205,9 +206,9 @@ export class HeaderSync {
       const inv = pendingInv.get(hash);
       if (inv) {
         pendingInv.delete(hash);
-        announced.call(this.announcements, inv.peer, hash, inv.at);
+        this.announcements.announced(inv.peer, hash, inv.at);
       }
-      const first = announced.call(this.announcements, peer.address, hash, receivedAt);
+      const first = this.announcements.announced(peer.address, hash, receivedAt);
       this.opts.onTip({ entry, receivedAt: inv?.at ?? receivedAt, live: true, peer: first });
     }
   }
