@@ -1,5 +1,6 @@
 import { ZERO_HASH, hashToHex } from '../p2p/bytes';
 import { BoundedMap } from '../p2p/hygiene/bounded-map';
+import { MAX_PENDING_INV } from '../p2p/hygiene/upstream-hygiene';
 import { MAX_HEADERS_PER_MESSAGE, PROTOCOL_VERSION } from '../p2p/constants';
 import { P2PProtocolError } from '../p2p/protocol-error';
 import { encodeGetHeaders } from '../p2p/messages';
@@ -11,7 +12,6 @@ export type { HeaderSyncOptions, SyncPeer, TipEvent } from './sync-types';
 
 /** Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS. */
 const MAX_UNCONNECTING = 10;
-const MAX_PENDING_INV = 1000;
 /** A live headers announcement is a block or two; past this it is catch-up, not worth hashing for lag. */
 const MAX_ANNOUNCED_HEADERS = 8;
 /** A peer this many blocks ahead at handshake means we missed history: catch up before being live. */
