@@ -34,7 +34,9 @@ export class AtomicFile {
   async write(chunk: string): Promise<void> {
     if (this.failure) throw this.failure;
     if (!this.stream.write(chunk)) {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]);
+      // once() rejects on 'error' by itself; racing a second once(…, 'error') left one listener behind
+      // for every wait (a long export warned of an EventEmitter leak after ten).
+      await once(this.stream, 'drain');
     }
     if (this.failure) throw this.failure;
   }
