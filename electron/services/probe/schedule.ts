@@ -148,9 +148,14 @@ export class FixedRateSchedule {
       while (this.intendedAt(this.next) <= now) this.launch(this.intendedAt(this.next++), now);
       const upcoming = this.intendedAt(this.next);
       if (upcoming <= now + this.spinMs + LEAD_MS) {
-        this.spinUntil(upcoming);
-        this.launch(upcoming, this.o.clock.now());
+        // This slot's book-keeping and the next slot's timer come before the spin, the request alone
+        // after it: work done while a request is in flight competes with the relay for a core.
+        const send = this.prepare(upcoming, now);
         this.next++;
+        this.arm();
+        this.spinUntil(upcoming);
+        send();
+        return;
       }
     } else {
       // Every slot that is due goes out now, however many: a late wake-up must not skip any.
@@ -163,48 +168,56 @@ export class FixedRateSchedule {
   }
 
   private launch(intended: number, now: number): void {
+    this.prepare(intended, now)();
+  }
+
+  /**
+   * A slot's book-keeping (its abort controller, its deadline, its answer handler) without its request:
+   * the returned function sends it. The spin path prepares before spinning, so that the write is all
+   * that follows the spin; work done after it would be in flight with the request and, on a loaded
+   * machine, compete with the relay for a core.
+   */
+  private prepare(intended: number, now: number): () => void {
     const { clock, timers, timeoutMs, onSample } = this.o;
     if (now - intended >= timeoutMs) {
-      onSample({ t: intended, latencyMs: now - intended, ok: false, lateMs: now - intended });
-      return;
+      return () => onSample({ t: intended, latencyMs: now - intended, ok: false, lateMs: now - intended });
     }
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const sentAt = clock.now();
-    const start = Math.min(intended, sentAt);
+    let sentAt = intended;
     let done = false;
-    let deadline: unknown = null;
     const finish = (result: boolean | IssueResult): void => {
       const end = typeof result === 'boolean' ? clock.now() : result.at;
       const ok = issueOk(result);
       if (done) return;
       done = true;
-      if (deadline !== null) timers.clear(deadline);
+      timers.clear(deadline);
       const stopped = !this.inFlight.delete(controller);
       if (stopped) return;
+      const start = Math.min(intended, sentAt);
       onSample({ t: intended, latencyMs: Math.max(0, end - start), ok, lateMs: sentAt - intended });
     };
-    // The request goes out first; its book-keeping after, so none of it sits before the bytes.
-    let pending: Promise<boolean | IssueResult>;
-    try {
-      pending = this.o.issue(controller.signal);
-    } catch {
-      pending = Promise.resolve(false);
-    }
     // The deadline counts from the intended time too: a request queued behind a stall times out on
     // the schedule's terms, not on its own.
-    if (!done) {
-      deadline = timers.set(
-        () => {
-          finish(false);
-          controller.abort();
-        },
-        Math.max(0, intended + timeoutMs - sentAt),
-      );
-    }
-    pending.then(
-      (result) => finish(result),
-      () => finish(false),
+    const deadline = timers.set(
+      () => {
+        finish(false);
+        controller.abort();
+      },
+      Math.max(0, intended + timeoutMs - now),
     );
+    return () => {
+      sentAt = clock.now();
+      let pending: Promise<boolean | IssueResult>;
+      try {
+        pending = this.o.issue(controller.signal);
+      } catch {
+        pending = Promise.resolve(false);
+      }
+      pending.then(
+        (result) => finish(result),
+        () => finish(false),
+      );
+    };
   }
 }
