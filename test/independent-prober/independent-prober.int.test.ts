@@ -119,6 +119,10 @@ function busyProcesses(count: number): { stop(): void } {
  * user may grant it (SCHED_FIFO 10 as the plan's `chrt -f 10`, else nice −10), the busy processes at
  * normal priority: the panel applies the relay's plan to its probe, and the independent prober gets
  * the same footing, so the comparison is between the two probes, not their places in the run queue.
+ * Without SCHED_FIFO that footing is not to be had: under nice −10 (and at normal priority) the
+ * prober's p90 was 0.03–0.15 ms above the panel's on this 2-core VM, idle, and moved with the
+ * prober's phase against the panel's slots (0.03 at a 5 ms offset, 0.15–0.23 at 15 ms). The p50/p90
+ * comparison is then skipped with that reason; the counts and the stall are asserted either way.
  */
 let priority: string[] = [];
 function raiseRelayPriority(pid: number): string[] {
@@ -211,11 +215,18 @@ function expectSameFigures(
   }));
   // The figures, printed so a failure, a skip or a CI log shows both sides.
   console.log(
-    `${label}: lateness p90 panel ${panelLate.toFixed(3)} / independent ${referenceLate.toFixed(3)} ms; ` +
+    `${label} (${priority.length ? priority.join(' ') : 'normal priority'}): lateness p90 panel ${panelLate.toFixed(3)} / independent ${referenceLate.toFixed(3)} ms; ` +
       figures
         .map((f) => `p${f.q * 100} panel ${f.panel.toFixed(3)} / independent ${f.independent.toFixed(3)} ms`)
         .join('; '),
   );
+  if (priority[0] !== 'chrt') {
+    skip(
+      `${label}: SCHED_FIFO is refused here; under the normal scheduler the two probes' p90s differ by ` +
+        '0.03–0.15 ms from their placement alone, so the 0.05 ms comparison needs real-time priority',
+    );
+    return;
+  }
   if (referenceLate > REFERENCE_LATE_P90_MS) {
     skip(
       `${label}: the independent prober itself was ${referenceLate.toFixed(1)} ms late at p90: machine too busy`,
