@@ -20,6 +20,8 @@ export interface BranchRules {
  * chain when a branch gets more work.
  */
 export class Branches {
+  private floorCache: { height: number; tipWork: bigint; floor: bigint } | null = null;
+
   constructor(
     private readonly main: MainChain,
     private readonly side: SideBranches,
@@ -37,7 +39,7 @@ export class Branches {
     const parentSide = parentHeight < 0 ? this.side.get(prevHash) : undefined;
     if (parentHeight < 0 && !parentSide) return 'unconnected';
     const height = parentSide ? parentSide.height + 1 : parentHeight + 1;
-    const forkHeight = parentSide ? this.forkOf(parentSide) : parentHeight;
+    const forkHeight = parentSide ? parentSide.forkHeight : parentHeight;
     if (forkHeight < this.rules.lastCheckpoint) {
       throw new P2PProtocolError(
         'FORK_BELOW_CHECKPOINT',
@@ -46,14 +48,23 @@ export class Branches {
     }
     const bits = Buffer.from(raw.buffer, raw.byteOffset, HEADER_BYTES).readUInt32LE(72);
     const work = (parentSide ? parentSide.work : this.main.workAt(parentHeight)) + workOf(bits);
-    if (work < this.main.tipWork - this.reachWork()) {
+    if (work < this.workFloor()) {
       throw new P2PProtocolError(
         'LOW_WORK_FORK',
         `fork at ${forkHeight} too far below tip ${this.main.height}`,
       );
     }
     this.rules.verify(raw, hash, height, this.branchAncestry(parentSide ?? null, forkHeight));
-    const entry: SideEntry = { raw: Buffer.from(raw), hash, height, work, prev: parentSide ?? null, peer };
+    const entry: SideEntry = {
+      raw: Buffer.from(raw),
+      hash,
+      height,
+      work,
+      prev: parentSide ?? null,
+      forkHeight,
+      forkHash: parentSide ? parentSide.forkHash : Buffer.from(prevHash),
+      peer,
+    };
     if (work <= this.main.tipWork || !this.stillForksFromMain(entry)) {
       this.side.add(entry);
       return null;
@@ -61,14 +72,18 @@ export class Branches {
     return { fork: this.reorgTo(entry) };
   }
 
-  private forkOf(e: SideEntry): number {
-    let cursor = e;
-    while (cursor.prev) cursor = cursor.prev;
-    return cursor.height - 1;
-  }
-
-  private reachWork(): bigint {
-    return this.main.tipWork - this.main.workAt(Math.max(0, this.main.height - this.rules.maxForkDepth));
+  /**
+   * The least work a branch may have and still be kept: the main chain's work maxForkDepth blocks
+   * below the tip. Summing it costs up to 2,015 headers' work, so it is computed once per tip, not
+   * once per side header (a side-chain flood spent over 100 ms of event loop on it).
+   */
+  private workFloor(): bigint {
+    const { height, tipWork } = this.main;
+    const cached = this.floorCache;
+    if (cached && cached.height === height && cached.tipWork === tipWork) return cached.floor;
+    const floor = this.main.workAt(Math.max(0, height - this.rules.maxForkDepth));
+    this.floorCache = { height, tipWork, floor };
+    return floor;
   }
 
   private branchAncestry(parent: SideEntry | null, forkHeight: number): Ancestry {
@@ -84,10 +99,8 @@ export class Branches {
 
   /** A branch whose fork point has since left the main chain (an earlier reorg) cannot be joined. */
   private stillForksFromMain(tip: SideEntry): boolean {
-    let root = tip;
-    while (root.prev) root = root.prev;
-    const fork = root.height - 1;
-    return fork <= this.main.height && root.raw.subarray(4, 36).equals(this.main.hashAt(fork));
+    const fork = tip.forkHeight;
+    return fork <= this.main.height && Buffer.from(tip.forkHash).equals(this.main.hashAt(fork));
   }
 
   /** Makes the branch ending at `tip` the best chain; the displaced headers become side entries. */
@@ -95,16 +108,23 @@ export class Branches {
     const branch: SideEntry[] = [];
     for (let c: SideEntry | null = tip; c; c = c.prev) branch.push(c);
     branch.reverse();
-    const fork = (branch[0]?.height ?? 1) - 1;
+    const fork = tip.forkHeight;
+    const forkHash = Buffer.from(this.main.hashAt(fork));
     const displaced: SideEntry[] = [];
     let prev: SideEntry | null = null;
+    // Work accumulated header by header from the fork: workAt(h) sums up to 2,015 headers each time.
+    let work = this.main.workAt(fork);
     for (let h = fork + 1; h <= this.main.height; h++) {
+      const raw = Buffer.from(this.main.headerAt(h));
+      work += workOf(raw.readUInt32LE(72));
       const e: SideEntry = {
-        raw: Buffer.from(this.main.headerAt(h)),
+        raw,
         hash: Buffer.from(this.main.hashAt(h)),
         height: h,
-        work: this.main.workAt(h),
+        work,
         prev,
+        forkHeight: fork,
+        forkHash,
         peer: 'displaced',
       };
       displaced.push(e);
@@ -126,7 +146,7 @@ export class Branches {
   }
 
   prune(): void {
-    const floor = this.main.tipWork - this.reachWork();
+    const floor = this.workFloor();
     this.side.prune((e) => e.work >= floor && e.height > this.rules.lastCheckpoint);
   }
 }

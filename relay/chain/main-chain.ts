@@ -110,7 +110,20 @@ export class MainChain {
     return height === this.count - 1 ? this.tipWork : this.sumWork(height);
   }
 
+  /**
+   * The last sum asked for: side branches forking at one height ask for its work once per header, and
+   * each sum walks up to 2,015 headers. Only a truncate below it changes that height's work.
+   */
+  private workMemo: { height: number; work: bigint } | null = null;
+
   private sumWork(height: number): bigint {
+    if (this.workMemo?.height === height) return this.workMemo.work;
+    const work = this.sumWorkFromSpans(height);
+    this.workMemo = { height, work };
+    return work;
+  }
+
+  private sumWorkFromSpans(height: number): bigint {
     const span = Math.floor(height / WORK_SPAN);
     let w = span > 0 ? (this.spanWork[span - 1] ?? 0n) : 0n;
     for (let h = span * WORK_SPAN; h <= height; h++) w += workOf(this.bitsAt(h));
@@ -148,6 +161,7 @@ export class MainChain {
   truncate(height: number): void {
     if (height >= this.count - 1) return;
     if (height < 0) throw new RangeError('cannot truncate below genesis');
+    if (this.workMemo && this.workMemo.height > height) this.workMemo = null;
     const newTipHash = Buffer.from(this.hashAt(height));
     for (let h = this.count - 1; h > height; h--) this.index.remove(Buffer.from(this.hashAt(h)), h);
     this.count = height + 1;

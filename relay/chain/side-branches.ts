@@ -7,6 +7,13 @@ export interface SideEntry {
   readonly work: bigint;
   /** The parent when it is also a side header; null when the parent is main-chain height - 1. */
   readonly prev: SideEntry | null;
+  /**
+   * Where the branch leaves the main chain, and that main-chain header's hash as the branch's first
+   * header names it: kept per entry so that a header on a long branch is checked in constant time,
+   * not by walking back to the branch's root (4,000 headers on one branch was 8 million steps).
+   */
+  readonly forkHeight: number;
+  readonly forkHash: Uint8Array;
   readonly peer: string;
 }
 
