@@ -14,6 +14,7 @@ import {
 import { USER_AGENT } from './constants';
 import { DEFAULT_HYGIENE, type HygieneConfig } from './hygiene/config';
 import { PeerGuard } from './hygiene/peer-guard';
+import { ReadBudget } from './read-budget';
 import type { Violation } from './hygiene/violations';
 import {
   NODE_WITNESS,
@@ -57,6 +58,8 @@ export interface PeerOptions {
 }
 
 const READ_BUFFER_BYTES = 64 * 1024;
+/** One peer's processing time per event-loop turn before its next read waits (read-budget.ts). */
+const READ_BUDGET_MS = 4;
 // Commands a 70016 peer may send between version and verack; anything else then is just ignored.
 const HANDSHAKE_EXTRAS = new Set(['wtxidrelay', 'sendaddrv2']);
 
@@ -77,6 +80,7 @@ export class Peer {
 
   private readonly socket: net.Socket;
   private readonly parser: FrameParser;
+  private readonly readBudget: ReadBudget;
   private readonly nonce = randomBytes(8).readBigUInt64LE();
   private gotVerack = false;
   private pingNonce: bigint | null = null;
@@ -113,6 +117,10 @@ export class Peer {
       opts.log,
     );
     this.parser = new FrameParser(opts.params.magic, this.guard.gate);
+    this.readBudget = new ReadBudget(this.socket, {
+      budgetMs: READ_BUDGET_MS,
+      mayResume: () => !this.guard.sendPaused && this.state !== 'disconnected',
+    });
     if (opts.keepAlive) this.socket.setKeepAlive(true, 10_000);
     this.socket.on('connect', () => this.onConnect());
     this.socket.on('error', (err) => this.close('SOCKET_ERROR', err.message));
@@ -180,6 +188,7 @@ export class Peer {
     } catch (err) {
       this.fail(err);
     }
+    if (this.state !== 'disconnected') this.readBudget.charge(nowMs() - receivedAt);
   }
 
   private dispatchSafely(frame: Frame): void {

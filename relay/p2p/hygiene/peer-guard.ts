@@ -62,6 +62,11 @@ export class PeerGuard {
     this.sendBuffer.offer(frame);
   }
 
+  /** Whether reading is paused because the peer is not reading our replies. */
+  get sendPaused(): boolean {
+    return this.sendBuffer.paused;
+  }
+
   /** Call after every write to the peer. */
   afterWrite(): void {
     this.sendBuffer.afterWrite();
