@@ -69,6 +69,13 @@ describe('hostile peers (test/hostile-peer, sharing no code with the relay)', ()
     expect(Number(health.upstream.peers[0]?.misbehaviour)).toBeGreaterThanOrEqual(100);
   });
 
+  it('drops a peer flooding valid-work side-chain headers once it reaches the per-peer cap', async () => {
+    const { outcome, figures } = await flood('side-chains', 'SIDE_CHAIN_FLOOD');
+    expect(String(outcome.reason)).toMatch(/4000 from this peer/);
+    // The peer's branches go with it (chain.test.ts): what it left behind is the cap's worth at most.
+    expect(figures.settledGrowthMb).toBeLessThanOrEqual(16);
+  });
+
   it('with flood scoring out of the way, the send-buffer cap alone stops and drops the unread getheaders peer', async () => {
     await flood('getheaders-unread', 'SEND_BUFFER_FULL', {
       P2P_MISBEHAVIOUR_THRESHOLD: '1000000000',
