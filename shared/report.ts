@@ -174,7 +174,11 @@ export const PDF_NEEDS_DESKTOP =
   'PDF export needs the desktop app; export HTML and print it from the browser (Save as PDF)';
 
 /** The CSV header, fixed: columns documented in the report's method section. */
-export const CSV_COLUMNS = ['timestamp', 'latency_ms', 'ok', 'tier'] as const;
+/**
+ * `late_ms` is the probe's own lateness (how long after its intended time the request left), already
+ * inside `latency_ms`, which counts from the intended time; empty for rows stored before it was kept.
+ */
+export const CSV_COLUMNS = ['timestamp', 'latency_ms', 'ok', 'tier', 'late_ms'] as const;
 
 /**
  * The `report.progress` event: progress of one export, named by its request (exports are few and

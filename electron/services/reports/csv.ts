@@ -10,6 +10,10 @@ import type { RawSample } from './source';
 
 export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\n`;
 
+/** The probe's lateness with the latency's precision; empty where the row has none. */
+export const lateField = (s: RawSample): string =>
+  s.lateMs === null || s.lateMs === undefined ? '' : s.lateMs.toFixed(3);
+
 export function csvRow(s: RawSample): string {
-  return `${new Date(s.t).toISOString()},${s.latencyMs.toFixed(3)},${s.ok ? 'true' : 'false'},${s.tier}\n`;
+  return `${new Date(s.t).toISOString()},${s.latencyMs.toFixed(3)},${s.ok ? 'true' : 'false'},${s.tier},${lateField(s)}\n`;
 }

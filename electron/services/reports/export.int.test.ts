@@ -96,11 +96,12 @@ function expectHdrClose(actual: number | null, exact: number, label: string): vo
 
 function parseCsv(text: string): RawSample[] {
   const [header, ...lines] = text.trimEnd().split('\n');
-  expect(header).toBe('timestamp,latency_ms,ok,tier');
+  expect(header).toBe('timestamp,latency_ms,ok,tier,late_ms');
   return lines.map((line) => {
-    const [ts, latency, ok, tier] = line.split(',');
+    const [ts, latency, ok, tier, late] = line.split(',');
     expect(ok === 'true' || ok === 'false', line).toBe(true);
-    return { t: Date.parse(ts!), latencyMs: Number(latency), ok: ok === 'true', tier: tier! };
+    const lateMs = late === '' || late === undefined ? null : Number(late);
+    return { t: Date.parse(ts!), latencyMs: Number(latency), ok: ok === 'true', tier: tier!, lateMs };
   });
 }
 
@@ -115,6 +116,8 @@ describe('reports over a real history database', () => {
       expect(rows.map((r) => r.t)).toEqual(e.rows.map((s) => s.t));
       expect(rows.filter((r) => r.ok)).toHaveLength(e.okCount);
       expect(rows.reduce((a, r) => a + r.latencyMs, 0)).toBeCloseTo(e.sumMs, 6);
+      // The probe's lateness, as stored, in its own column.
+      expect(rows.map((r) => r.lateMs)).toEqual(e.rows.map((s) => s.lateMs));
       total += rows.length;
     }
     expect(total).toBe(30_000);
@@ -137,6 +140,7 @@ describe('reports over a real history database', () => {
       latency_ms: e.rows[0]!.latencyMs,
       ok: e.rows[0]!.ok,
       tier: 'turbo',
+      late_ms: e.rows[0]!.lateMs,
     });
     expect(summary.latency).toMatchObject({ n: e.n, misses: e.misses, max: e.max });
     for (const key of ['p50', 'p90', 'p99', 'p999'] as const)

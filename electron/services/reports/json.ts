@@ -1,4 +1,5 @@
 import type { ReportRequest, ReportSummary } from '../../../shared/report';
+import { lateField } from './csv';
 import type { RawSample } from './source';
 
 /**
@@ -23,7 +24,8 @@ export class JsonReportWriter {
     const sep = this.first ? '\n    ' : ',\n    ';
     this.first = false;
     const latency = s.latencyMs.toFixed(3);
-    return `${sep}{"timestamp":"${new Date(s.t).toISOString()}","latency_ms":${latency},"ok":${s.ok},"tier":"${s.tier}"}`;
+    const late = lateField(s) || 'null';
+    return `${sep}{"timestamp":"${new Date(s.t).toISOString()}","latency_ms":${latency},"ok":${s.ok},"tier":"${s.tier}","late_ms":${late}}`;
   }
 
   end(summary: ReportSummary): string {

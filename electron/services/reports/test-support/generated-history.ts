@@ -60,6 +60,8 @@ export function generateHistory(
       latencyMs: Math.round(latency * 1000) / 1000,
       ok,
       tier: i < switchIndex ? first : second,
+      // The probe's own lateness, a deterministic 0–0.096 ms (no draw: the random sequence stays put).
+      lateMs: (i % 97) / 1000,
     });
   }
   const end = start + count * 100;
