@@ -100,7 +100,7 @@ export class Branches {
   /** A branch whose fork point has since left the main chain (an earlier reorg) cannot be joined. */
   private stillForksFromMain(tip: SideEntry): boolean {
     const fork = tip.forkHeight;
-    return fork <= this.main.height && Buffer.from(tip.forkHash).equals(this.main.hashAt(fork));
+    return fork <= this.main.height && tip.forkHash.equals(this.main.hashAt(fork));
   }
 
   /** Makes the branch ending at `tip` the best chain; the displaced headers become side entries. */

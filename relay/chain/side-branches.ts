@@ -13,7 +13,7 @@ export interface SideEntry {
    * not by walking back to the branch's root (4,000 headers on one branch was 8 million steps).
    */
   readonly forkHeight: number;
-  readonly forkHash: Uint8Array;
+  readonly forkHash: Buffer;
   readonly peer: string;
 }
 
