@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cachedRegtestChain, genesisTip, mineInto } from '../test-support/chain-gen';
-import { P2PProtocolError } from '../p2p/protocol-error';
 import { hashToHex } from '../p2p/bytes';
 import { HeaderChain } from './chain';
 import { CHAIN_PARAMS } from './params';
+import { codeOf } from '../test-support/protocol-error-code';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'chain-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,16 +20,6 @@ function feed(chain: HeaderChain, from: number, to: number, peer = 'p', src = da
     for (let k = h; k <= Math.min(h + 1999, to); k++) raws.push(src.subarray(k * 80, k * 80 + 80));
     chain.addHeaders(raws, peer);
   }
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof P2PProtocolError) return err.code;
-    throw err;
-  }
-  return undefined;
 }
 
 describe('header chain (compact store)', () => {

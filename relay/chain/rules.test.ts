@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { P2PProtocolError } from '../p2p/protocol-error';
 import { cachedRegtestChain } from '../test-support/chain-gen';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,21 +7,12 @@ import { CHAIN_PARAMS, type ChainParams } from './params';
 import { type Ancestry, checkHeaderRules, medianTimePast, requiredBits, retargetBits } from './rules';
 import { bitsFromTarget } from './pow';
 import { targetFromBits } from '../p2p/header';
+import { codeOf } from '../test-support/protocol-error-code';
 
 const mainnet = CHAIN_PARAMS.mainnet;
 
 function ancestry(times: number[], bits: number[]): Ancestry {
   return { timeAt: (h) => times[h] ?? NaN, bitsAt: (h) => bits[h] ?? NaN };
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof P2PProtocolError) return err.code;
-    throw err;
-  }
-  return undefined;
 }
 
 describe('difficulty retarget (real mainnet values, as in Bitcoin Core pow_tests)', () => {

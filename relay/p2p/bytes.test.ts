@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Reader, encodeVarint } from './bytes';
-import { P2PProtocolError } from './protocol-error';
+import { codeOf } from '../test-support/protocol-error-code';
 
 const read = (hex: string, max?: number): number => new Reader(Buffer.from(hex, 'hex')).varint(max);
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof P2PProtocolError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('CompactSize varint', () => {
   const cases: Array<[number, string]> = [

@@ -3,22 +3,12 @@ import mainnet from '../../test/fixtures/mainnet-headers.json';
 import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
 import { NETWORKS } from './constants';
-import { P2PProtocolError } from './protocol-error';
 import { checkProofOfWork, parseHeader, serializeHeader, targetFromBits } from './header';
 import { ZERO_HASH } from './bytes';
+import { codeOf } from '../test-support/protocol-error-code';
 
 const mainnetLimit = targetFromBits(NETWORKS.mainnet.powLimitBits);
 const headers = mainnet.map((b) => parseHeader(Buffer.from(b.header, 'hex')));
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof P2PProtocolError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('block header', () => {
   it('hashes real mainnet headers 0-2 to their known hashes and they meet their targets', () => {

@@ -3,7 +3,6 @@ import mainnet from '../../test/fixtures/mainnet-headers.json';
 import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
 import { INV_BLOCK, PROTOCOL_VERSION } from './constants';
-import { P2PProtocolError } from './protocol-error';
 import { parseHeader } from './header';
 import {
   decodeBlock,
@@ -23,16 +22,7 @@ import {
   ipv4Mapped,
 } from './messages';
 import { buildCoinbase, heightPush, mineNext } from '../demo-peer/miner';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof P2PProtocolError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
+import { codeOf } from '../test-support/protocol-error-code';
 
 const headers = mainnet.map((b) => parseHeader(Buffer.from(b.header, 'hex')));
 
