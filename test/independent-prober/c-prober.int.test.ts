@@ -1,0 +1,109 @@
+/**
+ * The panel's probe against a prober in C (c-prober.c: a raw socket, a busy-wait to each slot, the
+ * answer stamped at the read of its last byte, no runtime) on the same real relay in the same windows,
+ * idle and under CPU load: the panel's p50 and p90 within 10% (or 0.05 ms) of the C prober's. The C
+ * prober is the floor: whatever the panel reads above it is the panel probe's own time.
+ *
+ * gcc compiles the prober into a temporary directory when the test starts (no binary is committed);
+ * without gcc the test says so and skips. Bounded: two 20 s windows at 50 Hz. It runs alone
+ * (`npm run test:timing`): beside another test file a 0.05 ms comparison measures that file's CPU use.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PHASE_MS,
+  RATE_HZ,
+  REFERENCE_WARMUP_MS,
+  busyProcesses,
+  expectSameFigures,
+  runReference,
+  sleep,
+  startBench,
+  type Bench,
+  type Slot,
+} from './comparison';
+
+const SOURCE = fileURLToPath(new URL('./c-prober.c', import.meta.url));
+
+/** Compiles c-prober.c; null with the reason when there is no C compiler here. */
+function compile(dir: string): { binary: string } | { missing: string } {
+  const binary = path.join(dir, 'c-prober');
+  const result = spawnSync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', binary, SOURCE], {
+    encoding: 'utf8',
+  });
+  if (result.error)
+    return { missing: `gcc is not available (${result.error.message}): install gcc to run it` };
+  if (result.status !== 0) throw new Error(`c-prober.c did not compile:\n${result.stderr}`);
+  return { binary };
+}
+
+let dir = '';
+let compiled: { binary: string } | { missing: string } = { missing: 'not compiled yet' };
+let bench: Bench | undefined;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'c-prober-'));
+  compiled = compile(dir);
+  if ('binary' in compiled) bench = await startBench();
+}, 30_000);
+
+afterAll(async () => {
+  await bench?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function cProber(b: Bench, binary: string, durationMs: number) {
+  return (start: number): Promise<Slot[]> => {
+    const url = new URL(b.harness.apiUrl);
+    const argv = [
+      binary,
+      '--port',
+      url.port,
+      '--path',
+      '/v1/btc/latest',
+      '--key',
+      b.harness.key,
+      '--rate',
+      String(RATE_HZ),
+      '--start',
+      String(start),
+      '--duration',
+      String(durationMs),
+      '--warmup',
+      String(REFERENCE_WARMUP_MS),
+    ];
+    return runReference(argv, b.priority);
+  };
+}
+
+async function compareWindow(label: string, skip: (note: string) => void): Promise<void> {
+  if (!('binary' in compiled) || !bench) return skip('binary' in compiled ? 'no relay' : compiled.missing);
+  const { own, independent } = await bench.window(PHASE_MS, cProber(bench, compiled.binary, PHASE_MS));
+  const n = (RATE_HZ * PHASE_MS) / 1000;
+  expect(own).toHaveLength(n);
+  expect(independent).toHaveLength(n);
+  // Every slot answered on both sides: an idle or CPU-loaded relay loses none.
+  expect(own.filter((s) => !s.ok)).toHaveLength(0);
+  expect(independent.filter((s) => !s.ok)).toHaveLength(0);
+  expectSameFigures(own, independent, { label, reference: 'C', priority: bench.priority, skip });
+}
+
+describe.skipIf(process.platform !== 'linux')('the panel’s probe against a prober in C', () => {
+  it('idle: same p50 and p90 as the C prober', { timeout: 40_000 }, async (ctx) => {
+    await compareWindow('idle vs C', (note) => ctx.skip(note));
+  });
+
+  it('under CPU load from busy processes: still the same p50 and p90', { timeout: 40_000 }, async (ctx) => {
+    const load = busyProcesses(os.availableParallelism());
+    try {
+      await sleep(500);
+      await compareWindow('loaded vs C', (note) => ctx.skip(note));
+    } finally {
+      load.stop();
+    }
+  });
+});

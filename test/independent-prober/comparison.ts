@@ -1,0 +1,242 @@
+/**
+ * What the timing tests that hold the panel's probe to a reference prober share: one real relay under
+ * the enterprise plan, the panel's probe process running on it throughout, windows in which a
+ * reference prober runs beside the panel's probe on the same relay, and the p50/p90 comparison.
+ * The references: prober.mjs (Node, no shared code) and c-prober.c (C, no runtime at all).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { ProbeProcess } from '../../electron/services/probe/probe-process';
+import { spinMsForTier, type ProbeSample } from '../../electron/services/probe/protocol';
+import {
+  startRelayHarness,
+  type RelayHarness,
+} from '../../electron/services/probe/test-support/relay-harness';
+
+export const DIST = fileURLToPath(new URL('../../dist/relay/', import.meta.url));
+export const RATE_HZ = 50;
+export const INTERVAL_MS = 1000 / RATE_HZ;
+/**
+ * 1,000 slots a window: at 500 the p90 of two probes of the same relay differed by up to 0.07 ms from
+ * one window to the next (the tail is thin there), more than the 0.05 ms the comparison allows.
+ */
+export const PHASE_MS = 20_000;
+export const TIER = 'enterprise';
+export const TARGET_MS = 5;
+/**
+ * Half an interval after the panel's slots. Symmetric on purpose: each probe busy-waits before its
+ * sends, and on a 2-core machine a spin that overlaps the other probe's request in flight slows that
+ * request; at half an interval each spin overlaps the other's requests alike (2 ms after, it would
+ * only hit the panel's).
+ */
+export const REFERENCE_OFFSET_MS = INTERVAL_MS / 2;
+/**
+ * The reference is a fresh process in each window, the panel's probe has run since the first: without
+ * a warm-up a Node prober's first few hundred requests run in unoptimised code, and under load it
+ * measured 0.03–0.05 ms more than the panel at p90 (its own time, not the relay's). The C prober has no
+ * JIT, but its first requests still meet cold caches and a cold connection; it warms up alike.
+ */
+export const REFERENCE_WARMUP_MS = 2000;
+/**
+ * A busy-waiting prober on a machine with a core to spare leaves within microseconds of each slot.
+ * Past this p90 of its own lateness it was being pre-empted: the machine is too busy for either
+ * probe's figures to be a reference (other work on a shared CI box; at load average 8–10 on 2 cores
+ * the two probes' p90s differ by 30–50% from one window to the next), and a 10% comparison would
+ * compare scheduler luck. The test then says so (skipped, with the figures) instead of comparing;
+ * the counts and the stall are asserted either way.
+ */
+export const REFERENCE_LATE_P90_MS = 0.2;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One slot as each side saw it: time from the intended send, whether it succeeded, how late it left. */
+export interface Slot {
+  readonly t: number;
+  readonly fromIntendedMs: number;
+  readonly ok: boolean;
+  readonly lateMs: number;
+}
+
+export function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+}
+
+export function busyProcesses(count: number): { stop(): void } {
+  const children = Array.from({ length: count }, () =>
+    spawn(process.execPath, ['-e', 'const end = Date.now() + 60000; while (Date.now() < end) {}'], {
+      stdio: 'ignore',
+    }),
+  );
+  return { stop: () => children.forEach((c) => c.kill('SIGKILL')) };
+}
+
+/**
+ * The relay, the panel's probe and the reference all run under the enterprise plan's priority where
+ * this user may grant it (SCHED_FIFO 10 as the plan's `chrt -f 10`, else nice −10), the busy processes
+ * at normal priority: the panel applies the relay's plan to its probe, and the reference gets the same
+ * footing, so the comparison is between the two probes, not their places in the run queue. Without
+ * SCHED_FIFO that footing is not to be had: under nice −10 (and at normal priority) the Node prober's
+ * p90 was 0.03–0.15 ms above the panel's on a 2-core VM, idle, and moved with its phase against the
+ * panel's slots (0.03 at a 5 ms offset, 0.15–0.23 at 15 ms). The p50/p90 comparison is then skipped
+ * with that reason; the counts are asserted either way.
+ */
+function raiseRelayPriority(pid: number): string[] {
+  const tids = readdirSync(`/proc/${pid}/task`);
+  // Both change one thread on Linux: raise every thread the relay has.
+  const fifo = tids.every((tid) => spawnSync('chrt', ['-f', '-p', '10', tid]).status === 0);
+  if (fifo) return ['chrt', '-f', '10'];
+  try {
+    for (const tid of tids) os.setPriority(Number(tid), -10);
+    return ['nice', '-n', '-10'];
+  } catch {
+    return [];
+  }
+}
+
+/** Runs a reference prober (argv after the priority prefix) and reads its {samples} document. */
+export function runReference(argv: readonly string[], priority: readonly string[]): Promise<Slot[]> {
+  const [command, ...rest] = [...priority, ...argv];
+  const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${argv[0]} exited ${code}: ${err}`));
+      const doc = JSON.parse(out) as { samples: Array<[number, number, number, boolean]> };
+      resolve(
+        doc.samples.map(([t, sent, done, ok]) => ({ t, fromIntendedMs: done - t, ok, lateMs: sent - t })),
+      );
+    });
+  });
+}
+
+/** The relay and the panel's probe, running until stop(); windows of both probes in between. */
+export interface Bench {
+  readonly harness: RelayHarness;
+  /** The priority prefix everything runs under (empty: normal priority). */
+  readonly priority: readonly string[];
+  /**
+   * Both probes over [start, start + durationMs): the panel's slots on its 20 ms grid, the reference's
+   * REFERENCE_OFFSET_MS later. `reference` gets the start of its first measured slot.
+   */
+  window(
+    durationMs: number,
+    reference: (start: number) => Promise<Slot[]>,
+    during?: (start: number) => Promise<void>,
+  ): Promise<{ own: Slot[]; independent: Slot[]; start: number; end: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startBench(): Promise<Bench> {
+  const harness = await startRelayHarness({ distDir: DIST, tier: TIER });
+  let panel: ProbeProcess | undefined;
+  try {
+    await harness.mine(1);
+    const priority = process.platform === 'linux' ? raiseRelayPriority(harness.relayPid) : [];
+    const panelSamples: ProbeSample[] = [];
+    const probe = new ProbeProcess({
+      execPath: process.execPath,
+      script: path.join(DIST, 'probe.mjs'),
+      argvPrefix: priority,
+      env: process.env,
+      apiUrl: harness.apiUrl,
+      key: harness.key,
+      rateHz: RATE_HZ,
+      stream: false,
+      spinMs: spinMsForTier(TIER),
+    });
+    panel = probe;
+    probe.on('samples', (s) => panelSamples.push(...s));
+    probe.start();
+    const deadline = Date.now() + 10_000;
+    while (panelSamples.length < RATE_HZ && Date.now() < deadline) await sleep(50);
+    return {
+      harness,
+      priority,
+      async window(durationMs, reference, during) {
+        const start = Math.ceil((Date.now() + REFERENCE_WARMUP_MS + 500) / 1000) * 1000;
+        const independentRun = reference(start + REFERENCE_OFFSET_MS);
+        await during?.(start);
+        const independent = await independentRun;
+        // The panel's last slots arrive within its timeout plus a 250 ms batch.
+        const end = start + durationMs;
+        while (Date.now() < end + 1500) await sleep(50);
+        const own = panelSamples
+          .filter(([t]) => t >= start && t < end)
+          .map(([t, latencyMs, ok, lateMs]) => ({ t, fromIntendedMs: latencyMs, ok, lateMs: lateMs ?? 0 }));
+        return { own, independent, start, end };
+      },
+      async stop() {
+        await probe.stop();
+        await harness.stop();
+      },
+    };
+  } catch (err) {
+    await panel?.stop();
+    await harness.stop();
+    throw err;
+  }
+}
+
+/**
+ * The panel's p50 and p90 against the reference's: within 10% or 0.05 ms, whichever is larger. The
+ * figures are printed first so a failure, a skip or a CI log shows both sides.
+ */
+export function expectSameFigures(
+  own: readonly Slot[],
+  independent: readonly Slot[],
+  o: { label: string; reference: string; priority: readonly string[]; skip: (note: string) => void },
+): void {
+  const late = (slots: readonly Slot[]) =>
+    percentile(
+      slots.map((s) => s.lateMs),
+      0.9,
+    );
+  const referenceLate = late(independent);
+  const figures = [0.5, 0.9].map((q) => ({
+    q,
+    panel: percentile(
+      own.map((s) => s.fromIntendedMs),
+      q,
+    ),
+    independent: percentile(
+      independent.map((s) => s.fromIntendedMs),
+      q,
+    ),
+  }));
+  const { label, reference, priority } = o;
+  console.log(
+    `${label} (${priority.length ? priority.join(' ') : 'normal priority'}): lateness p90 panel ${late(own).toFixed(3)} / ${reference} ${referenceLate.toFixed(3)} ms; ` +
+      figures
+        .map((f) => `p${f.q * 100} panel ${f.panel.toFixed(3)} / ${reference} ${f.independent.toFixed(3)} ms`)
+        .join('; '),
+  );
+  if (priority[0] !== 'chrt') {
+    o.skip(
+      `${label}: SCHED_FIFO is refused here; under the normal scheduler the two probes' p90s differ by ` +
+        '0.03–0.15 ms from their placement alone, so the 0.05 ms comparison needs real-time priority',
+    );
+    return;
+  }
+  if (referenceLate > REFERENCE_LATE_P90_MS) {
+    o.skip(
+      `${label}: the ${reference} prober itself was ${referenceLate.toFixed(1)} ms late at p90: machine too busy`,
+    );
+    return;
+  }
+  for (const f of figures) {
+    const tolerance = Math.max(0.1 * f.independent, 0.05);
+    expect(
+      Math.abs(f.panel - f.independent),
+      `${label} p${f.q * 100}: panel ${f.panel} vs ${reference} ${f.independent}`,
+    ).toBeLessThanOrEqual(tolerance);
+  }
+}
