@@ -1,6 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { KeepAlivePool } from './http-client';
-import { FixedRateSchedule, issueOk, type Clock, type Issue, type Sample, type Timers } from './schedule';
+import {
+  FixedRateSchedule,
+  issueOk,
+  type Clock,
+  type Issue,
+  type Sample,
+  type StagedIssue,
+  type Timers,
+} from './schedule';
 
 export const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
 export const systemTimers: Timers = {
@@ -25,7 +33,7 @@ export function createLatestRequester(
   apiUrl: string,
   key: string,
   clock: Clock = systemClock,
-): { issue: Issue; close(): void } {
+): { issue: Issue; stage: StagedIssue; warm(): void; close(): void } {
   const url = new URL('/v1/btc/latest', apiUrl);
   const pool = new KeepAlivePool({
     host: url.hostname,
@@ -36,7 +44,11 @@ export function createLatestRequester(
     now: () => clock.now(),
   });
   const issue: Issue = (signal) => pool.get(signal).then(({ status, at }) => ({ ok: status === 200, at }));
-  return { issue, close: () => pool.destroy() };
+  const stage: StagedIssue = (signal) => {
+    const send = pool.stage(signal);
+    return () => send().then(({ status, at }) => ({ ok: status === 200, at }));
+  };
+  return { issue, stage, warm: () => pool.warm(), close: () => pool.destroy() };
 }
 
 export interface ProberOptions {
@@ -64,7 +76,7 @@ export interface ProberOptions {
 export class Prober {
   private readonly clock: Clock;
   private readonly timers: Timers;
-  private readonly requester: { issue: Issue; close(): void };
+  private readonly requester: { issue: Issue; stage?: StagedIssue; warm?: () => void; close(): void };
   private schedule: FixedRateSchedule | null = null;
   private warmTimer: unknown = null;
   private warmAbort: AbortController | null = null;
@@ -124,6 +136,8 @@ export class Prober {
       issue: this.requester.issue,
       onSample: this.o.onSample,
       spinMs: this.o.spinMs ?? 0,
+      stage: this.requester.stage,
+      warm: this.requester.warm,
     });
     this.o.onSampling?.(startAt);
     this.schedule.start();

@@ -46,6 +46,12 @@ export interface Timers {
  */
 export type Issue = (signal: AbortSignal) => Promise<boolean | IssueResult>;
 
+/**
+ * An Issue in two steps: the transport's book-keeping when called (before the spin), the request when
+ * the returned function is called (right after it, in the same synchronous run).
+ */
+export type StagedIssue = (signal: AbortSignal) => () => Promise<boolean | IssueResult>;
+
 export interface IssueResult {
   readonly ok: boolean;
   readonly at: number;
@@ -73,15 +79,27 @@ export interface ScheduleOptions {
   readonly clock: Clock;
   readonly timers: Timers;
   readonly issue: Issue;
+  /** When given, used instead of `issue` for every request (see StagedIssue). */
+  readonly stage?: StagedIssue;
   readonly onSample: (sample: Sample) => void;
   /** Busy-wait this much before each send instead of sending early (0: timers only). */
   readonly spinMs?: number;
   /** Waits until clock.now() ≥ t; the fake clock in tests moves time instead. */
   readonly spinUntil?: (t: number) => void;
+  /**
+   * Called WARM_LEAD_MS before a spun slot's send (spin path only): the transport readies its write
+   * path without sending (http-client.ts, KeepAlivePool.warm).
+   */
+  readonly warm?: () => void;
 }
 
 export const EARLY_TOLERANCE_MS = 2;
 export const LEAD_MS = 1;
+/**
+ * How long before a spun send the transport's write path is warmed: late enough that nothing evicts it
+ * again (the spin touches little), early enough that the warm-up's own write has returned.
+ */
+export const WARM_LEAD_MS = 0.1;
 
 /** The real busy-wait: a tight loop on the clock, for at most the spin window. */
 export function spinUntilWith(clock: Clock): (t: number) => void {
@@ -153,6 +171,10 @@ export class FixedRateSchedule {
         const send = this.prepare(upcoming, now);
         this.next++;
         this.arm();
+        if (this.o.warm) {
+          this.spinUntil(upcoming - WARM_LEAD_MS);
+          this.o.warm();
+        }
         this.spinUntil(upcoming);
         send();
         return;
@@ -206,11 +228,17 @@ export class FixedRateSchedule {
       },
       Math.max(0, intended + timeoutMs - now),
     );
+    let request: () => Promise<boolean | IssueResult>;
+    try {
+      request = this.o.stage ? this.o.stage(controller.signal) : () => this.o.issue(controller.signal);
+    } catch {
+      request = () => Promise.resolve(false);
+    }
     return () => {
       sentAt = clock.now();
       let pending: Promise<boolean | IssueResult>;
       try {
-        pending = this.o.issue(controller.signal);
+        pending = request();
       } catch {
         pending = Promise.resolve(false);
       }
