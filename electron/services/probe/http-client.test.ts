@@ -158,4 +158,69 @@ describe('KeepAlivePool against real servers', () => {
     expect((await p.get(signal())).status).toBe(200);
     p.destroy();
   });
+  it('stage does everything but the write: no byte goes out until its send, none for a warm-up', async () => {
+    const received: string[] = [];
+    const port = await listen(
+      net.createServer((s) =>
+        s.on('data', (d: Buffer) => {
+          received.push(d.toString('latin1'));
+          if (d.includes('\r\n\r\n')) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+        }),
+      ),
+    );
+    const p = pool(port);
+    expect((await p.get(signal())).status).toBe(200);
+    const send = p.stage(signal());
+    p.warm();
+    p.warm();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(received).toHaveLength(1);
+    const answer = await send();
+    expect(answer.status).toBe(200);
+    // The same keep-alive socket, and on the wire exactly two requests: the warm-ups wrote nothing.
+    expect(p.sockets).toBe(1);
+    expect(received.join('')).toBe(received[0]!.repeat(2));
+    p.destroy();
+  });
+
+  it('stage without an idle socket sends nothing early: the request queues when sent, as get does', async () => {
+    const held: http.ServerResponse[] = [];
+    const port = await listen(http.createServer((_req, res) => held.push(res)));
+    const p = pool(port, { maxSockets: 1 });
+    const first = p.get(signal());
+    await expect.poll(() => held.length).toBe(1);
+    const send = p.stage(signal());
+    expect(p.queued).toBe(0);
+    const second = send();
+    expect(p.queued).toBe(1);
+    held[0]?.end('ok');
+    expect((await first).status).toBe(200);
+    await expect.poll(() => held.length).toBe(2);
+    held[1]?.end('ok');
+    expect((await second).status).toBe(200);
+    p.destroy();
+  });
+
+  it('an answer split across reads survives another socket reading into the shared read buffer', async () => {
+    // Socket A gets its head and half its body, then socket B a whole answer, then A the rest.
+    const body = 'a'.repeat(300);
+    const waiting: net.Socket[] = [];
+    const port = await listen(
+      net.createServer((s) =>
+        s.once('data', () => {
+          waiting.push(s);
+          if (waiting.length < 2) return;
+          const [a, b] = waiting as [net.Socket, net.Socket];
+          a.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 150)}`);
+          setTimeout(() => b.write(`HTTP/1.1 503 No\r\nContent-Length: 300\r\n\r\n${'b'.repeat(300)}`), 20);
+          setTimeout(() => a.write(body.slice(150)), 40);
+        }),
+      ),
+    );
+    const p = pool(port);
+    const [a, b] = await Promise.all([p.get(signal()), p.get(signal())]);
+    expect([a.status, b.status].sort()).toEqual([200, 503]);
+    expect(p.sockets).toBe(2);
+    p.destroy();
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from './test-support/fake-clock';
-import { FixedRateSchedule, type Issue, type Sample } from './schedule';
+import { FixedRateSchedule, WARM_LEAD_MS, type Issue, type Sample } from './schedule';
 
 /** A fake relay: answers `serviceMs` after a request arrives, but nothing before `stallUntil`. */
 function fakeRelay(clock: FakeClock, opts: { serviceMs?: number; stall?: [number, number]; dead?: boolean }) {
@@ -207,5 +207,41 @@ describe('FixedRateSchedule: the probe’s own lateness', () => {
     expect(Math.max(...spins)).toBeLessThanOrEqual(1 + 1); // half of 2 ms + LEAD_MS
     expect(byIntended(samples).map((s) => s.t)).toEqual(Array.from({ length: 11 }, (_, i) => i * 2));
     expect(byIntended(samples).some((s) => s.lateMs >= 5)).toBe(true);
+  });
+  it('a staged request: book-keeping before the spin, a warm-up WARM_LEAD_MS before the send, the write after', async () => {
+    const clock = new FakeClock();
+    const events: string[] = [];
+    const schedule = new FixedRateSchedule({
+      rateHz: 10,
+      timeoutMs: 1000,
+      startAt: 0,
+      clock,
+      timers: clock,
+      issue: () => Promise.reject(new Error('the staged path is used')),
+      stage: () => {
+        events.push(`stage ${clock.now()}`);
+        return () => {
+          events.push(`send ${clock.now()}`);
+          return Promise.resolve({ ok: true, at: clock.now() + 1 });
+        };
+      },
+      warm: () => events.push(`warm ${clock.now()}`),
+      onSample: (s) => events.push(`sample ${s.t} ${s.latencyMs} ${s.ok}`),
+      spinMs: 1,
+      spinUntil: (t) => clock.freeze(t - clock.now()),
+    });
+    schedule.start();
+    await clock.advanceTo(150);
+    schedule.stop();
+    // Slot 0 is due at once (no spin, no warm-up); slot 1 is spun to, warmed just before its send.
+    expect(events).toEqual([
+      'stage 0',
+      'send 0',
+      'sample 0 1 true',
+      'stage 98',
+      `warm ${100 - WARM_LEAD_MS}`,
+      'send 100',
+      'sample 100 1 true',
+    ]);
   });
 });
