@@ -192,7 +192,7 @@ export class HeaderSync {
       return;
     }
     if (raws.length === 0) {
-      if (answering) this.caughtUp(peer, st, 'peer has no more headers');
+      if (answering) this.caughtUp(peer, st, 'peer has no more headers', true);
       return;
     }
     const full = raws.length === MAX_HEADERS_PER_MESSAGE;
@@ -363,15 +363,16 @@ export class HeaderSync {
     }
   }
 
-  private caughtUp(peer: SyncPeer, st: PeerState, why: string): void {
+  private caughtUp(peer: SyncPeer, st: PeerState, why: string, empty = false): void {
     st.inFlightSince = null;
     st.announcedUnknown = false;
-    st.bestKnown = Math.max(st.bestKnown, this.opts.chain.height);
+    // Nothing after our tip from a peer that reported far less than we have: it is behind us.
+    const behind = empty && st.bestKnown + RESYNC_GAP < this.opts.chain.height;
+    if (!behind) st.bestKnown = Math.max(st.bestKnown, this.opts.chain.height);
     // An empty reply to a locator above what the peer reported, or with our chain below the minimum
     // work: Core answers so while in initial block download. It is not misbehaving: keep it, ask
     // again on a slow timer and when it announces.
     const chain = this.opts.chain;
-    const behind = st.startHeight > 0 && st.startHeight + RESYNC_GAP < chain.height;
     if (!chain.hasMinimumWork || behind) {
       if (!st.upstreamSyncing) {
         this.opts.log.info('upstream node is still syncing its own chain; waiting for it', {
@@ -382,7 +383,7 @@ export class HeaderSync {
       }
       st.upstreamSyncing = true;
       if (!chain.hasMinimumWork) return;
-    }
+    } else st.upstreamSyncing = false;
     if (this.synced) return;
     this.markSynced(why, peer);
   }
