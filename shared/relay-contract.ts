@@ -7,7 +7,7 @@ import { KNOB_ENV } from './knobs';
  * in its tests; the panel validates what it reads.
  */
 
-export const BITCOIN_NETWORKS = ['mainnet', 'testnet', 'signet', 'regtest'] as const;
+export const BITCOIN_NETWORKS = ['mainnet', 'testnet', 'testnet4', 'signet', 'regtest'] as const;
 export const BitcoinNetwork = z.enum(BITCOIN_NETWORKS);
 export type BitcoinNetwork = z.infer<typeof BitcoinNetwork>;
 

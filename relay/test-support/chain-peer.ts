@@ -21,6 +21,8 @@ export interface ChainPeerOptions {
    * getheaders gets an empty headers (Core: "active chain has too little work"), nothing announced.
    */
   readonly ibdBelowHeight?: number;
+  /** Network magic (default regtest's fabfb5da); the chain passed in must start at that network's genesis. */
+  readonly magic?: Buffer;
 }
 
 export interface Announced {
@@ -30,9 +32,9 @@ export interface Announced {
   readonly sentAt: number;
 }
 
-function frame(command: string, payload: Buffer = Buffer.alloc(0)): Buffer {
+function frame(magic: Buffer, command: string, payload: Buffer = Buffer.alloc(0)): Buffer {
   const head = Buffer.alloc(24);
-  MAGIC.copy(head, 0);
+  magic.copy(head, 0);
   head.write(command, 4, 'ascii');
   head.writeUInt32LE(payload.length, 16);
   doubleSha(payload).copy(head, 20, 0, 4);
@@ -74,7 +76,7 @@ class Connection {
   }
 
   send(command: string, payload?: Buffer): void {
-    if (!this.socket.destroyed) this.socket.write(frame(command, payload));
+    if (!this.socket.destroyed) this.socket.write(frame(this.peer.opts.magic ?? MAGIC, command, payload));
   }
 
   private onData(chunk: Buffer): void {
