@@ -113,7 +113,7 @@ describe('header sync state machine', () => {
     }
     expect(code).toBeUndefined();
     expect(sync.isSynced).toBe(false);
-    expect(sync.info()).toMatchObject({ state: 'waiting-upstream', upstreamHeight: 100 });
+    expect(sync.info()).toMatchObject({ state: 'waiting-upstream', upstreamHeight: 100, height: 0 });
     expect(sync.peerChainState(peer)).toBe('syncing (height 100)');
     sync.stop();
   });

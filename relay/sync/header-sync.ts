@@ -196,6 +196,12 @@ export class HeaderSync {
       return;
     }
     const full = raws.length === MAX_HEADERS_PER_MESSAGE;
+    // Below the minimum work a chain is not stored until it has shown that work (headers presync):
+    // a peer offering a long low-work chain costs us a few bytes per 600 headers, not 80 per header.
+    if (answering && !chain.hasMinimumWork && chain.main.tipHash.compare(raws[0]!, 4, 36) === 0) {
+      this.beginPresync(peer, st, chain.height, true);
+      return this.onPresyncHeaders(peer, st, raws, receivedAt);
+    }
     // A full reply that connects: ask for the next batch (from its last header) before validating
     // this one, so the peer prepares it while we hash. Still one request in flight; a bad batch
     // drops the peer anyway.
@@ -260,7 +266,7 @@ export class HeaderSync {
     this.emit(peer, result.newMain, receivedAt, live);
   }
 
-  private beginPresync(peer: SyncPeer, st: PeerState, fork: number): void {
+  private beginPresync(peer: SyncPeer, st: PeerState, fork: number, extendsTip = false): void {
     const chain = this.opts.chain;
     const entry = chain.atHeight(fork);
     if (!entry) return;
@@ -277,13 +283,24 @@ export class HeaderSync {
       },
       target,
       Math.floor(Date.now() / 1000),
+      extendsTip,
     );
+    st.inFlightSince = null;
+    if (extendsTip) {
+      this.opts.log.info(
+        "below minimum chain work: checking the peer chain's work before storing it (headers presync)",
+        {
+          peer: peer.address,
+          height: chain.height,
+        },
+      );
+      return;
+    }
     this.opts.log.info('deep fork: checking its work before storing it (headers presync)', {
       peer: peer.address,
       fork,
       tip: chain.height,
     });
-    st.inFlightSince = null;
     this.request(peer);
   }
 
@@ -295,7 +312,10 @@ export class HeaderSync {
       raws.length === 0
         ? ({ kind: 'abort', reason: 'the peer has no more headers on the branch', lowWork: true } as const)
         : presync.feed(raws, raws.length === MAX_HEADERS_PER_MESSAGE);
-    if (step.kind === 'more') return this.request(peer, step.from);
+    if (step.kind === 'more') {
+      if (step.release.length > 0) this.storePresynced(peer, step.release, receivedAt);
+      return this.request(peer, step.from);
+    }
     st.presync = null;
     if (step.kind === 'abort') {
       this.opts.log.info('deep fork not followed', {
@@ -311,6 +331,12 @@ export class HeaderSync {
       return;
     }
     const chain = this.opts.chain;
+    if (presync.extendsTip) {
+      this.storePresynced(peer, step.headers, receivedAt);
+      st.upstreamSyncing = false;
+      st.bestKnown = Math.max(st.bestKnown, chain.height);
+      return this.request(peer);
+    }
     const result = chain.adoptBranch(presync.start.height, presync.start.hash, step.headers);
     if (!result.connected) {
       this.opts.log.warn('deep fork no longer applies', { peer: peer.address, fork: presync.start.height });
@@ -322,6 +348,16 @@ export class HeaderSync {
     this.emitResult(peer, result, receivedAt, this.synced);
     // More may follow the branch's tip: a normal getheaders from the new tip.
     this.request(peer);
+  }
+
+  /** Second-pass headers that extend our tip: stored as any catch-up batch is. */
+  private storePresynced(peer: SyncPeer, raws: Buffer[], receivedAt: number): void {
+    const chain = this.opts.chain;
+    for (let i = 0; i < raws.length; i += MAX_HEADERS_PER_MESSAGE) {
+      const result = chain.addHeaders(raws.slice(i, i + MAX_HEADERS_PER_MESSAGE), peer.address);
+      this.rate.note(this.now(), chain.height);
+      this.emitResult(peer, result, receivedAt, false);
+    }
   }
 
   private noteFuture(peer: SyncPeer, reason: string): void {

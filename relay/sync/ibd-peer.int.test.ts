@@ -77,7 +77,8 @@ describe('an upstream node in its own initial block download (as Bitcoin Core an
       5_000,
     );
     expect(ms).toBeLessThan(1500);
-    expect(peer.getheadersReceived - asked).toBeLessThanOrEqual(2);
+    // Presync asks for its chain twice (work first, then the headers): a handful of requests, not a timer.
+    expect(peer.getheadersReceived - asked).toBeLessThanOrEqual(5);
     const after = await health(relay);
     expect(after.upstream.peers[0]?.state).toBe('ready');
     expect(after.upstream.tip?.height).toBe(600);

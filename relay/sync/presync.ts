@@ -20,9 +20,15 @@ export interface PresyncStart {
   readonly time: number;
 }
 
+/** Second-pass headers held back until this many more have matched commitments (Core: ~14,000). */
+export const REDOWNLOAD_BUFFER = 14_000;
+
 export type PresyncStep =
-  /** Ask the peer for the headers after `from` (a wire-order hash). */
-  | { readonly kind: 'more'; readonly from: Buffer }
+  /**
+   * Ask the peer for the headers after `from` (a wire-order hash). `release`: second-pass headers
+   * far enough behind the checked commitments to store now (only when extending our tip).
+   */
+  | { readonly kind: 'more'; readonly from: Buffer; readonly release: Buffer[] }
   /** The branch carries the work: these headers (from start.height + 1) may now be validated and stored. */
   | { readonly kind: 'adopt'; readonly headers: Buffer[] }
   /** Give up on this branch without blaming the peer (it may be honest and behind). */
@@ -59,6 +65,8 @@ export class HeadersPresync {
     readonly start: PresyncStart,
     readonly targetWork: bigint,
     nowSeconds: number,
+    /** Extending our own tip (initial sync below minimum work): second-pass headers may be stored as they are checked. */
+    readonly extendsTip = false,
   ) {
     this.powLimit = targetFromBits(params.powLimitBits);
     const seconds = Math.max(0, nowSeconds - start.time) + MAX_FUTURE_SECONDS;
@@ -89,7 +97,13 @@ export class HeadersPresync {
         return { kind: 'adopt', headers: this.kept.splice(0) };
       }
     }
-    if (full) return { kind: 'more', from: this.lastHash };
+    if (full) {
+      const release =
+        this.extendsTip && this.kept.length > REDOWNLOAD_BUFFER
+          ? this.kept.splice(0, this.kept.length - REDOWNLOAD_BUFFER)
+          : [];
+      return { kind: 'more', from: this.lastHash, release };
+    }
     return {
       kind: 'abort',
       reason:
@@ -102,13 +116,12 @@ export class HeadersPresync {
 
   private beginRedownload(): PresyncStep {
     this.phase = 'redownload';
-    this.presyncHeight = this.height;
     this.lastHash = this.start.hash;
     this.lastBits = this.start.bits;
     this.height = this.start.height;
     this.work = this.start.work;
     this.readAt = 0;
-    return { kind: 'more', from: this.start.hash };
+    return { kind: 'more', from: this.start.hash, release: [] };
   }
 
   /** Null when the header is acceptable for this pass; else why not. */
@@ -147,6 +160,7 @@ export class HeadersPresync {
     this.lastHash = hash;
     this.lastBits = bits;
     this.height = height;
+    if (this.phase === 'presync') this.presyncHeight = height;
     return null;
   }
 
