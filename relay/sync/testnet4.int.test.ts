@@ -58,4 +58,27 @@ describe('testnet4', () => {
       'peer speaks testnet4 (magic 1c163f28), this relay is set to testnet (0b110907)',
     );
   }, 30_000);
+
+  it('a local clock 75 minutes behind its peers is reported as a warning', async () => {
+    const peer = new ChainPeer(Buffer.from(NETWORKS.testnet4.genesisHeaderHex, 'hex'), {
+      magic: Buffer.from('1c163f28', 'hex'),
+      clockOffsetSeconds: 75 * 60,
+    });
+    peers.push(peer);
+    const port = await peer.listen();
+    const relay = await startRelay({
+      API_KEYS: KEY,
+      BITCOIN_NODE: `127.0.0.1:${port}`,
+      BITCOIN_NETWORK: 'testnet4',
+    });
+    relays.push(relay);
+    await relay.logs.find((l) => l.message === 'peer ready', 'handshake');
+    const upstream = (
+      await getJson<{ upstream: { clock: { peerOffsetSeconds: number; warning: string | null } } }>(
+        `${relay.healthPortUrl}/health`,
+      )
+    ).json.upstream;
+    expect(Math.abs(upstream.clock.peerOffsetSeconds - 4500)).toBeLessThan(5);
+    expect(upstream.clock.warning).toMatch(/clock is 75 min behind its peers/);
+  }, 30_000);
 });

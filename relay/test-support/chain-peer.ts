@@ -21,6 +21,8 @@ export interface ChainPeerOptions {
    * getheaders gets an empty headers (Core: "active chain has too little work"), nothing announced.
    */
   readonly ibdBelowHeight?: number;
+  /** Seconds added to the clock its version message reports (a peer whose clock disagrees with ours). */
+  readonly clockOffsetSeconds?: number;
   /** Network magic (default regtest's fabfb5da); the chain passed in must start at that network's genesis. */
   readonly magic?: Buffer;
 }
@@ -250,7 +252,7 @@ export class ChainPeer {
     const p = Buffer.alloc(86 + 1 + 4 + 1 + 14);
     p.writeInt32LE(70016, 0);
     p.writeBigUInt64LE(9n, 4);
-    p.writeBigInt64LE(BigInt(Math.floor(Date.now() / 1000)), 12);
+    p.writeBigInt64LE(BigInt(Math.floor(Date.now() / 1000) + (this.opts.clockOffsetSeconds ?? 0)), 12);
     p.writeBigUInt64LE(0x1234567890n, 72);
     const ua = Buffer.from('/ChainPeer:1.0/');
     p[80] = ua.length;
