@@ -12,6 +12,7 @@ import { runHostileBench } from './hostile-bench';
 import { runProbeBench } from './probe-bench';
 import { runRelayBench } from './relay-bench';
 import { runRelayScaleBench } from './relay-scale-bench';
+import { runReorgBench } from './reorg-bench';
 import { runSlaTestBench } from './sla-test-bench';
 import { runSupervisorBench } from './supervisor-bench';
 import type { BenchSection } from './types';
@@ -29,6 +30,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   chart: runChartBench,
   supervisor: runSupervisorBench,
   hostile: runHostileBench,
+  reorg: runReorgBench,
 };
 
 function format(value: number): string {

@@ -67,7 +67,7 @@ describe('relay environment', () => {
 
   it('rejects an unknown tier, network, log format, port, GC setting and core count by name', () => {
     expect(variableOf({ ...base, TIER: 'platinum' })).toBe('TIER');
-    expect(variableOf({ ...base, BITCOIN_NETWORK: 'testnet4' })).toBe('BITCOIN_NETWORK');
+    expect(variableOf({ ...base, BITCOIN_NETWORK: 'testnet5' })).toBe('BITCOIN_NETWORK');
     expect(variableOf({ ...base, LOG_FORMAT: 'text' })).toBe('LOG_FORMAT');
     expect(variableOf({ ...base, API_PORT: '65535' })).toBe('API_PORT');
     expect(variableOf({ ...base, API_PORT: 'http' })).toBe('API_PORT');

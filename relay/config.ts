@@ -38,6 +38,10 @@ export interface RelayConfig extends KnobConfig {
   readonly logLevel: LogLevel;
   /** Peer hygiene limits (P2P_* variables, see relay/p2p/hygiene/config.ts). */
   readonly hygiene: HygieneConfig;
+  /** How often to ask again an upstream node that is itself still syncing (UPSTREAM_SYNC_RETRY_MS). */
+  readonly upstreamSyncRetryMs: number;
+  /** Overrides the network's minimum chain work (MINIMUM_CHAIN_WORK, hex; Core's -minimumchainwork). */
+  readonly minimumChainWork: bigint | null;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -110,6 +114,17 @@ export function parseConfig(env: Env): RelayConfig {
       ) ?? null,
     logLevel: read(env, 'LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error'])) ?? 'info',
     hygiene: readHygiene(env),
+    upstreamSyncRetryMs:
+      read(env, 'UPSTREAM_SYNC_RETRY_MS', z.coerce.number().int().min(100).max(3_600_000)) ?? 60_000,
+    minimumChainWork:
+      read(
+        env,
+        'MINIMUM_CHAIN_WORK',
+        z
+          .string()
+          .regex(/^(0x)?[0-9a-fA-F]{1,64}$/, 'hex, up to 64 digits')
+          .transform((v) => BigInt(v.startsWith('0x') ? v : `0x${v}`)),
+      ) ?? null,
   };
 }
 

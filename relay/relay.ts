@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { HeaderChain } from './chain/chain';
 import { CHAIN_PARAMS } from './chain/params';
-import { type TipEvent, Upstream } from './p2p/upstream';
+import { type ReorgEvent, type TipEvent, Upstream } from './p2p/upstream';
+import { headerQueries } from './api/headers';
 import { type LatestPayload, LatestBlock } from './api/latest';
 import { RateLimiter } from './api/ratelimit';
 import { createApiServer } from './api/server';
@@ -54,7 +55,7 @@ export class Relay {
     this.knobs = applyKnobs(config);
     this.chain = openChain(config, log);
     this.latest = new LatestBlock(config.preallocBuffers);
-    this.hub = new StreamHub(log);
+    this.hub = new StreamHub(log, () => this.tip());
     this.metrics = new RelayMetrics(
       { tier: config.tier, gcPercent: config.gcPercent, network: config.network },
       {
@@ -74,6 +75,8 @@ export class Relay {
       log,
       keepAlive: config.optimizeSystem,
       onTip: (e) => this.onTip(e),
+      onReorg: (e) => this.onReorg(e),
+      upstreamSyncRetryMs: config.upstreamSyncRetryMs,
       hygiene: config.hygiene,
       peerEvents: this.metrics.peers,
     });
@@ -88,6 +91,10 @@ export class Relay {
       ),
       latest: this.latest,
       hub: this.hub,
+      headers: headerQueries(this.chain, config.network, () => ({
+        seq: this.hub.seq,
+        epoch: this.hub.epoch,
+      })),
       status: () => this.status(),
       notLive: () => this.notLiveBody(),
       observe: (ms, route, code) => this.metrics.observeApi(ms, route, code),
@@ -142,7 +149,12 @@ export class Relay {
 
   /** Live: listening, caught up with the chain and a peer connected to hear new blocks from. */
   private isLive(): boolean {
-    return this.ready && this.upstream.isSynced && this.upstream.state === 'ready';
+    return (
+      this.ready &&
+      this.upstream.isSynced &&
+      this.upstream.state === 'ready' &&
+      !this.upstream.sync.unvalidatedWork
+    );
   }
 
   /** The 503 body for /v1/btc/latest while catching up, or null once live. */
@@ -188,9 +200,8 @@ export class Relay {
       return;
     }
     payload.relayedAt = nowMs();
-    const json = JSON.stringify(payload);
-    this.hub.broadcast(json, payload.height);
-    this.latest.set(payload, json);
+    this.hub.publishBlock(payload);
+    this.latest.set(payload);
     this.metrics.observeRelay(payload.relayedAt - payload.receivedAt);
     this.log.info('block relayed', {
       height: payload.height,
@@ -198,6 +209,34 @@ export class Relay {
       peer: e.peer,
       latencyMs: Number((payload.relayedAt - payload.receivedAt).toFixed(3)),
       clients: this.hub.counts,
+    });
+  }
+
+  /** Logged and counted always; streamed when live (catch-up blocks are not streamed either). */
+  private onReorg(e: ReorgEvent): void {
+    const depth = e.disconnected.length;
+    const oldTip = e.disconnected[0];
+    const forkEntry = this.chain.atHeight(e.fork);
+    const newTip = this.chain.tip;
+    if (!oldTip || !forkEntry) return;
+    this.metrics.observeReorg(depth);
+    this.log.warn('reorg', {
+      depth,
+      oldTip: `${oldTip.height} ${oldTip.hash}`,
+      newTip: `${newTip.height} ${newTip.header.hash}`,
+      fork: e.fork,
+      peer: e.peer,
+      streamed: e.live,
+    });
+    if (!e.live) return;
+    this.hub.publishReorg({
+      network: this.config.network,
+      depth,
+      disconnected: [...e.disconnected],
+      fork: { height: e.fork, hash: forkEntry.header.hash },
+      oldTip,
+      newTip: { height: newTip.height, hash: newTip.header.hash },
+      relayedAt: nowMs(),
     });
   }
 
@@ -218,6 +257,8 @@ export class Relay {
       tip: this.tip(),
       streamClients: { ...clients, total: clients.ws + clients.sse },
       blocksRelayed: this.metrics.blocksRelayed,
+      reorgs: this.metrics.reorgs,
+      stream: { seq: this.hub.seq, epoch: this.hub.epoch },
     };
   }
 
@@ -254,20 +295,28 @@ export class Relay {
         network: this.config.network,
         peers: this.upstream.peers(),
         tip: this.tip(),
+        unvalidatedWork: this.upstream.sync.unvalidatedWork,
+        presyncBytes: this.upstream.sync.presyncBytes,
+        futureHeadersRejected: this.upstream.sync.futureRejected,
+        clock: this.upstream.clockReport(),
       },
+      stream: { seq: this.hub.seq, epoch: this.hub.epoch, replay: this.hub.replayStats },
       knobs: this.knobs.knobs,
       performance: {
         blocksRelayed: this.metrics.blocksRelayed,
         relayLatencyMs: this.metrics.relaySummary(),
         apiRequests: this.metrics.apiRequests,
         streamClients: this.hub.counts,
+        reorgs: this.metrics.reorgs,
       },
     };
   }
 }
 
 function openChain(config: RelayConfig, log: Logger): HeaderChain {
-  const params = CHAIN_PARAMS[config.network];
+  const network = CHAIN_PARAMS[config.network];
+  const params =
+    config.minimumChainWork === null ? network : { ...network, minimumChainWork: config.minimumChainWork };
   if (config.dataDir === null) return new HeaderChain(params);
   mkdirSync(config.dataDir, { recursive: true });
   const chain = new HeaderChain(params, { file: path.join(config.dataDir, `headers-${config.network}.dat`) });

@@ -7,7 +7,7 @@ import { KNOB_ENV } from './knobs';
  * in its tests; the panel validates what it reads.
  */
 
-export const BITCOIN_NETWORKS = ['mainnet', 'testnet', 'signet', 'regtest'] as const;
+export const BITCOIN_NETWORKS = ['mainnet', 'testnet', 'testnet4', 'signet', 'regtest'] as const;
 export const BitcoinNetwork = z.enum(BITCOIN_NETWORKS);
 export type BitcoinNetwork = z.infer<typeof BitcoinNetwork>;
 
@@ -51,13 +51,16 @@ export type KnobReport = z.infer<typeof KnobReport>;
 
 /** Header sync as /health reports it under upstream.sync. */
 export const SyncStatus = z.object({
-  state: z.enum(['connecting', 'syncing', 'synced', 'stalled']),
+  /** waiting-upstream: every upstream node is itself still in its initial sync (Core in IBD). */
+  state: z.enum(['connecting', 'syncing', 'synced', 'stalled', 'waiting-upstream']),
   height: z.number().int().nonnegative(),
   targetHeight: z.number().int().nonnegative(),
   progress: z.number().min(0).max(1),
   headersPerSecond: z.number().nonnegative(),
   /** null while the rate is not yet known. */
   etaSeconds: z.number().nonnegative().nullable(),
+  /** waiting-upstream: the height the upstream node has reached in its own sync. */
+  upstreamHeight: z.number().int().nonnegative().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
@@ -82,6 +85,8 @@ export const RelayHealth = z.object({
       sync: SyncStatus.optional(),
     })
     .passthrough(),
+  /** The stream's position (relays that number their stream, shared/relay-stream.ts). */
+  stream: z.object({ seq: z.number().int().nonnegative(), epoch: z.string() }).passthrough().optional(),
   knobs: z.record(z.string(), KnobReport),
   performance: z.record(z.string(), z.unknown()).optional(),
 });

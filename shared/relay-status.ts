@@ -90,12 +90,20 @@ export type RelayStatus = z.infer<typeof RelayStatus>;
 export function syncingOf(status: Pick<RelayStatus, 'state' | 'upstream'> | null): SyncStatus | null {
   const sync = status?.upstream?.sync;
   const alive = status?.state === 'starting' || status?.state === 'running' || status?.state === 'degraded';
-  return alive && sync && (sync.state === 'syncing' || sync.state === 'stalled') ? sync : null;
+  return alive &&
+    sync &&
+    (sync.state === 'syncing' || sync.state === 'stalled' || sync.state === 'waiting-upstream')
+    ? sync
+    : null;
 }
 
 /** "Syncing headers 412,000 / 925,000 · ETA 3 s" (or "stalled" when the peer stopped answering). */
 export function syncLabel(sync: SyncStatus): string {
   const n = (v: number): string => v.toLocaleString('en-US');
+  if (sync.state === 'waiting-upstream') {
+    const height = sync.upstreamHeight === undefined ? '' : ` (height ${n(sync.upstreamHeight)})`;
+    return `Waiting for upstream node to finish its initial sync${height}`;
+  }
   const eta =
     sync.state === 'stalled'
       ? 'stalled'

@@ -141,6 +141,8 @@ export const ReportSummary = z.object({
     endToEnd: ExactLatency,
     list: z.array(ReportBlock),
     truncated: z.boolean(),
+    /** Reorgs seen in the relayed blocks (shared/reorgs.ts); absent in older reports. */
+    reorgs: count.optional(),
   }),
   /** Chart buckets: latency over time, each bucket's percentiles from its own histogram. */
   series: z.object({ bucketMs: count, points: z.array(HistoryPoint) }),

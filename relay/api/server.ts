@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { RateLimiter } from './ratelimit';
 import type { LatestBlock } from './latest';
-import type { StreamHub } from './streams';
+import type { Resume, StreamHub } from './streams';
+import type { HeaderQueries } from './headers';
 
 export const MAX_HEADER_BYTES = 16 * 1024;
 export const MAX_BODY_BYTES = 1024;
@@ -13,6 +14,7 @@ export interface ApiDeps {
   readonly limiter: RateLimiter;
   readonly latest: LatestBlock;
   readonly hub: StreamHub;
+  readonly headers: HeaderQueries;
   readonly status: () => unknown;
   /** While catching up: the 503 body for /latest (reason and sync progress); null once live. */
   readonly notLive: () => string | null;
@@ -48,13 +50,43 @@ function failUpgrade(socket: Duplex, status: ErrorStatus, extra: Record<string, 
   socket.end(Buffer.concat([Buffer.from(head.join('\r\n')), body]));
 }
 
-export type Route = 'latest' | 'status' | 'events' | 'stream';
+export type Route = 'latest' | 'status' | 'events' | 'stream' | 'header' | 'headers';
 const ROUTES: Readonly<Record<string, Route>> = {
   '/v1/btc/latest': 'latest',
   '/v1/btc/status': 'status',
   '/v1/btc/events': 'events',
   '/v1/btc/stream': 'stream',
+  '/v1/btc/headers': 'headers',
 };
+const HEADER_PREFIX = '/v1/btc/header/';
+
+function routeOf(path: string): Route | undefined {
+  return ROUTES[path] ?? (path.startsWith(HEADER_PREFIX) ? 'header' : undefined);
+}
+
+/** A bad request with a reason the client can act on (only built for requests that passed the key). */
+function badRequest(res: http.ServerResponse, error: string): void {
+  const body = JSON.stringify({ error });
+  res.writeHead(400, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+/**
+ * Where a stream client resumes: `?since=SEQ` (and `&epoch=`), or on SSE the Last-Event-ID header
+ * EventSource sends when it reconnects (newer than the URL's since, so it wins).
+ */
+export function resumeOf(req: http.IncomingMessage, query: string): Resume | string {
+  const params = new URLSearchParams(query);
+  const lastEventId = req.headers['last-event-id'];
+  const raw = typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : params.get('since');
+  const epoch = params.get('epoch');
+  if (epoch !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(epoch))
+    return 'epoch must be the epoch of a stream message';
+  if (raw === null) return { since: null, epoch };
+  if (!/^\d{1,15}$/.test(raw))
+    return `since must be the seq of the last message received (a whole number), got "${raw.slice(0, 40)}"`;
+  return { since: Number(raw), epoch };
+}
 
 function splitUrl(url: string): { path: string; query: string } {
   const q = url.indexOf('?');
@@ -93,7 +125,7 @@ export function createApiServer(deps: ApiDeps): http.Server {
 
     function handle(): void {
       const { path, query } = splitUrl(req.url ?? '/');
-      const route = ROUTES[path];
+      const route = routeOf(path);
       if (!route || route === 'stream') return fail(res, 404);
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, { allow: 'GET, HEAD' });
       const admitted = gate(deps, keyOf(req, query, route === 'events'));
@@ -101,7 +133,22 @@ export function createApiServer(deps: ApiDeps): http.Server {
         fail(res, admitted.status, admitted.extra);
         return deps.observe(performance.now() - started, route, admitted.status);
       }
-      if (route === 'events') return deps.hub.addSse(req, res);
+      if (route === 'events') {
+        const resume = resumeOf(req, query);
+        if (typeof resume === 'string') badRequest(res, resume);
+        else deps.hub.addSse(req, res, resume);
+        return deps.observe(performance.now() - started, route, typeof resume === 'string' ? 400 : 200);
+      }
+      if (route === 'header' || route === 'headers') {
+        const answer =
+          route === 'header'
+            ? deps.headers.one(decodeURIComponent(path.slice(HEADER_PREFIX.length)))
+            : deps.headers.page(new URLSearchParams(query));
+        const body = JSON.stringify(answer.body);
+        res.writeHead(answer.status, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(body)) });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return deps.observe(performance.now() - started, route, answer.status);
+      }
       let code = 200;
       const syncing = route === 'latest' ? deps.notLive() : null;
       if (syncing !== null) {
@@ -135,8 +182,16 @@ export function createApiServer(deps: ApiDeps): http.Server {
     if (ROUTES[path] !== 'stream') return failUpgrade(socket, 404);
     const admitted = gate(deps, keyOf(req, query, true));
     if (!admitted.ok) return failUpgrade(socket, admitted.status, admitted.extra);
+    const resume = resumeOf(req, query);
+    if (typeof resume === 'string') {
+      const body = JSON.stringify({ error: resume });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
     req.socket.setNoDelay(true);
-    deps.hub.wss.handleUpgrade(req, socket, head, (ws) => deps.hub.addWebSocket(ws));
+    deps.hub.wss.handleUpgrade(req, socket, head, (ws) => deps.hub.addWebSocket(ws, resume));
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     // Oversized headers and garbage requests get a status instead of a silent reset.

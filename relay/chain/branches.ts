@@ -21,6 +21,8 @@ export interface BranchRules {
  */
 export class Branches {
   private floorCache: { height: number; tipWork: bigint; floor: bigint } | null = null;
+  /** Told before the main chain above `fork` is replaced, while its headers are still readable. */
+  onDisconnect: ((fork: number) => void) | null = null;
 
   constructor(
     private readonly main: MainChain,
@@ -34,7 +36,7 @@ export class Branches {
     hash: Buffer,
     prevHash: Uint8Array,
     peer: string,
-  ): 'unconnected' | null | { fork: number } {
+  ): 'unconnected' | 'deep' | null | { fork: number } {
     const parentHeight = this.main.find(prevHash);
     const parentSide = parentHeight < 0 ? this.side.get(prevHash) : undefined;
     if (parentHeight < 0 && !parentSide) return 'unconnected';
@@ -48,12 +50,9 @@ export class Branches {
     }
     const bits = Buffer.from(raw.buffer, raw.byteOffset, HEADER_BYTES).readUInt32LE(72);
     const work = (parentSide ? parentSide.work : this.main.workAt(parentHeight)) + workOf(bits);
-    if (work < this.workFloor()) {
-      throw new P2PProtocolError(
-        'LOW_WORK_FORK',
-        `fork at ${forkHeight} too far below tip ${this.main.height}`,
-      );
-    }
+    // Too far below the tip to keep as a side branch. Not misbehaviour: an honest chain with more
+    // work can fork deeper than this; the caller follows it without storing it (headers presync).
+    if (work < this.workFloor()) return 'deep';
     this.rules.verify(raw, hash, height, this.branchAncestry(parentSide ?? null, forkHeight));
     const entry: SideEntry = {
       raw: Buffer.from(raw),
@@ -105,6 +104,7 @@ export class Branches {
 
   /** Makes the branch ending at `tip` the best chain; the displaced headers become side entries. */
   private reorgTo(tip: SideEntry): number {
+    this.onDisconnect?.(tip.forkHeight);
     const branch: SideEntry[] = [];
     for (let c: SideEntry | null = tip; c; c = c.prev) branch.push(c);
     branch.reverse();

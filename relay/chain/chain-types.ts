@@ -23,6 +23,22 @@ export interface BatchResult {
   /** Main-chain heights that became new in this batch, in order (after a reorg, the new branch). */
   readonly newMain: number[];
   readonly reorg: boolean;
+  /** Blocks this batch took off the best chain (old tip first), when it reorganised. */
+  readonly disconnected: DisconnectedBlock[];
+  /**
+   * The batch reached a branch forking too far below the tip to be kept as a side branch (headers
+   * from `index` on were not looked at): `fork` is the main-chain height it leaves from, for
+   * presync. Null otherwise.
+   */
+  readonly deepFork: { readonly index: number; readonly fork: number } | null;
+  /** A header more than 2 h ahead of our clock stopped the batch there (not misbehaviour), or null. */
+  readonly future: { readonly index: number; readonly reason: string } | null;
+}
+
+export interface DisconnectedBlock {
+  readonly height: number;
+  /** Display hex. */
+  readonly hash: string;
 }
 
 export interface ChainOptions {

@@ -6,12 +6,12 @@ import { type ChainStore, openStore } from './store';
 import { MainChain } from './main-chain';
 import { type ChainParams, lastCheckpointHeight } from './params';
 import { sha256d } from '../p2p/bytes';
-import { checkPow } from './pow';
-import { type Ancestry, checkHeaderRules } from './rules';
+import { checkPow, workOf as workOfBits } from './pow';
+import { type Ancestry, MAX_FUTURE_SECONDS, checkHeaderRules } from './rules';
 import { Branches } from './branches';
-import type { AddResult, BatchResult, ChainEntry, ChainOptions } from './chain-types';
+import type { AddResult, BatchResult, ChainEntry, ChainOptions, DisconnectedBlock } from './chain-types';
 
-export type { AddResult, BatchResult, ChainEntry, ChainOptions } from './chain-types';
+export type { AddResult, BatchResult, ChainEntry, ChainOptions, DisconnectedBlock } from './chain-types';
 import { SideBranches } from './side-branches';
 
 /**
@@ -153,7 +153,26 @@ export class HeaderChain {
     let reorg = false;
     let firstNew = -1;
     let lastHash: Buffer | null = null;
+    let deepFork: BatchResult['deepFork'] = null;
+    let future: BatchResult['future'] = null;
     const now = this.now();
+    // Blocks of the chain as it was before this batch that a reorg in it takes off, by height.
+    const gone = new Map<number, string>();
+    this.branches.onDisconnect = (fork) => {
+      for (let h = Math.min(this.main.height, tipBefore); h > fork; h--) {
+        if (!gone.has(h) && !newMain.includes(h)) gone.set(h, hashToHex(this.main.hashAt(h)));
+      }
+    };
+    const result = (connected: boolean): BatchResult => ({
+      added,
+      connected,
+      tipBefore,
+      newMain,
+      reorg,
+      disconnected: [...gone].sort((a, b) => b[0] - a[0]).map(([height, hash]) => ({ height, hash })),
+      deepFork,
+      future,
+    });
     try {
       for (let i = 0; i < raws.length; i++) {
         const raw = asBuffer(raws[i]);
@@ -165,6 +184,10 @@ export class HeaderChain {
         lastHash = hash;
         if (this.main.tipHash.compare(raw, 4, 36) === 0) {
           const height = this.main.height + 1;
+          if (isFuture(raw, now)) {
+            future = { index: i, reason: futureReason(raw, height, now) };
+            break;
+          }
           this.verify(raw, hash, height, this.mainAncestry, now);
           this.main.append(raw, hash);
           if (firstNew < 0) firstNew = height;
@@ -173,10 +196,18 @@ export class HeaderChain {
           continue;
         }
         if (this.hasHash(hash)) continue;
+        if (isFuture(raw, now)) {
+          future = { index: i, reason: futureReason(raw, -1, now) };
+          break;
+        }
         const sideResult = this.branches.add(raw, hash, raw.subarray(4, 36), peer);
         if (sideResult === 'unconnected') {
-          if (i === 0) return { added: 0, connected: false, tipBefore, newMain, reorg };
+          if (i === 0) return result(false);
           throw new P2PProtocolError('NONCONTINUOUS_HEADERS', `header ${i} does not follow header ${i - 1}`);
+        }
+        if (sideResult === 'deep') {
+          deepFork = { index: i, fork: this.forkHeightOf(raw.subarray(4, 36)) };
+          break;
         }
         added++;
         if (sideResult !== null) {
@@ -187,10 +218,76 @@ export class HeaderChain {
         }
       }
     } finally {
+      this.branches.onDisconnect = null;
       if (firstNew >= 0) this.persist(firstNew, reorg);
       if (added > 0 && this.side.size > 0) this.branches.prune();
     }
-    return { added, connected: true, tipBefore, newMain, reorg };
+    return result(true);
+  }
+
+  /** Where a header whose parent is `prevHash` (main chain or side branch) leaves the main chain. */
+  private forkHeightOf(prevHash: Uint8Array): number {
+    const h = this.main.find(prevHash);
+    if (h >= 0) return h;
+    const side = this.side.get(prevHash);
+    return side ? Math.min(side.forkHeight, this.main.height) : 0;
+  }
+
+  /**
+   * Replaces the main chain above `fork` with `raws` (a branch the caller has seen to carry more
+   * work, headers presync): every header is checked against the branch's own ancestry first, and
+   * nothing changes unless all pass and the branch has more work than the tip.
+   */
+  adoptBranch(fork: number, forkHash: Buffer, raws: readonly Buffer[]): BatchResult {
+    const tipBefore = this.main.height;
+    const none: BatchResult = {
+      added: 0,
+      connected: false,
+      tipBefore,
+      newMain: [],
+      reorg: false,
+      disconnected: [],
+      deepFork: null,
+      future: null,
+    };
+    if (fork > this.main.height || !this.main.hashAt(fork).equals(forkHash) || raws.length === 0) return none;
+    const at = (h: number): Buffer => (h <= fork ? this.main.headerAt(h) : (raws[h - fork - 1] as Buffer));
+    const anc: Ancestry = { timeAt: (h) => at(h).readUInt32LE(68), bitsAt: (h) => at(h).readUInt32LE(72) };
+    const now = this.now();
+    let work = this.main.workAt(fork);
+    let prev: Buffer = Buffer.from(forkHash);
+    const hashes: Buffer[] = [];
+    for (let i = 0; i < raws.length; i++) {
+      const raw = raws[i] as Buffer;
+      if (prev.compare(raw, 4, 36) !== 0) {
+        throw new P2PProtocolError('NONCONTINUOUS_HEADERS', `header ${i} does not follow header ${i - 1}`);
+      }
+      const hash = sha256d(raw);
+      this.verify(raw, hash, fork + 1 + i, anc, now);
+      work += workOfBits(raw.readUInt32LE(72));
+      hashes.push(hash);
+      prev = hash;
+    }
+    if (work <= this.main.tipWork) return none;
+    const disconnected: DisconnectedBlock[] = [];
+    for (let h = this.main.height; h > fork; h--)
+      disconnected.push({ height: h, hash: hashToHex(this.main.hashAt(h)) });
+    this.main.truncate(fork);
+    const newMain: number[] = [];
+    for (let i = 0; i < raws.length; i++) {
+      this.main.append(raws[i] as Buffer, hashes[i] as Buffer);
+      newMain.push(fork + 1 + i);
+    }
+    this.persist(fork + 1, disconnected.length > 0);
+    if (this.side.size > 0) this.branches.prune();
+    return {
+      ...none,
+      added: raws.length,
+      connected: true,
+      newMain,
+      reorg: disconnected.length > 0,
+      disconnected,
+    };
   }
 
   private verify(raw: Uint8Array, hash: Uint8Array, height: number, anc: Ancestry, now = this.now()): void {
@@ -247,6 +344,15 @@ export class HeaderChain {
   close(): void {
     this.store?.close();
   }
+}
+
+function isFuture(raw: Buffer, now: number): boolean {
+  return raw.readUInt32LE(68) > now + MAX_FUTURE_SECONDS;
+}
+
+function futureReason(raw: Buffer, height: number, now: number): string {
+  const ahead = raw.readUInt32LE(68) - now;
+  return `header${height >= 0 ? ` at height ${height}` : ''} is ${Math.round(ahead / 60)} min ahead of this machine's clock (limit 120 min)`;
 }
 
 /** Peers' headers arrive as Buffer views already; only other Uint8Arrays get a (one-off) view. */

@@ -24,6 +24,12 @@ export interface ChainParams extends NetworkParams {
   /** Below this the chain is not the real one, whatever a peer says: never "synced" on it. */
   readonly minimumChainWork: bigint;
   readonly checkpoints: readonly Checkpoint[];
+  /**
+   * BIP94 (testnet4): a retarget starts from the first block of the period's bits, not the last
+   * (a min-difficulty block there cannot drag the next period down), and the first block of a period
+   * may not be more than 600 s earlier than its parent (the timewarp attack).
+   */
+  readonly bip94?: boolean;
 }
 
 const SCHEDULE = { retargetInterval: 2016, targetTimespan: 14 * 24 * 60 * 60, targetSpacing: 600 };
@@ -58,6 +64,15 @@ export const CHAIN_PARAMS: Readonly<Record<BitcoinNetwork, ChainParams>> = {
     allowMinDifficulty: true,
     minimumChainWork: 0xc59b14e264ba6c15db9n,
     checkpoints: [{ height: 546, hash: '000000002a936ca763904c3c35fce2f3556c559c0214345d31b1bcebf76acb70' }],
+  },
+  testnet4: {
+    ...NETWORKS.testnet4,
+    ...SCHEDULE,
+    noRetargeting: false,
+    allowMinDifficulty: true,
+    bip94: true,
+    minimumChainWork: 0x34a4690fe592dc49c7cn,
+    checkpoints: [],
   },
   signet: {
     ...NETWORKS.signet,

@@ -10,6 +10,9 @@ export interface Ancestry {
   bitsAt(height: number): number;
 }
 
+/** BIP94's MAX_TIMEWARP: how much earlier than its parent a period's first block may be. */
+export const MAX_TIMEWARP_SECONDS = 600;
+
 /** Bitcoin Core's MAX_FUTURE_BLOCK_TIME. */
 export const MAX_FUTURE_SECONDS = 2 * 60 * 60;
 const MTP_SPAN = 11;
@@ -51,7 +54,9 @@ export function requiredBits(params: ChainParams, height: number, time: number, 
     while (h > 0 && h % interval !== 0 && anc.bitsAt(h) === params.powLimitBits) h--;
     return anc.bitsAt(h);
   }
-  return retargetBits(params, prevBits, anc.timeAt(height - interval), anc.timeAt(height - 1));
+  // BIP94: from the period's first block, so a min-difficulty block at its end does not count.
+  const baseBits = params.bip94 ? anc.bitsAt(height - interval) : prevBits;
+  return retargetBits(params, baseBits, anc.timeAt(height - interval), anc.timeAt(height - 1));
 }
 
 export interface HeaderFacts {
@@ -85,6 +90,15 @@ export function checkHeaderRules(
   const mtp = h.time > latest ? 0 : medianTimePast(anc, h.height);
   if (h.time <= mtp)
     throw new P2PProtocolError('TIME_TOO_OLD', `height ${h.height} time ${h.time} <= median ${mtp}`);
+  if (params.bip94 && h.height % params.retargetInterval === 0) {
+    const prevTime = anc.timeAt(h.height - 1);
+    if (h.time < prevTime - MAX_TIMEWARP_SECONDS) {
+      throw new P2PProtocolError(
+        'TIME_TIMEWARP',
+        `height ${h.height} time ${h.time} is over ${MAX_TIMEWARP_SECONDS} s before its parent's ${prevTime} (BIP94)`,
+      );
+    }
+  }
   if (h.time > nowSeconds + MAX_FUTURE_SECONDS) {
     throw new P2PProtocolError('TIME_TOO_NEW', `height ${h.height} time ${h.time} more than 2 h ahead`);
   }

@@ -69,6 +69,9 @@ export class RelayMetrics {
   private readonly relayLatency: Histogram;
   private readonly apiLatency: Histogram;
   private readonly relayedCounter: Counter;
+  private readonly reorgCounter: Counter;
+  private readonly reorgDepth: Histogram;
+  reorgs = 0;
   private readonly apiCounter: Counter<'route' | 'code'>;
   private readonly relayHdr = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3.6e9 });
 
@@ -127,6 +130,17 @@ export class RelayMetrics {
     this.relayedCounter = new Counter({
       name: 'bitcoin_sprint_blocks_relayed_total',
       help: 'New blocks pushed to stream clients',
+      registers,
+    });
+    this.reorgCounter = new Counter({
+      name: 'bitcoin_sprint_reorgs_total',
+      help: 'Times the best chain switched to a branch with more work',
+      registers,
+    });
+    this.reorgDepth = new Histogram({
+      name: 'bitcoin_sprint_reorg_depth_blocks',
+      help: 'Blocks disconnected per reorg',
+      buckets: [1, 2, 3, 6, 10, 100, 1000, 10000],
       registers,
     });
     this.apiCounter = new Counter({
@@ -207,6 +221,12 @@ export class RelayMetrics {
     this.relayedCounter.inc();
     this.relayLatency.observe(latencyMs / 1000);
     this.relayHdr.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
+  }
+
+  observeReorg(depth: number): void {
+    this.reorgs++;
+    this.reorgCounter.inc();
+    this.reorgDepth.observe(depth);
   }
 
   observeApi(latencyMs: number, route: Route, code: number): void {

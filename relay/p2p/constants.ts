@@ -49,6 +49,16 @@ export const NETWORKS: Readonly<Record<BitcoinNetwork, NetworkParams>> = {
     genesisHash: '000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943',
     powLimitBits: 0x1d00ffff,
   },
+  testnet4: {
+    name: 'testnet4',
+    magic: Buffer.from('1c163f28', 'hex'),
+    defaultPort: 48333,
+    // Its own coinbase (the "03/May/2024 …" message), so its own merkle root.
+    genesisHeaderHex:
+      '0100000000000000000000000000000000000000000000000000000000000000000000004e7b2b9128fe0291db0693af2ae418b767e657cd407e80cb1434221eaea7a07a046f3566ffff001dbb0c7817',
+    genesisHash: '00000000da84f2bafbbc53dee25a72ae507ff4914b867c565be350b0da8bf043',
+    powLimitBits: 0x1d00ffff,
+  },
   signet: {
     name: 'signet',
     magic: Buffer.from('0a03cf40', 'hex'),

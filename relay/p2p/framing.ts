@@ -1,3 +1,4 @@
+import { NETWORKS } from './constants';
 import { P2PProtocolError } from './protocol-error';
 import { sha256d } from './bytes';
 import { MAX_HEADERS_PER_MESSAGE, MAX_INV_ENTRIES, MAX_LOCATOR_HASHES, MAX_MESSAGE_BYTES } from './constants';
@@ -131,7 +132,7 @@ export class FrameParser {
         at += n;
         // Fail on the magic as soon as it is complete rather than waiting for a full header.
         if (before < 4 && this.headerFill >= 4 && this.header.compare(this.magic, 0, 4, 0, 4) !== 0) {
-          throw new P2PProtocolError('BAD_MAGIC', `got ${this.header.toString('hex', 0, 4)}`);
+          throw new P2PProtocolError('BAD_MAGIC', magicMismatch(this.header.subarray(0, 4), this.magic));
         }
         if (this.headerFill < FRAME_HEADER_BYTES) return;
         this.startPayload();
@@ -183,4 +184,18 @@ export class FrameParser {
     this.payload = Buffer.allocUnsafe(length);
     this.payloadFill = 0;
   }
+}
+
+/**
+ * A wrong network names both: "peer speaks testnet4 (magic 1c163f28), this relay is set to testnet
+ * (0b110907)". Most magic mismatches are a node of another network, not a hostile peer.
+ */
+export function magicMismatch(got: Buffer, want: Buffer): string {
+  const name = (m: Buffer): string | undefined =>
+    Object.values(NETWORKS).find((n) => n.magic.equals(m))?.name;
+  const ours = name(want) ?? 'this network';
+  const theirs = name(got);
+  return theirs
+    ? `peer speaks ${theirs} (magic ${got.toString('hex')}), this relay is set to ${ours} (${want.toString('hex')}): set BITCOIN_NETWORK to the node's network or point BITCOIN_NODE at a ${ours} node`
+    : `got magic ${got.toString('hex')}, which is no known network; this relay is set to ${ours} (${want.toString('hex')})`;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import type { HeaderChain } from '../chain/chain';
-import { HeaderSync, type TipEvent } from '../sync/header-sync';
+import { HeaderSync, type ReorgEvent, type TipEvent } from '../sync/header-sync';
 import type { SyncInfo } from '../sync/progress';
 import { INV_BLOCK, INV_WITNESS_FLAG } from './constants';
 import type { Frame } from './framing';
@@ -18,7 +18,10 @@ import { DEFAULT_HYGIENE, type HygieneConfig } from './hygiene/config';
 import type { PeerEventSink } from './hygiene/peer-events';
 import { type PeerHygieneFields, UpstreamHygiene } from './hygiene/upstream-hygiene';
 
-export type { TipEvent };
+export type { ReorgEvent, TipEvent };
+
+/** A local clock further than this from the peers' median is shown as a warning. */
+export const MAX_CLOCK_OFFSET_SECONDS = 70 * 60;
 
 export interface NodeAddress {
   readonly host: string;
@@ -28,7 +31,8 @@ export interface NodeAddress {
 // A type alias, not an interface, so it fits the index-signature shape of the shared health schema.
 export type PeerInfo = {
   address: string;
-  state: PeerState;
+  /** The connection state, or "syncing (height N)" for a node still in its own initial sync. */
+  state: PeerState | string;
   version: number | null;
   userAgent: string | null;
   startHeight: number | null;
@@ -67,6 +71,8 @@ export interface UpstreamOptions {
   readonly chain: HeaderChain;
   readonly log: Logger;
   readonly onTip: (event: TipEvent) => void;
+  readonly onReorg?: (event: ReorgEvent) => void;
+  readonly upstreamSyncRetryMs?: number;
   readonly keepAlive?: boolean;
   readonly hygiene?: HygieneConfig;
   readonly peerEvents?: PeerEventSink;
@@ -82,6 +88,8 @@ export class Upstream implements PeerHandler {
   private readonly hygiene: UpstreamHygiene;
   readonly sync: HeaderSync;
   private stopped = false;
+  /** Each ready peer's clock minus ours (seconds), from its version message. */
+  private readonly clockOffsets = new Map<string, number>();
 
   constructor(private readonly opts: UpstreamOptions) {
     this.hygiene = new UpstreamHygiene(opts.hygiene ?? DEFAULT_HYGIENE, opts.log, opts.peerEvents);
@@ -89,6 +97,8 @@ export class Upstream implements PeerHandler {
       chain: opts.chain,
       log: opts.log,
       onTip: opts.onTip,
+      onReorg: opts.onReorg,
+      upstreamSyncRetryMs: opts.upstreamSyncRetryMs,
       silenceMs: opts.silenceMs,
       // Hygiene hook: lead/lag per peer, who announced first, bounded pending inv.
       announcements: this.hygiene,
@@ -118,7 +128,15 @@ export class Upstream implements PeerHandler {
 
   get state(): string {
     const states = this.slots.map((s) => s.peer?.state ?? 'disconnected');
-    if (states.includes('ready')) return 'ready';
+    // A node still in its own initial sync is connected but cannot tell us about new blocks.
+    if (
+      this.slots.some(
+        (s) => s.peer?.state === 'ready' && this.sync.peerChainState(s.peer)?.startsWith('syncing') !== true,
+      )
+    ) {
+      return 'ready';
+    }
+    if (states.includes('ready')) return 'waiting for upstream sync';
     if (states.includes('handshaking') || states.includes('connecting')) return 'connecting';
     return 'disconnected';
   }
@@ -126,7 +144,7 @@ export class Upstream implements PeerHandler {
   peers(): PeerInfo[] {
     return this.slots.map((s) => ({
       address: `${s.node.host}:${s.node.port}`,
-      state: s.peer?.state ?? 'disconnected',
+      state: (s.peer && this.sync.peerChainState(s.peer)) ?? s.peer?.state ?? 'disconnected',
       version: s.peer?.remote ? s.peer.negotiatedVersion : null,
       userAgent: s.peer?.remote?.userAgent ?? null,
       startHeight: s.peer?.remote?.startHeight ?? null,
@@ -158,6 +176,7 @@ export class Upstream implements PeerHandler {
 
   onReady(peer: Peer): void {
     this.hygiene.onReady(peer);
+    if (peer.remote) this.clockOffsets.set(peer.address, Number(peer.remote.timestamp) - Date.now() / 1000);
     this.opts.log.info('peer ready', {
       peer: peer.address,
       version: peer.negotiatedVersion,
@@ -171,6 +190,7 @@ export class Upstream implements PeerHandler {
     const slot = this.slotOf(peer);
     if (!slot) return;
     this.sync.detach(peer);
+    this.clockOffsets.delete(peer.address);
     slot.lastDisconnect = reason;
     if (this.stopped) return;
     // Hygiene hook: logs, counts, bans a violator; the delay is the backoff or the ban, whichever is longer.
@@ -214,6 +234,26 @@ export class Upstream implements PeerHandler {
 
   get isSynced(): boolean {
     return this.sync.isSynced;
+  }
+
+  /**
+   * The median of the peers' clocks against ours, as Core warns on it: past 70 minutes either way
+   * headers are judged against the wrong "now" (a slow clock rejects new headers as future ones).
+   */
+  clockReport(): { peerOffsetSeconds: number | null; warning: string | null } {
+    const offsets = [...this.clockOffsets.values()].sort((a, b) => a - b);
+    if (offsets.length === 0) return { peerOffsetSeconds: null, warning: null };
+    const mid = offsets.length >> 1;
+    const median =
+      offsets.length % 2
+        ? (offsets[mid] as number)
+        : ((offsets[mid - 1] as number) + (offsets[mid] as number)) / 2;
+    const minutes = Math.round(Math.abs(median) / 60);
+    const warning =
+      Math.abs(median) > MAX_CLOCK_OFFSET_SECONDS
+        ? `This machine's clock is ${minutes} min ${median > 0 ? 'behind' : 'ahead of'} its peers': check the date and time, or new headers will be refused`
+        : null;
+    return { peerOffsetSeconds: Math.round(median), warning };
   }
 
   syncInfo(): SyncInfo {

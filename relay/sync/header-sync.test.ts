@@ -99,18 +99,22 @@ describe('header sync state machine', () => {
     sync.stop();
   });
 
-  it('refuses to call a chain below the minimum work synced: the peer is dropped with LOW_WORK_CHAIN', () => {
+  it('does not call a chain below the minimum work synced, nor blame the peer: it waits for the upstream', () => {
     const { sync } = setup({ ...CHAIN_PARAMS.regtest, minimumChainWork: 1_000_000n });
     const peer = fakePeer(0);
     sync.attach(peer);
     let code: string | undefined;
     try {
       sync.onHeaders(peer, batch(1, 100), 0);
+      // Core in initial block download answers an empty headers to every getheaders.
+      sync.onHeaders(peer, [], 0);
     } catch (err) {
       code = err instanceof P2PProtocolError ? err.code : String(err);
     }
-    expect(code).toBe('LOW_WORK_CHAIN');
+    expect(code).toBeUndefined();
     expect(sync.isSynced).toBe(false);
+    expect(sync.info()).toMatchObject({ state: 'waiting-upstream', upstreamHeight: 100, height: 0 });
+    expect(sync.peerChainState(peer)).toBe('syncing (height 100)');
     sync.stop();
   });
 });

@@ -7,8 +7,13 @@ import { encodeGetHeaders } from '../p2p/messages';
 import { sha256d } from '../p2p/bytes';
 import { type SyncInfo, type SyncState, SyncRate, syncInfo } from './progress';
 import type { AnnouncementHooks, HeaderSyncOptions, PeerState, SyncPeer } from './sync-types';
+import type { BatchResult } from '../chain/chain-types';
+import { HeadersPresync } from './presync';
 
-export type { HeaderSyncOptions, SyncPeer, TipEvent } from './sync-types';
+export type { HeaderSyncOptions, ReorgEvent, SyncPeer, TipEvent } from './sync-types';
+
+const UPSTREAM_SYNC_RETRY_MS = 60_000;
+const FUTURE_LOG_EVERY_MS = 60_000;
 
 /** Bitcoin Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS. */
 const MAX_UNCONNECTING = 10;
@@ -31,6 +36,9 @@ export class HeaderSync {
   private synced = false;
   private stalled = false;
   private lastLog = 0;
+  private lastFutureLog = 0;
+  /** Headers refused for being over 2 h ahead of our clock (not misbehaviour). */
+  futureRejected = 0;
   private readonly now: () => number;
   getheadersSent = 0;
 
@@ -61,6 +69,9 @@ export class HeaderSync {
       announcedUnknown: false,
       unconnecting: 0,
       getheaders: 0,
+      upstreamSyncing: false,
+      lastAskAt: 0,
+      presync: null,
     });
     const chain = this.opts.chain;
     // One index rehash up front instead of a doubling series while 2000-header batches arrive.
@@ -93,7 +104,44 @@ export class HeaderSync {
         : this.stalled
           ? 'stalled'
           : 'syncing';
+    const waiting = this.waitingOnUpstream();
+    if (state !== 'synced' && waiting !== null) {
+      return { ...syncInfo('waiting-upstream', this.opts.chain.height, target, 0), upstreamHeight: waiting };
+    }
     return syncInfo(state, this.opts.chain.height, target, this.rate.perSecond(this.now()));
+  }
+
+  /** Every connected peer is itself still syncing: the highest height among them, else null. */
+  private waitingOnUpstream(): number | null {
+    if (this.peers.size === 0) return null;
+    let height = -1;
+    for (const st of this.peers.values()) {
+      if (!st.upstreamSyncing) return null;
+      height = Math.max(height, st.bestKnown);
+    }
+    return height;
+  }
+
+  /** A peer's chain as the relay sees it, for /health: null when it serves us normally. */
+  peerChainState(peer: SyncPeer): string | null {
+    const st = this.peers.get(peer);
+    if (!st) return null;
+    if (st.upstreamSyncing) return `syncing (height ${st.bestKnown})`;
+    if (st.presync) return `presync (height ${st.presync.presyncHeight}, ${st.presync.phase})`;
+    return null;
+  }
+
+  /** A peer showed a branch with more work than ours that is not validated yet: not ready meanwhile. */
+  get unvalidatedWork(): boolean {
+    for (const st of this.peers.values()) if (st.presync?.phase === 'redownload') return true;
+    return false;
+  }
+
+  /** Bytes held by presync state across peers (digests and second-pass headers). */
+  get presyncBytes(): number {
+    let n = 0;
+    for (const st of this.peers.values()) n += st.presync?.bytes ?? 0;
+    return n;
   }
 
   /** A getheaders from our tip, unless one is already out to this peer. */
@@ -101,10 +149,12 @@ export class HeaderSync {
     const st = this.peers.get(peer);
     if (!st || st.inFlightSince !== null) return;
     st.inFlightSince = this.now();
+    st.lastAskAt = st.inFlightSince;
     st.getheaders++;
     this.getheadersSent++;
     const locator = this.opts.chain.locator();
-    if (ahead) locator.unshift(ahead);
+    const from = st.presync ? (ahead ?? st.presync.start.hash) : ahead;
+    if (from) locator.unshift(from);
     peer.send('getheaders', encodeGetHeaders({ version: PROTOCOL_VERSION, locator, stop: ZERO_HASH }));
   }
 
@@ -136,11 +186,22 @@ export class HeaderSync {
     if (!st) return;
     const chain = this.opts.chain;
     const answering = solicited && st.inFlightSince !== null;
+    if (st.presync) {
+      if (answering) this.onPresyncHeaders(peer, st, raws, receivedAt);
+      else st.announcedUnknown = true;
+      return;
+    }
     if (raws.length === 0) {
-      if (answering) this.caughtUp(peer, st, 'peer has no more headers');
+      if (answering) this.caughtUp(peer, st, 'peer has no more headers', true);
       return;
     }
     const full = raws.length === MAX_HEADERS_PER_MESSAGE;
+    // Below the minimum work a chain is not stored until it has shown that work (headers presync):
+    // a peer offering a long low-work chain costs us a few bytes per 600 headers, not 80 per header.
+    if (answering && !chain.hasMinimumWork && chain.main.tipHash.compare(raws[0]!, 4, 36) === 0) {
+      this.beginPresync(peer, st, chain.height, true);
+      return this.onPresyncHeaders(peer, st, raws, receivedAt);
+    }
     // A full reply that connects: ask for the next batch (from its last header) before validating
     // this one, so the peer prepares it while we hash. Still one request in flight; a bad batch
     // drops the peer anyway.
@@ -171,21 +232,146 @@ export class HeaderSync {
       return;
     }
     st.unconnecting = 0;
+    if (result.future) this.noteFuture(peer, result.future.reason);
+    if (result.deepFork) {
+      this.emitResult(peer, result, receivedAt, false);
+      return this.beginPresync(peer, st, result.deepFork.fork);
+    }
+    if (result.added > 0 || result.newMain.length > 0) st.upstreamSyncing = false;
     if (answering && !pipelined) st.inFlightSince = null;
     this.stalled = false;
     st.bestKnown = Math.max(st.bestKnown, chain.height);
     this.rate.note(this.now(), chain.height);
+    // Only what arrives after catch-up is streamed: the batch that completes it is history.
+    const wasSynced = this.synced;
     const extendsTip = !answering && !result.reorg && result.newMain[0] === result.tipBefore + 1;
     if (!this.synced && extendsTip && chain.hasMinimumWork)
       this.markSynced('announcement extends our tip', peer);
     if (!this.synced && st.startHeight > 0 && chain.height >= st.startHeight) {
       this.markSynced('peer start height reached', peer);
     }
-    this.emit(peer, result.newMain, receivedAt, this.synced && !full);
+    this.emitResult(peer, result, receivedAt, wasSynced || (this.synced && extendsTip));
     if (full) {
       if (!pipelined) this.request(peer);
     } else if (answering) this.caughtUp(peer, st, 'short headers reply');
     this.logProgress(false);
+  }
+
+  /** A reorg first (its disconnected blocks), then the new best-chain blocks. */
+  private emitResult(peer: SyncPeer, result: BatchResult, receivedAt: number, live: boolean): void {
+    if (result.reorg && result.disconnected.length > 0) {
+      const fork = (result.disconnected[result.disconnected.length - 1]?.height ?? 1) - 1;
+      this.opts.onReorg?.({ disconnected: result.disconnected, fork, live, peer: peer.address });
+    }
+    this.emit(peer, result.newMain, receivedAt, live);
+  }
+
+  private beginPresync(peer: SyncPeer, st: PeerState, fork: number, extendsTip = false): void {
+    const chain = this.opts.chain;
+    const entry = chain.atHeight(fork);
+    if (!entry) return;
+    const target =
+      chain.tipWork > chain.params.minimumChainWork ? chain.tipWork : chain.params.minimumChainWork;
+    st.presync = new HeadersPresync(
+      chain.params,
+      {
+        height: fork,
+        hash: entry.header.hashBytes,
+        work: entry.work,
+        bits: entry.header.bits,
+        time: entry.header.time,
+      },
+      target,
+      Math.floor(Date.now() / 1000),
+      extendsTip,
+    );
+    st.inFlightSince = null;
+    if (extendsTip) {
+      this.opts.log.info(
+        "below minimum chain work: checking the peer chain's work before storing it (headers presync)",
+        {
+          peer: peer.address,
+          height: chain.height,
+        },
+      );
+      return;
+    }
+    this.opts.log.info('deep fork: checking its work before storing it (headers presync)', {
+      peer: peer.address,
+      fork,
+      tip: chain.height,
+    });
+    this.request(peer);
+  }
+
+  private onPresyncHeaders(peer: SyncPeer, st: PeerState, raws: readonly Buffer[], receivedAt: number): void {
+    const presync = st.presync as HeadersPresync;
+    st.inFlightSince = null;
+    this.stalled = false;
+    const step =
+      raws.length === 0
+        ? ({ kind: 'abort', reason: 'the peer has no more headers on the branch', lowWork: true } as const)
+        : presync.feed(raws, raws.length === MAX_HEADERS_PER_MESSAGE);
+    if (step.kind === 'more') {
+      if (step.release.length > 0) this.storePresynced(peer, step.release, receivedAt);
+      return this.request(peer, step.from);
+    }
+    st.presync = null;
+    if (step.kind === 'abort') {
+      this.opts.log.info('deep fork not followed', {
+        peer: peer.address,
+        reason: step.reason,
+        fork: presync.start.height,
+      });
+      if (step.lowWork) {
+        st.upstreamSyncing =
+          !this.opts.chain.hasMinimumWork || presync.presyncHeight <= this.opts.chain.height;
+        st.bestKnown = Math.max(st.bestKnown, presync.presyncHeight);
+      }
+      return;
+    }
+    const chain = this.opts.chain;
+    if (presync.extendsTip) {
+      this.storePresynced(peer, step.headers, receivedAt);
+      st.upstreamSyncing = false;
+      st.bestKnown = Math.max(st.bestKnown, chain.height);
+      return this.request(peer);
+    }
+    const result = chain.adoptBranch(presync.start.height, presync.start.hash, step.headers);
+    if (!result.connected) {
+      this.opts.log.warn('deep fork no longer applies', { peer: peer.address, fork: presync.start.height });
+      return this.request(peer);
+    }
+    st.upstreamSyncing = false;
+    st.bestKnown = Math.max(st.bestKnown, chain.height);
+    this.rate.note(this.now(), chain.height);
+    this.emitResult(peer, result, receivedAt, this.synced);
+    // More may follow the branch's tip: a normal getheaders from the new tip.
+    this.request(peer);
+  }
+
+  /** Second-pass headers that extend our tip: stored as any catch-up batch is. */
+  private storePresynced(peer: SyncPeer, raws: Buffer[], receivedAt: number): void {
+    const chain = this.opts.chain;
+    for (let i = 0; i < raws.length; i += MAX_HEADERS_PER_MESSAGE) {
+      const result = chain.addHeaders(raws.slice(i, i + MAX_HEADERS_PER_MESSAGE), peer.address);
+      this.rate.note(this.now(), chain.height);
+      this.emitResult(peer, result, receivedAt, false);
+    }
+  }
+
+  private noteFuture(peer: SyncPeer, reason: string): void {
+    this.futureRejected++;
+    const now = this.now();
+    if (now - this.lastFutureLog < FUTURE_LOG_EVERY_MS) return;
+    this.lastFutureLog = now;
+    this.opts.log.warn(
+      "header from the future rejected (not counted against the peer; check this machine's clock)",
+      {
+        peer: peer.address,
+        reason,
+      },
+    );
   }
 
   private emit(peer: SyncPeer, heights: readonly number[], receivedAt: number, live: boolean): void {
@@ -213,17 +399,28 @@ export class HeaderSync {
     }
   }
 
-  private caughtUp(peer: SyncPeer, st: PeerState, why: string): void {
+  private caughtUp(peer: SyncPeer, st: PeerState, why: string, empty = false): void {
     st.inFlightSince = null;
     st.announcedUnknown = false;
-    st.bestKnown = Math.max(st.bestKnown, this.opts.chain.height);
+    // Nothing after our tip from a peer that reported far less than we have: it is behind us.
+    const behind = empty && st.bestKnown + RESYNC_GAP < this.opts.chain.height;
+    if (!behind) st.bestKnown = Math.max(st.bestKnown, this.opts.chain.height);
+    // An empty reply to a locator above what the peer reported, or with our chain below the minimum
+    // work: Core answers so while in initial block download. It is not misbehaving: keep it, ask
+    // again on a slow timer and when it announces.
+    const chain = this.opts.chain;
+    if (!chain.hasMinimumWork || behind) {
+      if (!st.upstreamSyncing) {
+        this.opts.log.info('upstream node is still syncing its own chain; waiting for it', {
+          peer: peer.address,
+          peerHeight: st.startHeight,
+          height: chain.height,
+        });
+      }
+      st.upstreamSyncing = true;
+      if (!chain.hasMinimumWork) return;
+    } else st.upstreamSyncing = false;
     if (this.synced) return;
-    if (!this.opts.chain.hasMinimumWork) {
-      throw new P2PProtocolError(
-        'LOW_WORK_CHAIN',
-        `chain ends at ${this.opts.chain.height} below the minimum work`,
-      );
-    }
     this.markSynced(why, peer);
   }
 
@@ -243,7 +440,12 @@ export class HeaderSync {
   private tick(): void {
     const now = this.now();
     const silence = this.opts.silenceMs ?? 3000;
+    const retry = this.opts.upstreamSyncRetryMs ?? UPSTREAM_SYNC_RETRY_MS;
     for (const [peer, st] of this.peers) {
+      if (st.upstreamSyncing && st.inFlightSince === null && now - st.lastAskAt >= retry) {
+        this.request(peer);
+        continue;
+      }
       if (st.inFlightSince === null || now - st.inFlightSince < silence) continue;
       // Some implementations never answer a getheaders whose locator is already their tip.
       if (this.opts.chain.height >= st.bestKnown && !st.announcedUnknown) {

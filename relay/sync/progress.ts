@@ -1,5 +1,5 @@
 /** The sync block of /health, as agreed in the team interfaces. */
-export type SyncState = 'connecting' | 'syncing' | 'synced' | 'stalled';
+export type SyncState = 'connecting' | 'syncing' | 'synced' | 'stalled' | 'waiting-upstream';
 
 export interface SyncInfo {
   state: SyncState;
@@ -8,6 +8,8 @@ export interface SyncInfo {
   progress: number;
   headersPerSecond: number;
   etaSeconds: number | null;
+  /** waiting-upstream: the height the upstream node has reached in its own initial sync. */
+  upstreamHeight?: number;
 }
 
 const WINDOW_MS = 5_000;

@@ -1,5 +1,7 @@
 import type { ChainEntry, HeaderChain } from '../chain/chain';
+import type { DisconnectedBlock } from '../chain/chain-types';
 import type { Logger } from '../log';
+import type { HeadersPresync } from './presync';
 
 /** What sync needs of a connection: the relay's Peer has this shape. */
 export interface SyncPeer {
@@ -13,6 +15,15 @@ export interface TipEvent {
   /** Arrival of the message that announced the block (the inv, when an inv started it). */
   readonly receivedAt: number;
   /** False while catching up: the block is not pushed to stream clients, who want new blocks. */
+  readonly live: boolean;
+  readonly peer: string;
+}
+
+/** The best chain switched branches (told before the new branch's tip events). */
+export interface ReorgEvent {
+  /** Old tip first. */
+  readonly disconnected: readonly DisconnectedBlock[];
+  readonly fork: number;
   readonly live: boolean;
   readonly peer: string;
 }
@@ -42,6 +53,9 @@ export interface HeaderSyncOptions {
   readonly chain: HeaderChain;
   readonly log: Logger;
   readonly onTip: (event: TipEvent) => void;
+  readonly onReorg?: (event: ReorgEvent) => void;
+  /** How often to ask again a peer that is itself still syncing (Core in IBD); default 60 s. */
+  readonly upstreamSyncRetryMs?: number;
   /** A getheaders unanswered this long, with our tip at the peer's height, means we are caught up. */
   readonly silenceMs?: number;
   readonly logEveryMs?: number;
@@ -60,4 +74,9 @@ export interface PeerState {
   announcedUnknown: boolean;
   unconnecting: number;
   getheaders: number;
+  /** Its own chain is below what we need (Core in IBD answers an empty headers): kept, asked again slowly. */
+  upstreamSyncing: boolean;
+  lastAskAt: number;
+  /** A branch it serves that forks too deep to store until it shows its work. */
+  presync: HeadersPresync | null;
 }

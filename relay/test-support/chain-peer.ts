@@ -16,6 +16,15 @@ export interface ChainPeerOptions {
   readonly announceVia?: Announce;
   /** What the version message claims as start height (default: the real one; some nodes say 0). */
   readonly reportStartHeight?: number;
+  /**
+   * Behaves as Bitcoin Core in initial block download while its chain is below this height: every
+   * getheaders gets an empty headers (Core: "active chain has too little work"), nothing announced.
+   */
+  readonly ibdBelowHeight?: number;
+  /** Seconds added to the clock its version message reports (a peer whose clock disagrees with ours). */
+  readonly clockOffsetSeconds?: number;
+  /** Network magic (default regtest's fabfb5da); the chain passed in must start at that network's genesis. */
+  readonly magic?: Buffer;
 }
 
 export interface Announced {
@@ -25,9 +34,9 @@ export interface Announced {
   readonly sentAt: number;
 }
 
-function frame(command: string, payload: Buffer = Buffer.alloc(0)): Buffer {
+function frame(magic: Buffer, command: string, payload: Buffer = Buffer.alloc(0)): Buffer {
   const head = Buffer.alloc(24);
-  MAGIC.copy(head, 0);
+  magic.copy(head, 0);
   head.write(command, 4, 'ascii');
   head.writeUInt32LE(payload.length, 16);
   doubleSha(payload).copy(head, 20, 0, 4);
@@ -69,7 +78,7 @@ class Connection {
   }
 
   send(command: string, payload?: Buffer): void {
-    if (!this.socket.destroyed) this.socket.write(frame(command, payload));
+    if (!this.socket.destroyed) this.socket.write(frame(this.peer.opts.magic ?? MAGIC, command, payload));
   }
 
   private onData(chunk: Buffer): void {
@@ -106,6 +115,7 @@ class Connection {
         break;
       }
     }
+    if (this.peer.inIbd) return this.send('headers', varint(0));
     if (start === this.peer.height && this.peer.opts.silentWhenUpToDate) return;
     const reply = this.peer.headersMessage(start);
     const delay = this.peer.opts.replyDelayMs ?? 0;
@@ -152,6 +162,67 @@ export class ChainPeer {
     return this.count - 1;
   }
 
+  get inIbd(): boolean {
+    return this.height < (this.opts.ibdBelowHeight ?? 0);
+  }
+
+  /** Display hex of the header at `h`. */
+  hashAt(h: number): string {
+    const hash = h === this.height ? this.tip.hash : this.chain.subarray((h + 1) * 80 + 4, (h + 1) * 80 + 36);
+    return Buffer.from(hash).reverse().toString('hex');
+  }
+
+  /** Grows the chain by `n` blocks (generated history, a minute apart) without announcing them. */
+  extend(n: number, salt = 0xbeef): void {
+    this.ensureRoom(this.count + n);
+    const start = this.count;
+    this.tip = mineInto(this.chain, this.count * 80, this.tip, n, salt);
+    for (let h = start; h < start + n; h++) {
+      const hash =
+        h === start + n - 1 ? this.tip.hash : this.chain.subarray((h + 1) * 80 + 4, (h + 1) * 80 + 36);
+      this.index.set(Buffer.from(hash).toString('latin1'), h);
+    }
+    this.count += n;
+  }
+
+  /**
+   * Replaces the top `depth` blocks with a branch of `depth + extra` blocks (more work), as a miner
+   * with more hash power would, and announces the new tip by inv. Returns the disconnected blocks,
+   * old tip first, as display hex.
+   */
+  reorg(
+    depth: number,
+    extra = 1,
+    salt = Math.floor(Math.random() * 0xffffffff),
+  ): { height: number; hash: string }[] {
+    const fork = this.height - depth;
+    const gone: { height: number; hash: string }[] = [];
+    for (let h = this.height; h > fork; h--) {
+      gone.push({ height: h, hash: this.hashAt(h) });
+      this.index.delete(Buffer.from(this.hashAt(h), 'hex').reverse().toString('latin1'));
+    }
+    const forkRaw = this.headerAt(fork);
+    this.count = fork + 1;
+    this.tip = { height: fork, hash: doubleSha(forkRaw), time: forkRaw.readUInt32LE(68) };
+    this.extend(depth + extra, salt);
+    this.announceTip();
+    return gone;
+  }
+
+  /** An inv for the tip to every ready connection (Core announces a reorg's tip so when it is long). */
+  announceTip(): void {
+    for (const c of this.conns) {
+      if (c.ready) c.send('inv', Buffer.concat([varint(1), Buffer.from([2, 0, 0, 0]), this.tip.hash]));
+    }
+  }
+
+  private ensureRoom(count: number): void {
+    if (count * 80 <= this.chain.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.chain.length * 2, count * 80 + 4096 * 80));
+    this.chain.copy(grown);
+    this.chain = grown;
+  }
+
   get getheadersReceived(): number {
     return this.received.get('getheaders') ?? 0;
   }
@@ -181,7 +252,7 @@ export class ChainPeer {
     const p = Buffer.alloc(86 + 1 + 4 + 1 + 14);
     p.writeInt32LE(70016, 0);
     p.writeBigUInt64LE(9n, 4);
-    p.writeBigInt64LE(BigInt(Math.floor(Date.now() / 1000)), 12);
+    p.writeBigInt64LE(BigInt(Math.floor(Date.now() / 1000) + (this.opts.clockOffsetSeconds ?? 0)), 12);
     p.writeBigUInt64LE(0x1234567890n, 72);
     const ua = Buffer.from('/ChainPeer:1.0/');
     p[80] = ua.length;
@@ -207,11 +278,7 @@ export class ChainPeer {
 
   /** Mines one block on the tip and announces it to every connection in its chosen way. */
   mineAndAnnounce(): Announced {
-    if ((this.count + 1) * 80 > this.chain.length) {
-      const grown = Buffer.allocUnsafe(this.chain.length * 2);
-      this.chain.copy(grown);
-      this.chain = grown;
-    }
+    this.ensureRoom(this.count + 1);
     this.tip = mineInto(this.chain, this.count * 80, this.tip, 1, 0xc0ffee, Math.floor(Date.now() / 1000));
     this.index.set(this.tip.hash.toString('latin1'), this.count);
     this.count++;

@@ -5,6 +5,7 @@ import { BlockAnnouncement } from '../../../shared/relay-contract';
 import { FetchError, requestJson } from '../net/http-get';
 import type { Clock } from './schedule';
 
+const StreamType = z.object({ type: z.enum(['block', 'reorg', 'resync']) });
 const DemoRecords = z.array(z.object({ hash: z.string(), sentAt: z.number() }).loose());
 /** Kept per hash; a long demo run mines thousands of blocks and only recent ones are ever asked for. */
 const MAX_KNOWN = 2000;
@@ -113,7 +114,13 @@ export class StreamListener {
   private onMessage(deliveredAt: number, data: Buffer): void {
     let announcement: BlockAnnouncement;
     try {
-      announcement = BlockAnnouncement.parse(JSON.parse(data.toString('utf8')));
+      const message: unknown = JSON.parse(data.toString('utf8'));
+      // Stream protocol v1 (shared/relay-stream.ts): a reorg is followed by the new branch's blocks,
+      // which are what the probe records (the chart and report find the reorg in them); a resync
+      // only concerns clients that resume. Older relays send bare announcements without a type.
+      const type = StreamType.safeParse(message);
+      if (type.success && type.data.type !== 'block') return;
+      announcement = BlockAnnouncement.parse(message);
     } catch (err) {
       return this.o.onWarning('unreadable stream message', { error: String(err) });
     }

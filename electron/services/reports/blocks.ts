@@ -3,6 +3,7 @@ import type { ExactLatency, ReportBlock, ReportSummary } from '../../../shared/r
 import { exactSummary } from '../../../shared/percentile';
 import type { TierName } from '../../../shared/tiers';
 import type { TierTimeline } from './timeline';
+import { reorgMarks } from '../../../shared/reorgs';
 
 /**
  * Block relay latency for a report. Blocks are few (about 144 a day), so their figures are exact,
@@ -35,5 +36,6 @@ export function summarizeBlocks(
     endToEnd: blockLatency(endToEnd),
     list: mine.slice(0, BLOCK_LIST_CAP),
     truncated: mine.length > BLOCK_LIST_CAP,
+    reorgs: reorgMarks(mine).length,
   };
 }

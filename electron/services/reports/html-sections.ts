@@ -180,7 +180,7 @@ export function blocksSection(s: ReportSummary): string {
     fmtMs(e.mean),
   ];
   return `<section><h2>Block relay</h2>
-<p>${figure('strong', 'blocks', bl.count, fmtInt(bl.count))} blocks relayed under this tier.</p>
+<p>${figure('strong', 'blocks', bl.count, fmtInt(bl.count))} blocks relayed under this tier${bl.reorgs === undefined ? '' : `; ${figure('strong', 'reorgs', bl.reorgs, fmtInt(bl.reorgs))} ${bl.reorgs === 1 ? 'reorg' : 'reorgs'}`}.</p>
 <figure>${blockChart(s.period.from, s.period.to, bl.list)}</figure>
 ${table(['Latency', 'Blocks', 'p50', 'p90', 'max', 'mean'], [stat('Added by the relay', bl.added), stat('End to end', bl.endToEnd)], [1, 2, 3, 4, 5])}
 ${rows.length ? `<h3>Blocks</h3>${table(['Height', 'Hash', 'Received', 'Added', 'End to end'], rows, [0, 3, 4])}` : ''}

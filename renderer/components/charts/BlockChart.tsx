@@ -4,6 +4,7 @@ import {
   CartesianGrid,
   ComposedChart,
   Line,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -15,6 +16,7 @@ import { formatAxisMs, formatClock, formatHeight, formatMs, shortHash } from '..
 import { useChartColors } from '../../hooks';
 import type { BlockRelayed } from '../../metrics/types';
 import { useMetricsStore } from '../../stores';
+import { reorgMarks } from '../../../shared/reorgs';
 
 /** Blocks drawn: enough to see a trend, few enough that each bar stays readable. */
 const SHOWN = 60;
@@ -43,6 +45,7 @@ export function BlockChart() {
   const colors = useChartColors();
   const all = useMetricsStore((s) => s.blocks);
   const blocks = useMemo(() => all.slice(-SHOWN), [all]);
+  const reorgs = useMemo(() => reorgMarks(blocks), [blocks]);
   const descriptionId = useId();
   const last = blocks[blocks.length - 1];
   // The report's block p50 is this same nearest-rank figure, so the two agree.
@@ -105,6 +108,15 @@ export function BlockChart() {
                 isAnimationActive={false}
                 cursor={{ fill: colors.grid, opacity: 0.5 }}
               />
+              {reorgs.map((r) => (
+                <ReferenceLine
+                  key={`reorg-${r.index}`}
+                  x={r.height}
+                  stroke={colors.axis}
+                  strokeDasharray="3 3"
+                  label={{ value: `reorg ${r.depth}`, position: 'insideTopLeft', fontSize: 10 }}
+                />
+              ))}
               <Bar
                 dataKey="addedMs"
                 name="relay added"

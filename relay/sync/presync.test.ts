@@ -1,0 +1,112 @@
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HeaderChain } from '../chain/chain';
+import { CHAIN_PARAMS } from '../chain/params';
+import { createLogger } from '../log';
+import { decodeGetHeaders } from '../p2p/messages';
+import { cachedRegtestChain, mineInto } from '../test-support/chain-gen';
+import { HeaderSync, type ReorgEvent, type SyncPeer } from './header-sync';
+
+const data = cachedRegtestChain(path.join(os.tmpdir(), 'sprint-chains'), 10_000);
+const raws = (buf: Buffer, from: number, n: number): Buffer[] =>
+  Array.from({ length: n }, (_, i) => buf.subarray((from + i) * 80, (from + i + 1) * 80));
+const log = createLogger({ level: 'error' });
+
+function fakePeer(startHeight: number): SyncPeer & { sent: Buffer[] } {
+  const sent: Buffer[] = [];
+  return {
+    address: 'fake:1',
+    remote: { startHeight },
+    sent,
+    send(command, payload) {
+      if (command === 'getheaders' && payload) sent.push(payload);
+    },
+  };
+}
+
+describe('deep forks through headers presync', () => {
+  it('a heavier branch forking 1,400 blocks back is checked, then adopted; not ready while its work is unvalidated', () => {
+    const chain = new HeaderChain(CHAIN_PARAMS.regtest);
+    const reorgs: ReorgEvent[] = [];
+    const sync = new HeaderSync({
+      chain,
+      log,
+      onTip: () => undefined,
+      onReorg: (e) => reorgs.push(e),
+      silenceMs: 50,
+    });
+    const peer = fakePeer(1500);
+    sync.attach(peer);
+    sync.onHeaders(peer, raws(data, 1, 1500), 0);
+    expect(sync.isSynced).toBe(true);
+    // The branch: from height 100, 1,401 headers (one more than the main chain has above 100).
+    const fork = { height: 100, hash: chain.main.hashAt(100), time: chain.main.timeAt(100) };
+    const branch = Buffer.alloc(1401 * 80);
+    mineInto(branch, 0, fork, 1401, 77);
+    const branchRaws = raws(branch, 0, 1401);
+    // Announced: its first header is too deep to keep as a side branch; no error, a presync request.
+    const before = peer.sent.length;
+    sync.onHeaders(peer, branchRaws.slice(0, 1), 0, false);
+    expect(peer.sent.length).toBe(before + 1);
+    expect(decodeGetHeaders(peer.sent.at(-1)!).locator[0]?.equals(chain.main.hashAt(100))).toBe(true);
+    expect(sync.peerChainState(peer)).toMatch(/^presync/);
+    expect(chain.side.size).toBe(0);
+    // First pass: more work than our tip, nothing stored; the relay must not call itself ready.
+    sync.onHeaders(peer, branchRaws, 0);
+    expect(sync.unvalidatedWork).toBe(true);
+    expect(chain.height).toBe(1500);
+    expect(chain.side.size).toBe(0);
+    expect(decodeGetHeaders(peer.sent.at(-1)!).locator[0]?.equals(chain.main.hashAt(100))).toBe(true);
+    // Second pass: the same chain (commitments match), adopted; the reorg names all 1,400 blocks.
+    const oldTip = chain.tip.header.hash;
+    sync.onHeaders(peer, branchRaws, 0);
+    expect(sync.unvalidatedWork).toBe(false);
+    expect(chain.height).toBe(1501);
+    expect(reorgs).toHaveLength(1);
+    expect(reorgs[0]!.fork).toBe(100);
+    expect(reorgs[0]!.disconnected).toHaveLength(1400);
+    expect(reorgs[0]!.disconnected[0]).toEqual({ height: 1500, hash: oldTip });
+    sync.stop();
+  });
+
+  it('a second pass that serves another chain is abandoned without adopting it', () => {
+    const chain = new HeaderChain(CHAIN_PARAMS.regtest);
+    const sync = new HeaderSync({ chain, log, onTip: () => undefined, silenceMs: 50 });
+    const peer = fakePeer(1500);
+    sync.attach(peer);
+    sync.onHeaders(peer, raws(data, 1, 1500), 0);
+    const fork = { height: 100, hash: chain.main.hashAt(100), time: chain.main.timeAt(100) };
+    const first = Buffer.alloc(1401 * 80);
+    const other = Buffer.alloc(1401 * 80);
+    mineInto(first, 0, fork, 1401, 1);
+    mineInto(other, 0, fork, 1401, 2);
+    sync.onHeaders(peer, raws(first, 0, 1), 0, false);
+    sync.onHeaders(peer, raws(first, 0, 1401), 0);
+    expect(sync.unvalidatedWork).toBe(true);
+    sync.onHeaders(peer, raws(other, 0, 1401), 0);
+    expect(sync.unvalidatedWork).toBe(false);
+    expect(chain.height).toBe(1500);
+    expect(chain.tip.header.hash).toBe(chain.atHeight(1500)!.header.hash);
+    sync.stop();
+  });
+});
+
+describe('headers from the future', () => {
+  it('are refused without an error against the peer; the valid ones before them stay', () => {
+    let now = Math.floor(Date.now() / 1000);
+    const chain = new HeaderChain(CHAIN_PARAMS.regtest, { nowSeconds: () => now });
+    const headers = raws(data, 1, 300);
+    // This machine's clock runs 8 days slow: the generated chain (ending a day ago) is mostly "ahead".
+    now -= 8 * 86_400;
+    const r = chain.addHeaders(headers, 'p');
+    expect(r.future).not.toBeNull();
+    expect(r.future!.reason).toMatch(/ahead of this machine's clock/);
+    expect(r.future!.index).toBeGreaterThan(0);
+    expect(chain.height).toBe(r.future!.index);
+    // The clock is put right: the same headers are taken.
+    now += 8 * 86_400;
+    expect(chain.addHeaders(headers.slice(r.future!.index), 'p').future).toBeNull();
+    expect(chain.height).toBe(300);
+  });
+});
