@@ -27,14 +27,18 @@ type Tier struct {
 	GCOff     bool
 	Maximum   bool
 	High      bool
+	// TargetSeconds and Objective are the tier's SLA (shared/tiers.ts): blocks relayed within the
+	// target, and the share of blocks that must be.
+	TargetSeconds float64
+	Objective     float64
 }
 
 var tiers = map[string]Tier{
-	"free":       {Name: "free", Level: "standard", PerSecond: 1, Burst: 5},
-	"pro":        {Name: "pro", Level: "high", PerSecond: 10, Burst: 50, GCPercent: 50, High: true},
-	"business":   {Name: "business", Level: "high", PerSecond: 50, Burst: 250, GCPercent: 50, High: true},
-	"turbo":      {Name: "turbo", Level: "maximum", PerSecond: 100, Burst: 500, GCPercent: 25, Maximum: true},
-	"enterprise": {Name: "enterprise", Level: "maximum", PerSecond: 500, Burst: 2500, GCPercent: 25, GCOff: true, Maximum: true},
+	"free":       {Name: "free", Level: "standard", PerSecond: 1, Burst: 5, TargetSeconds: 1, Objective: 0.99},
+	"pro":        {Name: "pro", Level: "high", PerSecond: 10, Burst: 50, GCPercent: 50, High: true, TargetSeconds: 0.3, Objective: 0.995},
+	"business":   {Name: "business", Level: "high", PerSecond: 50, Burst: 250, GCPercent: 50, High: true, TargetSeconds: 0.3, Objective: 0.995},
+	"turbo":      {Name: "turbo", Level: "maximum", PerSecond: 100, Burst: 500, GCPercent: 25, Maximum: true, TargetSeconds: 0.005, Objective: 0.999},
+	"enterprise": {Name: "enterprise", Level: "maximum", PerSecond: 500, Burst: 2500, GCPercent: 25, GCOff: true, Maximum: true, TargetSeconds: 0.005, Objective: 0.999},
 }
 
 // Network is what the P2P side needs to know about a chain.
@@ -100,6 +104,7 @@ type Config struct {
 	ParentWatch bool
 	LogLevel    string
 	DataDir     string // "": memory only
+	MemLimitEnv string // GOMEMLIMIT as given (the Go runtime parses and applies it itself)
 }
 
 var hostPattern = regexp.MustCompile(`^[\w.:\[\]-]+$`)
@@ -216,6 +221,7 @@ func ParseConfig(get Getenv) (*Config, error) {
 		c.APIKeys = append(c.APIKeys, k)
 	}
 	c.DataDir = get("DATA_DIR")
+	c.MemLimitEnv = get("GOMEMLIMIT")
 	c.Nodes = []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(c.Network.DefaultPort))}
 	if v := get("BITCOIN_NODE"); v != "" {
 		if c.Nodes, err = parseNodes(v, c.Network.DefaultPort); err != nil {
