@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"regexp"
-	"strings"
 	"math"
+	"net"
 	"net/http"
+	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -292,6 +292,7 @@ func (r *Relay) serveHeaders(w http.ResponseWriter, req *http.Request) {
 
 // maxHeadersPerRequest is shared/relay-stream.ts MAX_HEADERS_PER_REQUEST.
 const maxHeadersPerRequest = 2000
+
 // serveLatest never serves an old header while catching up: 503 with the sync progress instead.
 func (r *Relay) serveLatest(w http.ResponseWriter) {
 	if !r.upstream.Synced() {

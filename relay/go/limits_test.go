@@ -4,9 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 	"io"
 	"net"
+	"strings"
 	"testing"
 )
 

@@ -24,12 +24,12 @@ var announceLeadBuckets = []float64{0, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 type Histogram struct {
 	mu      sync.Mutex
 	buckets []float64
-	counts []uint64 // per bucket, not cumulative; +Inf is the last
-	sum    float64
-	count  uint64
-	ring   [recentSamples]float64
-	next   int
-	filled bool
+	counts  []uint64 // per bucket, not cumulative; +Inf is the last
+	sum     float64
+	count   uint64
+	ring    [recentSamples]float64
+	next    int
+	filled  bool
 }
 
 // NewHistogram over the given upper bounds (ascending).

@@ -177,4 +177,3 @@ func (s *session) handle(msg Message, receivedAt float64) error {
 	}
 	return nil
 }
-

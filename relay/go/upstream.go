@@ -54,7 +54,7 @@ type Upstream struct {
 	synced    atomic.Bool
 	target    atomic.Int64
 	syncStart time.Time
-	synchedAt int // headers received while catching up, for headers/second
+	synchedAt int   // headers received while catching up, for headers/second
 	branches  []int // per peer: headers of a competing branch still arriving
 
 	getheadersSent atomic.Uint64
