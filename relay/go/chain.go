@@ -194,15 +194,13 @@ func (c *Chain) Find(hash [32]byte) (int, bool) {
 	return int(h), ok
 }
 
-// Locator lists hashes from the tip back to genesis: ten one apart, then doubling gaps. With a
-// branch, its tip comes first, so the peer carries on from where it left off.
-func (c *Chain) Locator(branch *Branch) [][32]byte {
+// Locator lists hashes from the tip back to genesis: ten one apart, then doubling gaps. The
+// prefix comes first (the last header of a full reply, a branch's tip), so the peer carries on from
+// where it left off instead of from a locator point it may know only far below.
+func (c *Chain) Locator(prefix ...[32]byte) [][32]byte {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	var out [][32]byte
-	if branch.Len() > 0 {
-		out = append(out, branch.tipHash())
-	}
+	out := append([][32]byte(nil), prefix...)
 	step := 1
 	for h := c.length - 1; h > 0 && len(out) < maxLocatorHashes-1; h -= step {
 		out = append(out, c.at(h).hash)

@@ -32,14 +32,17 @@ type syncState struct {
 
 // request sends a getheaders from our tip (the branch's, while one is arriving), unless one is
 // already out to this peer: the single rule that keeps a 925k sync at one request per 2,000 headers.
-func (s *session) request() error {
+func (s *session) request(ahead ...[32]byte) error {
 	s.syncMu.Lock()
 	if !s.sync.inFlightSince.IsZero() {
 		s.syncMu.Unlock()
 		return nil
 	}
 	s.sync.inFlightSince = time.Now()
-	locator := s.u.chain.Locator(&s.sync.branch)
+	if s.sync.branch.Len() > 0 {
+		ahead = append(ahead, s.sync.branch.tipHash())
+	}
+	locator := s.u.chain.Locator(ahead...)
 	s.syncMu.Unlock()
 	s.u.getheadersSent.Add(1)
 	return s.send("getheaders", EncodeGetHeaders(locator))
@@ -186,7 +189,9 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 		u.onTips(res, receivedAt, live, s.addr)
 	}
 	if full {
-		return s.request()
+		// From this reply's last header, as Core does: the peer continues exactly there, even when
+		// every header in it was one we had (a locator point far below a fork).
+		return s.request(headers[len(headers)-1].Hash)
 	}
 	if answering {
 		s.caughtUp("short headers reply")
