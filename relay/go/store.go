@@ -30,12 +30,32 @@ func OpenHeaderStore(dir string, chain *Chain, network string) (*HeaderStore, in
 		return nil, 0, err
 	}
 	// Read a batch at a time: the whole file of a mainnet chain (74 MB) is never in memory at once.
+	// Batches before the last 2,000 headers are trusted (we wrote them after validating them; each
+	// must link to the tip); the tail, where a crash or a torn write lands, is validated in full.
+	info, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, 0, err
+	}
+	trustedEnd := int(info.Size()/80) - maxHeadersPerMsg
+	chain.Reserve(int(info.Size() / 80))
 	loaded := 0
 	buf := make([]byte, maxHeadersPerMsg*80)
 	batch := make([]Header, 0, maxHeadersPerMsg)
 	for {
-		n, err := io.ReadFull(file, buf)
+		want := maxHeadersPerMsg
+		if loaded < trustedEnd && trustedEnd-loaded < want {
+			want = trustedEnd - loaded
+		}
+		n, err := io.ReadFull(file, buf[:want*80])
 		n -= n % 80
+		if loaded+n/80 <= trustedEnd && n > 0 {
+			if chain.AppendTrusted(buf[:n]) != nil {
+				break
+			}
+			loaded += n / 80
+			continue
+		}
 		batch = batch[:0]
 		for off := 0; off < n; off += 80 {
 			h, _ := ParseHeader(buf[off : off+80])
