@@ -3,7 +3,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedRegtestChain } from '../relay/test-support/chain-gen';
 import { getJson, openSse, openWebSocket, request } from '../relay/test-support/clients';
-import { goRelayBinary, SKIP_WITHOUT_GO, spawnGoRelay, type GoRelayProcess } from './support/go-relay';
+import {
+  goRelayBinary,
+  promtoolCheck,
+  SKIP_WITHOUT_GO,
+  spawnGoRelay,
+  type GoRelayProcess,
+} from './support/go-relay';
 import { type BlockRef, ReorgPeer } from './support/reorg-peer';
 
 // The Go relay against a chain-serving peer that reorganises at the depths of the stream issue,
@@ -13,6 +19,31 @@ import { type BlockRef, ReorgPeer } from './support/reorg-peer';
 const KEY = 'reorg-test-key';
 const BASE = 3_000;
 const DEPTHS = [1, 3, 10, 150, 1_100, 2_500];
+const TS_RELAY_FAMILIES = {
+  bitcoin_sprint_build_info: 'gauge',
+  bitcoin_sprint_tier_info: 'gauge',
+  bitcoin_sprint_sla_target_seconds: 'gauge',
+  bitcoin_sprint_sla_objective_ratio: 'gauge',
+  bitcoin_sprint_relay_latency_seconds: 'histogram',
+  bitcoin_sprint_api_latency_seconds: 'histogram',
+  bitcoin_sprint_blocks_relayed_total: 'counter',
+  bitcoin_sprint_api_requests_total: 'counter',
+  bitcoin_sprint_stream_clients: 'gauge',
+  bitcoin_sprint_memory_alloc_bytes: 'gauge',
+  bitcoin_sprint_tip_height: 'gauge',
+  bitcoin_sprint_sync_progress_ratio: 'gauge',
+  bitcoin_sprint_sync_headers: 'gauge',
+  bitcoin_sprint_peers: 'gauge',
+  bitcoin_sprint_peer_disconnects_total: 'counter',
+  bitcoin_sprint_peer_bans_total: 'counter',
+  bitcoin_sprint_peer_announce_lead_seconds: 'histogram',
+  bitcoin_sprint_optimization_level: 'gauge',
+  bitcoin_sprint_gc_percent: 'gauge',
+  bitcoin_sprint_cpu_cores: 'gauge',
+  bitcoin_sprint_sla_compliance_rate: 'gauge',
+  bitcoin_sprint_reorgs_total: 'counter',
+  bitcoin_sprint_reorg_depth_blocks: 'histogram',
+};
 
 interface Msg {
   type: string;
@@ -111,6 +142,17 @@ describe.skipIf(SKIP_WITHOUT_GO)('the Go relay through reorgs of depth 1 to 2,50
       expect(metrics).toMatch(new RegExp(`^bitcoin_sprint_reorgs_total ${DEPTHS.length}$`, 'm'));
       expect(metrics).toMatch(new RegExp(`^bitcoin_sprint_reorg_depth_blocks_count ${DEPTHS.length}$`, 'm'));
       expect(metrics).toMatch(/^bitcoin_sprint_reorg_depth_blocks_bucket\{le="1000"\} 4$/m);
+      // The TypeScript relay's families (relay/health/metrics.ts, peer-metrics.ts), so the shipped
+      // Prometheus rules give a Go relay its SLI, alerts and dashboard row; and promtool-clean.
+      for (const [name, type] of Object.entries(TS_RELAY_FAMILIES))
+        expect(metrics, name).toContain(`# TYPE ${name} ${type}\n`);
+      expect(metrics).toMatch(/^bitcoin_sprint_tier_info\{tier="free",level="standard"\} 1$/m);
+      expect(metrics).toMatch(/^bitcoin_sprint_sla_target_seconds 1$/m);
+      expect(metrics).toMatch(
+        /^bitcoin_sprint_api_requests_total\{route="\/v1\/btc\/latest",code="200"\} \d+$/m,
+      );
+      const lint = promtoolCheck(metrics);
+      if (lint.available) expect(lint.ok, lint.output).toBe(true);
 
       // Resume: a client back after missing the last 1,000 events gets exactly those, in order.
       const stream = ws.messages.items;

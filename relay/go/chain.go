@@ -385,7 +385,7 @@ func (c *Chain) AppendTrusted(raw []byte) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !bytes.Equal(raw[4:36], c.at(c.length-1).hash[:]) {
+	if !bytes.Equal(raw[4:36], c.at(c.length - 1).hash[:]) {
 		return errors.New("stored batch does not link to the tip")
 	}
 	work := new(big.Int).SetBytes(c.at(c.length - 1).work[:])

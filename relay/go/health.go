@@ -29,10 +29,14 @@ func (r *Relay) healthHandler() http.Handler {
 		case "/health":
 			body, _ := json.Marshal(r.Health())
 			writeJSON(w, http.StatusOK, body)
-		case "/metrics":
+		case "/metrics", "/metrics/compat":
 			w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-store")
-			_, _ = w.Write([]byte(r.Metrics()))
+			if req.URL.Path == "/metrics" {
+				_, _ = w.Write([]byte(r.Metrics()))
+			} else {
+				_, _ = w.Write([]byte(r.CompatMetrics()))
+			}
 		default:
 			writeJSON(w, http.StatusNotFound, errNotFound)
 		}
@@ -101,6 +105,25 @@ func (r *Relay) Metrics() string {
 	if rss, ok := rssBytes(); ok {
 		writeFamily(&b, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes", one(float64(rss)))
 	}
+	return b.String()
+}
+
+// CompatMetrics is /metrics/compat: the seed's five names, as the TypeScript relay serves them
+// (bitcoin_sprint_memory_alloc_mb's abbreviated unit is why they are not all on /metrics).
+func (r *Relay) CompatMetrics() string {
+	var b strings.Builder
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	tier := r.cfg.Tier
+	writeFamily(&b, "bitcoin_sprint_optimization_level", "gauge", "Compatibility name: optimization level as a value (1 standard, 2 high, 3 maximum); see bitcoin_sprint_tier_info",
+		metricLine{`level="` + labelValue(tier.Level) + `",tier="` + labelValue(tier.Name) + `"`, levelValue[tier.Level]})
+	writeFamily(&b, "bitcoin_sprint_gc_percent", "gauge", "GC percent read back from the Go runtime (-1 = off)", one(float64(GCPercentNow())))
+	writeFamily(&b, "bitcoin_sprint_cpu_cores", "gauge", "CPU cores the relay may use (GOMAXPROCS)", one(float64(runtime.GOMAXPROCS(0))))
+	if n := r.relayLatency.Count(); n > 0 {
+		writeFamily(&b, "bitcoin_sprint_sla_compliance_rate", "gauge", "Compatibility name: share of relayed blocks within the tier's target since start; prefer bucket ratios of bitcoin_sprint_relay_latency_seconds",
+			one(float64(r.relayLatency.CountAtOrBelow(tier.TargetSeconds))/float64(n)))
+	}
+	writeFamily(&b, "bitcoin_sprint_memory_alloc_mb", "gauge", "Compatibility name: Go heap in use, MB; see bitcoin_sprint_memory_alloc_bytes", one(round3(float64(mem.HeapAlloc)/1048576)))
 	return b.String()
 }
 

@@ -208,7 +208,15 @@ func (s *session) caughtUp(why string) {
 	if h := u.chain.Height(); h > s.sync.bestKnown {
 		s.sync.bestKnown = h
 	}
+	wasLowWork := !s.sync.lowWorkSince.IsZero()
 	s.syncMu.Unlock()
+	if wasLowWork && u.chain.HasMinimumWork() {
+		// The node finished its own sync: an ordinary ready peer again.
+		s.syncMu.Lock()
+		s.sync.lowWorkSince = time.Time{}
+		s.syncMu.Unlock()
+		u.update(s.i, func(p *PeerInfo) { p.State = "ready" })
+	}
 	if u.Synced() {
 		return
 	}

@@ -182,6 +182,18 @@ func TestNeverSyncedBelowMinimumChainWork(t *testing.T) {
 	if p := s.u.Peers()[0]; p.State != "syncing" {
 		t.Fatalf("a low-work peer shows %q, want syncing (it is kept, not punished)", p.State)
 	}
+	// The node finishes its own sync: asked again on the slow timer, it serves the rest, and is ready.
+	if err := s.tick(time.Now().Add(lowWorkRetry + time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	rest := mineRegtest(t, s.u.chain.Tip().Header, 5, 1)
+	s.u.chain.params.MinimumChainWork = new(big.Int).Add(s.u.chain.TipWork(), big.NewInt(4))
+	if err := s.onHeaders(headersPayload(rest), 1); err != nil {
+		t.Fatal(err)
+	}
+	if p := s.u.Peers()[0]; !s.u.Synced() || p.State != "ready" {
+		t.Fatalf("past the minimum work: synced %v, peer %q", s.u.Synced(), p.State)
+	}
 }
 
 // A competing branch longer than one reply is kept between replies and adopted once heavier; one
