@@ -55,6 +55,8 @@ const genesisPrefix = "010000000000000000000000000000000000000000000000000000000
 var networks = map[string]Network{
 	"mainnet": {"mainnet", [4]byte{0xf9, 0xbe, 0xb4, 0xd9}, 8333, genesisPrefix + "29ab5f49ffff001d1dac2b7c", 0x1d00ffff},
 	"testnet": {"testnet", [4]byte{0x0b, 0x11, 0x09, 0x07}, 18333, genesisPrefix + "dae5494dffff001d1aa4ae18", 0x1d00ffff},
+	"testnet4": {"testnet4", [4]byte{0x1c, 0x16, 0x3f, 0x28}, 48333,
+		"0100000000000000000000000000000000000000000000000000000000000000000000004e7b2b9128fe0291db0693af2ae418b767e657cd407e80cb1434221eaea7a07a046f3566ffff001dbb0c7817", 0x1d00ffff},
 	"signet":  {"signet", [4]byte{0x0a, 0x03, 0xcf, 0x40}, 38333, genesisPrefix + "008f4d5fae77031e8ad22203", 0x1e0377ae},
 	"regtest": {"regtest", [4]byte{0xfa, 0xbf, 0xb5, 0xda}, 18444, genesisPrefix + "dae5494dffff7f2002000000", 0x207fffff},
 }
@@ -182,7 +184,7 @@ func ParseConfig(get Getenv) (*Config, error) {
 		netName = "regtest"
 	}
 	if c.Network, ok = networks[netName]; !ok {
-		return nil, &ConfigError{"BITCOIN_NETWORK", fmt.Sprintf("unknown network %q (want mainnet, testnet, signet or regtest)", netName)}
+		return nil, &ConfigError{"BITCOIN_NETWORK", fmt.Sprintf("unknown network %q (want mainnet, testnet, testnet4, signet or regtest)", netName)}
 	}
 	if f := get("LOG_FORMAT"); f != "" && f != "json" {
 		return nil, &ConfigError{"LOG_FORMAT", fmt.Sprintf("invalid value %q (only json is supported)", f)}

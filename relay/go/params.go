@@ -20,7 +20,13 @@ type ChainParams struct {
 	AllowMinDifficulty bool
 	MinimumChainWork   *big.Int
 	Checkpoints        []Checkpoint
+	// BIP94 (testnet4): a retarget starts from the period's first block's bits, and a period's first
+	// block may be at most 600 s earlier than its parent (the timewarp attack).
+	BIP94 bool
 }
+
+// maxTimewarpSeconds is BIP94's MAX_TIMEWARP.
+const maxTimewarpSeconds = 600
 
 func hexWork(s string) *big.Int {
 	w, ok := new(big.Int).SetString(s, 16)
@@ -45,12 +51,13 @@ var chainParams = map[string]ChainParams{
 		{250000, "000000000000003887df1f29024b06fc2200b55f8af8f35453d7be294df2d214"},
 		{279000, "0000000000000001ae8c72a0b0c301f67e3afca10e819efa9041e458e9bd7e40"},
 		{295000, "00000000000000004d9b4ef50f0f9d686fd69db2e03af35a100370c64632a983"},
-	}},
+	}, false},
 	"testnet": {2016, 14 * 24 * 60 * 60, 600, false, true, hexWork("c59b14e264ba6c15db9"), []Checkpoint{
 		{546, "000000002a936ca763904c3c35fce2f3556c559c0214345d31b1bcebf76acb70"},
-	}},
-	"signet":  {2016, 14 * 24 * 60 * 60, 600, false, false, hexWork("206e86f08e8"), nil},
-	"regtest": {2016, 14 * 24 * 60 * 60, 600, true, true, new(big.Int), nil},
+	}, false},
+	"testnet4": {2016, 14 * 24 * 60 * 60, 600, false, true, hexWork("34a4690fe592dc49c7c"), nil, true},
+	"signet":   {2016, 14 * 24 * 60 * 60, 600, false, false, hexWork("206e86f08e8"), nil, false},
+	"regtest":  {2016, 14 * 24 * 60 * 60, 600, true, true, new(big.Int), nil, false},
 }
 
 // lastCheckpoint is the highest checkpoint height (0 without any): no reorg may reach below it.

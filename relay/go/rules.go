@@ -106,7 +106,12 @@ func RequiredBits(p ChainParams, powLimitBits uint32, height int, time uint32, a
 		}
 		return anc.BitsAt(h)
 	}
-	return RetargetBits(p, powLimitBits, prevBits, int64(anc.TimeAt(height-interval)), int64(anc.TimeAt(height-1)))
+	base := prevBits
+	if p.BIP94 {
+		// From the period's first block, so a min-difficulty block at its end does not count.
+		base = anc.BitsAt(height - interval)
+	}
+	return RetargetBits(p, powLimitBits, base, int64(anc.TimeAt(height-interval)), int64(anc.TimeAt(height-1)))
 }
 
 // HeaderFacts is what the contextual rules read of a header whose proof of work is already checked.
@@ -133,6 +138,11 @@ func CheckHeaderRules(p ChainParams, powLimitBits uint32, h HeaderFacts, anc Anc
 	if h.Time <= latest {
 		if mtp := MedianTimePast(anc, h.Height); h.Time <= mtp {
 			return &RuleError{"TIME_TOO_OLD", fmt.Sprintf("height %d time %d <= median %d", h.Height, h.Time, mtp), true}
+		}
+	}
+	if p.BIP94 && h.Height%p.RetargetInterval == 0 {
+		if prev := anc.TimeAt(h.Height - 1); int64(h.Time) < int64(prev)-maxTimewarpSeconds {
+			return &RuleError{"TIME_TIMEWARP", fmt.Sprintf("height %d time %d is over %d s before its parent's %d (BIP94)", h.Height, h.Time, maxTimewarpSeconds, prev), true}
 		}
 	}
 	if int64(h.Time) > nowSeconds+maxFutureSeconds {
