@@ -230,3 +230,37 @@ func TestCompetingBranchesAcrossRepliesAreBounded(t *testing.T) {
 		t.Fatalf("a branch past %d headers: %v", maxBranchHeaders, err)
 	}
 }
+
+// While a peer is still sending a competing branch the relay knows of work it has not validated:
+// not ready on the old tip until the branch is judged.
+func TestNotReadyWhileACompetingBranchIsArriving(t *testing.T) {
+	s, _ := testSession(t, "regtest")
+	main := mineRegtest(t, s.u.chain.Tip().Header, 2100, 1)
+	for _, part := range [][]Header{main[:2000], main[2000:]} {
+		if _, err := s.u.chain.Connect(part, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.u.synced.Store(true)
+	relay := &Relay{upstream: s.u}
+	relay.listening.Store(true)
+	if !relay.Ready() {
+		t.Fatal("not ready before the branch")
+	}
+	fork := mineRegtest(t, main[49], 2100-49, 2) // from height 50 to 2101: one more than ours
+	if err := s.request(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.onHeaders(headersPayload(fork[:maxHeadersPerMsg]), 1); err != nil {
+		t.Fatal(err)
+	}
+	if relay.Ready() || !s.u.BranchPending() {
+		t.Fatal("ready on the old tip while a branch with possibly more work is arriving")
+	}
+	if err := s.onHeaders(headersPayload(fork[maxHeadersPerMsg:]), 1); err != nil {
+		t.Fatal(err)
+	}
+	if !relay.Ready() || s.u.chain.Height() != 2101 || s.u.chain.Tip().Header.Hash != fork[len(fork)-1].Hash {
+		t.Fatalf("after the branch overtook: ready %v at %d", relay.Ready(), s.u.chain.Height())
+	}
+}
