@@ -116,6 +116,10 @@ describe.skipIf(SKIP_WITHOUT_GO)('the Go relay through reorgs of depth 1 to 2,50
       const all = expected.length;
       await sse.messages.until((items) => items.length >= all, 'every event on SSE', 30_000);
       for (const stream of [ws.messages.items, sse.messages.items]) {
+        // The reorgs and blocks as they arrived (heights only: a failure shows where they differ).
+        const summary = (list: Array<Pick<Msg, 'type' | 'height' | 'depth'>>) =>
+          list.map((m) => (m.type === 'reorg' ? `reorg ${m.depth}` : `${m.type} ${m.height}`)).join(', ');
+        expect(summary(stream)).toBe(summary(expected));
         expect(stream.length).toBe(all);
         // seq unbroken, one epoch, and the events in order: each reorg before its branch's blocks.
         stream.forEach((m, i) => expect(m.seq).toBe(stream[0]!.seq + i));

@@ -112,6 +112,8 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 		return nil
 	}
 	full := len(headers) == maxHeadersPerMsg
+	// Blocks of the catch-up that makes us synced are history, not news: not streamed.
+	wasSynced := u.Synced()
 	if u.Synced() && !answering && len(headers) <= maxAnnounced {
 		for _, h := range headers {
 			if u.chain.Has(h.Hash) {
@@ -175,7 +177,7 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 		if at, ok := s.invAt[last]; ok {
 			receivedAt = at
 		}
-		live := u.Synced() && (!full || len(res.Disconnected) > 0)
+		live := (wasSynced || (extendsTip && u.Synced())) && (!full || len(res.Disconnected) > 0)
 		for _, t := range res.Added {
 			at, ok := s.invAt[t.Header.Hash]
 			if !ok {
