@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -114,9 +115,17 @@ func NewChain(n Network) (*Chain, error) {
 
 func (c *Chain) at(h int) *chainEntry { return &c.chunks[h>>chunkShift][h&(chunkSize-1)] }
 
+// chunksInHeap: with a memory limit in force (GOMEMLIMIT, or the bound this relay puts on "GC off")
+// the chain lives in the Go heap, so the limit is the whole relay's budget; without one it is mapped
+// outside, where the collector's pacing (GOGC) does not double it.
+var chunksInHeap atomic.Bool
+
 func (c *Chain) push(e chainEntry) {
 	if c.length>>chunkShift == len(c.chunks) {
-		chunk, release := allocChunk()
+		chunk, release := make([]chainEntry, chunkSize), func() {}
+		if !chunksInHeap.Load() {
+			chunk, release = allocChunk()
+		}
 		c.chunks = append(c.chunks, chunk)
 		c.release = append(c.release, release)
 	}
@@ -218,14 +227,14 @@ type ancestry struct {
 	branch []chainEntry
 }
 
-func (a ancestry) entry(h int) *chainEntry {
+func (a *ancestry) entry(h int) *chainEntry {
 	if h <= a.fork {
 		return a.c.at(h)
 	}
 	return &a.branch[h-a.fork-1]
 }
-func (a ancestry) TimeAt(h int) uint32 { return a.entry(h).time() }
-func (a ancestry) BitsAt(h int) uint32 { return a.entry(h).bits() }
+func (a *ancestry) TimeAt(h int) uint32 { return a.entry(h).time() }
+func (a *ancestry) BitsAt(h int) uint32 { return a.entry(h).bits() }
 
 // Connect validates a run of headers (chained, proof of work, the header rules) and adopts the
 // branch it forms when that branch carries more work than the best chain. A run that neither
@@ -272,7 +281,8 @@ func (c *Chain) Connect(headers []Header, branch *Branch) (ConnectResult, error)
 	}
 	entries := make([]chainEntry, len(kept), len(kept)+len(headers))
 	copy(entries, kept)
-	anc := ancestry{c, base, entries}
+	anc := &ancestry{c, base, entries}
+	var rules Ancestry = anc // converted once, not per header
 	now := c.now()
 	for i, h := range headers {
 		if i > 0 && h.Prev != headers[i-1].Hash {
@@ -283,7 +293,7 @@ func (c *Chain) Connect(headers []Header, branch *Branch) (ConnectResult, error)
 		}
 		height := base + 1 + len(entries)
 		anc.branch = entries
-		if err := CheckHeaderRules(c.params, c.powLimitBits, HeaderFacts{height, h.Time, h.Bits, h.Hash}, anc, now); err != nil {
+		if err := CheckHeaderRules(c.params, c.powLimitBits, HeaderFacts{height, h.Time, h.Bits, h.Hash}, rules, now); err != nil {
 			return res, err
 		}
 		work.Add(work, c.pow.work)

@@ -121,6 +121,7 @@ func applyMemoryLimit(requested string, gcPercent int) KnobReport {
 	} else if limit == math.MaxInt64 {
 		report.Reason = "no limit (the collector paces by GOGC alone)"
 	}
+	chunksInHeap.Store(debug.SetMemoryLimit(-1) != math.MaxInt64)
 	return report
 }
 
