@@ -31,6 +31,13 @@ function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 const mb = (kb: number) => Math.round(kb / 102.4) / 10;
 
+/** CPU seconds (user + system) the process has used: a figure the shared machine's contention does not stretch. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** A relay under test, whichever runtime: its ports, pid and a graceful stop. */
 interface Started {
   readonly apiPort: number;
@@ -66,6 +73,8 @@ async function untilLive(r: Started, healthMs: number[], timeoutMs: number): Pro
 
 interface ScaleFigures {
   syncS: number;
+  syncCpuS: number;
+  restartCpuS: number;
   restartMs: number;
   restarts: number[];
   settledMb: number;
@@ -96,6 +105,7 @@ async function scale(
   const first = await launch(base);
   await untilLive(first, health, 120_000);
   const syncS = (performance.now() - t0) / 1000;
+  const syncCpuS = cpuSeconds(first.pid);
   const getheaders = peer.getheadersReceived - getheaders0;
   const servedRatio = (peer.headersServed - served0) / HEADERS;
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -103,11 +113,13 @@ async function scale(
   const peak = [procStatusKb(first.pid, 'VmHWM')];
   await first.stop();
   const restarts: number[] = [];
+  const restartCpu: number[] = [];
   for (let i = 0; i < RESTARTS; i++) {
     const t = performance.now();
     const again = await launch(base);
     await untilLive(again, [], 60_000);
     restarts.push(performance.now() - t);
+    restartCpu.push(cpuSeconds(again.pid));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     rss.push(procStatusKb(again.pid, 'VmRSS'));
     peak.push(procStatusKb(again.pid, 'VmHWM'));
@@ -115,6 +127,8 @@ async function scale(
   }
   return {
     syncS,
+    syncCpuS,
+    restartCpuS: median(restartCpu),
     restartMs: median(restarts),
     restarts,
     settledMb: mb(Math.max(...rss)),
@@ -187,7 +201,7 @@ export async function runGoRelayScaleBench(): Promise<BenchSection> {
       rows: [
         ...scaleRows('Go, free', go),
         ...scaleRows('Go, enterprise GOGC=off GOMEMLIMIT=256MiB', goEnterprise),
-        ...scaleRows('TypeScript, free', ts),
+        ...('error' in ts ? [] : scaleRows('TypeScript, free', ts)),
       ],
       raw: { go, goEnterprise, ts, announced: peer.announced.length },
     };
