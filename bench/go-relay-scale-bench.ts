@@ -141,6 +141,12 @@ async function scale(
 
 function scaleRows(label: string, f: ScaleFigures): BenchRow[] {
   return [
+    { metric: `${label}: CPU used by the relay to sync (user + system)`, value: f.syncCpuS, unit: 's' },
+    {
+      metric: `${label}: CPU used by the relay to restart to live (median)`,
+      value: f.restartCpuS,
+      unit: 's',
+    },
     {
       metric: `${label}: sync from nothing to live`,
       value: f.syncS,
