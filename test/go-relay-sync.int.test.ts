@@ -51,7 +51,10 @@ describe.skipIf(SKIP_WITHOUT_GO)('the Go relay becomes ready when it has the pee
     const started = Date.now();
     const relay = relayOn(port);
     const { healthPort } = await relay.ports;
-    expect(await msUntilReady(healthPort, started, 3000)).toBeLessThan(3000);
+    await msUntilReady(healthPort, started, 10_000);
+    // From the peer's empty answer, not from the silence timer.
+    const synced = await relay.logs.find((l) => l.msg === 'headers synced', 'synced');
+    expect(synced.why).toBe('peer has no more headers');
   });
 
   it('against a peer that stays silent on a locator at its tip: ready after the silence timer', async () => {
@@ -78,7 +81,11 @@ describe.skipIf(SKIP_WITHOUT_GO)('the Go relay becomes ready when it has the pee
     const started = Date.now();
     const again = relayOn(port, { DATA_DIR: dataDir });
     const { healthPort, apiPort } = await again.ports;
-    expect(await msUntilReady(healthPort, started, 1500)).toBeLessThan(1500);
+    // Ready from the stored tip reaching the peer's start height: not from a block (none is mined)
+    // nor from the silence timer (how long that takes is the bench's figure, not this test's).
+    await msUntilReady(healthPort, started, 10_000);
+    const synced = await again.logs.find((l) => l.msg === 'headers synced', 'synced');
+    expect(synced.why).toBe('peer start height reached');
     const latest = await getJson<{ height: number }>(`http://127.0.0.1:${apiPort}/v1/btc/latest`, {
       'X-API-Key': KEY,
     });
