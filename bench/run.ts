@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChartBench } from './chart-bench';
 import { runGoRelayBench } from './go-relay-bench';
+import { runGoRelayEnterpriseBench, runGoRelayScaleBench } from './go-relay-scale-bench';
 import { runHistoryBench } from './history-bench';
 import { runHostileBench } from './hostile-bench';
 import { runProbeBench } from './probe-bench';
@@ -23,6 +24,8 @@ const RESULT_PREFIX = 'BENCH_SECTION ';
 const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   relay: runRelayBench,
   'go-relay': runGoRelayBench,
+  'go-relay-scale': runGoRelayScaleBench,
+  'go-relay-enterprise': runGoRelayEnterpriseBench,
   'relay-scale': runRelayScaleBench,
   history: runHistoryBench,
   probe: runProbeBench,

@@ -50,11 +50,17 @@ describe.skipIf(SKIP_WITHOUT_GO)('the Go relay with two upstream peers on compet
     // B overtakes A: five blocks on its own branch from genesis outweigh A's three.
     const chainB = await b.mine(5);
     const tipB = chainB.at(-1)!;
+    const isBlock = (m: unknown) => (m as { type?: unknown }).type === 'block';
     const pushed = await ws.messages.find(
-      (m) => BlockAnnouncement.parse(m).hash === tipB.hash,
+      (m) => isBlock(m) && BlockAnnouncement.parse(m).hash === tipB.hash,
       "B's tip on the stream",
     );
     expect(BlockAnnouncement.parse(pushed).height).toBe(5);
+    // The switch is announced before B's blocks: A's three, named tip first.
+    const reorg = ws.messages.items.find((m) => (m as { type?: unknown }).type === 'reorg') as
+      { depth: number; disconnected: Array<{ height: number; hash: string }> } | undefined;
+    expect(reorg?.depth).toBe(3);
+    expect(reorg?.disconnected.map((d) => d.hash)).toEqual(chainA.map((c) => c.hash).reverse());
     expect(await latest()).toMatchObject({ hash: tipB.hash, height: 5 });
     // A's next block leaves A behind (4 < 5): the relay stays on B's branch.
     await a.mine(1);

@@ -27,14 +27,18 @@ type Tier struct {
 	GCOff     bool
 	Maximum   bool
 	High      bool
+	// TargetSeconds and Objective are the tier's SLA (shared/tiers.ts): blocks relayed within the
+	// target, and the share of blocks that must be.
+	TargetSeconds float64
+	Objective     float64
 }
 
 var tiers = map[string]Tier{
-	"free":       {Name: "free", Level: "standard", PerSecond: 1, Burst: 5},
-	"pro":        {Name: "pro", Level: "high", PerSecond: 10, Burst: 50, GCPercent: 50, High: true},
-	"business":   {Name: "business", Level: "high", PerSecond: 50, Burst: 250, GCPercent: 50, High: true},
-	"turbo":      {Name: "turbo", Level: "maximum", PerSecond: 100, Burst: 500, GCPercent: 25, Maximum: true},
-	"enterprise": {Name: "enterprise", Level: "maximum", PerSecond: 500, Burst: 2500, GCPercent: 25, GCOff: true, Maximum: true},
+	"free":       {Name: "free", Level: "standard", PerSecond: 1, Burst: 5, TargetSeconds: 1, Objective: 0.99},
+	"pro":        {Name: "pro", Level: "high", PerSecond: 10, Burst: 50, GCPercent: 50, High: true, TargetSeconds: 0.3, Objective: 0.995},
+	"business":   {Name: "business", Level: "high", PerSecond: 50, Burst: 250, GCPercent: 50, High: true, TargetSeconds: 0.3, Objective: 0.995},
+	"turbo":      {Name: "turbo", Level: "maximum", PerSecond: 100, Burst: 500, GCPercent: 25, Maximum: true, TargetSeconds: 0.005, Objective: 0.999},
+	"enterprise": {Name: "enterprise", Level: "maximum", PerSecond: 500, Burst: 2500, GCPercent: 25, GCOff: true, Maximum: true, TargetSeconds: 0.005, Objective: 0.999},
 }
 
 // Network is what the P2P side needs to know about a chain.
@@ -51,6 +55,8 @@ const genesisPrefix = "010000000000000000000000000000000000000000000000000000000
 var networks = map[string]Network{
 	"mainnet": {"mainnet", [4]byte{0xf9, 0xbe, 0xb4, 0xd9}, 8333, genesisPrefix + "29ab5f49ffff001d1dac2b7c", 0x1d00ffff},
 	"testnet": {"testnet", [4]byte{0x0b, 0x11, 0x09, 0x07}, 18333, genesisPrefix + "dae5494dffff001d1aa4ae18", 0x1d00ffff},
+	"testnet4": {"testnet4", [4]byte{0x1c, 0x16, 0x3f, 0x28}, 48333,
+		"0100000000000000000000000000000000000000000000000000000000000000000000004e7b2b9128fe0291db0693af2ae418b767e657cd407e80cb1434221eaea7a07a046f3566ffff001dbb0c7817", 0x1d00ffff},
 	"signet":  {"signet", [4]byte{0x0a, 0x03, 0xcf, 0x40}, 38333, genesisPrefix + "008f4d5fae77031e8ad22203", 0x1e0377ae},
 	"regtest": {"regtest", [4]byte{0xfa, 0xbf, 0xb5, 0xda}, 18444, genesisPrefix + "dae5494dffff7f2002000000", 0x207fffff},
 }
@@ -100,6 +106,7 @@ type Config struct {
 	ParentWatch bool
 	LogLevel    string
 	DataDir     string // "": memory only
+	MemLimitEnv string // GOMEMLIMIT as given (the Go runtime parses and applies it itself)
 }
 
 var hostPattern = regexp.MustCompile(`^[\w.:\[\]-]+$`)
@@ -177,7 +184,7 @@ func ParseConfig(get Getenv) (*Config, error) {
 		netName = "regtest"
 	}
 	if c.Network, ok = networks[netName]; !ok {
-		return nil, &ConfigError{"BITCOIN_NETWORK", fmt.Sprintf("unknown network %q (want mainnet, testnet, signet or regtest)", netName)}
+		return nil, &ConfigError{"BITCOIN_NETWORK", fmt.Sprintf("unknown network %q (want mainnet, testnet, testnet4, signet or regtest)", netName)}
 	}
 	if f := get("LOG_FORMAT"); f != "" && f != "json" {
 		return nil, &ConfigError{"LOG_FORMAT", fmt.Sprintf("invalid value %q (only json is supported)", f)}
@@ -216,6 +223,7 @@ func ParseConfig(get Getenv) (*Config, error) {
 		c.APIKeys = append(c.APIKeys, k)
 	}
 	c.DataDir = get("DATA_DIR")
+	c.MemLimitEnv = get("GOMEMLIMIT")
 	c.Nodes = []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(c.Network.DefaultPort))}
 	if v := get("BITCOIN_NODE"); v != "" {
 		if c.Nodes, err = parseNodes(v, c.Network.DefaultPort); err != nil {

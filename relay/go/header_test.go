@@ -72,9 +72,9 @@ func TestMainnetFixtureHeaders0To2(t *testing.T) {
 	if chain.Tip().Header.Hash != headers[0].Hash {
 		t.Fatal("built-in mainnet genesis differs from the fixture's")
 	}
-	added, err := chain.Connect(headers[1:])
-	if err != nil || len(added) != 2 || chain.Tip().Height != 2 {
-		t.Fatalf("connect: %v, added %d, tip %d", err, len(added), chain.Tip().Height)
+	res, err := chain.Connect(headers[1:], nil)
+	if err != nil || len(res.Added) != 2 || chain.Tip().Height != 2 {
+		t.Fatalf("connect: %v, added %d, tip %d", err, len(res.Added), chain.Tip().Height)
 	}
 }
 
@@ -112,23 +112,23 @@ func TestCompactBitsExpandLikeCore(t *testing.T) {
 func TestChainRefusesUnconnectingAndBrokenRuns(t *testing.T) {
 	chain, _ := NewChain(networks["mainnet"])
 	h := mustHeader(t, block125552)
-	if _, err := chain.Connect([]Header{h}); !errors.Is(err, ErrUnconnecting) {
+	if _, err := chain.Connect([]Header{h}, nil); !errors.Is(err, ErrUnconnecting) {
 		t.Fatalf("got %v, want ErrUnconnecting", err)
 	}
 	data, _ := os.ReadFile("../../test/fixtures/mainnet-headers.json")
 	var fixture []struct{ Header string }
 	_ = json.Unmarshal(data, &fixture)
 	one, two := mustHeader(t, fixture[1].Header), mustHeader(t, fixture[2].Header)
-	if _, err := chain.Connect([]Header{two, one}); err == nil {
+	if _, err := chain.Connect([]Header{two, one}, nil); err == nil {
 		t.Fatal("a run out of order was accepted")
 	}
 	if chain.Tip().Height != 0 {
 		t.Fatal("a refused run changed the tip")
 	}
-	if _, err := chain.Connect([]Header{one, two}); err != nil {
+	if _, err := chain.Connect([]Header{one, two}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := chain.Connect([]Header{one, two}); len(again) != 0 {
+	if again, _ := chain.Connect([]Header{one, two}, nil); len(again.Added) != 0 {
 		t.Fatal("headers already on the chain were reported as new")
 	}
 }
@@ -142,12 +142,12 @@ func TestChainPoWCheckAgreesWithCheckPoW(t *testing.T) {
 	raw[76] ^= 1
 	tampered, _ := ParseHeader(raw)
 	chain, _ := NewChain(networks["mainnet"])
-	if _, err := chain.Connect([]Header{tampered}); !errors.Is(err, ErrBadPoW) {
+	if _, err := chain.Connect([]Header{tampered}, nil); !errors.Is(err, ErrBadPoW) {
 		t.Fatalf("tampered header: %v", err)
 	}
 	easy := mustHeader(t, networks["regtest"].GenesisHex)
 	easy.Prev = chain.Tip().Header.Hash
-	if _, err := chain.Connect([]Header{easy}); !errors.Is(err, ErrBadBits) {
+	if _, err := chain.Connect([]Header{easy}, nil); !errors.Is(err, ErrBadBits) {
 		t.Fatalf("regtest bits on mainnet: %v", err)
 	}
 	check := powCheck{limit: mainnetLimit(t)}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -74,6 +75,7 @@ func ApplyRuntimeKnobs(c *Config) map[string]KnobReport {
 	}
 	knobs["GC_PERCENT"] = gcReport
 	knobs["GOGC"] = KnobReport{Requested: settingValue(c.GOGC), Applied: gcValue(gc)}
+	knobs["GOMEMLIMIT"] = applyMemoryLimit(c.MemLimitEnv, gc)
 
 	cpus := runtime.NumCPU()
 	procs := runtime.GOMAXPROCS(0)
@@ -97,6 +99,30 @@ func ApplyRuntimeKnobs(c *Config) map[string]KnobReport {
 	knobs["PREALLOC_BUFFERS"] = flagKnob(c.Prealloc, "/v1/btc/latest served from a body encoded once per block")
 	knobs["OPTIMIZE_SYSTEM"] = flagKnob(c.OptimizeSys, "process level only: TCP keep-alive and no-delay on upstream sockets; no sysctl changes")
 	return knobs
+}
+
+// defaultMemoryLimit bounds a collector that is off when the launcher gave no GOMEMLIMIT: "GC off"
+// then means "collect only near this budget", never "grow until the host runs out". 256 MiB holds
+// a mainnet-sized header chain (~190 MB) with room for the API and streams.
+const defaultMemoryLimit = 256 << 20
+
+// applyMemoryLimit reports GOMEMLIMIT as the runtime applied it (the runtime reads the variable
+// itself before main; a malformed value stops it with exit code 2) and bounds an unbounded "GC off".
+func applyMemoryLimit(requested string, gcPercent int) KnobReport {
+	limit := debug.SetMemoryLimit(-1)
+	report := KnobReport{Requested: nil, Applied: limit}
+	if requested != "" {
+		report.Requested = requested
+	}
+	if gcPercent < 0 && limit == math.MaxInt64 {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+		report.Applied = debug.SetMemoryLimit(-1)
+		report.Reason = fmt.Sprintf("GC is off and no GOMEMLIMIT was given: bounded at %d bytes (the collector runs only near this limit)", defaultMemoryLimit)
+	} else if limit == math.MaxInt64 {
+		report.Reason = "no limit (the collector paces by GOGC alone)"
+	}
+	chunksInHeap.Store(debug.SetMemoryLimit(-1) != math.MaxInt64)
+	return report
 }
 
 // flagKnob: a knob this relay applies itself whenever asked; the note says how.

@@ -66,7 +66,10 @@ func run() int {
 	if cfg.OptimizeSys {
 		keepAlive = 60 * time.Second
 	}
-	api := &http.Server{Handler: relay.apiHandler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: keepAlive, MaxHeaderBytes: 16 * 1024}
+	api := &http.Server{Handler: relay.apiHandler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: keepAlive, MaxHeaderBytes: 16 * 1024,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connContextKey{}, c)
+		}}
 	health := &http.Server{Handler: relay.healthHandler(), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 16 * 1024}
 	go func() { _ = health.Serve(healthLn) }()
 	go func() { _ = api.Serve(apiLn) }()

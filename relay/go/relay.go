@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/hex"
 	"encoding/json"
+	"math/big"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,30 @@ type Announcement struct {
 	ReceivedAt float64 `json:"receivedAt"`
 	RelayedAt  float64 `json:"relayedAt"`
 	Network    string  `json:"network"`
+	Peer       string  `json:"peer,omitempty"`
+}
+
+// streamBlock is the stream's block event (shared/relay-stream.ts StreamBlock): the announcement
+// with its place in the sequence.
+type streamBlock struct {
+	Type  string `json:"type"`
+	Seq   uint64 `json:"seq"`
+	Epoch string `json:"epoch"`
+	Announcement
+}
+
+// streamReorg is the stream's reorg event, sent before the new branch's blocks.
+type streamReorg struct {
+	Type         string     `json:"type"`
+	Seq          uint64     `json:"seq"`
+	Epoch        string     `json:"epoch"`
+	Network      string     `json:"network"`
+	Depth        int        `json:"depth"`
+	Disconnected []BlockRef `json:"disconnected"`
+	Fork         BlockRef   `json:"fork"`
+	OldTip       BlockRef   `json:"oldTip"`
+	NewTip       BlockRef   `json:"newTip"`
+	RelayedAt    float64    `json:"relayedAt"`
 }
 
 type latest struct {
@@ -45,7 +70,9 @@ type Relay struct {
 
 	relayLatency *Histogram
 	apiLatency   *Histogram
-	apiRequests  atomic.Uint64
+	apiRequests  *LabelledCounter
+	reorgDepth   *Histogram
+	publishMu    sync.Mutex // one headers message's events stay together in the stream
 }
 
 // NewRelay builds the relay; nothing listens or dials until Start.
@@ -54,16 +81,38 @@ func NewRelay(cfg *Config, log *Logger, knobs map[string]KnobReport) (*Relay, er
 	if err != nil {
 		return nil, err
 	}
-	r := &Relay{cfg: cfg, log: log, chain: chain, hub: NewHub(log), knobs: knobs, startedAt: time.Now(),
-		relayLatency: NewHistogram(), apiLatency: NewHistogram(),
+	r := &Relay{cfg: cfg, log: log, chain: chain, knobs: knobs, startedAt: time.Now(),
+		relayLatency: NewHistogram(latencyBuckets), apiLatency: NewHistogram(latencyBuckets),
+		reorgDepth: NewHistogram(reorgDepthBuckets), apiRequests: NewLabelledCounter(maxRequestSeries),
 		limiter: NewRateLimiter(cfg.Tier.PerSecond, cfg.Tier.Burst, cfg.APIKeys)}
+	r.hub = NewHub(log, r.tipRef)
 	r.upstream = NewUpstream(cfg, chain, log, r.onTips)
+	r.upstream.onSynced = r.publishTipIfNone
 	return r, nil
 }
 
-// Ready is the contract's /ready: listening, caught up with a peer, and a peer connected to stream from.
+// Ready is the contract's /ready: listening, caught up with a peer, a peer connected to stream from,
+// and no competing branch still arriving (it may carry more work than the tip we would serve).
 func (r *Relay) Ready() bool {
-	return r.listening.Load() && r.upstream.Synced() && r.upstream.ReadyPeers() > 0
+	return r.listening.Load() && r.upstream.Synced() && r.upstream.ReadyPeers() > 0 && !r.upstream.BranchPending()
+}
+
+func (r *Relay) tipRef() *BlockRef {
+	t := r.chain.Tip()
+	return &BlockRef{t.Height, HashHex(t.Header.Hash)}
+}
+
+// publishTipIfNone: after a restart the stored tip becomes /latest once sync confirms it is the tip.
+func (r *Relay) publishTipIfNone() {
+	r.mu.RLock()
+	none := r.latest == nil
+	r.mu.RUnlock()
+	if t := r.chain.Tip(); none && t.Height > 0 {
+		a := r.announcement(t, nowMs())
+		a.RelayedAt = a.ReceivedAt
+		body, _ := json.Marshal(a)
+		r.setLatest(a, body)
+	}
 }
 
 func (r *Relay) announcement(t Tip, receivedAt float64) Announcement {
@@ -81,22 +130,35 @@ func (r *Relay) setLatest(a Announcement, body []byte) {
 	r.mu.Unlock()
 }
 
-// onTips: during catch-up the tip becomes /latest without being pushed (subscribers asked for new
-// blocks, not a replay); live blocks are pushed to every client, then published.
-func (r *Relay) onTips(tips []Tip, receivedAt float64, live bool, peer string) {
-	defer r.persist(tips[0].Height)
+// onTips: during catch-up the tip becomes /latest without being streamed (subscribers asked for new
+// blocks, not a replay); live changes are streamed: a reorg event naming every disconnected block
+// first, then the new branch's blocks in height order.
+func (r *Relay) onTips(res ConnectResult, receivedAt float64, live bool, peer string) {
+	defer r.persist(res.Added[0].Height)
+	if len(res.Disconnected) > 0 {
+		r.noteReorg(res, peer)
+	}
 	if !live {
-		a := r.announcement(tips[len(tips)-1], receivedAt)
+		a := r.announcement(res.Added[len(res.Added)-1], receivedAt)
 		a.RelayedAt = nowMs()
 		body, _ := json.Marshal(a)
 		r.setLatest(a, body)
 		return
 	}
-	for _, t := range tips {
+	r.publishMu.Lock()
+	defer r.publishMu.Unlock()
+	if len(res.Disconnected) > 0 {
+		r.publishReorg(res)
+	}
+	for _, t := range res.Added {
 		a := r.announcement(t, receivedAt)
+		a.Peer = peer
 		a.RelayedAt = nowMs()
+		r.hub.Publish(func(seq uint64, epoch string) []byte {
+			body, _ := json.Marshal(streamBlock{"block", seq, epoch, a})
+			return body
+		})
 		body, _ := json.Marshal(a)
-		r.hub.Broadcast(body, a.Height)
 		r.setLatest(a, body)
 		latencyMs := a.RelayedAt - a.ReceivedAt
 		r.relayLatency.Observe(latencyMs / 1000)
@@ -104,6 +166,32 @@ func (r *Relay) onTips(tips []Tip, receivedAt float64, live bool, peer string) {
 		r.log.Info("block relayed", F("height", a.Height), F("hash", a.Hash), F("peer", peer),
 			F("latencyMs", round3(latencyMs)), F("clients", map[string]int{"ws": ws, "sse": sse}))
 	}
+}
+
+func blockRef(t Tip) BlockRef { return BlockRef{t.Height, HashHex(t.Header.Hash)} }
+
+func (r *Relay) noteReorg(res ConnectResult, peer string) {
+	depth := len(res.Disconnected)
+	r.reorgDepth.Observe(float64(depth))
+	oldTip, newTip := res.Disconnected[0], res.Added[len(res.Added)-1]
+	r.log.Warn("reorg", F("depth", depth), F("oldTip", blockRef(oldTip)), F("newTip", blockRef(newTip)),
+		F("forkHeight", oldTip.Height-depth), F("peer", peer))
+}
+
+func (r *Relay) publishReorg(res ConnectResult) {
+	depth := len(res.Disconnected)
+	gone := make([]BlockRef, depth)
+	for i, t := range res.Disconnected {
+		gone[i] = blockRef(t)
+	}
+	m := streamReorg{Type: "reorg", Network: r.cfg.Network.Name, Depth: depth, Disconnected: gone,
+		Fork:   BlockRef{res.Disconnected[0].Height - depth, HashHex(res.Added[0].Header.Prev)},
+		OldTip: gone[0], NewTip: blockRef(res.Added[len(res.Added)-1]), RelayedAt: nowMs()}
+	r.hub.Publish(func(seq uint64, epoch string) []byte {
+		m.Seq, m.Epoch = seq, epoch
+		body, _ := json.Marshal(m)
+		return body
+	})
 }
 
 // OpenStore replays DATA_DIR's headers into the chain before the upstream starts.
@@ -142,6 +230,23 @@ func (r *Relay) Latest() []byte {
 	}
 	body, _ := json.Marshal(entry.payload)
 	return body
+}
+
+// HeaderRecord is one best-chain header as the header endpoints answer it (shared/relay-stream.ts).
+type HeaderRecord struct {
+	Height    int    `json:"height"`
+	Hash      string `json:"hash"`
+	Header    string `json:"header"`
+	PrevHash  string `json:"prevHash"`
+	Time      uint32 `json:"time"`
+	Bits      uint32 `json:"bits"`
+	Chainwork string `json:"chainwork"`
+}
+
+func recordOf(height int, e *chainEntry) HeaderRecord {
+	h := e.header()
+	return HeaderRecord{height, HashHex(h.Hash), hex.EncodeToString(e.raw[:]), HashHex(h.Prev), h.Time, h.Bits,
+		new(big.Int).SetBytes(e.work[:]).Text(16)}
 }
 
 func (r *Relay) tip() interface{} {

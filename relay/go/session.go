@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,12 +20,15 @@ type session struct {
 	addr        string
 	conn        net.Conn
 	writeMu     sync.Mutex
-	ready       bool
+	ready       atomic.Bool
 	unconnected int
 	pingMu      sync.Mutex
 	pingSent    time.Time
 	pingNonce   uint64
 	invAt       map[[32]byte]float64
+	startHeight int
+	syncMu      sync.Mutex
+	sync        syncState
 }
 
 func (s *session) send(command string, payload []byte) error {
@@ -67,7 +71,7 @@ func (s *session) loop() Disconnect {
 		if err != nil {
 			var ne net.Error
 			switch {
-			case errors.As(err, &ne) && ne.Timeout() && s.ready:
+			case errors.As(err, &ne) && ne.Timeout() && s.ready.Load():
 				return Disconnect{"IDLE_TIMEOUT", "no message within the idle timeout"}
 			case errors.As(err, &ne) && ne.Timeout():
 				return Disconnect{"HANDSHAKE_TIMEOUT", "no version handshake within the timeout"}
@@ -87,7 +91,7 @@ func (s *session) loop() Disconnect {
 			}
 			return Disconnect{code, err.Error()}
 		}
-		if s.ready {
+		if s.ready.Load() {
 			deadline = time.Now().Add(idleTimeout)
 		}
 	}
@@ -97,12 +101,22 @@ func (s *session) loop() Disconnect {
 func (s *session) keepPinging(done <-chan struct{}) {
 	t := time.NewTicker(pingEvery)
 	defer t.Stop()
+	sync := time.NewTicker(250 * time.Millisecond)
+	defer sync.Stop()
 	for {
 		select {
 		case <-done:
 			return
 		case <-t.C:
 			s.ping()
+		case now := <-sync.C:
+			if !s.ready.Load() {
+				continue
+			}
+			if err := s.tick(now); err != nil {
+				s.conn.Close()
+				return
+			}
 		}
 	}
 }
@@ -127,20 +141,26 @@ func (s *session) handle(msg Message, receivedAt float64) error {
 		if v.Version < minPeerVersion {
 			return fmt.Errorf("OBSOLETE: protocol %d, need %d (headers announcements)", v.Version, minPeerVersion)
 		}
+		s.syncMu.Lock()
+		s.startHeight = int(v.StartHeight)
+		s.syncMu.Unlock()
 		if int64(v.StartHeight) > u.target.Load() {
 			u.target.Store(int64(v.StartHeight))
 		}
 		u.update(s.i, func(p *PeerInfo) { p.Version, p.UserAgent, p.StartHeight = &v.Version, &v.UserAgent, &v.StartHeight })
 		return s.send("verack", nil)
 	case "verack":
-		s.ready = true
+		s.ready.Store(true)
 		u.update(s.i, func(p *PeerInfo) { p.State = "ready"; p.LastDisconnect = nil })
 		u.log.Info("upstream peer ready", F("peer", s.addr))
 		if err := s.send("sendheaders", nil); err != nil {
 			return err
 		}
 		s.ping()
-		return s.send("getheaders", EncodeGetHeaders(u.chain.Locator()))
+		s.syncMu.Lock()
+		start := s.startHeight
+		s.syncMu.Unlock()
+		return s.attach(start)
 	case "ping":
 		return s.send("pong", msg.Payload)
 	case "pong":
@@ -154,68 +174,6 @@ func (s *session) handle(msg Message, receivedAt float64) error {
 		return s.onInv(msg.Payload, receivedAt)
 	case "headers":
 		return s.onHeaders(msg.Payload, receivedAt)
-	}
-	return nil
-}
-
-func (s *session) onInv(payload []byte, receivedAt float64) error {
-	blocks, err := DecodeInvBlocks(payload)
-	if err != nil {
-		return err
-	}
-	unknown := false
-	for _, h := range blocks {
-		if !s.u.chain.Has(h) {
-			unknown = true
-			if len(s.invAt) < maxPendingInv {
-				s.invAt[h] = receivedAt
-			}
-		}
-	}
-	if unknown {
-		return s.send("getheaders", EncodeGetHeaders(s.u.chain.Locator()))
-	}
-	return nil
-}
-
-func (s *session) onHeaders(payload []byte, receivedAt float64) error {
-	u := s.u
-	headers, err := DecodeHeaders(payload)
-	if err != nil {
-		return err
-	}
-	wasSynced := u.Synced()
-	tips, err := u.chain.Connect(headers)
-	if errors.Is(err, ErrUnconnecting) {
-		if s.unconnected++; s.unconnected > maxUnconnecting {
-			return fmt.Errorf("UNCONNECTING: %d headers messages that do not connect", s.unconnected)
-		}
-		return s.send("getheaders", EncodeGetHeaders(u.chain.Locator()))
-	}
-	if err != nil {
-		return err
-	}
-	s.unconnected = 0
-	if len(tips) > 0 {
-		if at, ok := s.invAt[tips[len(tips)-1].Header.Hash]; ok {
-			receivedAt = at
-		}
-		if !wasSynced {
-			u.mu.Lock()
-			u.synchedAt += len(tips)
-			u.mu.Unlock()
-		}
-		u.onTips(tips, receivedAt, wasSynced, s.addr)
-	}
-	for _, t := range tips {
-		delete(s.invAt, t.Header.Hash)
-	}
-	if len(headers) == maxHeadersPerMsg {
-		return s.send("getheaders", EncodeGetHeaders(u.chain.Locator()))
-	}
-	if !wasSynced {
-		u.synced.Store(true)
-		u.log.Info("headers synced", F("peer", s.addr), F("height", u.chain.Tip().Height))
 	}
 	return nil
 }

@@ -29,35 +29,55 @@ func OpenHeaderStore(dir string, chain *Chain, network string) (*HeaderStore, in
 	if err != nil {
 		return nil, 0, err
 	}
-	data, err := io.ReadAll(file)
+	// Read a batch at a time: the whole file of a mainnet chain (74 MB) is never in memory at once.
+	// Batches before the last 2,000 headers are trusted (we wrote them after validating them; each
+	// must link to the tip); the tail, where a crash or a torn write lands, is validated in full.
+	info, err := file.Stat()
 	if err != nil {
 		file.Close()
 		return nil, 0, err
 	}
+	trustedEnd := int(info.Size()/80) - maxHeadersPerMsg
+	chain.Reserve(int(info.Size() / 80))
 	loaded := 0
-	for start := 0; start+80 <= len(data); start += maxHeadersPerMsg * 80 {
-		end := start + maxHeadersPerMsg*80
-		if end > len(data) {
-			end = len(data) - len(data)%80
+	buf := make([]byte, maxHeadersPerMsg*80)
+	batch := make([]Header, 0, maxHeadersPerMsg)
+	for {
+		want := maxHeadersPerMsg
+		if loaded < trustedEnd && trustedEnd-loaded < want {
+			want = trustedEnd - loaded
 		}
-		batch := make([]Header, 0, (end-start)/80)
-		for off := start; off < end; off += 80 {
-			h, _ := ParseHeader(data[off : off+80])
-			batch = append(batch, h)
-		}
-		added, err := chain.Connect(batch)
-		loaded += len(added)
-		if err == nil && len(added) == len(batch) {
-			continue
-		}
-		// Connect takes a run whole or not at all: find the valid prefix one header at a time.
-		for _, h := range batch {
-			if one, err := chain.Connect([]Header{h}); err != nil || len(one) != 1 {
+		n, err := io.ReadFull(file, buf[:want*80])
+		n -= n % 80
+		if loaded+n/80 <= trustedEnd && n > 0 {
+			if chain.AppendTrusted(buf[:n]) != nil {
 				break
 			}
-			loaded++
+			loaded += n / 80
+			continue
 		}
-		break
+		batch = batch[:0]
+		for off := 0; off < n; off += 80 {
+			h, _ := ParseHeader(buf[off : off+80])
+			batch = append(batch, h)
+		}
+		res, cerr := chain.Connect(batch, nil)
+		loaded += len(res.Added)
+		if cerr != nil || len(res.Added) != len(batch) {
+			// Connect takes a run whole or not at all: keep the valid prefix one header at a time.
+			if cerr != nil {
+				for _, h := range batch {
+					if one, err := chain.Connect([]Header{h}, nil); err != nil || len(one.Added) != 1 {
+						break
+					}
+					loaded++
+				}
+			}
+			break
+		}
+		if err != nil { // io.EOF or io.ErrUnexpectedEOF: the end of the file
+			break
+		}
 	}
 	s := &HeaderStore{file: file}
 	return s, loaded, s.truncate(loaded)

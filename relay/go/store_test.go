@@ -40,7 +40,7 @@ func TestHeaderStoreResumesFromTheStoredTipAndFollowsAReorg(t *testing.T) {
 		t.Fatalf("fresh store: %v, %d loaded", err, loaded)
 	}
 	headers := mineRegtest(t, chain.Tip().Header, 30, 1)
-	if _, err := chain.Connect(headers); err != nil {
+	if _, err := chain.Connect(headers, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.Save(chain, 1); err != nil {
@@ -48,11 +48,11 @@ func TestHeaderStoreResumesFromTheStoredTipAndFollowsAReorg(t *testing.T) {
 	}
 	// A heavier branch from height 10 replaces the tail: 10 + 25 = height 35.
 	fork := mineRegtest(t, headers[9], 25, 2)
-	tips, err := chain.Connect(fork)
-	if err != nil || len(tips) != 25 || tips[0].Height != 11 {
-		t.Fatalf("reorg: %v, %d tips", err, len(tips))
+	res, err := chain.Connect(fork, nil)
+	if err != nil || len(res.Added) != 25 || res.Added[0].Height != 11 || len(res.Disconnected) != 20 {
+		t.Fatalf("reorg: %v, %d added, %d disconnected", err, len(res.Added), len(res.Disconnected))
 	}
-	if err := store.Save(chain, tips[0].Height); err != nil {
+	if err := store.Save(chain, res.Added[0].Height); err != nil {
 		t.Fatal(err)
 	}
 	_ = store.Close()
@@ -69,7 +69,7 @@ func TestHeaderStoreKeepsTheValidPrefixOfADamagedFile(t *testing.T) {
 	dir := t.TempDir()
 	chain, _ := NewChain(networks["regtest"])
 	store, _, _ := OpenHeaderStore(dir, chain, "regtest")
-	_, _ = chain.Connect(mineRegtest(t, chain.Tip().Header, 20, 3))
+	_, _ = chain.Connect(mineRegtest(t, chain.Tip().Header, 20, 3), nil)
 	_ = store.Save(chain, 1)
 	_ = store.Close()
 	path := filepath.Join(dir, "go-relay-headers-regtest.bin")

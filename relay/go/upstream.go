@@ -34,8 +34,8 @@ type PeerInfo struct {
 	ReconnectInMs  *int64      `json:"reconnectInMs"`
 }
 
-// TipHandler receives headers newly on the best chain; live is false during catch-up.
-type TipHandler func(tips []Tip, receivedAt float64, live bool, peer string)
+// TipHandler receives what a headers message changed on the best chain; live is false during catch-up.
+type TipHandler func(res ConnectResult, receivedAt float64, live bool, peer string)
 
 // Upstream keeps one connection per configured node, reconnecting with capped backoff.
 type Upstream struct {
@@ -54,7 +54,13 @@ type Upstream struct {
 	synced    atomic.Bool
 	target    atomic.Int64
 	syncStart time.Time
-	synchedAt int // headers received while catching up, for headers/second
+	synchedAt int   // headers received while catching up, for headers/second
+	branches  []int // per peer: headers of a competing branch still arriving
+
+	getheadersSent atomic.Uint64
+	onSynced       func()
+	disconnects    *LabelledCounter
+	lead           *announceLead
 }
 
 // NewUpstream prepares (but does not start) connections to nodes.
@@ -62,10 +68,12 @@ func NewUpstream(cfg *Config, chain *Chain, log *Logger, onTips TipHandler) *Ups
 	var nonce [8]byte
 	_, _ = rand.Read(nonce[:])
 	u := &Upstream{network: cfg.Network, chain: chain, log: log, onTips: onTips, lockThread: cfg.LockThread,
-		keepAlive: cfg.OptimizeSys, nonce: binary.LittleEndian.Uint64(nonce[:]), conns: map[net.Conn]bool{}}
+		keepAlive: cfg.OptimizeSys, nonce: binary.LittleEndian.Uint64(nonce[:]), conns: map[net.Conn]bool{},
+		disconnects: NewLabelledCounter(maxReasonLabels), lead: newAnnounceLead()}
 	for _, n := range cfg.Nodes {
 		u.peers = append(u.peers, &PeerInfo{Address: n, State: "connecting"})
 	}
+	u.branches = make([]int, len(u.peers))
 	return u
 }
 
@@ -113,8 +121,49 @@ func (u *Upstream) ReadyPeers() int {
 	return n
 }
 
-// Synced: a peer answered our getheaders with fewer than a full message, so we have its tip.
+// Synced: we have a peer's tip (its start height reached, a short or silent reply to getheaders, or
+// an announcement that extends our tip) and the chain has the network's minimum work.
 func (u *Upstream) Synced() bool { return u.synced.Load() }
+
+// BranchPending: a peer is still sending a competing branch. It may carry more work than our tip
+// once complete, so the relay does not call itself ready on the old tip meanwhile.
+func (u *Upstream) BranchPending() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for _, n := range u.branches {
+		if n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (u *Upstream) setBranch(i, n int) {
+	u.mu.Lock()
+	u.branches[i] = n
+	u.mu.Unlock()
+}
+
+func (u *Upstream) markSynced(why, peer string) {
+	if u.Synced() || !u.chain.HasMinimumWork() {
+		return
+	}
+	if u.synced.Swap(true) {
+		return
+	}
+	tip := u.chain.Tip()
+	u.log.Info("headers synced", F("height", tip.Height), F("hash", HashHex(tip.Header.Hash)), F("why", why),
+		F("peer", peer), F("getheaders", u.getheadersSent.Load()))
+	if u.onSynced != nil {
+		u.onSynced()
+	}
+}
+
+func (u *Upstream) noteCatchUp(n int) {
+	u.mu.Lock()
+	u.synchedAt += n
+	u.mu.Unlock()
+}
 
 // TargetHeight is the best height any peer claimed (its version start height) or we reached.
 func (u *Upstream) TargetHeight() int {
@@ -158,6 +207,8 @@ func (u *Upstream) run(i int) {
 		if time.Since(began) > time.Minute {
 			backoff = backoffInitial
 		}
+		u.setBranch(i, 0)
+		u.disconnects.Inc(`reason="`+labelValue(reason.Code)+`"`, `reason="other"`)
 		wait := backoff.Milliseconds()
 		u.update(i, func(p *PeerInfo) { p.State = "disconnected"; p.LastDisconnect = &reason; p.ReconnectInMs = &wait })
 		if u.ReadyPeers() == 0 && u.synced.Swap(false) {

@@ -40,6 +40,8 @@ export interface GoRelayProcess {
   /** Resolves with the ports from the contract's stdout listening event. */
   readonly ports: Promise<{ apiPort: number; healthPort: number }>;
   kill(): Promise<void>;
+  /** SIGTERM, as the panel stops it (the header store is flushed), then waits for the exit. */
+  stop(): Promise<void>;
 }
 
 /** Spawns the built binary with only the given contract variables (nothing leaks from the shell). */
@@ -84,6 +86,10 @@ export function spawnGoRelay(
     ports,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };

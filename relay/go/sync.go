@@ -1,0 +1,268 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+const (
+	// silenceAfter: a getheaders unanswered this long either means the peer had nothing to add (some
+	// implementations stay silent on a locator at their tip) or that it stalled; either way we act.
+	silenceAfter = 3 * time.Second
+	// lowWorkRetry: a peer whose whole chain is below minimum work is still syncing itself (Core in
+	// IBD answers with what it has); ask again on this slow timer, never punish it.
+	lowWorkRetry = 30 * time.Second
+	// resyncGap: a peer this many blocks ahead at handshake means we missed history.
+	resyncGap = 6
+	// maxAnnounced: a live announcement is a block or two; past this a headers message is catch-up.
+	maxAnnounced = 8
+)
+
+// syncState is one session's part in header sync, as Bitcoin Core keeps it per peer: one getheaders
+// in flight, the best height the peer is known to have, and the competing branch it is sending.
+type syncState struct {
+	inFlightSince    time.Time // zero: nothing in flight
+	startHeight      int
+	bestKnown        int
+	announcedUnknown bool
+	lowWorkSince     time.Time
+	branch           Branch
+}
+
+// request sends a getheaders from our tip (the branch's, while one is arriving), unless one is
+// already out to this peer: the single rule that keeps a 925k sync at one request per 2,000 headers.
+func (s *session) request(ahead ...[32]byte) error {
+	s.syncMu.Lock()
+	if !s.sync.inFlightSince.IsZero() {
+		s.syncMu.Unlock()
+		return nil
+	}
+	s.sync.inFlightSince = time.Now()
+	if s.sync.branch.Len() > 0 {
+		ahead = append(ahead, s.sync.branch.tipHash())
+	}
+	locator := s.u.chain.Locator(ahead...)
+	s.syncMu.Unlock()
+	s.u.getheadersSent.Add(1)
+	return s.send("getheaders", EncodeGetHeaders(locator))
+}
+
+// attach runs after the handshake: decide "synced" from the peer's start height where we can.
+func (s *session) attach(startHeight int) error {
+	u := s.u
+	s.syncMu.Lock()
+	s.sync.startHeight, s.sync.bestKnown = startHeight, startHeight
+	s.syncMu.Unlock()
+	u.chain.Reserve(startHeight)
+	height := u.chain.Height()
+	switch {
+	case height >= startHeight && height > 0:
+		// A restart on a stored tip the peer also has: live now, not at the next block.
+		u.markSynced("peer start height reached", s.addr)
+	case u.Synced() && startHeight > height+resyncGap:
+		u.synced.Store(false)
+		u.log.Info("behind peer, syncing headers again", F("height", height), F("peerHeight", startHeight), F("peer", s.addr))
+	}
+	return s.request()
+}
+
+func (s *session) onInv(payload []byte, receivedAt float64) error {
+	blocks, err := DecodeInvBlocks(payload)
+	if err != nil {
+		return err
+	}
+	unknown := false
+	synced := s.u.Synced()
+	for _, h := range blocks {
+		if s.u.chain.Has(h) {
+			if synced {
+				// A later copy of a block we have: this peer's lag behind the first announcer.
+				s.u.lead.announced(s.addr, HashHex(h), receivedAt)
+			}
+		} else {
+			unknown = true
+			if len(s.invAt) < maxPendingInv {
+				s.invAt[h] = receivedAt
+			}
+		}
+	}
+	if !unknown {
+		return nil
+	}
+	s.syncMu.Lock()
+	s.sync.announcedUnknown = true
+	s.syncMu.Unlock()
+	return s.request()
+}
+
+func (s *session) onHeaders(payload []byte, receivedAt float64) error {
+	u := s.u
+	headers, err := DecodeHeaders(payload)
+	if err != nil {
+		return err
+	}
+	s.syncMu.Lock()
+	answering := !s.sync.inFlightSince.IsZero()
+	s.syncMu.Unlock()
+	if len(headers) == 0 {
+		if answering {
+			s.caughtUp("peer has no more headers")
+		}
+		return nil
+	}
+	full := len(headers) == maxHeadersPerMsg
+	// Blocks of the catch-up that makes us synced are history, not news: not streamed.
+	wasSynced := u.Synced()
+	if u.Synced() && !answering && len(headers) <= maxAnnounced {
+		for _, h := range headers {
+			if u.chain.Has(h.Hash) {
+				u.lead.announced(s.addr, HashHex(h.Hash), receivedAt)
+			}
+		}
+	}
+	tipBefore := u.chain.Height()
+	s.syncMu.Lock()
+	res, err := u.chain.Connect(headers, &s.sync.branch)
+	s.syncMu.Unlock()
+	var rule *RuleError
+	switch {
+	case errors.Is(err, ErrUnconnecting):
+		// During catch-up this is the peer announcing its new tip: note it; the reply in flight (or
+		// the one sent now if none is) brings us there.
+		if s.unconnected++; s.unconnected > maxUnconnecting {
+			return fmt.Errorf("UNCONNECTING: %d headers messages that do not connect", s.unconnected)
+		}
+		s.syncMu.Lock()
+		s.sync.announcedUnknown = true
+		s.syncMu.Unlock()
+		return s.request()
+	case errors.As(err, &rule) && !rule.Misbehaving:
+		// Too far in the future for our clock: rejected, as Core does, without blaming the peer (our
+		// clock may be the one that is wrong). Asked again on the silence timer.
+		u.log.Warn("headers rejected", F("peer", s.addr), F("code", rule.Code), F("reason", rule.Detail))
+		return nil
+	case err != nil:
+		return err
+	}
+	s.unconnected = 0
+	s.syncMu.Lock()
+	if answering {
+		s.sync.inFlightSince = time.Time{}
+	}
+	height := u.chain.Height()
+	if height > s.sync.bestKnown {
+		s.sync.bestKnown = height
+	}
+	branchLen := s.sync.branch.Len()
+	if res.Pending && !full {
+		// The peer has nothing more and its branch is lighter than ours: forget it.
+		s.sync.branch.entries = nil
+		branchLen = 0
+	}
+	s.syncMu.Unlock()
+	u.setBranch(s.i, branchLen)
+	if len(res.Added) > 0 {
+		extendsTip := !answering && len(res.Disconnected) == 0 && res.Added[0].Height == tipBefore+1
+		if !u.Synced() && extendsTip && u.chain.HasMinimumWork() {
+			u.markSynced("announcement extends our tip", s.addr)
+		}
+		if !u.Synced() {
+			u.noteCatchUp(len(res.Added))
+		}
+		if st := s.sync.startHeight; !u.Synced() && st > 0 && height >= st {
+			u.markSynced("peer start height reached", s.addr)
+		}
+		last := res.Added[len(res.Added)-1].Header.Hash
+		if at, ok := s.invAt[last]; ok {
+			receivedAt = at
+		}
+		live := (wasSynced || (extendsTip && u.Synced())) && (!full || len(res.Disconnected) > 0)
+		for _, t := range res.Added {
+			at, ok := s.invAt[t.Header.Hash]
+			if !ok {
+				at = receivedAt
+			}
+			delete(s.invAt, t.Header.Hash)
+			if live {
+				u.lead.announced(s.addr, HashHex(t.Header.Hash), at)
+			}
+		}
+		u.onTips(res, receivedAt, live, s.addr)
+	}
+	if full {
+		// From this reply's last header, as Core does: the peer continues exactly there, even when
+		// every header in it was one we had (a locator point far below a fork).
+		return s.request(headers[len(headers)-1].Hash)
+	}
+	if answering {
+		s.caughtUp("short headers reply")
+	}
+	return nil
+}
+
+// caughtUp: the peer has sent all it has. Synced, unless its chain is below minimum work.
+func (s *session) caughtUp(why string) {
+	u := s.u
+	s.syncMu.Lock()
+	s.sync.inFlightSince = time.Time{}
+	s.sync.announcedUnknown = false
+	if h := u.chain.Height(); h > s.sync.bestKnown {
+		s.sync.bestKnown = h
+	}
+	wasLowWork := !s.sync.lowWorkSince.IsZero()
+	s.syncMu.Unlock()
+	if wasLowWork && u.chain.HasMinimumWork() {
+		// The node finished its own sync: an ordinary ready peer again.
+		s.syncMu.Lock()
+		s.sync.lowWorkSince = time.Time{}
+		s.syncMu.Unlock()
+		u.update(s.i, func(p *PeerInfo) { p.State = "ready" })
+	}
+	if u.Synced() {
+		return
+	}
+	if !u.chain.HasMinimumWork() {
+		s.syncMu.Lock()
+		first := s.sync.lowWorkSince.IsZero()
+		if first {
+			s.sync.lowWorkSince = time.Now()
+		}
+		s.syncMu.Unlock()
+		if first {
+			u.log.Warn("upstream chain below minimum chain work; waiting for the node to finish its own sync",
+				F("peer", s.addr), F("height", u.chain.Height()))
+		}
+		u.update(s.i, func(p *PeerInfo) { p.State = "syncing" })
+		return
+	}
+	u.markSynced(why, s.addr)
+}
+
+// tick runs every 250 ms per session: a silent peer at our height is caught up; a stalled request
+// is sent again; a low-work peer is asked again on its slow timer.
+func (s *session) tick(now time.Time) error {
+	s.syncMu.Lock()
+	st := &s.sync
+	if !st.lowWorkSince.IsZero() && st.inFlightSince.IsZero() && now.Sub(st.lowWorkSince) >= lowWorkRetry {
+		st.lowWorkSince = now
+		s.syncMu.Unlock()
+		return s.request()
+	}
+	if st.inFlightSince.IsZero() || now.Sub(st.inFlightSince) < silenceAfter {
+		s.syncMu.Unlock()
+		return nil
+	}
+	quiet := s.u.chain.Height() >= st.bestKnown && !st.announcedUnknown
+	waited := now.Sub(st.inFlightSince)
+	st.inFlightSince = time.Time{}
+	s.syncMu.Unlock()
+	if quiet {
+		// Some implementations never answer a getheaders whose locator is already their tip.
+		s.caughtUp("getheaders unanswered with our tip at the peer height")
+		return nil
+	}
+	s.u.log.Warn("getheaders unanswered", F("peer", s.addr), F("waitedMs", waited.Milliseconds()),
+		F("height", s.u.chain.Height()), F("peerHeight", st.bestKnown))
+	return s.request()
+}
