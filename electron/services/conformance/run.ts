@@ -179,22 +179,26 @@ function checkLogFields(lines: readonly string[]): string {
 
 function checkFamilies(text: string): string {
   const exposed = readExposition(text);
+  // Every difference, not the first: a relay missing five families should hear of all five.
+  const problems: string[] = [];
   for (const family of CONTRACT_METRICS) {
     const seen = exposed.get(family.name);
     if (!seen) {
-      if (family.optional) continue;
-      fail(`${family.name} is missing`);
+      if (!family.optional) problems.push(`${family.name} is missing`);
+      continue;
     }
-    if (seen!.type !== family.type)
-      fail(`${family.name} has type ${seen!.type ?? 'none'}, the contract says ${family.type}`);
-    const extra = [...seen!.labels].filter((label) => !family.labels.includes(label));
-    const missing = seen!.samples > 0 ? family.labels.filter((label) => !seen!.labels.has(label)) : [];
+    if (seen.type !== family.type) {
+      problems.push(`${family.name} has type ${seen.type ?? 'none'}, the contract says ${family.type}`);
+    }
+    const extra = [...seen.labels].filter((label) => !family.labels.includes(label));
+    const missing = seen.samples > 0 ? family.labels.filter((label) => !seen.labels.has(label)) : [];
     if (extra.length > 0 || missing.length > 0) {
-      fail(
-        `${family.name} labels: ${[...seen!.labels].join(',') || 'none'}; the contract says ${family.labels.join(',') || 'none'}`,
+      problems.push(
+        `${family.name} labels: ${[...seen.labels].join(',') || 'none'}; the contract says ${family.labels.join(',') || 'none'}`,
       );
     }
   }
+  if (problems.length > 0) fail(problems.join('; '));
   const required = CONTRACT_METRICS.filter((f) => !f.optional).length;
   return `all ${required} required families with their types and labels`;
 }
