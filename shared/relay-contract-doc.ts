@@ -7,13 +7,20 @@ import {
   CONTRACT_SIGNALS,
 } from './relay-contract-spec';
 import { GC_OFF_MEANING } from './knobs';
-import { StreamMessage } from './relay-contract-spec';
+import { StreamBlock, StreamReorg, StreamResync, STREAM_PROTOCOL_VERSION } from './relay-contract-spec';
 
-/** The stream message's fields, from its schema (optional ones marked). */
+/** Each stream message type with its fields, from the schemas (optional ones marked). */
 function describeStream(): string {
-  return Object.entries(StreamMessage.shape)
-    .map(([name, schema]) => `\`${name}\`${schema.safeParse(undefined).success ? ' (optional)' : ''}`)
-    .join(', ');
+  const fields = (shape: Record<string, { safeParse: (v: unknown) => { success: boolean } }>) =>
+    Object.entries(shape)
+      .filter(([name]) => name !== 'type')
+      .map(([name, schema]) => `\`${name}\`${schema.safeParse(undefined).success ? ' (optional)' : ''}`)
+      .join(', ');
+  return [
+    `\`block\`: ${fields(StreamBlock.shape)}`,
+    `\`reorg\` (sent before the new branch's blocks): ${fields(StreamReorg.shape)}`,
+    `\`resync\` (to one resuming client, not numbered): ${fields(StreamResync.shape)}`,
+  ].join('; ');
 }
 
 /**
@@ -59,7 +66,7 @@ export function renderContractDoc(): string {
       ]),
     ),
     '',
-    `**Stream.** Each WebSocket message and SSE \`data:\` is one JSON object: ${describeStream()}.`,
+    `**Stream** (protocol v${STREAM_PROTOCOL_VERSION}, \`shared/relay-stream.ts\`). Each WebSocket message and SSE \`data:\` is one JSON object with \`type\`; every event carries \`seq\` (rising by exactly 1) and \`epoch\` (one run of numbers). ${describeStream()}.`,
     '',
     '**Metrics.** `/metrics` families every relay exposes (the shipped rules and dashboard read them):',
     '',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KNOB_TABLE } from './knobs';
-import { BlockAnnouncement, GoRuntimeReport, RELAY_ENV, RelayHealth } from './relay-contract';
+import { GoRuntimeReport, RELAY_ENV, RelayHealth } from './relay-contract';
 
 /**
  * The relay contract as data: what any relay binary (ours, the Go relay, Bitcoin Sprint) must honour
@@ -84,8 +84,30 @@ export const CONTRACT_ENDPOINTS: readonly Endpoint[] = [
     answers: '200 the tip (BlockAnnouncement); 503 while syncing or before the first block; 401; 429',
   },
   { port: 'api', path: '/v1/btc/status', keyed: true, answers: '200 relay status; 401; 429' },
-  { port: 'api', path: '/v1/btc/stream', keyed: true, answers: 'WebSocket: one JSON message per event' },
-  { port: 'api', path: '/v1/btc/events', keyed: true, answers: 'Server-Sent Events: the same messages' },
+  {
+    port: 'api',
+    path: '/v1/btc/stream',
+    keyed: true,
+    answers: 'WebSocket: one JSON message per event (block, reorg; resync); `?since=SEQ&epoch=` resumes',
+  },
+  {
+    port: 'api',
+    path: '/v1/btc/events',
+    keyed: true,
+    answers: 'Server-Sent Events: the same messages, `id:` = seq; `Last-Event-ID` resumes',
+  },
+  {
+    port: 'api',
+    path: '/v1/btc/headers',
+    keyed: true,
+    answers: '`?from=H&count=N` best-chain headers (HeadersPage, at most 2,000); 400 naming a bad parameter',
+  },
+  {
+    port: 'api',
+    path: '/v1/btc/header/{height|hash}',
+    keyed: true,
+    answers: 'one best-chain header (HeaderRecord); 404 off the best chain',
+  },
   { port: 'health', path: '/health', keyed: false, answers: '200 JSON (RelayHealth)' },
   {
     port: 'health',
@@ -151,11 +173,14 @@ export const CONTRACT_METRICS: readonly MetricFamily[] = [
   family('bitcoin_sprint_sync_progress_ratio', 'gauge', [], 'header sync progress, 0 to 1', true),
 ];
 
-/**
- * One stream message (WebSocket frame, SSE `data:`). Issue 18's protocol (seq, reorg messages)
- * replaces this with shared/relay-stream.ts once it lands; until then a block announcement.
- */
-export const StreamMessage = BlockAnnouncement;
+/** One stream message (WebSocket frame, SSE `data:`): issue 18's protocol v1, shared/relay-stream.ts. */
+export {
+  StreamBlock,
+  StreamMessage,
+  StreamReorg,
+  StreamResync,
+  STREAM_PROTOCOL_VERSION,
+} from './relay-stream';
 
 export interface Signal {
   readonly signal: string;

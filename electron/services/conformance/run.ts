@@ -9,11 +9,17 @@ import {
 } from '../../../shared/conformance';
 import { planKnobs } from '../../../shared/launch/plan-knobs';
 import type { TierOverrides } from '../../../shared/launch/schema';
-import { GO_NO_MEMORY_LIMIT, RELAY_ENV, RelayHealth } from '../../../shared/relay-contract';
+import {
+  BlockAnnouncement,
+  GO_NO_MEMORY_LIMIT,
+  RELAY_ENV,
+  RelayHealth,
+} from '../../../shared/relay-contract';
 import {
   CONTRACT_LOG_FIELDS,
   CONTRACT_METRICS,
   CONTRACT_SIGNALS,
+  StreamBlock,
   StreamMessage,
 } from '../../../shared/relay-contract-spec';
 import { TIERS, type TierName } from '../../../shared/tiers';
@@ -211,7 +217,7 @@ async function checkApiKeys(running: Running): Promise<string> {
   if (wrong.status !== 401) fail(`with a wrong key it answered ${wrong.status}, not 401`);
   const good = await get(url, { 'x-api-key': PANEL_KEY });
   if (good.status !== 200) fail(`with the panel key it answered ${good.status}, not 200`);
-  const block = StreamMessage.safeParse(parseJson(good.text));
+  const block = BlockAnnouncement.safeParse(parseJson(good.text));
   if (!block.success) fail(`/v1/btc/latest body is not a block announcement: ${good.text.slice(0, 80)}`);
   return '401 without and with a wrong key, 200 with a block for a key';
 }
@@ -237,6 +243,7 @@ async function checkRateLimit(running: Running, tier: TierName): Promise<string>
   return `429 with Retry-After within ${burst + 3} requests (burst ${burst}); the panel key exempt for ${burst * 2}`;
 }
 
+/** Two blocks mined at once must arrive as two `block` events, seq n and n+1 under one epoch. */
 async function checkStream(running: Running, peer: TestPeer): Promise<string> {
   const ws = new WebSocket(`${running.api.replace('http', 'ws')}/v1/btc/stream`, {
     headers: { 'x-api-key': PANEL_KEY },
@@ -255,20 +262,33 @@ async function checkStream(running: Running, peer: TestPeer): Promise<string> {
     ws.on('message', (data) => {
       if (messages.length < 100) messages.push(parseJson(String(data)));
     });
-    await peer.mine(1);
+    await peer.mine(2);
     const deadline = Date.now() + 10_000;
-    while (
-      !messages.some(
-        (m) => StreamMessage.safeParse(m).success && (m as { height?: number }).height !== undefined,
-      )
-    ) {
-      const bad = messages.find((m) => !StreamMessage.safeParse(m).success);
-      if (bad !== undefined)
-        fail(`a stream message does not match the schema: ${JSON.stringify(bad).slice(0, 100)}`);
-      if (Date.now() > deadline) fail('no block on the stream within 10 s of the peer mining one');
+    for (;;) {
+      for (const message of messages) {
+        const parsed = StreamMessage.safeParse(message);
+        if (parsed.success) continue;
+        const legacy = BlockAnnouncement.safeParse(message).success;
+        fail(
+          legacy
+            ? 'the stream sends bare block announcements: protocol v1 needs type, seq, epoch and network on each'
+            : `a stream message does not match the schema (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}): ${JSON.stringify(message).slice(0, 100)}`,
+        );
+      }
+      const blocks = messages.map((m) => StreamBlock.safeParse(m).data).filter((b) => b !== undefined);
+      if (blocks.length >= 2) {
+        const [a, b] = blocks.slice(-2) as [StreamBlock, StreamBlock];
+        if (b.seq !== a.seq + 1 || b.epoch !== a.epoch || b.height !== a.height + 1) {
+          fail(
+            `two blocks in a row came as seq ${a.seq}→${b.seq}, height ${a.height}→${b.height}, epoch ${a.epoch}→${b.epoch}`,
+          );
+        }
+        return `2 mined blocks as block events seq ${a.seq}, ${b.seq} (epoch ${a.epoch}), each in the v1 schema`;
+      }
+      if (Date.now() > deadline)
+        fail(`${blocks.length} block event(s) on the stream within 10 s of the peer mining 2`);
       await sleep(20);
     }
-    return `${messages.length} message(s) after a mined block, each in the contract schema`;
   } finally {
     ws.terminate();
   }
