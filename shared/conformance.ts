@@ -32,6 +32,14 @@ export const ClauseResult = z.object({
 });
 export type ClauseResult = z.infer<typeof ClauseResult>;
 
+export const ConformanceProgress = z.object({
+  binary: z.string(),
+  result: ClauseResult,
+  done: z.number().int().nonnegative(),
+  total: z.number().int().positive(),
+});
+export type ConformanceProgress = z.infer<typeof ConformanceProgress>;
+
 export const ConformanceReport = z.object({
   binary: z.string(),
   /** "go" when the binary reports a Go runtime on /health; the Go clauses then apply. */
