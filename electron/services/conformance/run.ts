@@ -187,10 +187,11 @@ function checkFamilies(text: string): string {
   const exposed = readExposition(text);
   // Every difference, not the first: a relay missing five families should hear of all five.
   const problems: string[] = [];
+  const missingFamilies: string[] = [];
   for (const family of CONTRACT_METRICS) {
     const seen = exposed.get(family.name);
     if (!seen) {
-      if (!family.optional) problems.push(`${family.name} is missing`);
+      if (!family.optional) missingFamilies.push(family.name);
       continue;
     }
     if (seen.type !== family.type) {
@@ -203,6 +204,13 @@ function checkFamilies(text: string): string {
         `${family.name} labels: ${[...seen.labels].join(',') || 'none'}; the contract says ${family.labels.join(',') || 'none'}`,
       );
     }
+  }
+  if (missingFamilies.length > 0) {
+    problems.unshift(
+      missingFamilies.length === 1
+        ? `${missingFamilies[0]} is missing`
+        : `${missingFamilies.length} families missing: ${missingFamilies.join(', ')}`,
+    );
   }
   if (problems.length > 0) fail(problems.join('; '));
   const required = CONTRACT_METRICS.filter((f) => !f.optional).length;
