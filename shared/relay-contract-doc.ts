@@ -80,7 +80,7 @@ export function renderContractDoc(): string {
       ]),
     ),
     '',
-    '**`/health` runtime of a Go relay** (optional fields, read back from the runtime): `memory_limit` (bytes, `debug.SetMemoryLimit(-1)`; 2^63-1 = none), `gogc` (a percentage or `"off"`) or `gc_percent` (-1 = off), `gomaxprocs`, and `name: "go"`, which makes the Go clauses of the conformance check apply.',
+    '**`/health` runtime of a Go relay** (optional fields, read back from the runtime): `memory_limit` (bytes, `debug.SetMemoryLimit(-1)`; 2^63-1 = none), `gogc` (a percentage; -1 or `"off"` = off) or `gc_percent` (the same, older name), `gomaxprocs`, and `name: "go"`, which makes the Go clauses of the conformance check apply.',
     '',
     '**Signals and exit codes.**',
     '',

@@ -69,7 +69,7 @@ export const GO_NO_MEMORY_LIMIT = 2 ** 63 - 1;
  * relay has none of them; a relay reporting `name: "go"` is held to the Go clauses of the
  * conformance check). Read back from the runtime, not echoed from the environment:
  *   memory_limit  bytes, debug.SetMemoryLimit(-1); math.MaxInt64 (2^63-1) when there is none
- *   gogc          debug.SetGCPercent read-back: a percentage, or "off"
+ *   gogc          debug.SetGCPercent read-back: a percentage; -1 or "off" = off
  *   gc_percent    the same as a number, -1 = off (the older field; either may be present)
  *   gomaxprocs    runtime.GOMAXPROCS(0)
  */

@@ -24,6 +24,7 @@ import {
 } from '../../../shared/relay-contract-spec';
 import { TIERS, type TierName } from '../../../shared/tiers';
 import { readExposition } from './exposition';
+import { goGcText } from '../launch/runtime-readback';
 import { startTestPeer, type TestPeer } from './peer';
 import { freePortPair, spawnRelay, type RelayCommand, type RelayProcess } from './relay-process';
 
@@ -311,9 +312,7 @@ function checkGoRuntime(health: RelayHealth, env: Record<string, string>): strin
   if (runtime.gomaxprocs === undefined) problems.push('no runtime.gomaxprocs');
   else if (runtime.gomaxprocs !== wantProcs)
     problems.push(`GOMAXPROCS=${wantProcs} but runtime.gomaxprocs is ${runtime.gomaxprocs}`);
-  const gc =
-    runtime.gogc ??
-    (runtime.gc_percent === undefined ? undefined : runtime.gc_percent < 0 ? 'off' : runtime.gc_percent);
+  const gc = goGcText(runtime);
   if (gc === undefined) problems.push('no runtime.gogc or runtime.gc_percent');
   else if (String(gc) !== env.GOGC) problems.push(`GOGC=${env.GOGC} but the runtime reports ${gc}`);
   const wantLimit = Number(env.GOMEMLIMIT?.replace(/MiB$/, '')) * MIB;

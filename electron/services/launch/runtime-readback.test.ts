@@ -31,7 +31,7 @@ describe('the Go runtime read-back beside the requested GOMEMLIMIT', () => {
   it('is granted when the runtime reports the budget the plan asked for', () => {
     const knobs = withRuntimeReadBack(enterprise, undefined, {
       memory_limit: 256 * 1024 * 1024,
-      gc_percent: -1,
+      gogc: -1,
       gomaxprocs: 8,
     });
     const report = buildLaunchReport(enterprise, null, knobs);

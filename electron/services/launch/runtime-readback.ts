@@ -19,10 +19,11 @@ export function memoryLimitText(bytes: number): string {
   return bytes % MIB === 0 ? `${bytes / MIB}MiB` : `${bytes}B`;
 }
 
-function gcText(runtime: GoRuntimeReport): string | undefined {
-  if (runtime.gogc !== undefined) return String(runtime.gogc);
-  if (runtime.gc_percent === undefined) return undefined;
-  return runtime.gc_percent < 0 ? 'off' : String(runtime.gc_percent);
+/** GOGC as the runtime reports it: gogc or gc_percent, where any negative value (-1) is "off". */
+export function goGcText(runtime: GoRuntimeReport): string | undefined {
+  const value = runtime.gogc ?? runtime.gc_percent;
+  if (value === undefined) return undefined;
+  return value === 'off' || value < 0 ? 'off' : String(value);
 }
 
 /** What the runtime reports for each Go knob, in the plan's notation; absent fields stay absent. */
@@ -30,7 +31,7 @@ export function goRuntimeValues(runtime: GoRuntimeReport | undefined): Partial<R
   if (runtime === undefined) return {};
   const values: Record<string, string> = {};
   if (runtime.memory_limit !== undefined) values[KNOB_ENV.goMemLimit] = memoryLimitText(runtime.memory_limit);
-  const gc = gcText(runtime);
+  const gc = goGcText(runtime);
   if (gc !== undefined) values[KNOB_ENV.goGc] = gc;
   if (runtime.gomaxprocs !== undefined) values[KNOB_ENV.goMaxProcs] = String(runtime.gomaxprocs);
   return values;
