@@ -59,6 +59,15 @@ describe('a relay that breaks one clause', () => {
     expect(statusOf(report, 'metrics-families')?.status).toBe('pass');
   }, 60_000);
 
+  it('answering /metrics without end is cut at the bound and fails the metric clauses', async () => {
+    const report = await check(brokenRelay({ BREAK: 'huge-metrics' }), 'huge');
+    expect(statusOf(report, 'metrics-families')).toMatchObject({
+      status: 'fail',
+      why: '/metrics answered more than 8 MiB',
+    });
+    expect(statusOf(report, 'api-keys')?.status).toBe('pass');
+  }, 60_000);
+
   it('ignoring SIGTERM fails sigterm with the bound', async () => {
     const report = await check(brokenRelay({ BREAK: 'ignore-sigterm' }), 'deaf');
     expect(statusOf(report, 'sigterm')).toMatchObject({

@@ -81,9 +81,30 @@ export function contractEnvironment(
   };
 }
 
+/** No answer the check reads may exceed this: a binary streaming without end cannot exhaust the panel. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+async function readBounded(res: Response): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      fail(`${new URL(res.url).pathname} answered more than ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function get(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers, signal: AbortSignal.timeout(3000) });
-  return { status: res.status, headers: res.headers, text: await res.text() };
+  return { status: res.status, headers: res.headers, text: await readBounded(res) };
 }
 
 const parseJson = (text: string): unknown => {
@@ -416,20 +437,26 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         return `valid, tier "${tier}", runtime ${runtime ?? 'not named'}`;
       });
       await attempt('readiness', () => checkReadiness(current, 20_000));
-      const metrics = await get(`${current.health}/metrics`).catch(() => null);
+      let scrapeError = 'nothing';
+      const metrics = await get(`${current.health}/metrics`).catch((error: unknown) => {
+        scrapeError = error instanceof Error ? error.message : String(error);
+        return null;
+      });
       if (options.promtool === null)
         record('metrics-promtool', 'not-applicable', 'promtool is not installed');
       else {
         const promtool = options.promtool;
         await attempt('metrics-promtool', async () => {
-          if (!metrics || metrics.status !== 200) fail(`/metrics answered ${metrics?.status ?? 'nothing'}`);
+          if (!metrics || metrics.status !== 200)
+            fail(metrics ? `/metrics answered ${metrics.status}` : scrapeError);
           const lint = await (options.runPromtool ?? defaultPromtool)(promtool, metrics!.text);
           if (!lint.ok) fail(`promtool: ${lint.output.split('\n').slice(0, 3).join('; ')}`);
           return 'promtool check metrics: clean';
         });
       }
       await attempt('metrics-families', () => {
-        if (!metrics || metrics.status !== 200) fail(`/metrics answered ${metrics?.status ?? 'nothing'}`);
+        if (!metrics || metrics.status !== 200)
+          fail(metrics ? `/metrics answered ${metrics.status}` : scrapeError);
         return checkFamilies(metrics!.text);
       });
       await attempt('api-keys', () => checkApiKeys(current));

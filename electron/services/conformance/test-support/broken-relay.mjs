@@ -5,6 +5,7 @@
 //   BREAK=no-ready           /ready answers 404
 //   BREAK=ignore-sigterm     SIGTERM is ignored
 //   BREAK=ignore-gomemlimit  reports a Go runtime with no memory limit (as if GOMEMLIMIT were ignored)
+//   BREAK=huge-metrics       /metrics answers 9 MiB
 //   FAKE_GO=1                reports a Go runtime that honours GOGC/GOMAXPROCS/GOMEMLIMIT
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -60,6 +61,13 @@ function alter(path, body) {
 http
   .createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics' && BREAK === 'huge-metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const line = `# ${'x'.repeat(1022)}\n`;
+      for (let i = 0; i < 9 * 1024; i++) res.write(line);
+      res.end();
+      return;
+    }
     if (path === '/ready' && BREAK === 'no-ready') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
