@@ -1,4 +1,4 @@
-import { countByStatus, type ClauseResult } from '../../../shared/conformance';
+import { CLAUSE_IDS, countByStatus, type ClauseResult } from '../../../shared/conformance';
 import { useConformanceStore } from '../../stores';
 
 const LABEL: Record<ClauseResult['status'], string> = {
@@ -30,7 +30,7 @@ export function ConformanceCheck({ path }: { path: string }) {
         </button>
         <span className="muted">
           {running
-            ? `Running it against a test peer: ${shown.length} of 12 clauses done`
+            ? `Running it against a test peer: ${shown.length} of ${CLAUSE_IDS.length} clauses done`
             : 'Starts it under the relay contract against a test peer (about 10 s) and checks each clause.'}
         </span>
       </div>
