@@ -25,7 +25,7 @@ const CORES = z
   .transform(Number)
   .pipe(z.number().int().min(1).max(1024));
 
-const SCHEMA: Readonly<Record<KnobType, z.ZodType<number | 'off' | boolean>>> = {
+const SCHEMA: Readonly<Record<SeedKnob['type'], z.ZodType<number | 'off' | boolean>>> = {
   gc: GC,
   cores: CORES,
   boolean: BOOLEAN,

@@ -1,6 +1,7 @@
 import { api } from './api/client';
 import { metricsSource } from './api/metrics-source';
 import { historyToPoints } from './metrics/series';
+import { createConformanceStore } from './store/conformance-store';
 import { createFleetStore } from './store/fleet-store';
 import { createHistoryStore } from './store/history-store';
 import { createLogsStore } from './store/logs-store';
@@ -23,6 +24,7 @@ export const useLogsStore = createLogsStore(api);
 export const useSettingsStore = createSettingsStore(api);
 export const useReportsStore = createReportsStore(api);
 export const useFleetStore = createFleetStore(api);
+export const useConformanceStore = createConformanceStore(api);
 
 /**
  * On every (re)connect, fill the live chart with the seconds it missed and the block chart with the

@@ -13,11 +13,19 @@ export type KnobType =
   | 'gc'
   /** A count of CPUs; the plan caps it at the CPUs the relay may run on. */
   | 'cores'
+  /** A memory budget in MiB, written to the environment as Go writes it ("256MiB"). */
+  | 'memory'
   | 'boolean';
 
 /** TierOverrides keys that drive a knob; written out here because TierOverrides' schema imports us. */
 export type KnobOverrideKey =
-  'gcPercent' | 'maxCpuCores' | 'highPriority' | 'lockOsThread' | 'preallocBuffers' | 'optimizeSystem';
+  | 'gcPercent'
+  | 'maxCpuCores'
+  | 'highPriority'
+  | 'lockOsThread'
+  | 'preallocBuffers'
+  | 'optimizeSystem'
+  | 'memoryLimitMiB';
 
 export type KnobValue = number | 'off' | boolean | null;
 
@@ -123,7 +131,29 @@ export const KNOB_TABLE = [
     description: 'Go scheduler threads',
     hint: '',
   }),
+  row({
+    env: 'GOMEMLIMIT',
+    contractKey: 'goMemLimit',
+    override: 'memoryLimitMiB',
+    type: 'memory',
+    goOnly: true,
+    // Every Go launch carries its tier's budget, so a GOGC=off (tier or override) is never unbounded.
+    tierDefault: (tier) => tier.knobs.memoryBudgetMiB,
+    description: 'Go memory budget (bounds GC off)',
+    hint: 'MiB, 16–1048576. With GC off the Go runtime collects only as memory nears this budget.',
+  }),
 ] as const;
+
+/** GOMEMLIMIT as the Go runtime parses it: a whole number of MiB. */
+export const goMemLimitText = (mib: number): string => `${mib}MiB`;
+
+/**
+ * What "GC off" means, said once for the UI, the README and the report: Go's collector stops running
+ * on heap growth (GOGC=off) but still runs as the process nears GOMEMLIMIT, which every Go launch
+ * carries; V8 has no switch, so our Node relay keeps its collector and V8's own heap limit.
+ */
+export const GC_OFF_MEANING =
+  "GC off (enterprise, or GC_PERCENT=off): a Go relay gets GOGC=off together with GOMEMLIMIT, so its collector no longer runs on heap growth but still runs as memory nears the budget; memory settles near GOMEMLIMIT instead of growing without end. The built-in Node relay is never given GOMEMLIMIT: V8 has no off switch, so it keeps collecting, reports GC_PERCENT as not applied and stays bounded by V8's own heap limit.";
 
 type Table = typeof KNOB_TABLE;
 export type KnobEnvName = Table[number]['env'];

@@ -64,6 +64,28 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
+/** Go's "no memory limit" as debug.SetMemoryLimit(-1) reports it: math.MaxInt64 bytes. */
+export const GO_NO_MEMORY_LIMIT = 2 ** 63 - 1;
+
+/**
+ * What a Go relay's runtime reports of itself under /health `runtime` (every field optional: a Node
+ * relay has none of them; a relay reporting `name: "go"` is held to the Go clauses of the
+ * conformance check). Read back from the runtime, not echoed from the environment:
+ *   memory_limit  bytes, debug.SetMemoryLimit(-1); math.MaxInt64 (2^63-1) when there is none
+ *   gogc          debug.SetGCPercent read-back: a percentage; -1 or "off" = off
+ *   gc_percent    the same as a number, -1 = off (the older field; either may be present)
+ *   gomaxprocs    runtime.GOMAXPROCS(0)
+ */
+export const GoRuntimeReport = z.object({
+  name: z.string().optional(),
+  // Not .int(): zod's int is the safe-integer range, and MaxInt64 arrives as 2^63 in JSON.parse.
+  memory_limit: z.number().nonnegative().optional(),
+  gogc: z.union([z.number().int(), z.literal('off')]).optional(),
+  gc_percent: z.number().int().min(-1).optional(),
+  gomaxprocs: z.number().int().positive().optional(),
+});
+export type GoRuntimeReport = z.infer<typeof GoRuntimeReport>;
+
 export const RelayHealth = z.object({
   /** syncing: catching up on headers, not live yet (/ready answers 503). */
   status: z.enum(['ok', 'syncing', 'degraded']),
@@ -75,6 +97,7 @@ export const RelayHealth = z.object({
       cpuCores: z.number(),
       eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }).partial(),
       heapUsedMb: z.number(),
+      ...GoRuntimeReport.shape,
     })
     .passthrough(),
   upstream: z

@@ -30,6 +30,13 @@ export interface RelayKnobs {
   /** GC_PERCENT; null means the runtime default. For a Go binary, `gcOff` turns GOGC off. */
   readonly gcPercent: number | null;
   readonly gcOff: boolean;
+  /**
+   * GOMEMLIMIT for a Go binary, MiB: the soft memory budget its runtime collects to stay under. It is
+   * what bounds a Go relay whose GC is off (GOGC=off): the collector then runs only as memory nears
+   * this budget, so a Go relay with GC off settles at about this much memory instead of growing
+   * without end. With GC on it is a ceiling the percentage rarely reaches.
+   */
+  readonly memoryBudgetMiB: number;
   readonly highPriority: boolean;
   readonly lockOsThread: boolean;
   readonly preallocBuffers: boolean;
@@ -39,6 +46,7 @@ export interface RelayKnobs {
 const defaults: RelayKnobs = {
   gcPercent: null,
   gcOff: false,
+  memoryBudgetMiB: 256,
   highPriority: false,
   lockOsThread: false,
   preallocBuffers: false,
@@ -48,6 +56,7 @@ const high: RelayKnobs = { ...defaults, gcPercent: 50, preallocBuffers: true };
 const maximum: RelayKnobs = {
   gcPercent: 25,
   gcOff: false,
+  memoryBudgetMiB: 256,
   highPriority: true,
   lockOsThread: true,
   preallocBuffers: true,

@@ -23,6 +23,7 @@ const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 const SAMPLE: Readonly<Record<KnobType, { text: string; value: number | boolean }>> = {
   gc: { text: '40', value: 40 },
   cores: { text: '3', value: 3 },
+  memory: { text: '300MiB', value: 300 },
   boolean: { text: 'true', value: true },
 };
 

@@ -17,6 +17,7 @@ import { pruneStoredReports } from './reports/stored-reports';
 import { ensurePrivateDir } from './settings/private-files';
 import { SettingsStore } from './settings/settings-store';
 import { runSlaTest } from './sla-test/run-sla-test';
+import { checkRelayBinary } from './conformance/check-binary';
 import { ApiError } from '../../shared/api';
 import type { SlaTestProgress } from '../../shared/sla-test';
 import type { SupervisionPolicy } from './supervisor/managed-process';
@@ -111,6 +112,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const panelRegistry = createPanelMetrics({ status: () => relay.status(), entries: () => fleet.entries() });
 
   let slaTestRunning = false;
+  let conformanceRunning = false;
   const handlers: Handlers = {
     'relay.start': () => relay.start(),
     'relay.stop': () => relay.stop(),
@@ -125,6 +127,18 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       // Headless mode keeps every export for download: bound the folder (oldest go first).
       await pruneStoredReports(reportsDir, result.report.path);
       return result;
+    },
+    'relay.checkBinary': async ({ path }) => {
+      if (conformanceRunning) throw new ApiError('BUSY', 'A binary is already being checked; wait for it.');
+      conformanceRunning = true;
+      try {
+        const binary = path ?? settings.get().relay.externalPath;
+        return await checkRelayBinary(binary, options.resources, (progress) =>
+          events.emit('conformance.progress', progress),
+        );
+      } finally {
+        conformanceRunning = false;
+      }
     },
     'slaTest.run': async (request, { signal }) => {
       if (slaTestRunning)

@@ -1,5 +1,5 @@
 import { TierOverrides, type PlanItemName } from '../../shared/launch';
-import { SEED_KNOBS, type KnobType, type SeedKnob } from '../../shared/knobs';
+import { KNOB_TABLE, SEED_KNOBS, type KnobType, type SeedKnob } from '../../shared/knobs';
 import { TIERS, type TierName } from '../../shared/tiers';
 import { fieldErrorsFromZod, type FieldErrors } from '../lib/error-text';
 
@@ -9,9 +9,18 @@ import { fieldErrorsFromZod, type FieldErrors } from '../lib/error-text';
  */
 
 const OS_FIELDS = ['priority', 'realtime', 'cpus'] as const;
-export type OverrideField = (typeof OS_FIELDS)[number] | SeedKnob['override'];
-/** The OS fields, then one per seed knob (shared/knobs.ts). */
-export const OVERRIDE_FIELDS: readonly OverrideField[] = [...OS_FIELDS, ...SEED_KNOBS.map((k) => k.override)];
+/** Go-only knobs with an override of their own (GOGC and GOMAXPROCS follow their seed knob's). */
+const GO_OWN_KNOBS = KNOB_TABLE.filter(
+  (k) => k.goOnly && !SEED_KNOBS.some((seed) => seed.override === k.override),
+);
+export type OverrideField =
+  (typeof OS_FIELDS)[number] | SeedKnob['override'] | (typeof GO_OWN_KNOBS)[number]['override'];
+/** The OS fields, then one per seed knob (shared/knobs.ts), then the Go-only ones. */
+export const OVERRIDE_FIELDS: readonly OverrideField[] = [
+  ...OS_FIELDS,
+  ...SEED_KNOBS.map((k) => k.override),
+  ...GO_OWN_KNOBS.map((k) => k.override),
+];
 export type OverrideDraft = Record<OverrideField, string>;
 
 export type FieldKind = 'priority' | 'boolean' | 'text' | 'number';
@@ -25,7 +34,12 @@ export interface FieldSpec {
   hint: string;
 }
 
-const KIND_OF: Readonly<Record<KnobType, FieldKind>> = { gc: 'text', cores: 'number', boolean: 'boolean' };
+const KIND_OF: Readonly<Record<KnobType, FieldKind>> = {
+  gc: 'text',
+  cores: 'number',
+  memory: 'number',
+  boolean: 'boolean',
+};
 
 export const FIELD_SPECS: readonly FieldSpec[] = [
   {
@@ -49,7 +63,7 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
     kind: 'text',
     hint: 'A CPU list such as 2-3 or 0,2.',
   },
-  ...SEED_KNOBS.map((knob): FieldSpec => ({
+  ...[...SEED_KNOBS, ...GO_OWN_KNOBS].map((knob): FieldSpec => ({
     field: knob.override,
     label: knob.env,
     item: knob.env,
@@ -74,6 +88,8 @@ export function tierDefault(tier: TierName, field: OverrideField): string {
       return spec.knobs.gcPercent === null ? 'runtime default' : String(spec.knobs.gcPercent);
     case 'maxCpuCores':
       return 'all usable CPUs';
+    case 'memoryLimitMiB':
+      return `${spec.knobs.memoryBudgetMiB} MiB (Go binaries only)`;
     default:
       return spec.knobs[field] ? 'on' : 'off';
   }

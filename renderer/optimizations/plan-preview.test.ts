@@ -116,7 +116,7 @@ describe('knobRows', () => {
     expect(knobRows('enterprise', report, undefined)).toMatchObject({ source: 'report' });
     expect(knobRows('free', report, undefined)).toMatchObject({ source: 'preview', assumed: true });
     expect(knobRows('free', null, undefined).rows).toHaveLength(9);
-    expect(knobRows('free', null, undefined, undefined, 'external').rows).toHaveLength(11);
+    expect(knobRows('free', null, undefined, undefined, 'external').rows).toHaveLength(12);
     const withCaps = { ...report, capabilities: linuxCaps(2, NO_LOWER_NICE) };
     const other = knobRows('pro', withCaps, undefined);
     expect(other).toMatchObject({ source: 'preview', assumed: false });

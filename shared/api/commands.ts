@@ -18,6 +18,7 @@ import {
 } from '../profile-api';
 import { TierSwitch } from './tier-switch';
 import { FleetAddRequest, FleetEntry, FleetSnapshot, FleetWindow } from '../fleet';
+import { ConformanceReport } from '../conformance';
 
 /**
  * The one API, defined once: every command's params and result as zod schemas. Both transports
@@ -48,6 +49,17 @@ export const COMMANDS = {
   'relay.stop': command(NoParams, RelayStatus, 'Stop the relay gracefully; SIGKILL after the stop timeout.'),
   'relay.restart': command(NoParams, RelayStatus, 'Stop, then start under the current launch plan.'),
   'relay.status': command(NoParams, RelayStatus, 'The supervisor state right now.'),
+  'relay.checkBinary': command(
+    z
+      .object({
+        /** Absolute path of the executable; the configured external binary when left out. */
+        path: z.string().min(1).max(4096).optional(),
+      })
+      .strict()
+      .prefault({}),
+    ConformanceReport,
+    'Check a relay binary against the relay contract (about 10 s); one result per clause on conformance.progress.',
+  ),
   'tier.get': command(NoParams, z.object({ tier: TierName }), 'The selected tier.'),
   'tier.set': command(
     z.object({ tier: TierName }).strict(),

@@ -1,4 +1,4 @@
-import { KNOB_TABLE, type KnobValue } from '../knobs';
+import { goMemLimitText, KNOB_TABLE, type KnobValue } from '../knobs';
 import { TIERS, type TierName } from '../tiers';
 import type { LaunchTarget, PlannedItem, Ungranted } from './plan-types';
 import type { TierOverrides } from './schema';
@@ -45,6 +45,13 @@ export function planKnobs(
         ungranted.push({ name: knob.env, reason: `the relay may run on ${usableCpus} CPUs; capped` });
       }
       env[knob.env] = String(granted);
+      continue;
+    }
+    if (knob.type === 'memory') {
+      // Never null: every Go launch is bounded, whatever its GOGC.
+      const text = goMemLimitText(typeof value === 'number' ? value : TIERS[tier].knobs.memoryBudgetMiB);
+      items.push({ name: knob.env, appliedBy: 'relay', requested: text, overridden });
+      env[knob.env] = text;
       continue;
     }
     // "off" goes to our Node relay too: it accepts it and reports on /health that V8 cannot comply.

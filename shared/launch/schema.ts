@@ -64,6 +64,10 @@ const cpuList = z
     'a CPU range runs backwards',
   );
 
+/** Below 16 MiB a Go relay would collect without pause; 1 TiB is far above any machine it runs on. */
+export const MIN_MEMORY_LIMIT_MIB = 16;
+export const MAX_MEMORY_LIMIT_MIB = 1_048_576;
+
 /** Per-tier overrides a user may set in settings; every field optional, validated at the boundary. */
 export const TierOverrides = z
   .object({
@@ -76,6 +80,8 @@ export const TierOverrides = z
     lockOsThread: z.boolean().optional(),
     preallocBuffers: z.boolean().optional(),
     optimizeSystem: z.boolean().optional(),
+    /** GOMEMLIMIT for a Go binary, MiB; there is no "unlimited": it is what bounds GOGC=off. */
+    memoryLimitMiB: z.number().int().min(MIN_MEMORY_LIMIT_MIB).max(MAX_MEMORY_LIMIT_MIB).optional(),
   })
   .strict();
 export type TierOverrides = z.infer<typeof TierOverrides>;

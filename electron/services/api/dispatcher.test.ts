@@ -40,6 +40,9 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'slaTest.run': async () => {
       throw new ApiError('UNSUPPORTED', 'not under test');
     },
+    'relay.checkBinary': async () => {
+      throw new ApiError('UNSUPPORTED', 'not under test');
+    },
     'report.export': async () => {
       throw new ApiError('UNSUPPORTED', 'not under test');
     },

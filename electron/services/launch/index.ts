@@ -21,6 +21,7 @@ export type { ApplyDeps, StepResult } from './apply';
 export { awaitExec, readBack, linuxValues, formatScheduling, defaultReadBackDeps } from './readback';
 export type { OsItemName, OsReadBack, ReadBackDeps, ReadBackOptions, ThreadProc } from './readback';
 export { buildLaunchReport } from './report';
+export { goRuntimeValues, memoryLimitText, withRuntimeReadBack } from './runtime-readback';
 export type { AppliedState, RelayKnobs } from './report';
 export { parseStat, parseCpusAllowedList, statusField, hasCapSysNice, softLimit } from './procfs';
 export { formatCpuList, parseCpuList } from '../../../shared/launch/cpus';

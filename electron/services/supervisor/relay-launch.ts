@@ -1,4 +1,4 @@
-import { RELAY_ENV, RelayHealth, type BitcoinNetwork } from '../../../shared/relay-contract';
+import { GoRuntimeReport, RELAY_ENV, RelayHealth, type BitcoinNetwork } from '../../../shared/relay-contract';
 import { targetKind, type LaunchReport } from '../../../shared/launch';
 import type { Settings } from '../../../shared/settings';
 import {
@@ -10,6 +10,7 @@ import {
   type LaunchPlan,
   type LaunchTarget,
   type StepResult,
+  withRuntimeReadBack,
 } from '../launch';
 import { panelEnvironmentOverrides } from '../profiles/environment';
 import { osEnvironment } from './child-env';
@@ -84,8 +85,10 @@ export async function readBackReport(
   healthUrl: string,
 ): Promise<LaunchReport> {
   const applied = await readBack(pid, plan.platform, { execTarget: plan.execTarget }).catch(() => null);
-  const knobs = await httpGet(healthUrl, 1000)
-    .then(({ body }) => RelayHealth.shape.knobs.safeParse(JSON.parse(body).knobs).data)
+  const health = await httpGet(healthUrl, 1000)
+    .then(({ body }) => JSON.parse(body) as { knobs?: unknown; runtime?: unknown })
     .catch(() => undefined);
-  return buildLaunchReport(plan, { readBack: applied, steps }, knobs);
+  const knobs = RelayHealth.shape.knobs.safeParse(health?.knobs).data;
+  const runtime = GoRuntimeReport.safeParse(health?.runtime).data;
+  return buildLaunchReport(plan, { readBack: applied, steps }, withRuntimeReadBack(plan, knobs, runtime));
 }

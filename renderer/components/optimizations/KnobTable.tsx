@@ -1,3 +1,4 @@
+import { GC_OFF_MEANING } from '../../../shared/knobs';
 import type { LaunchReport } from '../../../shared/launch';
 import type { TierName } from '../../../shared/tiers';
 import { capitalize, formatClock } from '../../format';
@@ -112,6 +113,11 @@ export function KnobTable({
           </tbody>
         </table>
       </div>
+      {rows.some((row) => row.requested === 'off') && (
+        <p className="card-intro muted" data-testid="gc-off-note">
+          {GC_OFF_MEANING}
+        </p>
+      )}
       {report && !preview && (
         <details className="argv">
           <summary>Command line</summary>

@@ -1,4 +1,5 @@
 import { Field } from '../form/Field';
+import { ConformanceCheck } from './ConformanceCheck';
 import type { SectionProps } from './section-props';
 
 export function RelaySourceSection({ draft, errors, edit }: SectionProps) {
@@ -45,6 +46,7 @@ export function RelaySourceSection({ draft, errors, edit }: SectionProps) {
           )}
         </Field>
       )}
+      {draft.relaySource === 'external' && <ConformanceCheck path={draft.externalPath} />}
     </fieldset>
   );
 }

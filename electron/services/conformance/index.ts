@@ -1,0 +1,7 @@
+/** The relay conformance check (issue 21): any binary against shared/relay-contract-spec.ts. */
+export { runConformance, contractEnvironment } from './run';
+export type { ConformanceOptions } from './run';
+export { binaryCommand, bundledScript, findPromtool } from './commands';
+export { formatTable } from './table';
+export { readExposition } from './exposition';
+export type { RelayCommand } from './relay-process';
