@@ -82,8 +82,9 @@ export const FleetRow = z.object({
   /** Blocks behind the best tip of the same network in the list; null while the tip is unknown. */
   lagBlocks: z.number().int().min(0).max(MAX_FLEET_TIP).nullable(),
   /**
-   * Block relay latency over the window, interpolated inside histogram buckets: shown as the bucket
-   * bound it lies in ("≤ 5 ms"), never as a measured figure. Null with too few blocks (n = 0).
+   * Block relay latency over the window: the upper bound of the histogram bucket the quantile falls
+   * in (shown "≤ 5 ms"), never an interpolation shown as if measured. Null with no blocks (n = 0) or
+   * past the last finite bucket.
    */
   p50Ms: Ms.nullable(),
   p999Ms: Ms.nullable(),

@@ -3,6 +3,7 @@ import type { FleetWindow } from '../../../shared/fleet';
 import { complianceExpr, countExpr, quantileExpr } from '../../../shared/fleet-promql';
 import { TierName } from '../../../shared/tiers';
 import { getText } from './http-get';
+import { bucketBoundAbove } from '../../../shared/fleet-histogram';
 import {
   checkCount,
   checkObjective,
@@ -124,7 +125,12 @@ export class PrometheusSource {
         const target = value('target', instance);
         const objective = value('objective', instance);
         const tip = value('tip', instance);
-        const ms = (v: number | null) => (v === null ? null : v * 1000);
+        // histogram_quantile interpolates inside a bucket; the row carries the bucket's bound.
+        const bound = (v: number | null) => {
+          if (v === null) return null;
+          const le = bucketBoundAbove(v);
+          return Number.isFinite(le) ? le * 1000 : null;
+        };
         return {
           ...base,
           up: up === null ? null : up === 1,
@@ -132,8 +138,8 @@ export class PrometheusSource {
           tip: tip === null ? null : checkTip('prometheus', Math.round(tip)),
           targetMs: target === null ? null : checkTarget('prometheus', target),
           objective: objective === null ? null : checkObjective('prometheus', objective),
-          p50Ms: ms(checkSeconds('prometheus', 'p50', value('p50', instance))),
-          p999Ms: ms(checkSeconds('prometheus', 'p99.9', value('p999', instance))),
+          p50Ms: bound(checkSeconds('prometheus', 'p50', value('p50', instance))),
+          p999Ms: bound(checkSeconds('prometheus', 'p99.9', value('p999', instance))),
           compliance: checkRatio('prometheus', 'compliance', value('compliance', instance)),
           samples: checkCount('prometheus', 'samples', value('samples', instance) ?? 0),
           error: null,
