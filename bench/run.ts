@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChartBench } from './chart-bench';
+import { runFleetHostileBench } from './fleet-hostile-bench';
 import { runGoRelayBench } from './go-relay-bench';
 import { runHistoryBench } from './history-bench';
 import { runHostileBench } from './hostile-bench';
@@ -29,6 +30,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   chart: runChartBench,
   supervisor: runSupervisorBench,
   hostile: runHostileBench,
+  'fleet-hostile': runFleetHostileBench,
 };
 
 function format(value: number): string {

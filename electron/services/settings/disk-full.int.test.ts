@@ -16,6 +16,9 @@ import { ApiError } from '../../../shared/api';
 import { createAppServices, type AppServices } from '../app-services';
 import { HistoryStore } from '../history/history-store';
 import { relayResources } from '../supervisor/relay-service';
+import { HeaderChain } from '../../../relay/chain/chain';
+import { CHAIN_PARAMS } from '../../../relay/chain/params';
+import { generateRegtestChain } from '../../../relay/test-support/chain-gen';
 
 /**
  * A real full disk: a 2 MB tmpfs filled to its last byte. Each write path must give its typed
@@ -156,6 +159,33 @@ describe.skipIf(!mounted)(`a full disk (${skipReason || 'tmpfs of 2 MB'})`, () =
       expect(history.countSamples(t0, t0 + 30_000)).toBe(20_001);
     } finally {
       history.close();
+      // Its rows fill most of the 2 MB; the next test needs room before it fills the disk itself.
+      for (const name of readdirSync(mountPoint).filter((n) => n.startsWith('history.db')))
+        rmSync(path.join(mountPoint, name), { force: true });
     }
+  });
+
+  it("the relay's header store: a failed write is reported once, as it happens, and the chain goes on", () => {
+    const failures: string[] = [];
+    const file = path.join(mountPoint, 'headers-regtest.dat');
+    const chain = new HeaderChain(CHAIN_PARAMS.regtest, {
+      file,
+      onStoreFailure: (reason) => failures.push(reason),
+    });
+    const raw = generateRegtestChain(3000);
+    const headers = Array.from({ length: 3000 }, (_, i) => raw.subarray((i + 1) * 80, (i + 2) * 80));
+    chain.addHeaders(headers.slice(0, 10), 'peer');
+    expect(failures).toEqual([]);
+    fill();
+    try {
+      for (let i = 10; i < 3000; i += 100) chain.addHeaders(headers.slice(i, i + 100), 'peer');
+    } finally {
+      release();
+    }
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/ENOSPC|no space/i);
+    expect(chain.storeFailure).toBe(failures[0]);
+    expect(chain.height).toBe(3000);
+    chain.close();
   });
 });
