@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChartBench } from './chart-bench';
+import { runFleetHostileBench } from './fleet-hostile-bench';
 import { runGoRelayBench } from './go-relay-bench';
 import { runGoRelayEnterpriseBench, runGoRelayScaleBench } from './go-relay-scale-bench';
 import { runHistoryBench } from './history-bench';
@@ -34,6 +35,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   supervisor: runSupervisorBench,
   hostile: runHostileBench,
   reorg: runReorgBench,
+  'fleet-hostile': runFleetHostileBench,
 };
 
 function format(value: number): string {

@@ -16,8 +16,12 @@ Commands:
 
 Options:
   --json                 print the result as JSON on stdout
-  --url URL --token T    the panel to talk to (default: the token file of a running headless panel)
-  --data-dir DIR         where to look for that token file (default: the panel's data folder)
+  --url URL              the panel to talk to (default: the token file of a running headless panel)
+  --token-file FILE      a file (mode 0600) holding that panel's token; or set SPRINT_CONTROL_TOKEN
+                         (--token T still works, but shows the token to every user in ps)
+  --data-dir DIR         where to look for a running panel's token file (default: its data folder)
+  --timeout SECONDS      deadline for connecting and for each call (default 30; an SLA test adds
+                         its planned run time)
   -h, --help
 
 Exit codes: 0 ok, 1 command failed, 2 usage error, 3 cannot connect or unauthorised,
@@ -27,6 +31,8 @@ export const OPTIONS = {
   json: { type: 'boolean', default: false },
   url: { type: 'string' },
   token: { type: 'string' },
+  'token-file': { type: 'string' },
+  timeout: { type: 'string' },
   'data-dir': { type: 'string' },
   tiers: { type: 'string' },
   probes: { type: 'string' },

@@ -23,12 +23,12 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], options: { dataDir?: string } = {}): Promise<Run> {
+function cli(args: string[], options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['dist/cli/sprint-control.mjs', ...args, '--data-dir', options.dataDir ?? dataDir],
-      { timeout: 60_000, env: { ...process.env, SPRINT_CONTROL_DATA_DIR: '' } },
+      { timeout: 60_000, env: { ...process.env, SPRINT_CONTROL_DATA_DIR: '', ...options.env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -92,6 +92,74 @@ describe('finding the panel', () => {
     expect(closed.code).toBe(EXIT.connect);
   });
 
+  it('exits 2 on a bad --url, and takes the token from --token-file or SPRINT_CONTROL_TOKEN', async () => {
+    for (const url of ['not a url', 'ftp://127.0.0.1:1', '127.0.0.1:8600']) {
+      const run = await cli(['status', '--url', url, '--token-file', '/dev/null']);
+      expect(run.code, url).toBe(EXIT.usage);
+      expect(run.stderr).toMatch(/--url must/);
+    }
+    const link = PanelLink.parse(JSON.parse(readFileSync(linkFile, 'utf8')));
+    const tokenFile = path.join(root, 'token');
+    writeFileSync(tokenFile, `${link.token}\n`, { mode: 0o600 });
+    const byFile = await cli(['status', '--url', link.url, '--token-file', tokenFile]);
+    expect(byFile.code, byFile.stderr).toBe(EXIT.ok);
+    expect(byFile.stderr).toBe('');
+    const byEnv = await cli(['status', '--url', link.url], { env: { SPRINT_CONTROL_TOKEN: link.token } });
+    expect(byEnv.code, byEnv.stderr).toBe(EXIT.ok);
+    const byFlag = await cli(['status', '--url', link.url, '--token', link.token]);
+    expect(byFlag.code).toBe(EXIT.ok);
+    expect(byFlag.stderr).toMatch(/--token puts the token in the process list/);
+  });
+
+  it('a stale headless.json (its panel gone, the port taken by another process) is not used', async () => {
+    const staleDir = path.join(root, 'stale');
+    const link = PanelLink.parse(JSON.parse(readFileSync(linkFile, 'utf8')));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(staleDir, { recursive: true });
+    // A catcher on a port of its own: the token must never reach it.
+    const http = await import('node:http');
+    const heard: string[] = [];
+    const catcher = http.createServer((req, res) => {
+      heard.push(req.headers.authorization ?? '');
+      res.end();
+    });
+    catcher.on('upgrade', (req, socket) => {
+      heard.push(String(req.headers.authorization));
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => catcher.listen(0, '127.0.0.1', resolve));
+    const port = (catcher.address() as { port: number }).port;
+    try {
+      // Written by a pid that is alive (this test runner) but started at another time.
+      writeFileSync(
+        path.join(staleDir, 'headless.json'),
+        JSON.stringify({
+          url: `http://127.0.0.1:${port}`,
+          token: link.token,
+          pid: process.pid,
+          startTicks: '1',
+        }),
+        { mode: 0o600 },
+      );
+      const run = await cli(['status'], { dataDir: staleDir });
+      expect(run.code).toBe(EXIT.connect);
+      expect(run.stderr).toMatch(
+        /left by a panel that is no longer running \(pid \d+\); its token was not sent/,
+      );
+      expect(heard).toEqual([]);
+    } finally {
+      catcher.close();
+    }
+  });
+
+  it('a file over the message limit is refused as too large (exit 2), not "connection closed"', async () => {
+    const big = path.join(root, 'big.json');
+    writeFileSync(big, JSON.stringify({ pad: 'x'.repeat(300 * 1024) }));
+    const run = await cli(['profile', 'import', big]);
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.stderr).toMatch(/the panel takes at most 256 KB per message/);
+  });
+
   it('exits 2 on usage errors before connecting: bad tier, unknown command, missing options', async () => {
     for (const args of [
       ['tier', 'set', 'gold'],
@@ -105,6 +173,23 @@ describe('finding the panel', () => {
       expect(run.code, args.join(' ')).toBe(EXIT.usage);
     }
     expect((await cli(['tier', 'set', 'gold'])).stderr).toMatch(/Unknown tier "gold": use one of free, pro/);
+  });
+});
+
+// Late: pausing the panel disturbs its timing for a while after (SLA tests above would fail).
+describe('a paused panel', () => {
+  it('--timeout: a paused panel ends the call with exit 3 within the deadline', async () => {
+    panel.kill('SIGSTOP');
+    try {
+      const began = Date.now();
+      const run = await cli(['status', '--timeout', '2']);
+      expect(run.code).toBe(EXIT.connect);
+      expect(run.stderr).toMatch(/within 2 s \(--timeout\)|Cannot connect/);
+      expect(Date.now() - began).toBeLessThan(10_000);
+    } finally {
+      panel.kill('SIGCONT');
+    }
+    expect((await cli(['status', '--timeout', 'x'])).code).toBe(EXIT.usage);
   });
 });
 

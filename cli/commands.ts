@@ -86,7 +86,8 @@ function slaTest(values: Parsed['values']): Planned {
       out.progress(label.padEnd(28), p.done, p.total);
     });
     try {
-      const result = await panel.call('slaTest.run', request.data, signal);
+      const planned = (request.data.tiers.length * request.data.probesPerTier * 1000) / request.data.rateHz;
+      const result = await panel.call('slaTest.run', request.data, signal, 2 * planned + 60_000);
       out.endProgress();
       out.result(result, () => slaTestText(result));
       return result.tiers.some((t) => t.sla.verdict === 'fail') ? EXIT.slaFailed : EXIT.ok;

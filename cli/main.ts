@@ -1,9 +1,9 @@
 // sprint-control: the panel's typed API from the command line, for scripts and CI (README,
 // "Command-line client"). Talks to a running headless panel over its WebSocket.
 import { ApiError } from '../shared/api';
-import { parse, USAGE } from './args';
+import { intOption, parse, USAGE } from './args';
 import { planCommand } from './commands';
-import { findPanel, PanelConnection } from './connection';
+import { DEFAULT_TIMEOUT_S, findPanel, PanelConnection } from './connection';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { createOutput } from './output';
 
@@ -26,12 +26,16 @@ export async function run(argv: readonly string[]): Promise<ExitCode> {
       return parsed.values.help ? EXIT.ok : EXIT.usage;
     }
     const command = planCommand(parsed);
+    const timeoutS = intOption(parsed.values.timeout, 'timeout', DEFAULT_TIMEOUT_S)!;
+    if (timeoutS < 1 || timeoutS > 86_400)
+      throw new CliError(EXIT.usage, `--timeout must be 1-86400 seconds, got ${timeoutS}.`);
     const target = findPanel({
       url: parsed.values.url,
       token: parsed.values.token,
+      tokenFile: parsed.values['token-file'],
       dataDir: parsed.values['data-dir'],
     });
-    panel = await PanelConnection.open(target);
+    panel = await PanelConnection.open(target, timeoutS * 1000);
     return await command({ panel, target, out, signal: controller.signal });
   } catch (error) {
     if (error instanceof CliError) return fail(error.exitCode, error.message, error.code);

@@ -7,13 +7,14 @@ import { createAppServices } from './services/app-services';
 import { isWildcardHost, tokenProblem } from './services/headless/auth';
 import { writePanelLink } from './services/headless/panel-link-file';
 import { startHeadlessServer } from './services/headless/server';
+import { chooseToken, TokenSourceError } from './services/headless/token-source';
 import { defaultDataDir } from './services/paths';
 import { dataDirProblem } from './services/settings/private-files';
 import { relayResources } from './services/supervisor/relay-service';
 
 function usage(problem: string): never {
   process.stderr.write(
-    `${problem}\nUsage: npm run serve -- [--port N] [--host 127.0.0.1] [--no-open] [--data-dir DIR] [--token T] [--allow-host NAME]…\n`,
+    `${problem}\nUsage: npm run serve -- [--port N] [--host 127.0.0.1] [--no-open] [--data-dir DIR] [--token-file FILE] [--allow-host NAME]…\n(or the token in SPRINT_CONTROL_TOKEN; --token T works but shows the token to every user in ps)\n`,
   );
   process.exit(2);
 }
@@ -28,21 +29,35 @@ function parseOptions() {
         open: { type: 'boolean', default: true },
         'data-dir': { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         'allow-host': { type: 'string', multiple: true },
       },
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       usage(`--port must be 0-65535, got "${values.port}".`);
-    const problem = values.token === undefined ? null : tokenProblem(values.token);
-    if (problem) usage(`--token refused: ${problem}.`);
+    let token: string | undefined;
+    try {
+      token = chooseToken({ tokenFile: values['token-file'], token: values.token });
+    } catch (error) {
+      if (error instanceof TokenSourceError) usage(error.message);
+      throw error;
+    }
+    const problem = token === undefined ? null : tokenProblem(token);
+    const source =
+      values['token-file'] !== undefined
+        ? '--token-file'
+        : values.token !== undefined
+          ? '--token'
+          : 'SPRINT_CONTROL_TOKEN';
+    if (problem) usage(`${source} refused: ${problem}.`);
     const allowHosts = values['allow-host'] ?? [];
     const badHost = allowHosts.find(
       (name) => !/^[A-Za-z0-9.-]{1,253}$|^\[?[0-9A-Fa-f:.]{2,45}\]?$/.test(name),
     );
     if (badHost !== undefined)
       usage(`--allow-host takes a host name or address without a port, got "${badHost}".`);
-    return { ...values, port, allowHosts };
+    return { ...values, port, allowHosts, token };
   } catch (error) {
     usage(error instanceof Error ? error.message : String(error));
   }

@@ -5,7 +5,7 @@ import type { RelayConfig } from './config';
 import type { Logger } from './log';
 import { RELAY_VERSION } from './version';
 import { nowMs } from './p2p/clock';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { HeaderChain } from './chain/chain';
 import { CHAIN_PARAMS } from './chain/params';
@@ -318,8 +318,23 @@ function openChain(config: RelayConfig, log: Logger): HeaderChain {
   const params =
     config.minimumChainWork === null ? network : { ...network, minimumChainWork: config.minimumChainWork };
   if (config.dataDir === null) return new HeaderChain(params);
+  const file = path.join(config.dataDir, `headers-${config.network}.dat`);
+  // Said plainly, once, instead of a crash loop the supervisor can only call "relay failed".
+  if (existsSync(config.dataDir) && !statSync(config.dataDir).isDirectory())
+    throw new Error(`DATA_DIR ${config.dataDir} is a file, not a folder: point DATA_DIR at a folder.`);
   mkdirSync(config.dataDir, { recursive: true });
-  const chain = new HeaderChain(params, { file: path.join(config.dataDir, `headers-${config.network}.dat`) });
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new Error(
+      `The header store ${file} is a folder, not a file: remove or rename it, or point DATA_DIR elsewhere.`,
+    );
+  const chain = new HeaderChain(params, {
+    file,
+    onStoreFailure: (reason) =>
+      log.error('header store write failed: new headers are kept in memory only until restart', {
+        file,
+        reason,
+      }),
+  });
   const r = chain.loadReport;
   if (r.repaired !== null) log.warn('header store repaired', { reason: r.repaired, height: chain.height });
   log.info('header store loaded', { height: chain.height, ms: r.ms, dataDir: config.dataDir });

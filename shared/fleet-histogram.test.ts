@@ -91,3 +91,33 @@ describe('fleet PromQL', () => {
     );
   });
 });
+
+describe('bounds, not interpolations', () => {
+  it('quantileUpperBound gives the bucket bound the quantile falls in', async () => {
+    const { quantileUpperBound } = await import('./fleet-histogram');
+    const b = [
+      { le: 0.001, count: 10 },
+      { le: 0.005, count: 90 },
+      { le: Infinity, count: 100 },
+    ];
+    expect(quantileUpperBound(0.5, b)).toBe(0.005);
+    expect(quantileUpperBound(0.05, b)).toBe(0.001);
+    expect(quantileUpperBound(0.999, b)).toBe(Infinity);
+    expect(
+      quantileUpperBound(0.5, [
+        { le: Infinity, count: 0 },
+        { le: Infinity, count: 0 },
+      ]),
+    ).toBeNull();
+  });
+
+  it("RELAY_BUCKET_BOUNDS_S are the relay's own buckets, and bucketBoundAbove rounds up to one", async () => {
+    const { RELAY_BUCKET_BOUNDS_S, bucketBoundAbove } = await import('./fleet-histogram');
+    const { LATENCY_BUCKETS } = await import('../relay/health/metrics');
+    expect([...RELAY_BUCKET_BOUNDS_S]).toEqual(LATENCY_BUCKETS);
+    // Prometheus's 4.93 ms inside the 2–5 ms bucket is reported as ≤ 5 ms.
+    expect(bucketBoundAbove(0.00493)).toBe(0.005);
+    expect(bucketBoundAbove(0.005)).toBe(0.005);
+    expect(bucketBoundAbove(6)).toBe(Infinity);
+  });
+});

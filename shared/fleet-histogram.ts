@@ -56,3 +56,29 @@ export function bucketIncrease(snapshots: ReadonlyArray<readonly Bucket[]>): Buc
   }
   return first.map((b, i) => ({ le: b.le, count: sums[i]! }));
 }
+
+/**
+ * The upper bound of the bucket the q-quantile falls in: what a histogram actually knows ("p50 ≤ 5
+ * ms"). Interpolating inside the bucket (histogramQuantile) reads as a measurement and is not one.
+ * +Inf when the rank lands in the +Inf bucket; null with no observations.
+ */
+export function quantileUpperBound(q: number, buckets: readonly Bucket[]): number | null {
+  if (buckets.length < 2 || buckets[buckets.length - 1]?.le !== Infinity) return null;
+  const total = buckets[buckets.length - 1]!.count;
+  if (!(total > 0)) return null;
+  const rank = Math.min(1, Math.max(0, q)) * total;
+  return buckets.find((b) => b.count >= rank)?.le ?? Infinity;
+}
+
+/** The relay's latency bucket bounds in seconds (relay/health/metrics.ts LATENCY_BUCKETS). */
+export const RELAY_BUCKET_BOUNDS_S = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.3, 0.5, 1, 2.5, 5,
+] as const;
+
+/**
+ * A value Prometheus interpolated inside a bucket, reported as that bucket's upper bound instead: the
+ * smallest bound at or above it (+Inf above the last).
+ */
+export function bucketBoundAbove(seconds: number, bounds: readonly number[] = RELAY_BUCKET_BOUNDS_S): number {
+  return bounds.find((le) => le >= seconds - 1e-12) ?? Infinity;
+}

@@ -63,35 +63,59 @@ export type FleetRowSource = z.infer<typeof FleetRowSource>;
 /** How a row's figures were computed: PromQL on a Prometheus, or two scrapes of /metrics. */
 export const FleetFiguresVia = z.enum(['prometheus', 'metrics', 'remote-panel', 'none']);
 
+/** Every figure a row carries is bounded: a remote's absurd value fails its own row, never the list. */
+const Ms = z.number().nonnegative().max(86_400_000);
+export const MAX_FLEET_TIP = 100_000_000;
+
 export const FleetRow = z.object({
   /** "local", an entry id, or "prom:<instance>" for relays found only in Prometheus. */
-  id: z.string(),
+  id: z.string().max(220),
   source: FleetRowSource,
-  name: z.string(),
+  name: z.string().max(220),
   /** host:port of the relay's health port: Prometheus's `instance` label. */
-  instance: z.string().nullable(),
+  instance: z.string().max(220).nullable(),
   tier: TierName.nullable(),
-  /** live, syncing, degraded, stopped, unreachable, refused, or a supervisor state. */
-  state: z.string(),
-  network: z.string().nullable(),
-  tip: z.number().int().nullable(),
+  /** live, syncing, degraded, stopped, stale, unreachable, refused, invalid, or a supervisor state. */
+  state: z.string().max(40),
+  network: z.string().max(40).nullable(),
+  tip: z.number().int().min(0).max(MAX_FLEET_TIP).nullable(),
   /** Blocks behind the best tip of the same network in the list; null while the tip is unknown. */
-  lagBlocks: z.number().int().nullable(),
-  /** Over the window; null with too few blocks (n = 0). */
-  p50Ms: z.number().nullable(),
-  p999Ms: z.number().nullable(),
-  /** Share of blocks within the tier's target over the window; null when n = 0. */
+  lagBlocks: z.number().int().min(0).max(MAX_FLEET_TIP).nullable(),
+  /**
+   * Block relay latency over the window: the upper bound of the histogram bucket the quantile falls
+   * in (shown "≤ 5 ms"), never an interpolation shown as if measured. Null with no blocks (n = 0) or
+   * past the last finite bucket.
+   */
+  p50Ms: Ms.nullable(),
+  p999Ms: Ms.nullable(),
+  /** Share of blocks within the tier's target over the window (block latency); null when n = 0. */
   compliance: z.number().min(0).max(1).nullable(),
-  targetMs: z.number().nullable(),
-  objective: z.number().nullable(),
+  targetMs: z.number().positive().max(600_000).nullable(),
+  objective: z.number().positive().max(1).nullable(),
   /** Blocks relayed in the window (may be fractional from Prometheus's extrapolation). */
-  samples: z.number().nonnegative(),
+  samples: z.number().nonnegative().max(1e12),
   /** Seconds of the window the figures actually cover (less than the window while history is short). */
-  coveredSeconds: z.number().nonnegative(),
+  coveredSeconds: z
+    .number()
+    .nonnegative()
+    .max(10 * 86_400),
   via: FleetFiguresVia,
   /** A remote panel whose API the panel can drive (tier switch, SLA test, report export). */
   controllable: z.boolean(),
-  error: z.string().nullable(),
+  error: z.string().max(1000).nullable(),
+  /**
+   * The panel's own probes (as on the Dashboard): probes within target of all probes over the window.
+   * Only this panel's relay and remote panels' relays are probed; null elsewhere and with n = 0.
+   */
+  probe: z
+    .object({
+      n: z.number().int().nonnegative(),
+      misses: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .default(null),
+  /** Epoch ms of the last scrape that answered; null when none has. */
+  lastSeenAt: z.number().nullable().default(null),
 });
 export type FleetRow = z.infer<typeof FleetRow>;
 

@@ -12,6 +12,8 @@ export const PanelLink = z
     url: z.url({ protocol: /^https?$/ }),
     token: z.string().min(16).max(256),
     pid: z.number().int().positive(),
+    /** The writer's start time (/proc/PID/stat): a later process given the same pid is not the panel. */
+    startTicks: z.string().max(32).nullable().optional(),
   })
   .strict();
 export type PanelLink = z.infer<typeof PanelLink>;

@@ -76,7 +76,7 @@ export const ProfilesSettings = z
     list: z
       .array(DeploymentProfile)
       .max(PROFILES_MAX, { error: `at most ${PROFILES_MAX} profiles` })
-      .refine((list) => new Set(list.map((p) => p.name.toLowerCase())).size === list.length, {
+      .refine((list) => new Set(list.map((p) => profileNameKey(p.name))).size === list.length, {
         error: 'profile names must be unique',
       })
       .default(() => BUILTIN_PROFILES.map((p) => ({ ...p, overrides: {} }))),
@@ -143,9 +143,63 @@ export function activeProfile(settings: ProfileView): string | null {
   return sameOverrides(profile.overrides, settings.overrides[settings.tier]) ? profile.name : null;
 }
 
+/**
+ * Letters of other scripts drawn like Latin ones: "prоduction" with a Cyrillic о must not stand
+ * beside "production". A small table of the common lookalikes (Cyrillic and Greek), after NFKC.
+ */
+const CONFUSABLES: Readonly<Record<string, string>> = {
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  һ: 'h',
+  ӏ: 'l',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  γ: 'y',
+  ϲ: 'c',
+  ϳ: 'j',
+  ζ: 'z',
+  μ: 'u',
+};
+
+/** The form two profile names are compared in: NFKC, lower case, lookalike letters folded to Latin. */
+export function profileNameKey(name: string): string {
+  const folded = name.trim().normalize('NFKC').toLowerCase();
+  let key = '';
+  for (const ch of folded) key += CONFUSABLES[ch] ?? ch;
+  return key;
+}
+
 export function findProfile(profiles: ProfilesSettings, name: string): DeploymentProfile | undefined {
-  const wanted = name.trim().toLowerCase();
-  return profiles.list.find((p) => p.name.toLowerCase() === wanted);
+  const wanted = profileNameKey(name);
+  return profiles.list.find((p) => profileNameKey(p.name) === wanted);
 }
 
 /** A file name for a download that any OS accepts. */

@@ -12,6 +12,7 @@ import { FleetService } from './fleet/fleet-service';
 import { FleetStore } from './fleet/fleet-store';
 import { createPanelMetrics } from './fleet/panel-metrics';
 import { exportRemoteReport } from './fleet/remote-report';
+import { FLEET_WINDOW_SECONDS } from '../../shared/fleet';
 import { PLAIN_FILE_CODEC, SecretStore, type SecretCodec } from './fleet/secret-store';
 import { pruneStoredReports } from './reports/stored-reports';
 import { ensurePrivateDir } from './settings/private-files';
@@ -107,6 +108,19 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     secrets,
     local: relay,
     pollMs: options.fleetPollMs,
+    probe: (window, at) => {
+      // The Dashboard's measure: this panel's probes within target, of the tier it runs now.
+      const tier = relay.status().tier;
+      const { points } = measurement.query({ from: at - FLEET_WINDOW_SECONDS[window] * 1000, to: at });
+      let n = 0;
+      let misses = 0;
+      for (const p of points) {
+        if (p.tier !== undefined && p.tier !== null && p.tier !== tier) continue;
+        n += p.n;
+        misses += p.misses;
+      }
+      return n === 0 ? null : { n, misses };
+    },
   });
   fleet.start();
   const panelRegistry = createPanelMetrics({ status: () => relay.status(), entries: () => fleet.entries() });
@@ -165,11 +179,21 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'fleet.remove': async ({ id }) => ({ removed: fleet.remove(id) }),
     'fleet.remote.setTier': ({ id, tier }) => fleet.panel(id).call('tier.set', { tier }),
     'fleet.remote.runSlaTest': ({ id, request }, { signal }) =>
-      fleet.panel(id).call('slaTest.run', request, signal),
+      // As long as the test's own probes take at their rate, twice over, and two minutes to spare.
+      fleet
+        .panel(id)
+        .call(
+          'slaTest.run',
+          request,
+          signal,
+          undefined,
+          ((2 * request.tiers.length * request.probesPerTier) / request.rateHz) * 1000 + 120_000,
+        ),
     'fleet.remote.exportReport': ({ id, request }, { signal }) =>
       exportRemoteReport(fleet.panel(id), secrets.get(id) ?? '', request, signal, {
         dir: reportsDir,
         deliver: (file, name) => deliverReport(options.reportHost ?? {}, file, name),
+        prune: (keep) => pruneStoredReports(reportsDir, keep),
       }),
   };
 

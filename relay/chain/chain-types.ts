@@ -42,6 +42,8 @@ export interface DisconnectedBlock {
 }
 
 export interface ChainOptions {
+  /** Called once when a header file write first fails (disk full, permissions): the relay logs it. */
+  readonly onStoreFailure?: (reason: string) => void;
   /** Header store file; none keeps the chain in memory only. */
   readonly file?: string;
   readonly side?: SideLimits;

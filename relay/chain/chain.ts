@@ -25,6 +25,7 @@ export class HeaderChain {
   private readonly branches: Branches;
   private readonly powLimit: bigint;
   private readonly store: ChainStore | null;
+  private readonly onStoreFailure: ((reason: string) => void) | undefined;
   private readonly now: () => number;
   private tipCache: ChainEntry | null = null;
   readonly mainAncestry: Ancestry;
@@ -49,6 +50,7 @@ export class HeaderChain {
       maxForkDepth: opts.maxForkDepth ?? 1008,
     });
     this.mainAncestry = { timeAt: (h) => this.main.timeAt(h), bitsAt: (h) => this.main.bitsAt(h) };
+    this.onStoreFailure = opts.onStoreFailure;
     const started = performance.now();
     this.store = opts.file
       ? openStore(opts.file, this.main, (raw, hash, h) => this.verify(raw, hash, h, this.mainAncestry))
@@ -300,7 +302,9 @@ export class HeaderChain {
 
   private persist(firstNew: number, reorg: boolean): void {
     if (!this.store) return;
+    const failedBefore = this.store.failure;
     this.store.write(firstNew, reorg);
+    if (failedBefore === null && this.store.failure !== null) this.onStoreFailure?.(this.store.failure);
   }
 
   /** Why the header file stopped taking writes (disk full, permissions), or null. */

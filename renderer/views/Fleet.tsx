@@ -7,7 +7,8 @@ import { formatClock } from '../format';
 import { useFleetStore } from '../stores';
 
 const WINDOWS = FLEET_WINDOWS.map((w) => ({ value: w, label: w }));
-const REFRESH_MS = 5000;
+// Often enough that a row turning unreachable (two 5 s scrape intervals) shows within 2 s of it.
+const REFRESH_MS = 2000;
 
 export function Fleet() {
   const { snapshot, window, setWindow, refresh, error } = useFleetStore();
@@ -28,9 +29,10 @@ export function Fleet() {
           </div>
         </header>
         <p className="muted card-intro">
-          p50, p99.9 and compliance with the tier&apos;s target over the window, from Prometheus (PromQL) when
-          one is added, else from each relay&apos;s own /metrics. Lag is blocks behind the best tip in the
-          list.
+          Probe compliance is this panel&apos;s own probes within the tier&apos;s target, as on the Dashboard
+          (a remote panel&apos;s, for its relay). Block latency and blocks within target come from Prometheus
+          (PromQL) when one is added, else from each relay&apos;s own /metrics; latencies are histogram bucket
+          bounds. A relay silent for two scrape intervals is unreachable. Lag is blocks behind the best tip.
           {snapshot?.prometheus &&
             (snapshot.prometheus.ok
               ? ` Prometheus: ${snapshot.prometheus.url}.`

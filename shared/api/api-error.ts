@@ -18,6 +18,8 @@ export const API_ERROR_CODES = [
   'UNSUPPORTED',
   /** A remote relay, panel or Prometheus the fleet view was asked to use did not answer. */
   'UNREACHABLE',
+  /** A write found no space left; the message names the folder. Nothing was half-written. */
+  'DISK_FULL',
   'INTERNAL',
 ] as const;
 export const ApiErrorCode = z.enum(API_ERROR_CODES);

@@ -1,5 +1,6 @@
 import { ApiError } from '../../../shared/api';
 import type { FleetEntry, FleetEntryKind, FleetRow, FleetWindow } from '../../../shared/fleet';
+import { FLEET_CALL_DEADLINE_MS } from './http-get';
 import { PrometheusSource } from './prometheus-source';
 import { readRelay } from './relay-reading';
 import { type RemotePanel, verifyPanel } from './remote-panel';
@@ -40,7 +41,13 @@ export async function panelRow(
   if (!panel)
     return { ...base, state: 'refused', error: 'No token stored for this panel; remove and add it again.' };
   try {
-    const remote = await panel.call('fleet.list', { window, localOnly: true }, undefined, LISTING_CONNECT_MS);
+    const remote = await panel.call(
+      'fleet.list',
+      { window, localOnly: true },
+      undefined,
+      LISTING_CONNECT_MS,
+      FLEET_CALL_DEADLINE_MS,
+    );
     const own = remote.rows.find((r) => r.source === 'local');
     if (!own) return { ...base, state: 'unknown', controllable: true };
     // Its relay's instance is host:port on that machine, not one this panel or its Prometheus knows.

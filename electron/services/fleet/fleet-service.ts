@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../../shared/api';
 import {
   FleetAddRequest,
+  FleetRow as FleetRowSchema,
   MAX_FLEET_ENTRIES,
   type FleetEntry,
   type FleetRow,
@@ -11,12 +12,23 @@ import {
 import type { RelayStatus } from '../../../shared/relay-status';
 import type { FleetStore } from './fleet-store';
 import { panelRow, verifyEntry } from './entries';
-import { PrometheusSource } from './prometheus-source';
+import { FLEET_CALL_DEADLINE_MS } from './http-get';
+import { MAX_PROMETHEUS_RELAYS, PrometheusSource, type PromRelayFigures } from './prometheus-source';
 import { readRelay, type RelayReading } from './relay-reading';
 import { RemotePanel, splitPanelUrl } from './remote-panel';
 import { emptyRow, instanceOf, rowFromReading, withLag, withPrometheus } from './rows';
 import { ScrapeHistory } from './scrape-history';
 import type { SecretStore } from './secret-store';
+import { sameRelayUrl } from './same-relay';
+import { FleetValueError } from './values';
+
+/**
+ * fleet.list answers within this even when every remote hangs: the local scrape, every remote panel
+ * and the Prometheus are asked at once, each under its own deadline (FLEET_CALL_DEADLINE_MS).
+ */
+export const FLEET_LIST_BOUND_MS = FLEET_CALL_DEADLINE_MS + 1000;
+/** A row whose last good scrape is older than this many scrape intervals is never shown live. */
+export const STALE_AFTER_INTERVALS = 2;
 
 export interface LocalRelay {
   status(): RelayStatus;
@@ -29,12 +41,34 @@ export interface FleetServiceOptions {
   readonly local: LocalRelay;
   /** How often relays' /metrics are scraped in the background (window figures need history). */
   readonly pollMs?: number;
+  /** This panel's own probe counts over the window (the Dashboard's measure); null without any. */
+  readonly probe?: (window: FleetWindow, at: number) => { n: number; misses: number } | null;
 }
 
 interface Scraped {
   history: ScrapeHistory;
   last: RelayReading | null;
+  /** When `last` was read: a row is judged by how old its last good answer is, not by `last` alone. */
+  lastOkAt: number | null;
+  url?: string;
   error: string | null;
+  /** The relay answered, with values out of range (shown as "invalid", not "unreachable"). */
+  invalid: boolean;
+}
+
+const newSlot = (): Scraped => ({
+  history: new ScrapeHistory(),
+  last: null,
+  lastOkAt: null,
+  error: null,
+  invalid: false,
+});
+
+/** `promise`, or `fallback()` once `ms` have passed: one remote's silence costs only its own row. */
+function within<T>(promise: Promise<T>, ms: number, fallback: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback()), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -82,48 +116,101 @@ export class FleetService {
   }
 
   async list(window: FleetWindow, localOnly = false): Promise<FleetSnapshot> {
-    await this.poll();
     const at = Date.now();
     const entries = localOnly ? [] : this.options.store.list();
-    const rows: FleetRow[] = [this.localRow(window, at)];
-    const remote = await Promise.all(
-      entries.filter((e) => e.kind !== 'prometheus').map((e) => this.entryRow(e, window, at)),
-    );
-    rows.push(...remote);
     const prom = entries.find((e) => e.kind === 'prometheus');
+    const deadline = FLEET_CALL_DEADLINE_MS;
+    const late = `no answer within ${deadline} ms`;
+    // Relay rows read the scrape this listing waits for; panels and Prometheus are asked meanwhile.
+    const polled = within(this.poll(), deadline, () => undefined);
+    const [remote, promFigures] = await Promise.all([
+      Promise.all(
+        entries
+          .filter((e) => e.kind !== 'prometheus')
+          .map((e) =>
+            e.kind === 'relay'
+              ? polled.then(() => this.entryRow(e, window, at))
+              : within(this.entryRow(e, window, at), deadline, () => this.lateRow(e, late)),
+          ),
+      ),
+      prom
+        ? within(
+            this.prometheusFigures(prom.url, window, at),
+            deadline,
+            (): { figures: PromRelayFigures[]; total: number; error: string } => ({
+              figures: [],
+              total: 0,
+              error: `Prometheus at ${prom.url}: ${late}`,
+            }),
+          )
+        : null,
+    ]);
+    await polled;
+    const rows: FleetRow[] = [this.localRow(window, at), ...remote];
     let prometheus: FleetSnapshot['prometheus'] = null;
-    if (prom) {
-      try {
-        const figures = await new PrometheusSource(prom.url).relays(window, at);
-        for (const f of figures) {
-          const i = rows.findIndex((r) => r.instance === f.instance);
-          if (i >= 0) rows[i] = withPrometheus(rows[i]!, f, window);
-          else
-            rows.push(
-              withPrometheus(
-                emptyRow({
-                  id: `prom:${f.instance}`,
-                  source: 'prometheus',
-                  name: f.instance,
-                  instance: f.instance,
-                }),
-                f,
-                window,
-              ),
-            );
-        }
-        prometheus = { url: prom.url, ok: true, error: null };
-      } catch (error) {
-        prometheus = { url: prom.url, ok: false, error: describe(error) };
+    if (prom && promFigures) {
+      for (const f of promFigures.figures) {
+        const i = rows.findIndex((r) => r.instance === f.instance);
+        if (i >= 0) rows[i] = withPrometheus(rows[i]!, f, window);
+        else
+          rows.push(
+            withPrometheus(
+              emptyRow({
+                id: `prom:${f.instance}`,
+                source: 'prometheus',
+                name: f.instance,
+                instance: f.instance,
+              }),
+              f,
+              window,
+            ),
+          );
       }
+      const shortened =
+        promFigures.total > MAX_PROMETHEUS_RELAYS
+          ? `Prometheus knows ${promFigures.total} relays; the first ${MAX_PROMETHEUS_RELAYS} are shown.`
+          : null;
+      prometheus = {
+        url: prom.url,
+        ok: promFigures.error === null,
+        error: promFigures.error ?? shortened,
+      };
     }
     return {
       window,
       at,
-      rows: withLag(rows),
+      rows: withLag(rows).map(checkedRow),
       entries: [...entries],
       prometheus,
       tokenStorage: this.tokenStorage,
+    };
+  }
+
+  private async prometheusFigures(
+    url: string,
+    window: FleetWindow,
+    at: number,
+  ): Promise<{ figures: PromRelayFigures[]; total: number; error: string | null }> {
+    const source = new PrometheusSource(url);
+    try {
+      const figures = await source.relays(window, at);
+      return { figures, total: source.lastKnown, error: null };
+    } catch (error) {
+      return { figures: [], total: 0, error: describe(error) };
+    }
+  }
+
+  private lateRow(entry: FleetEntry, why: string): FleetRow {
+    return {
+      ...emptyRow({
+        id: entry.id,
+        source: entry.kind === 'panel' ? 'panel' : 'relay',
+        name: entry.label,
+        instance: entry.kind === 'relay' ? instanceOf(entry.url) : null,
+      }),
+      state: 'unreachable',
+      controllable: entry.kind === 'panel',
+      error: why,
     };
   }
 
@@ -138,8 +225,15 @@ export class FleetService {
     }
     const { url, token: tokenInUrl } =
       request.kind === 'panel' ? splitPanelUrl(request.url) : { url: request.url, token: null };
-    if (entries.some((e) => e.url === url))
-      throw new ApiError('INVALID_PARAMS', `${url} is already in the fleet.`);
+    const same = entries.find((e) => e.kind === request.kind && sameRelayUrl(e.url, url));
+    if (same) throw new ApiError('INVALID_PARAMS', `${url} is already in the fleet as "${same.label}".`);
+    const local = this.options.local.endpoint();
+    if (request.kind === 'relay' && local && sameRelayUrl(local.healthUrl, url)) {
+      throw new ApiError(
+        'INVALID_PARAMS',
+        `${url} is this panel's own relay, already shown as "This panel"; it is not added twice.`,
+      );
+    }
     if (request.kind === 'prometheus' && entries.some((e) => e.kind === 'prometheus')) {
       throw new ApiError('INVALID_PARAMS', 'A Prometheus server is already configured; remove it first.');
     }
@@ -181,8 +275,7 @@ export class FleetService {
   }
 
   private open(entry: FleetEntry): void {
-    if (entry.kind === 'relay')
-      this.scraped.set(entry.id, { history: new ScrapeHistory(), last: null, error: null });
+    if (entry.kind === 'relay') this.scraped.set(entry.id, newSlot());
     if (entry.kind !== 'panel') return;
     const token = this.options.secrets.get(entry.id);
     if (token) this.panels.set(entry.id, new RemotePanel(entry.url, token));
@@ -196,14 +289,20 @@ export class FleetService {
     for (const e of this.options.store.list()) if (e.kind === 'relay') targets.push([e.id, e.url]);
     await Promise.all(
       targets.map(async ([id, url]) => {
-        const slot = this.scraped.get(id) ?? { history: new ScrapeHistory(), last: null, error: null };
+        const slot = this.scraped.get(id) ?? newSlot();
         this.scraped.set(id, slot);
+        // The local relay moves port at every tier switch: a new URL is a new relay's history.
+        if (slot.url !== undefined && slot.url !== url) Object.assign(slot, newSlot());
+        slot.url = url;
         try {
           slot.last = await readRelay(url);
+          slot.lastOkAt = slot.last.at;
           slot.error = null;
+          slot.invalid = false;
           slot.history.add(slot.last.at, slot.last.buckets);
         } catch (error) {
           slot.error = describe(error);
+          slot.invalid = error instanceof FleetValueError;
         }
       }),
     );
@@ -211,9 +310,24 @@ export class FleetService {
 
   private figuresRow(row: FleetRow, id: string, window: FleetWindow, at: number): FleetRow {
     const slot = this.scraped.get(id);
-    if (!slot?.last) return { ...row, error: slot?.error ?? row.error };
+    if (!slot?.last || slot.lastOkAt === null) {
+      const state = slot?.invalid ? 'invalid' : slot?.error ? 'unreachable' : row.state;
+      return { ...row, state, error: slot?.error ?? row.error };
+    }
     const figures = slot.history.figures(window, slot.last.targetMs, at);
-    return { ...rowFromReading(row, slot.last, figures), error: slot.error };
+    const shown = {
+      ...rowFromReading(row, slot.last, figures),
+      error: slot.error,
+      lastSeenAt: slot.lastOkAt,
+    };
+    if (slot.invalid) return { ...shown, state: 'invalid' };
+    // Liveness is measured: an answer older than two scrape intervals is not "live", whatever it said.
+    const staleAfterMs = STALE_AFTER_INTERVALS * (this.options.pollMs ?? 5000);
+    if (at - slot.lastOkAt > staleAfterMs) {
+      const since = `no answer for ${Math.round((at - slot.lastOkAt) / 1000)} s`;
+      return { ...shown, state: 'unreachable', error: slot.error ? `${since}: ${slot.error}` : since };
+    }
+    return shown;
   }
 
   private localRow(window: FleetWindow, at: number): FleetRow {
@@ -231,8 +345,9 @@ export class FleetService {
       state: status.state,
       tip: status.upstream?.tip?.height ?? null,
     };
-    if (!endpoint) return row;
-    const scraped = this.figuresRow(row, 'local', window, at);
+    const probe = this.options.probe?.(window, at) ?? null;
+    if (!endpoint) return { ...row, probe };
+    const scraped = { ...this.figuresRow(row, 'local', window, at), probe };
     // The supervisor knows better than a scrape whether the relay is running at all.
     return status.state === 'running' ? scraped : { ...scraped, state: status.state };
   }
@@ -246,8 +361,25 @@ export class FleetService {
     });
     if (entry.kind === 'relay') {
       const row = this.figuresRow(base, entry.id, window, at);
-      return row.error && row.via === 'none' ? { ...row, state: 'unreachable' } : row;
+      return row.error && row.via === 'none' && row.state !== 'invalid'
+        ? { ...row, state: 'unreachable' }
+        : row;
     }
     return panelRow(base, entry, this.panels.get(entry.id), window);
   }
+}
+
+/** The last guard: a row that still fails the contract is shown as its own error, never the list's. */
+function checkedRow(row: FleetRow): FleetRow {
+  const checked = FleetRowSchema.safeParse(row);
+  if (checked.success) return checked.data;
+  const issue = checked.error.issues[0];
+  const field = issue ? issue.path.join('.') : 'a figure';
+  const base = emptyRow({
+    id: row.id.slice(0, 220),
+    source: row.source,
+    name: row.name.slice(0, 220),
+    instance: row.instance?.slice(0, 220) ?? null,
+  });
+  return { ...base, state: 'invalid', error: `${row.source}: ${field} is out of range` };
 }

@@ -2,6 +2,15 @@ import { z } from 'zod';
 import type { Bucket } from '../../../shared/fleet-histogram';
 import { TierName, TIERS } from '../../../shared/tiers';
 import { getText } from './http-get';
+import {
+  FleetValueError,
+  checkBuckets,
+  checkObjective,
+  checkTarget,
+  checkTip,
+  labelWord,
+  summariseBuckets,
+} from './values';
 import { parsePromText, type Sample } from './prom-text';
 
 /** One scrape of a relay: what its /metrics and /health say right now. */
@@ -33,42 +42,52 @@ function tierOf(samples: Sample[]): TierName | null {
   return parsed.success ? parsed.data : null;
 }
 
+/**
+ * A reading from a relay's /metrics, every value checked: a target of +Inf, a NaN objective, a tip of
+ * 1e300 or a negative count is a FleetValueError naming the value ("metrics: target is +Inf"), which
+ * becomes this relay's row error and nothing else's.
+ */
 export function readingFromMetrics(samples: Sample[], at: number, state: string): RelayReading {
   const tier = tierOf(samples);
   const build = first(samples, 'bitcoin_sprint_build_info');
   const target = first(samples, 'bitcoin_sprint_sla_target_seconds')?.value;
   const objective = first(samples, 'bitcoin_sprint_sla_objective_ratio')?.value;
-  const buckets = samples
+  const raw = samples
     .filter((s) => s.name === 'bitcoin_sprint_relay_latency_seconds_bucket' && s.labels.le !== undefined)
-    .map((s) => ({ le: s.labels.le === '+Inf' ? Infinity : Number(s.labels.le), count: s.value }))
-    .filter((b) => !Number.isNaN(b.le))
-    .sort((a, b) => a.le - b.le);
+    .map((s) => ({ le: s.labels.le === '+Inf' ? Infinity : Number(s.labels.le), count: s.value }));
   const tip = first(samples, 'bitcoin_sprint_tip_height')?.value;
+  const targetMs = target !== undefined ? checkTarget('metrics', target) : tier ? TIERS[tier].targetMs : null;
+  const buckets = checkBuckets('metrics', raw);
   return {
     at,
     tier,
-    network: build?.labels.network ?? null,
-    version: build?.labels.version ?? null,
-    tip: tip === undefined || !Number.isFinite(tip) ? null : Math.round(tip),
-    targetMs: target !== undefined ? target * 1000 : tier ? TIERS[tier].targetMs : null,
-    objective: objective ?? (tier ? TIERS[tier].objective : null),
-    buckets: buckets.at(-1)?.le === Infinity ? buckets : [],
+    network: labelWord(build?.labels.network),
+    version: labelWord(build?.labels.version),
+    tip: tip === undefined ? null : checkTip('metrics', tip),
+    targetMs,
+    objective:
+      objective !== undefined ? checkObjective('metrics', objective) : tier ? TIERS[tier].objective : null,
+    // Only what the figures need is kept: at most MAX_BUCKETS bounds, the target's among them.
+    buckets: summariseBuckets(buckets, targetMs === null ? null : targetMs / 1000),
     state,
   };
 }
 
+export { FleetValueError };
+
 /** Scrapes /metrics and /health of a relay's health URL (http://host:port). */
-export async function readRelay(healthUrl: string, timeoutMs = 4000): Promise<RelayReading> {
+export async function readRelay(healthUrl: string): Promise<RelayReading> {
   const at = Date.now();
   const [metrics, health] = await Promise.allSettled([
-    getText(`${healthUrl}/metrics`, { timeoutMs }),
-    getText(`${healthUrl}/health`, { timeoutMs, maxBytes: 1024 * 1024 }),
+    getText(`${healthUrl}/metrics`),
+    getText(`${healthUrl}/health`, { maxBytes: 256 * 1024 }),
   ]);
   if (metrics.status === 'rejected') throw metrics.reason;
   let state = 'unknown';
   if (health.status === 'fulfilled') {
     const parsed = HealthStatus.safeParse(parseJson(health.value));
-    if (parsed.success) state = parsed.data.status === 'ok' ? 'live' : parsed.data.status;
+    if (parsed.success)
+      state = parsed.data.status === 'ok' ? 'live' : (labelWord(parsed.data.status) ?? 'unknown');
   }
   return readingFromMetrics(parsePromText(metrics.value), at, state);
 }

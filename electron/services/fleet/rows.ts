@@ -31,6 +31,8 @@ export function emptyRow(base: Pick<FleetRow, 'id' | 'source' | 'name' | 'instan
     via: 'none',
     controllable: false,
     error: null,
+    probe: null,
+    lastSeenAt: null,
   };
 }
 
@@ -51,6 +53,7 @@ export function rowFromReading(row: FleetRow, reading: RelayReading, figures: Wi
 
 /** Prometheus's figures replace scraped ones: its history is longer and shared with the dashboards. */
 export function withPrometheus(row: FleetRow, p: PromRelayFigures, window: FleetWindow): FleetRow {
+  if (p.error !== null) return { ...row, error: p.error };
   const state = p.up === false ? 'down' : p.syncProgress !== null && p.syncProgress < 1 ? 'syncing' : 'up';
   return {
     ...row,

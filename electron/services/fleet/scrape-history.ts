@@ -1,4 +1,9 @@
-import { bucketIncrease, bucketRatio, histogramQuantile, type Bucket } from '../../../shared/fleet-histogram';
+import {
+  bucketIncrease,
+  bucketRatio,
+  quantileUpperBound,
+  type Bucket,
+} from '../../../shared/fleet-histogram';
 import { FLEET_WINDOW_SECONDS, type FleetWindow } from '../../../shared/fleet';
 
 /** Kept scrapes are at least this far apart, so a day of history is a few thousand entries. */
@@ -65,10 +70,11 @@ export class ScrapeHistory {
     const coveredSeconds = (run.at(-1)!.at - Math.max(run[0]!.at, from)) / 1000;
     const samples = increase.at(-1)?.count ?? 0;
     if (samples === 0) return { ...empty, coveredSeconds };
-    const ms = (s: number | null) => (s === null ? null : s * 1000);
+    // Bucket bounds, not interpolations: "≤ 5 ms" is what the histogram knows (null past the last).
+    const ms = (s: number | null) => (s === null || !Number.isFinite(s) ? null : s * 1000);
     return {
-      p50Ms: ms(histogramQuantile(0.5, increase)),
-      p999Ms: ms(histogramQuantile(0.999, increase)),
+      p50Ms: ms(quantileUpperBound(0.5, increase)),
+      p999Ms: ms(quantileUpperBound(0.999, increase)),
       compliance: targetMs === null ? null : bucketRatio(targetMs / 1000, increase),
       samples,
       coveredSeconds,

@@ -127,6 +127,41 @@ describe('wrong tokens are throttled per address', () => {
     expect(right.ms).toBeLessThan(300);
   });
 
+  it('8 parallel guessers never keep the right token out, over HTTP or WebSocket', async () => {
+    // The default throttle, as a real panel runs it.
+    const server = await start();
+    const host = { host: `127.0.0.1:${server.port}` };
+    let guessing = true;
+    const guesses: number[] = [];
+    const guessers = Array.from({ length: 8 }, async (_, client) => {
+      for (let n = 0; guessing; n++) {
+        const answer = await get(server.port, `/?token=wrong-${client}-${n}-0123456789abcdef`, host);
+        guesses.push(answer.status);
+      }
+    });
+    // Let the guessers get well into the throttle first (past the free failures, answers held back).
+    while (guesses.filter((status) => status === 429).length < 8)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const rightHttp: number[] = [];
+    const rightWs: string[] = [];
+    for (let attempt = 0; attempt < 32; attempt++) {
+      const [answer, socket] = await Promise.all([
+        get(server.port, `/?token=${server.token}`, host),
+        upgrade(server.port, server.token, {}),
+      ]);
+      rightHttp.push(answer.status);
+      rightWs.push(socket);
+      expect(answer.ms).toBeLessThan(1000);
+    }
+    guessing = false;
+    await Promise.all(guessers);
+    expect(rightHttp).toEqual(Array.from({ length: 32 }, () => 200));
+    expect(rightWs).toEqual(Array.from({ length: 32 }, () => 'open'));
+    // The guessers themselves were throttled and never let in.
+    expect(guesses.every((status) => status === 401 || status === 429)).toBe(true);
+    expect(guesses.filter((status) => status === 429).length).toBeGreaterThan(0);
+  }, 30_000);
+
   it('a request without any token is refused but not counted as a guess', async () => {
     const server = await start({
       throttle: {

@@ -1,6 +1,7 @@
 import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PANEL_LINK_FILE, PanelLink } from '../../../shared/panel-link';
+import { processStartTicks } from './process-identity';
 
 /**
  * Writes the panel's URL and token for `sprint-control` (cli/) to find, readable by this user only,
@@ -8,7 +9,11 @@ import { PANEL_LINK_FILE, PanelLink } from '../../../shared/panel-link';
  */
 export function writePanelLink(dataDir: string, link: { url: string; token: string }): () => void {
   const file = path.join(dataDir, PANEL_LINK_FILE);
-  const content: PanelLink = PanelLink.parse({ ...link, pid: process.pid });
+  const content: PanelLink = PanelLink.parse({
+    ...link,
+    pid: process.pid,
+    startTicks: processStartTicks(process.pid),
+  });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   // A umask can only take bits away, but a file left by an older version may be wider: set it.

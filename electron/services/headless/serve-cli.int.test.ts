@@ -63,6 +63,37 @@ describe('serve refuses bad start options in one line', () => {
   });
 });
 
+describe('the token never on the command line', () => {
+  const token = '0123456789abcdefABCDEF0123456789';
+  const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+
+  it('--token-file (0600): the panel takes it, and ps shows only the file name', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sprint-cli-'));
+    const file = path.join(dir, 'token');
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    const started = await panel({ extraArgs: ['--token-file', file] });
+    expect(started.token).toBe(token);
+    expect(cmdline(started.process.pid!)).not.toContain(token);
+  });
+
+  it('SPRINT_CONTROL_TOKEN: the panel takes it from the environment', async () => {
+    const started = await panel({ env: { ...process.env, SPRINT_CONTROL_TOKEN: token } });
+    expect(started.token).toBe(token);
+    expect(cmdline(started.process.pid!)).not.toContain(token);
+  });
+
+  it('a token file other users can read is refused, saying how to fix it; --token still works, with a warning', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sprint-cli-'));
+    const file = path.join(dir, 'token');
+    writeFileSync(file, token, { mode: 0o644 });
+    const refused = await serveFails(['--token-file', file, '--data-dir', dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`can be read by other users (mode 644); run \`chmod 600 ${file}\``);
+    const started = await panel({ extraArgs: ['--token', token] });
+    expect(started.token).toBe(token);
+  });
+});
+
 describe('serve --host 0.0.0.0', () => {
   it('warns on stderr, and the UI opened at 127.0.0.1 still connects', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sprint-cli-'));

@@ -81,8 +81,15 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
         text: `421 Misdirected Request: this panel does not serve Host ${named}.`,
       };
     }
+    // The token is checked first, in constant time, so no number of wrong guesses from any address
+    // (127.0.0.1 is shared by every local client) can keep the right token out: only failures are
+    // throttled, and only the failing address.
+    const carried = gate.check(request);
+    if (carried) return { ok: true, carried };
     const address = request.socket.remoteAddress ?? 'unknown';
+    if (!gate.presented(request)) return { ok: false, status: 401, text: UNAUTHORIZED };
     if (!throttle.mayCheck(address)) {
+      throttle.recordFailure(address);
       return {
         ok: false,
         status: 429,
@@ -90,12 +97,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
         retryAfterS: 5,
       };
     }
-    const carried = gate.check(request);
-    if (carried) {
-      throttle.recordSuccess(address);
-      return { ok: true, carried };
-    }
-    if (gate.presented(request)) await throttle.holdBack(address, throttle.recordFailure(address));
+    await throttle.holdBack(address, throttle.recordFailure(address));
     return { ok: false, status: 401, text: UNAUTHORIZED };
   };
 

@@ -3,9 +3,10 @@ import { exponentialDelay } from '../../../shared/backoff';
 /**
  * Slows token guessing per source address. The first few wrong tokens cost nothing (a mistyped
  * URL); past that each wrong token's 401 is held back for a delay that doubles up to a cap, and an
- * address already waiting on `maxPending` held-back answers gets 429 at once, its token unchecked,
- * so guessing in parallel gains nothing either. A right token is never delayed: a stale browser tab
- * retrying an old token on 127.0.0.1 (which every local client shares) cannot lock the user out.
+ * address already waiting on `maxPending` held-back answers gets 429 at once, so guessing in
+ * parallel gains nothing either. The server checks the token before asking the throttle: a right
+ * token is never delayed nor refused, and it does not wipe the address's failures either (guessers
+ * on 127.0.0.1 share the address with the user, and must not be reset by the user's success).
  */
 export interface ThrottleOptions {
   readonly freeFailures: number;
@@ -70,12 +71,6 @@ export class FailureThrottle {
     if (record) record.pending++;
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (record) record.pending--;
-  }
-
-  recordSuccess(address: string): void {
-    const record = this.records.get(address);
-    // Held-back answers still count against the address until they are sent.
-    if (record && record.pending === 0) this.records.delete(address);
   }
 
   get size(): number {

@@ -168,7 +168,9 @@ export class HistoryStore {
       for (const e of this.eventRows) st.event.run(e.at, e.kind, JSON.stringify(e.details));
       this.db.exec('COMMIT');
     } catch (err) {
-      this.db.exec('ROLLBACK');
+      // SQLite may already have rolled back (a full disk does): ROLLBACK then fails with "cannot
+      // rollback - no transaction is active" and would hide the real cause.
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
       this.rollups.reset();
       throw err;
     }

@@ -156,3 +156,23 @@ describe('deployment profiles', () => {
     expect(service.save('p3').profiles).toHaveLength(PROFILES_MAX);
   });
 });
+
+describe('odd files and lookalike names', () => {
+  it('imports a file saved with a byte order mark (Notepad)', async () => {
+    const result = await service.importFile(`\uFEFF${JSON.stringify(seedExample)}`);
+    expect(result.kind).toBe('applied');
+  });
+
+  it('a name with a Cyrillic о (or a fullwidth letter) is the same name, not a second profile', () => {
+    const lookalike = 'pr\u043Eduction'; // Cyrillic small o
+    expect(lookalike).not.toBe('production');
+    service.save('mine');
+    expect(() => service.rename('mine', lookalike)).toThrow(/A profile named "production" already exists/);
+    expect(() => service.rename('mine', '\uFF50roduction')).toThrow(/already exists/); // fullwidth p
+    const before = service.state().profiles.length;
+    service.save(lookalike);
+    const names = service.state().profiles.map((p) => p.name);
+    expect(names).toHaveLength(before);
+    expect(names.filter((n) => n === lookalike || n === 'production')).toHaveLength(1);
+  });
+});

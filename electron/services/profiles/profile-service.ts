@@ -48,7 +48,8 @@ const invalid = (message: string) => new ApiError('PROFILE_INVALID', message);
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    // Windows editors (Notepad) save UTF-8 with a byte order mark, which JSON.parse rejects.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw invalid(`Not a JSON file: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -14,6 +14,7 @@ import {
 import { AtomicFile } from './atomic-file';
 import { CSV_HEADER, csvRow } from './csv';
 import { ReportError, isAbort, pdfUnavailable } from './report-error';
+import { isDiskFull } from '../util/disk-full';
 import { renderHtml } from './html';
 import { JsonReportWriter } from './json';
 import { machineInfo } from './machine';
@@ -111,6 +112,12 @@ export async function exportReport(rawRequest: ReportRequest, o: ExportOptions):
   } catch (error) {
     await file?.discard();
     if (isAbort(error) || error instanceof ReportError) throw error;
+    if (isDiskFull(error))
+      throw new ReportError(
+        'DISK_FULL',
+        'export-failed',
+        `The disk holding ${o.dir} is full: the report was not written. Free some space there and try again.`,
+      );
     const message = error instanceof Error ? error.message : String(error);
     throw new ReportError('INTERNAL', 'export-failed', `Report export failed: ${message}`);
   }

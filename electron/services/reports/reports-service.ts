@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { isDiskFull } from '../util/disk-full';
+import { ReportError } from './report-error';
 import type { ReportDelivery } from '../../../shared/api';
 import type { ReportRequest, ReportResult } from '../../../shared/report';
 import type { EventBus } from '../api/event-bus';
@@ -34,7 +36,16 @@ export function createReportExporter(options: {
   ): Promise<{ report: ReportResult; delivery: ReportDelivery }> => {
     // Commit what is buffered first (the last second, an SLA test run just recorded): a report of a
     // period that ends now must hold it.
-    options.measurement.history.flush();
+    try {
+      options.measurement.history.flush();
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      throw new ReportError(
+        'DISK_FULL',
+        'export-failed',
+        `The disk holding ${path.dirname(options.measurement.history.file)} is full: the last seconds of history could not be saved, so no report was written. Free some space there and try again.`,
+      );
+    }
     const report = await exportReport(request, {
       source: historyReportSource(options.measurement.history, { includeSlaTest: request.includeSlaTest }),
       dir: options.dir,

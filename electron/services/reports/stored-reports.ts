@@ -5,9 +5,19 @@ import path from 'node:path';
 export interface StoredReportLimits {
   readonly maxCount: number;
   readonly maxBytes: number;
+  /**
+   * A report younger than this is never removed: another export finishing at the same moment is
+   * still handing its file to its caller (600 concurrent exports lost 7 files to ENOENT otherwise).
+   * The folder may exceed its limits for this long; the next export after it prunes them.
+   */
+  readonly minAgeMs: number;
 }
 
-export const STORED_REPORT_LIMITS: StoredReportLimits = { maxCount: 50, maxBytes: 200 * 1024 * 1024 };
+export const STORED_REPORT_LIMITS: StoredReportLimits = {
+  maxCount: 50,
+  maxBytes: 200 * 1024 * 1024,
+  minAgeMs: 10 * 60_000,
+};
 
 /**
  * Keeps the reports folder within its limits by removing the oldest reports first. The report just
@@ -18,6 +28,7 @@ export async function pruneStoredReports(
   dir: string,
   keep: string,
   limits: StoredReportLimits = STORED_REPORT_LIMITS,
+  now = Date.now(),
 ): Promise<string[]> {
   const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => !name.startsWith('.'));
   const files = (
@@ -35,7 +46,9 @@ export async function pruneStoredReports(
   let bytes = 0;
   files.forEach((entry, index) => {
     bytes += entry.size;
-    if (index > 0 && (index >= limits.maxCount || bytes > limits.maxBytes)) removed.push(entry.file);
+    const fresh = now - entry.mtimeMs < limits.minAgeMs;
+    if (index > 0 && !fresh && (index >= limits.maxCount || bytes > limits.maxBytes))
+      removed.push(entry.file);
   });
   await Promise.all(removed.map((file) => unlink(file).catch(() => undefined)));
   return removed;

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { diskFullError, isDiskFull } from '../util/disk-full';
 import os from 'node:os';
 import path from 'node:path';
 import { ApiError, describeIssues } from '../../../shared/api';
@@ -107,6 +108,13 @@ function loadSettingsFile(filePath: string): { settings: Settings; notice: Setti
 
 function writeAtomically(filePath: string, text: string): void {
   const temporary = `${filePath}.${process.pid}.tmp`;
-  writeFileSync(temporary, text, { mode: 0o600 });
-  renameSync(temporary, filePath);
+  try {
+    writeFileSync(temporary, text, { mode: 0o600 });
+    renameSync(temporary, filePath);
+  } catch (error) {
+    // A full disk leaves a 0-byte temporary behind; the settings in effect stay those on disk.
+    rmSync(temporary, { force: true });
+    if (isDiskFull(error)) throw diskFullError(path.dirname(filePath), 'settings not saved');
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 import type { FleetRow } from '../../../shared/fleet';
-import { slaVerdict } from '../../../shared/sla';
-import { formatMs, formatObjective, formatPercent } from '../../format';
+import { formatCount, formatObjective, formatPercent, formatTargetMs } from '../../format';
+import { fleetVerdict, type FleetVerdict } from './fleet-verdict';
 import { useFleetStore } from '../../stores';
 import { RemoteActions } from './RemoteActions';
 
@@ -17,6 +17,7 @@ const VIA_LABEL: Record<FleetRow['via'], string> = {
   none: '—',
 };
 
+/** Green only for a relay that answered within the last two scrape intervals (the server decides). */
 function stateBadge(state: string): string {
   if (state === 'live' || state === 'up' || state === 'running') return 'badge badge-ok';
   if (state === 'syncing' || state === 'starting' || state === 'degraded') return 'badge badge-warn';
@@ -24,26 +25,46 @@ function stateBadge(state: string): string {
   return 'badge badge-bad';
 }
 
-/**
- * Compliance against the objective, honest about n: the colour is the SLA verdict (the same function
- * as the SLA card), so 1 block within target is "insufficient samples", not a green pass.
- */
-function Compliance({ row }: { row: FleetRow }) {
-  if (row.compliance === null) return <span className="muted">no blocks</span>;
-  const n = Math.round(row.samples);
-  const verdict =
-    row.objective === null || n === 0
-      ? 'insufficient samples'
-      : slaVerdict({ n, misses: Math.round((1 - row.compliance) * n) }, row.objective);
-  const tone = verdict === 'pass' ? 'fleet-ok' : verdict === 'fail' ? 'fleet-bad' : 'muted';
-  const title = [row.objective === null ? null : `objective ${formatObjective(row.objective)}`, verdict]
-    .filter(Boolean)
-    .join(' · ');
+const VERDICT_TONE: Record<FleetVerdict, string> = {
+  pass: 'fleet-ok',
+  'below objective': 'fleet-bad',
+  'insufficient samples': 'muted',
+  'no data': 'muted',
+};
+
+/** Probe compliance, as on the Dashboard: this panel's probes within target over the window. */
+function ProbeCompliance({ row }: { row: FleetRow }) {
+  if (row.probe === null || row.probe.n === 0)
+    return (
+      <span className="muted" title="Only this panel's relay and remote panels' relays are probed">
+        not probed
+      </span>
+    );
+  const { n, misses } = row.probe;
+  const verdict = fleetVerdict(row.probe, row.objective);
   return (
-    <span title={title}>
-      <span className={tone}>{formatPercent(row.compliance)}</span>
+    <span title={`${formatCount(n - misses)} of ${formatCount(n)} probes within target`}>
+      <span className={VERDICT_TONE[verdict]}>{formatPercent((n - misses) / n)}</span>
       {row.objective !== null && <span className="muted"> / {formatObjective(row.objective)}</span>}
-      {verdict === 'insufficient samples' && <span className="muted fleet-verdict"> · too few blocks</span>}
+      <div className="muted fleet-verdict">
+        {verdict} · n = {formatCount(n)}
+      </div>
+    </span>
+  );
+}
+
+/** Block relay latency: bucket bounds, since that is all a histogram knows. */
+function boundMs(ms: number | null): string {
+  return ms === null ? '—' : `≤ ${formatTargetMs(ms)}`;
+}
+
+/** Share of relayed blocks within target: a different measure from the probes, labelled so. */
+function BlockCompliance({ row }: { row: FleetRow }) {
+  if (row.compliance === null) return <span className="muted">no blocks</span>;
+  return (
+    <span>
+      {formatPercent(row.compliance)}
+      <div className="muted fleet-verdict">{formatCount(Math.round(row.samples))} blocks</div>
     </span>
   );
 }
@@ -59,10 +80,9 @@ export function FleetTable({ rows }: { rows: readonly FleetRow[] }) {
           <th scope="col">State</th>
           <th scope="col">Tip</th>
           <th scope="col">Lag</th>
-          <th scope="col">p50</th>
-          <th scope="col">p99.9</th>
-          <th scope="col">Compliance</th>
-          <th scope="col">n</th>
+          <th scope="col">Probe compliance</th>
+          <th scope="col">Block latency p50 / p99.9</th>
+          <th scope="col">Blocks within target</th>
           <th scope="col">Actions</th>
         </tr>
       </thead>
@@ -79,15 +99,23 @@ export function FleetTable({ rows }: { rows: readonly FleetRow[] }) {
             <td>{row.tier ?? '—'}</td>
             <td>
               <span className={stateBadge(row.state)}>{row.state}</span>
+              {row.lastSeenAt !== null && row.state === 'unreachable' && (
+                <div className="muted fleet-verdict">
+                  last answer {new Date(row.lastSeenAt).toLocaleTimeString()}
+                </div>
+              )}
             </td>
             <td className="tabular">{row.tip ?? '—'}</td>
             <td className="tabular">{row.lagBlocks === null ? '—' : row.lagBlocks}</td>
-            <td className="tabular">{formatMs(row.p50Ms)}</td>
-            <td className="tabular">{formatMs(row.p999Ms)}</td>
             <td className="tabular">
-              <Compliance row={row} />
+              <ProbeCompliance row={row} />
             </td>
-            <td className="tabular">{Math.round(row.samples)}</td>
+            <td className="tabular" title="Upper bounds of the histogram buckets the quantiles fall in">
+              {boundMs(row.p50Ms)} / {boundMs(row.p999Ms)}
+            </td>
+            <td className="tabular">
+              <BlockCompliance row={row} />
+            </td>
             <td className="fleet-actions">
               {row.controllable ? (
                 <RemoteActions row={row} />
