@@ -5,6 +5,7 @@ import { BlockRelayed, MetricsTick } from '../metrics';
 import { ReportProgressEvent } from '../report';
 import { SlaTestProgress } from '../sla-test';
 import { Settings } from '../settings';
+import { TuneProgress } from '../tuning';
 
 /** Every event the main side pushes to the UI, with its payload schema. */
 export const EVENTS = {
@@ -15,6 +16,7 @@ export const EVENTS = {
   'block.relayed': BlockRelayed,
   'report.progress': ReportProgressEvent,
   'slaTest.progress': SlaTestProgress,
+  'tune.progress': TuneProgress,
   /** After every saved change, whoever made it (a form, the tray, another window). */
   'settings.changed': Settings,
 } as const;

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  linuxCaps,
+  NO_LOWER_NICE,
+  NO_REALTIME,
+  NO_TASKSET,
+} from '../../../shared/launch/test-support/capabilities';
+import { tuningCandidates } from './candidates';
+import { probePrefix } from './live-runner';
+
+const ids = (set: ReturnType<typeof tuningCandidates>) => set.candidates.map((c) => c.id);
+
+describe('tuning candidates for this machine', () => {
+  it('as root on 2 CPUs, enterprise tries real-time off, two priorities and both affinities', () => {
+    const set = tuningCandidates('enterprise', linuxCaps(2), 'builtin');
+    expect(ids(set)).toEqual([
+      'default',
+      'realtime-off',
+      'priority-normal',
+      'priority-high',
+      'affinity-apart',
+      'affinity-shared',
+    ]);
+    const apart = set.candidates.find((c) => c.id === 'affinity-apart')!;
+    expect(apart).toMatchObject({
+      overrides: { cpus: '1' },
+      probe: 'apart',
+      probeCpus: '0',
+      applicable: false,
+    });
+    // The Node relay's runtime knobs cannot be tried: said so, with the reason.
+    expect(set.skipped.map((s) => s.label)).toEqual(['GC target (GC_PERCENT)', 'V8 heap / semi-space size']);
+  });
+
+  it('refused (not root): real-time and lower niceness are skipped with the reason, not tried', () => {
+    const refused = linuxCaps(2, {
+      ...NO_LOWER_NICE,
+      ...NO_REALTIME,
+      reasons: { ...NO_LOWER_NICE.reasons, ...NO_REALTIME.reasons },
+    });
+    const set = tuningCandidates('pro', refused, 'builtin');
+    // pro asks for above-normal (nice -5), which a non-root user cannot get: the default itself is
+    // refused that, so candidates are only judged on what they add.
+    expect(ids(set)).toEqual(['default', 'affinity-apart', 'affinity-shared']);
+    const reasons = Object.fromEntries(set.skipped.map((s) => [s.label, s.reason]));
+    expect(reasons['real-time on']).toBe('needs CAP_SYS_NICE or root (RLIMIT_RTPRIO is 0)');
+    expect(reasons['priority high (nice -10)']).toBe('needs CAP_SYS_NICE or root (RLIMIT_NICE is 0)');
+    // normal runs exactly as the refused default does here (nice 0): the same plan is not run twice.
+    expect(reasons['priority normal (nice 0)']).toBe('runs exactly as “tier default” on this machine');
+  });
+
+  it('one CPU: no affinity choice; no taskset: affinity skipped with the hint', () => {
+    expect(ids(tuningCandidates('enterprise', linuxCaps(1), 'builtin'))).not.toContain('affinity-apart');
+    const set = tuningCandidates('turbo', linuxCaps(2, NO_TASKSET), 'builtin');
+    expect(ids(set)).not.toContain('affinity-shared');
+    expect(set.skipped.find((s) => s.label.startsWith('relay and probe'))?.reason).toBe(
+      'taskset not found (install util-linux)',
+    );
+  });
+
+  it('a Go relay gets GOGC and GOMAXPROCS candidates; GOMEMLIMIT is listed as skipped', () => {
+    const set = tuningCandidates('enterprise', linuxCaps(2), 'external');
+    expect(ids(set)).toEqual(expect.arrayContaining(['gogc-100', 'gogc-25', 'gomaxprocs-1']));
+    expect(set.candidates.find((c) => c.id === 'gogc-25')!.overrides).toEqual({ gcPercent: 25 });
+    expect(set.skipped.map((s) => s.label)).toContain('GOMEMLIMIT');
+  });
+
+  it('a probe apart swaps the relay’s taskset for its own CPUs and keeps chrt and nice', () => {
+    const apart = tuningCandidates('enterprise', linuxCaps(2), 'builtin').candidates.find(
+      (c) => c.id === 'affinity-apart',
+    )!;
+    const relay = ['/usr/bin/taskset', '-c', '1', '/usr/bin/chrt', '-f', '10', '/usr/bin/nice', '-n', '-15'];
+    expect(probePrefix(relay, apart)).toEqual(['/usr/bin/taskset', '-c', '0', ...relay.slice(3)]);
+    const shared = { ...apart, probe: 'with-relay' as const, probeCpus: null };
+    expect(probePrefix(relay, shared)).toEqual(relay);
+  });
+});

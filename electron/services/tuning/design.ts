@@ -1,0 +1,74 @@
+import type { TuneDesign } from '../../../shared/tuning';
+import { ApiError } from '../../../shared/api';
+
+/**
+ * The experiment's shape: every candidate gets the same number of blocks of the same number of probes
+ * at the same rate, in rounds (one block of each candidate per round). Short blocks and many rounds
+ * beat long blocks and few: the comparison resamples whole rounds, so its precision grows with their
+ * count, and drift (another engineer's build, thermal throttling) lands inside a round on everyone.
+ */
+
+/** Fewer rounds than this and a bootstrap over rounds has too few units to say anything. */
+export const MIN_ROUNDS = 6;
+const MAX_ROUNDS = 400;
+/** Blocks of about 1.5 s of probes: long enough to outlast a switch's after-effects, short for drift. */
+const BLOCK_SECONDS = 1.5;
+const MIN_BLOCK_PROBES = 40;
+/** Contention start and the closing restore, outside the blocks. */
+const FIXED_SECONDS = 3;
+
+export interface DesignInput {
+  readonly candidates: number;
+  readonly budgetSeconds: number;
+  readonly rateHz: number;
+  /** Seconds one switch takes here (a relay restart under the next plan, until it is ready). */
+  readonly switchSeconds: number;
+}
+
+export function warmupProbes(rateHz: number): number {
+  return Math.max(10, Math.round(rateHz * 0.1));
+}
+
+export function designExperiment(input: DesignInput): TuneDesign {
+  const { candidates: k, budgetSeconds, rateHz, switchSeconds } = input;
+  const warmup = warmupProbes(rateHz);
+  const blockTime = (probes: number) => switchSeconds + (warmup + probes) / rateHz;
+  const usable = budgetSeconds - FIXED_SECONDS;
+  let blockProbes = Math.round(rateHz * BLOCK_SECONDS);
+  let rounds = Math.floor(usable / (k * blockTime(blockProbes)));
+  if (rounds < MIN_ROUNDS) {
+    // Shorter blocks rather than fewer rounds, down to a floor.
+    rounds = MIN_ROUNDS;
+    blockProbes = Math.floor((usable / (k * rounds) - switchSeconds) * rateHz) - warmup;
+  }
+  if (blockProbes < MIN_BLOCK_PROBES) {
+    const needed = Math.ceil(FIXED_SECONDS + k * MIN_ROUNDS * blockTime(MIN_BLOCK_PROBES));
+    throw new ApiError(
+      'INVALID_PARAMS',
+      `A budget of ${budgetSeconds} s is too short for ${k} candidates here (each switch takes about ` +
+        `${switchSeconds.toFixed(1)} s); give it at least ${needed} s.`,
+    );
+  }
+  rounds = Math.min(rounds, MAX_ROUNDS);
+  return {
+    candidates: k,
+    rounds,
+    blockProbes,
+    warmupProbes: warmup,
+    rateHz,
+    switchSeconds,
+    estimateSeconds: FIXED_SECONDS + rounds * k * blockTime(blockProbes),
+  };
+}
+
+/**
+ * The order of blocks: round r runs the candidates rotated by r (A B C, B C A, C A B, …). Every
+ * candidate is interleaved with all the others as A B C A B C is, and in addition each one is
+ * equally often first, second and last in a round, so a position effect (the first block after a
+ * slow switch, the last before the next round) cannot favour one of them.
+ */
+export function blockOrder(candidates: number, rounds: number): number[][] {
+  return Array.from({ length: rounds }, (_, r) =>
+    Array.from({ length: candidates }, (_, i) => (i + r) % candidates),
+  );
+}

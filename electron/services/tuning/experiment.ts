@@ -1,0 +1,55 @@
+import { ApiError } from '../../../shared/api';
+import type { TuneCandidate, TuneDesign } from '../../../shared/tuning';
+import type { ProbeSample } from '../probe/protocol';
+import { blockOrder } from './design';
+
+/** What runs one block: the live relay here, a synthetic machine in the statistics tests. */
+export interface BlockRunner {
+  /** Resolves once the relay runs under the candidate's plan and answers. */
+  switchTo(candidate: TuneCandidate, signal: AbortSignal): Promise<void>;
+  /** Exactly `count` probes at the design's rate, in order. */
+  probe(candidate: TuneCandidate, count: number, signal: AbortSignal): Promise<ProbeSample[]>;
+}
+
+export interface BlockDone {
+  readonly round: number;
+  readonly candidate: TuneCandidate;
+  readonly blocksDone: number;
+  readonly blocksTotal: number;
+  /** Seconds the switch into this block took (the design's estimate is refined from these). */
+  readonly switchSeconds: number;
+}
+
+export const cancelled = () =>
+  new ApiError('CANCELLED', 'Tuning cancelled; the relay is back on its saved plan.');
+
+/**
+ * Runs the design: round after round, one block per candidate in the rotated order, each block's
+ * warm-up probes dropped. Returns samples[candidate][round].
+ */
+export async function runExperiment(
+  design: TuneDesign,
+  candidates: readonly TuneCandidate[],
+  runner: BlockRunner,
+  signal: AbortSignal,
+  onBlock: (done: BlockDone) => void = () => undefined,
+): Promise<ProbeSample[][][]> {
+  const samples: ProbeSample[][][] = candidates.map(() => []);
+  const order = blockOrder(candidates.length, design.rounds);
+  const total = design.rounds * candidates.length;
+  let done = 0;
+  for (const [round, indices] of order.entries()) {
+    for (const index of indices) {
+      if (signal.aborted) throw cancelled();
+      const candidate = candidates[index]!;
+      const switchStarted = performance.now();
+      await runner.switchTo(candidate, signal);
+      const switchSeconds = (performance.now() - switchStarted) / 1000;
+      const block = await runner.probe(candidate, design.warmupProbes + design.blockProbes, signal);
+      samples[index]![round] = block.slice(design.warmupProbes);
+      done++;
+      onBlock({ round, candidate, blocksDone: done, blocksTotal: total, switchSeconds });
+    }
+  }
+  return samples;
+}

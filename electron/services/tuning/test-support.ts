@@ -1,0 +1,71 @@
+import type { TuneCandidate, TuneDesign } from '../../../shared/tuning';
+import type { ProbeSample } from '../probe/protocol';
+import type { BlockRunner } from './experiment';
+import { seededRandom } from './statistics';
+
+/** How a synthetic candidate differs: its pauses scaled (1 = as the default), its base shifted. */
+export interface SyntheticEffect {
+  readonly tailScale: number;
+  readonly shiftMs?: number;
+}
+
+export const candidate = (id: string, label = id): TuneCandidate => ({
+  id,
+  label,
+  overrides: id === 'default' ? {} : { realtime: true },
+  probe: 'with-relay',
+  probeCpus: null,
+  applicable: true,
+});
+
+/**
+ * A machine whose latency is known: about 0.8 ms per probe, 0.4% of probes hit a pause of 2–6 ms
+ * (scaled per candidate), and everything drifts in time (a mean-reverting walk per block), as a
+ * shared machine does. The drift is what a block design must survive.
+ */
+export function syntheticMachine(
+  seed: number,
+  effects: Readonly<Record<string, SyntheticEffect>>,
+): BlockRunner {
+  const random = seededRandom(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  let logDrift = 0;
+  let drift = 1;
+  return {
+    async switchTo() {
+      // Mean-reverting (AR(1) in log): load comes and goes; the machine has a p99.9 to find.
+      logDrift = DRIFT_MEMORY * logDrift + DRIFT_STEP * normal();
+      drift = Math.exp(logDrift);
+    },
+    async probe(c, count) {
+      const effect = effects[c.id] ?? { tailScale: 1 };
+      return Array.from({ length: count }, (_, i): ProbeSample => [
+        i,
+        sampleLatency(random, normal, effect) * drift,
+        true,
+        0.01,
+      ]);
+    },
+  };
+}
+
+export const DRIFT_MEMORY = 0.8;
+export const DRIFT_STEP = 0.05;
+/** The drift's stationary spread: what a long run of blocks sees. */
+export const DRIFT_SD = DRIFT_STEP / Math.sqrt(1 - DRIFT_MEMORY ** 2);
+
+export function sampleLatency(random: () => number, normal: () => number, effect: SyntheticEffect): number {
+  const base = 0.8 * Math.exp(0.2 * normal()) + (effect.shiftMs ?? 0);
+  const pause = random() < 0.004 ? (2 + 4 * random()) * effect.tailScale : 0;
+  return base + pause;
+}
+
+export const syntheticDesign = (candidates: number, rounds = 10, blockProbes = 300): TuneDesign => ({
+  candidates,
+  rounds,
+  blockProbes,
+  warmupProbes: 0,
+  rateHz: 200,
+  switchSeconds: 0,
+  estimateSeconds: 0,
+});
