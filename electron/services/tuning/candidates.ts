@@ -135,6 +135,15 @@ function decide(
       continue;
     }
     const signature = JSON.stringify([plan.command, plan.args, plan.env, proposal.probe ?? 'with-relay']);
+    if (proposal.id === 'affinity-shared' && plan.args.some((arg) => /(^|[\\/])chrt$/.test(arg))) {
+      // Measured here: an enterprise relay busy-polls its core at SCHED_FIFO; a probe pinned beside it
+      // at the same priority never runs (it could not even be killed until the relay was).
+      skipped.push({
+        label: proposal.label,
+        reason: 'a real-time relay keeps its core busy; a real-time probe pinned to the same core cannot run',
+      });
+      continue;
+    }
     const same = seen.get(signature);
     if (same !== undefined) {
       skipped.push({ label: proposal.label, reason: `runs exactly as “${same}” on this machine` });

@@ -14,8 +14,13 @@ const MAX_ROUNDS = 400;
 /** Blocks of about 1.5 s of probes: long enough to outlast a switch's after-effects, short for drift. */
 const BLOCK_SECONDS = 1.5;
 const MIN_BLOCK_PROBES = 40;
-/** Contention start and the closing restore, outside the blocks. */
-const FIXED_SECONDS = 3;
+/** Contention start, the switch to the tier and the closing restore, outside the blocks. */
+const FIXED_SECONDS = 8;
+/**
+ * Probes take longer than count ÷ rate when a candidate is slow (a probe without real-time priority
+ * under contention runs late): measured here, blocks took up to a quarter longer than nominal.
+ */
+const SLOW_BLOCK_FACTOR = 1.25;
 
 export interface DesignInput {
   readonly candidates: number;
@@ -32,14 +37,14 @@ export function warmupProbes(rateHz: number): number {
 export function designExperiment(input: DesignInput): TuneDesign {
   const { candidates: k, budgetSeconds, rateHz, switchSeconds } = input;
   const warmup = warmupProbes(rateHz);
-  const blockTime = (probes: number) => switchSeconds + (warmup + probes) / rateHz;
+  const blockTime = (probes: number) => switchSeconds + (SLOW_BLOCK_FACTOR * (warmup + probes)) / rateHz;
   const usable = budgetSeconds - FIXED_SECONDS;
   let blockProbes = Math.round(rateHz * BLOCK_SECONDS);
   let rounds = Math.floor(usable / (k * blockTime(blockProbes)));
   if (rounds < MIN_ROUNDS) {
     // Shorter blocks rather than fewer rounds, down to a floor.
     rounds = MIN_ROUNDS;
-    blockProbes = Math.floor((usable / (k * rounds) - switchSeconds) * rateHz) - warmup;
+    blockProbes = Math.floor(((usable / (k * rounds) - switchSeconds) * rateHz) / SLOW_BLOCK_FACTOR) - warmup;
   }
   if (blockProbes < MIN_BLOCK_PROBES) {
     const needed = Math.ceil(FIXED_SECONDS + k * MIN_ROUNDS * blockTime(MIN_BLOCK_PROBES));

@@ -1,7 +1,7 @@
 import { ApiError } from '../../../shared/api';
 import type { TuneCandidate, TuneDesign } from '../../../shared/tuning';
 import type { ProbeSample } from '../probe/protocol';
-import { blockOrder } from './design';
+import { blockOrder, MIN_ROUNDS } from './design';
 
 /** What runs one block: the live relay here, a synthetic machine in the statistics tests. */
 export interface BlockRunner {
@@ -33,12 +33,18 @@ export async function runExperiment(
   runner: BlockRunner,
   signal: AbortSignal,
   onBlock: (done: BlockDone) => void = () => undefined,
+  /** performance.now() by which the last round must end; rounds that would not fit are not started. */
+  deadline = Number.POSITIVE_INFINITY,
 ): Promise<ProbeSample[][][]> {
   const samples: ProbeSample[][][] = candidates.map(() => []);
   const order = blockOrder(candidates.length, design.rounds);
   const total = design.rounds * candidates.length;
   let done = 0;
+  const started = performance.now();
   for (const [round, indices] of order.entries()) {
+    // Whole rounds only: stopping early keeps every candidate at the same number of blocks.
+    const perRound = round === 0 ? 0 : (performance.now() - started) / round;
+    if (round >= MIN_ROUNDS && performance.now() + perRound > deadline) break;
     for (const index of indices) {
       if (signal.aborted) throw cancelled();
       const candidate = candidates[index]!;

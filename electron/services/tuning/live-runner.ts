@@ -49,24 +49,29 @@ export function liveRunner(options: LiveRunnerOptions): BlockRunner {
       });
       // Blocks relayed meanwhile are shown and stored like live ones (the live probe is paused).
       probe.on('block', (block) => options.link.measurement.recordBlock(block));
+      const startedAt = Date.now();
+      let timer: NodeJS.Timeout | undefined;
       try {
         await new Promise<void>((resolve, reject) => {
           const onAbort = () => reject(cancelled());
           if (signal.aborted) return onAbort();
           signal.addEventListener('abort', onAbort, { once: true });
+          const finish = () => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          };
+          timer = setTimeout(finish, blockDeadlineMs(count, options.rateHz));
           probe.on('samples', (batch) => {
             samples.push(...batch.slice(0, count - samples.length));
-            if (samples.length >= count) {
-              signal.removeEventListener('abort', onAbort);
-              resolve();
-            }
+            if (samples.length >= count) finish();
           });
           probe.start();
         });
       } finally {
-        await probe.stop();
+        clearTimeout(timer);
+        await stopEvenIfStarved(probe, relay);
       }
-      return samples;
+      return padStalled(samples, count, startedAt, options.rateHz, options.timeoutMs);
     },
   };
 }
@@ -82,4 +87,48 @@ export function probePrefix(relayPrefix: readonly string[], candidate: TuneCandi
   const tasksetPath = pinned ? first : 'taskset';
   const rest = pinned ? relayPrefix.slice(3) : relayPrefix;
   return [tasksetPath, '-c', candidate.probeCpus, ...rest];
+}
+
+/** A block gets twice its nominal time and 3 s more; a plan that stalls the probe longer has failed. */
+export function blockDeadlineMs(count: number, rateHz: number): number {
+  return Math.round((2 * count * 1000) / rateHz) + 3000;
+}
+
+/**
+ * A block that ran out of time: the probes it never got to send count as timeouts, so a plan that
+ * stalls the relay or its probe (a real-time probe spinning on the relay's only core does) is charged
+ * for it instead of being measured on the few probes that got through.
+ */
+export function padStalled(
+  samples: readonly ProbeSample[],
+  count: number,
+  startedAt: number,
+  rateHz: number,
+  timeoutMs: number,
+): ProbeSample[] {
+  const missing = Math.max(0, count - samples.length);
+  const padded: ProbeSample[] = [...samples];
+  for (let i = 0; i < missing; i++) {
+    padded.push([startedAt + ((samples.length + i) * 1000) / rateHz, timeoutMs, false, 0]);
+  }
+  return padded;
+}
+
+/**
+ * A probe starved of CPU (a real-time relay spinning on the core it is pinned to) cannot even act on
+ * SIGKILL until it runs. If it has not gone after a few seconds, the relay is killed to free the
+ * core; the next switch starts it again.
+ */
+async function stopEvenIfStarved(probe: ProbeProcess, relay: RelayService): Promise<void> {
+  const stopping = probe.stop();
+  let timer: NodeJS.Timeout | undefined;
+  const starved = await Promise.race([
+    stopping.then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 5000))),
+  ]);
+  clearTimeout(timer);
+  if (starved) {
+    relay.killNow();
+    await stopping;
+  }
 }

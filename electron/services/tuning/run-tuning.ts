@@ -122,17 +122,26 @@ export async function runTuning(input: TuneRequest, context: TuningContext): Pro
       rateHz: request.rateHz,
       timeoutMs,
     });
-    samples = await runExperiment(design, candidates, runner, signal, (done) => {
-      switches.push(done.switchSeconds);
-      const switchSeconds = switches.reduce((a, b) => a + b, 0) / switches.length;
-      const perBlock = switchSeconds + (design.warmupProbes + design.blockProbes) / design.rateHz;
-      progress('measuring', {
-        candidate: done.candidate.label,
-        round: done.round + 1,
-        blocksDone: done.blocksDone,
-        estimateSeconds: elapsed() + (done.blocksTotal - done.blocksDone) * perBlock,
-      });
-    });
+    // The user's budget is kept: rounds the measured switch times leave no room for are not started.
+    const deadline = performance.now() + (request.budgetSeconds - elapsed() - 2) * 1000;
+    samples = await runExperiment(
+      design,
+      candidates,
+      runner,
+      signal,
+      (done) => {
+        switches.push(done.switchSeconds);
+        const switchSeconds = switches.reduce((a, b) => a + b, 0) / switches.length;
+        const perBlock = switchSeconds + (design.warmupProbes + design.blockProbes) / design.rateHz;
+        progress('measuring', {
+          candidate: done.candidate.label,
+          round: done.round + 1,
+          blocksDone: done.blocksDone,
+          estimateSeconds: elapsed() + (done.blocksTotal - done.blocksDone) * perBlock,
+        });
+      },
+      deadline,
+    );
   } finally {
     await contention.stop();
     progress('restoring');
@@ -144,7 +153,15 @@ export async function runTuning(input: TuneRequest, context: TuningContext): Pro
     link.resume();
   }
   if (switches.length > 0) {
-    design = { ...design, switchSeconds: switches.reduce((a, b) => a + b, 0) / switches.length };
+    // What ran: the rounds completed, and the switch time measured here (the next estimate uses it).
+    const rounds = Math.min(...samples.map((perCandidate) => perCandidate.length));
+    const switchSeconds = switches.reduce((a, b) => a + b, 0) / switches.length;
+    design = {
+      ...design,
+      rounds,
+      switchSeconds,
+      estimateSeconds: (Date.now() - startedAt) / 1000,
+    };
   }
   const spec = TIERS[request.tier];
   const analysis = analyse({
