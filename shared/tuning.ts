@@ -290,3 +290,43 @@ export const TuneApplyResult = z.object({
   message: z.string(),
 });
 export type TuneApplyResult = z.infer<typeof TuneApplyResult>;
+
+// ---------------------------------------------------------------------------------------------
+// The seed's before/after table, from a tuning run: the tier default beside the recommended plan.
+
+export const BEFORE_AFTER_COLUMNS = [
+  { key: 'plan', label: 'Plan' },
+  { key: 'n', label: 'n' },
+  { key: 'p50', label: 'p50' },
+  { key: 'p999', label: 'p99.9' },
+  { key: 'max', label: 'Max' },
+  { key: 'compliance', label: 'Compliance (95% lower bound)' },
+  { key: 'verdict', label: 'Verdict' },
+] as const;
+export type BeforeAfterColumn = (typeof BEFORE_AFTER_COLUMNS)[number]['key'];
+
+export function beforeAfterRows(run: TuneResult): Record<BeforeAfterColumn, string>[] {
+  const before = run.results[0];
+  const recommended =
+    run.recommendation.kind === 'apply'
+      ? run.results.find(
+          (r) => r.candidate.id === (run.recommendation as { candidateId: string }).candidateId,
+        )
+      : undefined;
+  const row = (plan: string, r: TuneCandidateResult): Record<BeforeAfterColumn, string> => {
+    const cells = tuneCells(r, run.intervalLevel);
+    return {
+      plan,
+      n: cells.n,
+      p50: cells.p50,
+      p999: cells.p999,
+      max: cells.max,
+      compliance: cells.compliance,
+      verdict: cells.verdict,
+    };
+  };
+  return [
+    ...(before ? [row('Before: tier default', before)] : []),
+    ...(recommended ? [row(`After: ${recommended.candidate.label}`, recommended)] : []),
+  ];
+}

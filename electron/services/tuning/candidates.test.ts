@@ -7,6 +7,7 @@ import {
 } from '../../../shared/launch/test-support/capabilities';
 import { tuningCandidates } from './candidates';
 import { probePrefix } from './live-runner';
+import { fitToBudget } from './run-tuning';
 
 const ids = (set: ReturnType<typeof tuningCandidates>) => set.candidates.map((c) => c.id);
 
@@ -16,9 +17,9 @@ describe('tuning candidates for this machine', () => {
     expect(ids(set)).toEqual([
       'default',
       'realtime-off',
+      'affinity-apart',
       'priority-normal',
       'priority-high',
-      'affinity-apart',
     ]);
     // Pinned together at SCHED_FIFO, the busy-polling relay starves the probe: skipped, and said why.
     expect(set.skipped.find((s) => s.label.startsWith('relay and probe pinned'))?.reason).toMatch(
@@ -81,5 +82,23 @@ describe('tuning candidates for this machine', () => {
     expect(probePrefix(relay, apart)).toEqual(['/usr/bin/taskset', '-c', '0', ...relay.slice(3)]);
     const shared = { ...apart, probe: 'with-relay' as const, probeCpus: null };
     expect(probePrefix(relay, shared)).toEqual(relay);
+  });
+});
+
+describe('a short budget', () => {
+  it('drops the least relevant candidates, saying what budget would include them', () => {
+    const set = tuningCandidates('enterprise', linuxCaps(2), 'builtin');
+    const input = { rateHz: 200, switchSeconds: 3 };
+    const all = fitToBudget(set.candidates, set.skipped, { ...input, budgetSeconds: 600 });
+    expect(all.candidates).toHaveLength(5);
+    const short = fitToBudget(set.candidates, set.skipped, { ...input, budgetSeconds: 90 });
+    // 8 s fixed + 6 rounds × k × (3 s + 1.25 × 220 probes ÷ 200 Hz): 3 candidates fit 90 s, 4 need 113 s.
+    expect(short.candidates.map((c) => c.id)).toEqual(['default', 'realtime-off', 'affinity-apart']);
+    expect(short.skipped.slice(-2)).toEqual([
+      { label: 'priority normal (nice 0)', reason: 'not enough time: a budget of 113 s would include it' },
+      { label: 'priority high (nice -10)', reason: 'not enough time: a budget of 140 s would include it' },
+    ]);
+    // Never below the default and one other; then the design says what budget it needs.
+    expect(fitToBudget(set.candidates, [], { ...input, budgetSeconds: 30 }).candidates).toHaveLength(2);
   });
 });

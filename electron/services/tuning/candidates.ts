@@ -5,6 +5,8 @@ import { TIERS, type PriorityClass, type TierName } from '../../../shared/tiers'
 import type { SkippedCandidate, TuneCandidate } from '../../../shared/tuning';
 
 /**
+ * Listed by relevance (a short budget drops the last ones first): real-time, affinity, priority, knobs.
+ *
  * The launch plans worth comparing for a tier on this machine: the tier's default, then one change
  * at a time (real-time scheduling, priority, affinity, runtime knobs). One factor at a time rather
  * than every combination: with k candidates each gets 1/k of the budget, and a full factorial of
@@ -25,7 +27,7 @@ interface Proposal {
   readonly probeCpus?: string;
 }
 
-/** The priority levels tried besides the tier's own: the lowest and the one below the highest. */
+/** The priority levels tried, less the tier's own (above-normal is close enough to normal to skip). */
 const PRIORITY_STEPS: readonly PriorityClass[] = ['normal', 'high', 'highest'];
 
 export function tuningCandidates(
@@ -42,15 +44,6 @@ export function tuningCandidates(
     label: spec.realtime ? 'real-time off' : 'real-time on',
     overrides: { realtime: !spec.realtime },
   });
-  for (const priority of PRIORITY_STEPS) {
-    if (priority === spec.priority) continue;
-    proposals.push({
-      id: `priority-${priority}`,
-      label: `priority ${priority} (nice ${NICENESS[priority]})`,
-      overrides: { priority },
-    });
-  }
-
   const cpus = capabilities.cpus;
   if (cpus.length >= 2) {
     const relayCpus = formatCpuList(cpus.slice(Math.floor(cpus.length / 2)));
@@ -75,6 +68,15 @@ export function tuningCandidates(
   }
   if (spec.dedicatedCores && cpus.length >= 4) {
     proposals.push({ id: 'affinity-none', label: 'no pinning', overrides: { cpus: formatCpuList(cpus) } });
+  }
+
+  for (const priority of PRIORITY_STEPS) {
+    if (priority === spec.priority) continue;
+    proposals.push({
+      id: `priority-${priority}`,
+      label: `priority ${priority} (nice ${NICENESS[priority]})`,
+      overrides: { priority },
+    });
   }
 
   if (targetKind === 'external') {

@@ -47,7 +47,7 @@ export function designExperiment(input: DesignInput): TuneDesign {
     blockProbes = Math.floor(((usable / (k * rounds) - switchSeconds) * rateHz) / SLOW_BLOCK_FACTOR) - warmup;
   }
   if (blockProbes < MIN_BLOCK_PROBES) {
-    const needed = Math.ceil(FIXED_SECONDS + k * MIN_ROUNDS * blockTime(MIN_BLOCK_PROBES));
+    const needed = neededBudget(input);
     throw new ApiError(
       'INVALID_PARAMS',
       `A budget of ${budgetSeconds} s is too short for ${k} candidates here (each switch takes about ` +
@@ -64,6 +64,17 @@ export function designExperiment(input: DesignInput): TuneDesign {
     switchSeconds,
     estimateSeconds: FIXED_SECONDS + rounds * k * blockTime(blockProbes),
   };
+}
+
+/**
+ * The budget that gives these candidates MIN_ROUNDS rounds of blocks of a second of probes: less,
+ * and a p99.9 rests on a few hundred probes per candidate (the design still runs down to
+ * MIN_BLOCK_PROBES, but candidates are dropped before blocks get that short).
+ */
+export function neededBudget(input: DesignInput): number {
+  const probes = warmupProbes(input.rateHz) + Math.max(MIN_BLOCK_PROBES, Math.round(input.rateHz));
+  const blockTime = input.switchSeconds + (SLOW_BLOCK_FACTOR * probes) / input.rateHz;
+  return Math.ceil(FIXED_SECONDS + input.candidates * MIN_ROUNDS * blockTime);
 }
 
 /**

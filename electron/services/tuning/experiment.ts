@@ -16,7 +16,7 @@ export interface BlockDone {
   readonly candidate: TuneCandidate;
   readonly blocksDone: number;
   readonly blocksTotal: number;
-  /** Seconds the switch into this block took (the design's estimate is refined from these). */
+  /** Seconds this block cost beyond its probes (the design's estimate is refined from these). */
   readonly switchSeconds: number;
 }
 
@@ -48,10 +48,12 @@ export async function runExperiment(
     for (const index of indices) {
       if (signal.aborted) throw cancelled();
       const candidate = candidates[index]!;
-      const switchStarted = performance.now();
+      const blockStarted = performance.now();
       await runner.switchTo(candidate, signal);
-      const switchSeconds = (performance.now() - switchStarted) / 1000;
-      const block = await runner.probe(candidate, design.warmupProbes + design.blockProbes, signal);
+      const count = design.warmupProbes + design.blockProbes;
+      const block = await runner.probe(candidate, count, signal);
+      // Everything a block costs beyond its probes: the relay's restart, the probe's start and stop.
+      const switchSeconds = Math.max(0, (performance.now() - blockStarted) / 1000 - count / design.rateHz);
       samples[index]![round] = block.slice(design.warmupProbes);
       done++;
       onBlock({ round, candidate, blocksDone: done, blocksTotal: total, switchSeconds });

@@ -17,15 +17,19 @@ import { CpuContention } from '../sla-test/contention';
 import type { RelayResources, RelayService } from '../supervisor/relay-service';
 import { analyse } from './analysis';
 import { tuningCandidates } from './candidates';
-import { designExperiment } from './design';
+import { designExperiment, neededBudget, type DesignInput } from './design';
 import { runExperiment } from './experiment';
 import { liveRunner } from './live-runner';
 import { machineIdentity } from './machine';
 import type { TuningStore } from './tuning-store';
 import type { SettingsStore } from '../settings/settings-store';
 
-/** Until this machine has measured its own: a relay restart until ready, plus a fresh probe. */
-export const DEFAULT_SWITCH_SECONDS = 1.5;
+/**
+ * Until this machine has measured its own: a block's cost beyond its probes (relay restart until
+ * ready, probe start and stop). Measured on the 2-CPU development machine: 1.4–1.6 s for the restart
+ * alone, about 3 s in all under contention.
+ */
+export const DEFAULT_SWITCH_SECONDS = 3;
 
 export interface TuningPlan {
   readonly candidates: TuneCandidate[];
@@ -53,16 +57,20 @@ export interface TuningContext extends TuningDeps {
 export async function planTuning(request: TuneRequest, deps: TuningDeps): Promise<TuningPlan> {
   const capabilities = await (deps.capabilities ?? probeCapabilities)();
   const kind = targetKind(deps.settings.get().relay);
-  const { candidates, skipped } = tuningCandidates(request.tier, capabilities, kind);
-  // The last run here measured how long a switch takes on this machine: a better estimate than ours.
+  const proposed = tuningCandidates(request.tier, capabilities, kind);
+  // The last run here measured what a block costs on this machine: a better estimate than ours.
   const measured = deps.store.latest()?.design.switchSeconds;
-  const design = designExperiment({
-    candidates: candidates.length,
+  const { candidates, skipped } = fitToBudget(proposed.candidates, proposed.skipped, {
     budgetSeconds: request.budgetSeconds,
     rateHz: request.rateHz,
     switchSeconds: measured && measured > 0 ? measured : DEFAULT_SWITCH_SECONDS,
   });
-  requireCandidates(candidates.length);
+  const design = designExperiment({
+    budgetSeconds: request.budgetSeconds,
+    rateHz: request.rateHz,
+    switchSeconds: measured && measured > 0 ? measured : DEFAULT_SWITCH_SECONDS,
+    candidates: candidates.length,
+  });
   return { candidates, skipped, design };
 }
 
@@ -187,11 +195,8 @@ export async function runTuning(input: TuneRequest, context: TuningContext): Pro
     recommendation: analysis.recommendation,
   };
   context.store.add(result);
-  link.measurement.recordEvent('tuning', {
-    id: result.id,
-    tier: request.tier,
-    recommendation: result.recommendation.text,
-  });
+  // The whole run goes to history too, so a report of the period carries its Tuning section.
+  link.measurement.recordEvent('tuning', result as unknown as Record<string, unknown>);
   progress('done', { blocksDone: design.rounds * candidates.length, round: design.rounds });
   return result;
 }
@@ -203,4 +208,30 @@ function requireCandidates(count: number): void {
       'This machine grants no plan besides the tier default: nothing to compare.',
     );
   }
+}
+
+/**
+ * A budget too short for every candidate drops the last ones (they are listed by relevance), saying
+ * what budget would include each, rather than shrinking blocks below what a p99.9 needs.
+ */
+export function fitToBudget(
+  proposed: readonly TuneCandidate[],
+  alreadySkipped: readonly SkippedCandidate[],
+  input: Omit<DesignInput, 'candidates'>,
+): { candidates: TuneCandidate[]; skipped: SkippedCandidate[] } {
+  requireCandidates(proposed.length);
+  const candidates = [...proposed];
+  const dropped: SkippedCandidate[] = [];
+  while (
+    candidates.length > 2 &&
+    neededBudget({ ...input, candidates: candidates.length }) > input.budgetSeconds
+  ) {
+    const needed = neededBudget({ ...input, candidates: candidates.length });
+    const last = candidates.pop()!;
+    dropped.unshift({
+      label: last.label,
+      reason: `not enough time: a budget of ${needed} s would include it`,
+    });
+  }
+  return { candidates, skipped: [...alreadySkipped, ...dropped] };
 }

@@ -1,6 +1,8 @@
-import type { TuneCandidate, TuneDesign } from '../../../shared/tuning';
+import { linuxCaps } from '../../../shared/launch/test-support/capabilities';
+import type { TuneCandidate, TuneDesign, TuneResult } from '../../../shared/tuning';
+import { analyse } from './analysis';
 import type { ProbeSample } from '../probe/protocol';
-import type { BlockRunner } from './experiment';
+import { runExperiment, type BlockRunner } from './experiment';
 import { seededRandom } from './statistics';
 
 /** How a synthetic candidate differs: its pauses scaled (1 = as the default), its base shifted. */
@@ -69,3 +71,47 @@ export const syntheticDesign = (candidates: number, rounds = 10, blockProbes = 3
   switchSeconds: 0,
   estimateSeconds: 0,
 });
+
+/** A whole stored run from the synthetic machine: the default and a candidate with smaller pauses. */
+export async function syntheticTuneResult(seed = 5): Promise<TuneResult> {
+  const candidates = [candidate('default', 'tier default'), candidate('better', 'real-time on')];
+  const design = syntheticDesign(2, 12, 500);
+  const effects = { default: { tailScale: 1 }, better: { tailScale: 0.3 } };
+  const samples = await runExperiment(
+    design,
+    candidates,
+    syntheticMachine(seed, effects),
+    new AbortController().signal,
+  );
+  const analysis = analyse({
+    measured: candidates.map((c, i) => ({ candidate: c, rounds: samples[i]! })),
+    targetMs: 5,
+    objective: 0.999,
+    timeoutMs: 1000,
+    seed,
+    resamples: 1000,
+  });
+  return {
+    id: `synthetic-${seed}`,
+    startedAt: Date.UTC(2026, 11, 6, 12),
+    finishedAt: Date.UTC(2026, 11, 6, 12, 3),
+    request: { tier: 'enterprise', budgetSeconds: 180, rateHz: 200, contention: true, seed },
+    targetMs: 5,
+    objective: 0.999,
+    contentionProcesses: 4,
+    design,
+    intervalLevel: analysis.level,
+    machine: {
+      hostname: 'box',
+      platform: 'linux',
+      kernel: '6.1.0',
+      cpuModel: 'Xeon',
+      cpuCount: 2,
+      capabilities: linuxCaps(2),
+      relayTarget: 'builtin',
+    },
+    results: analysis.results,
+    skipped: [{ label: 'V8 heap / semi-space size', reason: 'the launch plan has no setting for it yet' }],
+    recommendation: analysis.recommendation,
+  };
+}
