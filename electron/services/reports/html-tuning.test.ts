@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ReportSummary } from '../../../shared/report';
+import type { ReportSummary } from '../../../shared/report';
 import { TuneResult } from '../../../shared/tuning';
-import { syntheticTuneResult } from '../tuning/test-support';
+import { syntheticTuneResult } from '../tuning/test-support/synthetic';
 import { tuningSection } from './html-tuning';
 
 describe('the report’s Tuning section', () => {

@@ -9,7 +9,7 @@ import {
   syntheticDesign,
   syntheticMachine,
   type SyntheticEffect,
-} from './test-support';
+} from './test-support/synthetic';
 
 const signal = new AbortController().signal;
 

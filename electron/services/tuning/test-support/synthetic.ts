@@ -1,9 +1,9 @@
-import { linuxCaps } from '../../../shared/launch/test-support/capabilities';
-import type { TuneCandidate, TuneDesign, TuneResult } from '../../../shared/tuning';
-import { analyse } from './analysis';
-import type { ProbeSample } from '../probe/protocol';
-import { runExperiment, type BlockRunner } from './experiment';
-import { seededRandom } from './statistics';
+import { linuxCaps } from '../../../../shared/launch/test-support/capabilities';
+import type { TuneCandidate, TuneDesign, TuneResult } from '../../../../shared/tuning';
+import { analyse } from '../analysis';
+import type { ProbeSample } from '../../probe/protocol';
+import { runExperiment, type BlockRunner } from '../experiment';
+import { seededRandom } from '../statistics';
 
 /** How a synthetic candidate differs: its pauses scaled (1 = as the default), its base shifted. */
 export interface SyntheticEffect {
