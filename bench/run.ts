@@ -14,6 +14,7 @@ import { runRelayBench } from './relay-bench';
 import { runRelayScaleBench } from './relay-scale-bench';
 import { runSlaTestBench } from './sla-test-bench';
 import { runSupervisorBench } from './supervisor-bench';
+import { runTuningBench } from './tuning-bench';
 import type { BenchSection } from './types';
 
 const CHILD_FLAG = '--section';
@@ -29,6 +30,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   chart: runChartBench,
   supervisor: runSupervisorBench,
   hostile: runHostileBench,
+  tuning: runTuningBench,
 };
 
 function format(value: number): string {

@@ -6,6 +6,8 @@ import { spinMsForTier, type ProbeSample } from '../probe/protocol';
 import type { RelayResources, RelayService } from '../supervisor/relay-service';
 import { cancelled, type BlockRunner } from './experiment';
 
+const READY_WAIT_MS = 15_000;
+
 export interface LiveRunnerOptions {
   readonly relay: RelayService;
   readonly link: MeasurementLink;
@@ -22,9 +24,14 @@ export interface LiveRunnerOptions {
 export function liveRunner(options: LiveRunnerOptions): BlockRunner {
   const { relay } = options;
   return {
-    async switchTo(candidate) {
+    async switchTo(candidate, signal) {
       relay.setTrialOverrides(candidate.overrides);
       await relay.restart();
+      // A restart can resolve while the relay still catches up with its upstream: wait for it.
+      const until = Date.now() + READY_WAIT_MS;
+      while (relay.probeTarget() === null && Date.now() < until && !signal.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
     async probe(candidate, count, signal) {
       const target = relay.probeTarget();
