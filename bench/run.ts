@@ -17,6 +17,7 @@ import { runRelayScaleBench } from './relay-scale-bench';
 import { runReorgBench } from './reorg-bench';
 import { runSlaTestBench } from './sla-test-bench';
 import { runSupervisorBench } from './supervisor-bench';
+import { runTuningBench } from './tuning-bench';
 import type { BenchSection } from './types';
 
 const CHILD_FLAG = '--section';
@@ -36,6 +37,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   hostile: runHostileBench,
   reorg: runReorgBench,
   'fleet-hostile': runFleetHostileBench,
+  tuning: runTuningBench,
 };
 
 function format(value: number): string {

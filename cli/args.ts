@@ -8,6 +8,8 @@ Commands:
   tier set <tier>                          free, pro, business, turbo or enterprise
   relay start|stop|restart
   sla-test [--tiers free,enterprise] [--probes 3000] [--rate 100] [--contention]
+  tune [--tier enterprise] [--budget 180] [--rate 200] [--contention] [--apply]
+                                           find the launch plan that meets the tier's SLA best here
   report export --format csv|json|html|pdf --period 1h|24h|7d|FROM..TO [--tier T] -o FILE
   profile import FILE                      a seed config file (applied) or a named profile file (saved)
   profile export [--name NAME] [-o FILE]   the config in effect, or a saved profile
@@ -38,6 +40,8 @@ export const OPTIONS = {
   probes: { type: 'string' },
   rate: { type: 'string' },
   contention: { type: 'boolean', default: false },
+  budget: { type: 'string' },
+  apply: { type: 'boolean', default: false },
   format: { type: 'string' },
   period: { type: 'string' },
   tier: { type: 'string' },

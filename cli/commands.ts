@@ -11,6 +11,7 @@ import { writeOutput } from './files';
 import { profile } from './profile-commands';
 import { downloadReport } from './download';
 import { slaTestText, statusText } from './describe';
+import { tune } from './tune-command';
 
 export interface RunContext {
   readonly panel: PanelConnection;
@@ -147,6 +148,8 @@ export function planCommand(parsed: Parsed): Planned {
     case 'sla-test':
       if (words.length > 0) throw usage('sla-test takes options only.');
       return slaTest(parsed.values);
+    case 'tune':
+      return tune(words, parsed.values);
     case 'report':
       return reportExport(words, parsed.values);
     case 'profile':

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LaunchReport } from './launch';
 import { SlaTestResult } from './sla-test';
+import { TuneResult } from './tuning';
 import {
   BlockRelayed,
   LatenessSummary,
@@ -153,6 +154,8 @@ export const ReportSummary = z.object({
   launchPlans: z.array(z.object({ at: z.number(), launch: LaunchReport })).optional(),
   /** SLA test runs that finished in the period: their own records, never part of the live figures. */
   slaTests: z.array(SlaTestResult).optional(),
+  /** Tuning runs that finished in the period (electron/services/tuning): their own records too. */
+  tuning: z.array(TuneResult).optional(),
   machine: MachineInfo,
   relayVersion: z.string(),
   /** The deployment profile in effect when the report was made (shared/profile.ts); null: none. */

@@ -19,6 +19,7 @@ import { ensurePrivateDir } from './settings/private-files';
 import { SettingsStore } from './settings/settings-store';
 import { runSlaTest } from './sla-test/run-sla-test';
 import { checkRelayBinary } from './conformance/check-binary';
+import { createTuningService } from './tuning/tuning-service';
 import { ApiError } from '../../shared/api';
 import type { SlaTestProgress } from '../../shared/sla-test';
 import type { SupervisionPolicy } from './supervisor/managed-process';
@@ -127,6 +128,15 @@ export function createAppServices(options: AppServicesOptions): AppServices {
 
   let slaTestRunning = false;
   let conformanceRunning = false;
+  const tuning = createTuningService({
+    dataDir: options.dataDir,
+    relay,
+    link,
+    settings,
+    resources: options.resources,
+    onProgress: (progress) => events.emit('tune.progress', progress),
+    busy: () => slaTestRunning,
+  });
   const handlers: Handlers = {
     'relay.start': () => relay.start(),
     'relay.stop': () => relay.stop(),
@@ -157,6 +167,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'slaTest.run': async (request, { signal }) => {
       if (slaTestRunning)
         throw new ApiError('BUSY', 'An SLA test is already running; wait for it or cancel it.');
+      if (tuning.running) throw new ApiError('BUSY', 'Tuning is running; test once it has finished.');
       slaTestRunning = true;
       try {
         const onProgress = (progress: SlaTestProgress) => events.emit('slaTest.progress', progress);
@@ -165,6 +176,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         slaTestRunning = false;
       }
     },
+    'tune.plan': (request) => tuning.plan(request),
+    'tune.run': (request, { signal }) => tuning.run(request, signal),
+    'tune.last': () => tuning.last(),
+    'tune.apply': (request) => tuning.apply(request),
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => settings.update(patch),
     'profile.state': async () => profiles.state(),

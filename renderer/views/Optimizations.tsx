@@ -2,6 +2,7 @@ import { KnobTable } from '../components/optimizations/KnobTable';
 import { OverrideEditor } from '../components/optimizations/OverrideEditor';
 import { ProfilesCard } from '../components/optimizations/ProfilesCard';
 import { SourcesTable } from '../components/optimizations/SourcesTable';
+import { TuneCard } from '../components/optimizations/TuneCard';
 import { targetKind } from '../../shared/launch';
 import { knobRows } from '../optimizations/plan-preview';
 import { runningTier } from '../optimizations/restart-note';
@@ -32,6 +33,7 @@ export function Optimizations() {
         running={isActive(status)}
       />
       <SourcesTable tier={tier} saved={overrides?.[tier]} state={profileState} />
+      <TuneCard />
       <ProfilesCard />
       <OverrideEditor initialTier={runningTier(status)} />
     </section>

@@ -7,6 +7,14 @@ import { HistoryQuery, HistoryResult } from '../metrics';
 import { ReportRequest, ReportResult } from '../report';
 import { SlaTestRequest, SlaTestResult } from '../sla-test';
 import {
+  TuneApplyRequest,
+  TuneApplyResult,
+  TunePlan,
+  TuneRequest,
+  TuneResult,
+  TuneRunSummary,
+} from '../tuning';
+import {
   ProfileApplyResult,
   ProfileExportParams,
   ProfileExportResult,
@@ -88,6 +96,26 @@ export const COMMANDS = {
     SlaTestRequest,
     SlaTestResult,
     'Run the SLA test: each tier in turn, N probes, optional CPU contention; cancellable; progress on slaTest.progress.',
+  ),
+  'tune.plan': command(
+    TuneRequest,
+    TunePlan,
+    'The candidate plans this machine can grant for a tier, those skipped and why, and the time a run would take.',
+  ),
+  'tune.run': command(
+    TuneRequest,
+    TuneResult,
+    'Tune this machine: candidate plans interleaved in blocks, compared with the tier default; cancellable; progress on tune.progress.',
+  ),
+  'tune.last': command(
+    NoParams,
+    TuneRunSummary,
+    'The last stored tuning run, unless it was measured on another machine, kernel or relay.',
+  ),
+  'tune.apply': command(
+    TuneApplyRequest,
+    TuneApplyResult,
+    "Apply a run's recommendation as its tier's overrides, or save it as a profile.",
   ),
   'settings.get': command(NoParams, Settings, 'All settings, defaults filled in.'),
   'settings.set': command(

@@ -6,6 +6,7 @@ import { ReportProgressEvent } from '../report';
 import { SlaTestProgress } from '../sla-test';
 import { Settings } from '../settings';
 import { ConformanceProgress } from '../conformance';
+import { TuneProgress } from '../tuning';
 
 /** Every event the main side pushes to the UI, with its payload schema. */
 export const EVENTS = {
@@ -18,6 +19,7 @@ export const EVENTS = {
   'slaTest.progress': SlaTestProgress,
   /** One clause of a running relay.checkBinary as it finishes. */
   'conformance.progress': ConformanceProgress,
+  'tune.progress': TuneProgress,
   /** After every saved change, whoever made it (a form, the tray, another window). */
   'settings.changed': Settings,
 } as const;

@@ -63,6 +63,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       'fleet.remote.setTier',
       'fleet.remote.runSlaTest',
       'fleet.remote.exportReport',
+      'tune.plan',
+      'tune.run',
+      'tune.last',
+      'tune.apply',
     ]),
     ...overrides,
   };

@@ -14,6 +14,7 @@ import {
 } from './html-sections';
 import { REPORT_CSS } from './html-style';
 import { slaTestSection } from './html-sla-test';
+import { tuningSection } from './html-tuning';
 import { formatMisses, probeLatenessNote } from '../../../shared/figures';
 
 /**
@@ -94,6 +95,7 @@ ${latencySection(s)}
 ${availabilitySection(s)}
 ${blocksSection(s)}
 ${slaTestSection(s)}
+${tuningSection(s)}
 ${launchSection(s)}
 ${eventsSection(s)}
 ${methodSection(s)}

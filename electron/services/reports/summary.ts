@@ -3,6 +3,7 @@ import type { LaunchReport } from '../../../shared/launch';
 import type { MachineInfo, ReportRequest, ReportSummary } from '../../../shared/report';
 import { CONFIDENCE, summarizeSla } from '../../../shared/sla';
 import { SlaTestResult } from '../../../shared/sla-test';
+import { TuneResult } from '../../../shared/tuning';
 import { tierSpec } from '../../../shared/tiers';
 import { summarizeBlocks } from './blocks';
 import { summarizeEvents, windowsOpenAt } from './events';
@@ -111,6 +112,11 @@ export function buildSummary(
     slaTests: facts.events.flatMap((e) => {
       if (e.kind !== 'sla-test') return [];
       const run = SlaTestResult.safeParse(e.details);
+      return run.success ? [run.data] : [];
+    }),
+    tuning: facts.events.flatMap((e) => {
+      if (e.kind !== 'tuning') return [];
+      const run = TuneResult.safeParse(e.details);
       return run.success ? [run.data] : [];
     }),
     machine: context.machine,

@@ -3,6 +3,7 @@ import type { TierSwitch } from '../../../shared/api';
 import type { LaunchReport } from '../../../shared/launch';
 import type { RelayStatus } from '../../../shared/relay-status';
 import type { Settings } from '../../../shared/settings';
+import type { TierOverrides } from '../../../shared/launch';
 import type { TierName } from '../../../shared/tiers';
 import type { SettingsStore } from '../settings/settings-store';
 import { isHttpOk } from './http-check';
@@ -61,6 +62,7 @@ export class RelayService {
   private demoPorts: DemoPeerPorts | null = null;
   private launch: LaunchReport | null = null;
   private plan: LaunchPlan | null = null;
+  private trialOverrides: TierOverrides | null = null;
   private readonly health = new RelayHealthPoller(() => this.emit({ kind: 'state', status: this.status() }));
   private readonly pidFile: PidFile;
   private readonly listeners = new Set<(event: RelayServiceEvent) => void>();
@@ -183,8 +185,19 @@ export class RelayService {
     return spec;
   }
 
+  /**
+   * Overrides for the selected tier that the next starts use instead of the saved ones, never saved:
+   * the tuning experiment tries plans this way, so a crash mid-run leaves the user's settings as they
+   * were. null goes back to the saved overrides.
+   */
+  setTrialOverrides(overrides: TierOverrides | null): void {
+    this.trialOverrides = overrides;
+  }
+
   private async prepareRelay(): Promise<LaunchSpec> {
-    const settings = this.options.settings.get();
+    const saved = this.options.settings.get();
+    const trial = this.trialOverrides;
+    const settings = trial ? { ...saved, overrides: { ...saved.overrides, [saved.tier]: trial } } : saved;
     checkRelayBinary(settings, this.options.resources);
     const ports = await relayPorts(settings.apiPort);
     this.ports = ports;

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import {
+  linuxCaps,
+  NO_LOWER_NICE,
+  NO_REALTIME,
+  NO_TASKSET,
+} from '../../../shared/launch/test-support/capabilities';
+import { tuningCandidates } from './candidates';
+import { probePrefix } from './live-runner';
+import { fitToBudget } from './run-tuning';
+
+const ids = (set: ReturnType<typeof tuningCandidates>) => set.candidates.map((c) => c.id);
+
+describe('tuning candidates for this machine', () => {
+  it('as root on 2 CPUs, enterprise tries real-time off, two priorities and the relay apart', () => {
+    const set = tuningCandidates('enterprise', linuxCaps(2), 'builtin');
+    expect(ids(set)).toEqual([
+      'default',
+      'realtime-off',
+      'affinity-apart',
+      'priority-normal',
+      'priority-high',
+    ]);
+    // Pinned together at SCHED_FIFO, the busy-polling relay starves the probe: skipped, and said why.
+    expect(set.skipped.find((s) => s.label.startsWith('relay and probe pinned'))?.reason).toMatch(
+      /real-time probe pinned to the same core cannot run/,
+    );
+    expect(ids(tuningCandidates('turbo', linuxCaps(2), 'builtin'))).toContain('affinity-shared');
+    const apart = set.candidates.find((c) => c.id === 'affinity-apart')!;
+    expect(apart).toMatchObject({
+      overrides: { cpus: '1' },
+      probe: 'apart',
+      probeCpus: '0',
+      applicable: false,
+    });
+    // The Node relay's runtime knobs cannot be tried: said so, with the reason.
+    expect(set.skipped.map((s) => s.label)).toEqual([
+      'GC target (GC_PERCENT)',
+      'V8 heap / semi-space size',
+      'relay and probe pinned together on CPU 1',
+    ]);
+  });
+
+  it('refused (not root): real-time and lower niceness are skipped with the reason, not tried', () => {
+    const refused = linuxCaps(2, {
+      ...NO_LOWER_NICE,
+      ...NO_REALTIME,
+      reasons: { ...NO_LOWER_NICE.reasons, ...NO_REALTIME.reasons },
+    });
+    const set = tuningCandidates('pro', refused, 'builtin');
+    // pro asks for above-normal (nice -5), which a non-root user cannot get: the default itself is
+    // refused that, so candidates are only judged on what they add.
+    expect(ids(set)).toEqual(['default', 'affinity-apart', 'affinity-shared']);
+    const reasons = Object.fromEntries(set.skipped.map((s) => [s.label, s.reason]));
+    expect(reasons['real-time on']).toBe('needs CAP_SYS_NICE or root (RLIMIT_RTPRIO is 0)');
+    expect(reasons['priority high (nice -10)']).toBe('needs CAP_SYS_NICE or root (RLIMIT_NICE is 0)');
+    // normal runs exactly as the refused default does here (nice 0): the same plan is not run twice.
+    expect(reasons['priority normal (nice 0)']).toBe('runs exactly as “tier default” on this machine');
+  });
+
+  it('one CPU: no affinity choice; no taskset: affinity skipped with the hint', () => {
+    expect(ids(tuningCandidates('enterprise', linuxCaps(1), 'builtin'))).not.toContain('affinity-apart');
+    const set = tuningCandidates('turbo', linuxCaps(2, NO_TASKSET), 'builtin');
+    expect(ids(set)).not.toContain('affinity-shared');
+    expect(set.skipped.find((s) => s.label.startsWith('relay and probe'))?.reason).toBe(
+      'taskset not found (install util-linux)',
+    );
+  });
+
+  it('a Go relay gets GOGC and GOMAXPROCS candidates; GOMEMLIMIT is listed as skipped', () => {
+    const set = tuningCandidates('enterprise', linuxCaps(2), 'external');
+    expect(ids(set)).toEqual(expect.arrayContaining(['gogc-100', 'gogc-25', 'gomaxprocs-1']));
+    expect(set.candidates.find((c) => c.id === 'gogc-25')!.overrides).toEqual({ gcPercent: 25 });
+    expect(set.skipped.map((s) => s.label)).toContain('GOMEMLIMIT');
+  });
+
+  it('a probe apart swaps the relay’s taskset for its own CPUs and keeps chrt and nice', () => {
+    const apart = tuningCandidates('enterprise', linuxCaps(2), 'builtin').candidates.find(
+      (c) => c.id === 'affinity-apart',
+    )!;
+    const relay = ['/usr/bin/taskset', '-c', '1', '/usr/bin/chrt', '-f', '10', '/usr/bin/nice', '-n', '-15'];
+    expect(probePrefix(relay, apart)).toEqual(['/usr/bin/taskset', '-c', '0', ...relay.slice(3)]);
+    const shared = { ...apart, probe: 'with-relay' as const, probeCpus: null };
+    expect(probePrefix(relay, shared)).toEqual(relay);
+  });
+});
+
+describe('a short budget', () => {
+  it('drops the least relevant candidates, saying what budget would include them', () => {
+    const set = tuningCandidates('enterprise', linuxCaps(2), 'builtin');
+    const input = { rateHz: 200, switchSeconds: 3 };
+    const all = fitToBudget(set.candidates, set.skipped, { ...input, budgetSeconds: 600 });
+    expect(all.candidates).toHaveLength(5);
+    const short = fitToBudget(set.candidates, set.skipped, { ...input, budgetSeconds: 90 });
+    // 8 s fixed + 6 rounds × k × (3 s + 1.25 × 220 probes ÷ 200 Hz): 3 candidates fit 90 s, 4 need 113 s.
+    expect(short.candidates.map((c) => c.id)).toEqual(['default', 'realtime-off', 'affinity-apart']);
+    expect(short.skipped.slice(-2)).toEqual([
+      { label: 'priority normal (nice 0)', reason: 'not enough time: a budget of 113 s would include it' },
+      { label: 'priority high (nice -10)', reason: 'not enough time: a budget of 140 s would include it' },
+    ]);
+    // Never below the default and one other; then the design says what budget it needs.
+    expect(fitToBudget(set.candidates, [], { ...input, budgetSeconds: 30 }).candidates).toHaveLength(2);
+  });
+});

@@ -1,0 +1,332 @@
+import { z } from 'zod';
+import { Capabilities } from './launch/capabilities';
+import { TierOverrides } from './launch/schema';
+import { LatenessSummary } from './metrics';
+import { TierName, TIERS } from './tiers';
+
+/**
+ * "Tune this machine": which launch plan meets a tier's SLA best here, by measurement. The candidates
+ * run interleaved in short blocks under the same probe rate and load; each is compared with the
+ * tier's default plan by a block bootstrap (electron/services/tuning/statistics.ts). Results hold for
+ * this machine and this load only, so every run carries the machine it was measured on.
+ */
+
+export const TuneRequest = z
+  .object({
+    tier: TierName.default('enterprise'),
+    /** The whole experiment, switches included; the design fits its blocks into it. */
+    budgetSeconds: z.number().int().min(30).max(1800).default(180),
+    rateHz: z.number().int().min(20).max(500).default(200),
+    contention: z.boolean().default(false),
+    /** Seeds the bootstrap, so a stored run can be re-analysed to the same figures. */
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
+  })
+  .strict();
+export type TuneRequest = z.output<typeof TuneRequest>;
+export type TuneRequestInput = z.input<typeof TuneRequest>;
+
+/** How the relay's probe is placed beside it: with the relay's own wrappers, or on the other cores. */
+export const ProbePlacement = z.enum(['with-relay', 'apart']);
+
+export const TuneCandidate = z.object({
+  id: z.string().max(40),
+  /** In the user's words: "real-time off", "priority high", "relay apart from probe and panel". */
+  label: z.string().max(200),
+  /** The tier's overrides that make this candidate ({} is the tier's default plan). */
+  overrides: TierOverrides,
+  probe: ProbePlacement,
+  /** CPUs the probe is pinned to when it runs apart from the relay. */
+  probeCpus: z.string().max(256).nullable(),
+  /** False where the panel cannot carry the candidate into live use (the live probe follows the relay). */
+  applicable: z.boolean(),
+});
+export type TuneCandidate = z.infer<typeof TuneCandidate>;
+
+export const SkippedCandidate = z.object({ label: z.string().max(200), reason: z.string().max(1000) });
+export type SkippedCandidate = z.infer<typeof SkippedCandidate>;
+
+export const TuneDesign = z.object({
+  candidates: z.number().int().positive(),
+  /** A round runs every candidate's block once, in a rotated order. */
+  rounds: z.number().int().positive(),
+  blockProbes: z.number().int().positive(),
+  /** Probes sent after each switch and discarded: the relay's and the probe's warm-up. */
+  warmupProbes: z.number().int().nonnegative(),
+  rateHz: z.number().positive(),
+  /** Seconds one switch (relay restart under the next plan) is expected to take. */
+  switchSeconds: z.number().nonnegative(),
+  estimateSeconds: z.number().nonnegative(),
+});
+export type TuneDesign = z.infer<typeof TuneDesign>;
+
+export const Interval = z.object({ estimate: z.number(), low: z.number(), high: z.number() });
+export type Interval = z.infer<typeof Interval>;
+
+export const TUNING_VERDICTS = ['pass', 'below objective', 'insufficient samples', 'no data'] as const;
+export const TuningVerdict = z.enum(TUNING_VERDICTS);
+export type TuningVerdict = z.infer<typeof TuningVerdict>;
+
+export const TuneCandidateResult = z.object({
+  candidate: TuneCandidate,
+  n: z.number().int().nonnegative(),
+  blocks: z.number().int().nonnegative(),
+  p50: z.number().nullable(),
+  p99: z.number().nullable(),
+  p999: z.number().nullable(),
+  max: z.number().nullable(),
+  misses: z.number().int().nonnegative(),
+  compliance: z.number().nullable(),
+  /** One-sided 95% lower bound of compliance (Clopper–Pearson, as everywhere in the panel). */
+  complianceLower95: z.number().nullable(),
+  verdict: TuningVerdict,
+  probeLateness: LatenessSummary,
+  /** p99.9 of this candidate minus the default's (negative: faster), with its interval; null for the default. */
+  p999Difference: Interval.nullable(),
+  /** True when the interval lies wholly below 0 (faster than the default beyond the noise). */
+  significant: z.boolean(),
+});
+export type TuneCandidateResult = z.infer<typeof TuneCandidateResult>;
+
+export const TuneRecommendation = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('apply'),
+    candidateId: z.string(),
+    overrides: TierOverrides,
+    text: z.string(),
+  }),
+  z.object({ kind: z.literal('keep-default'), text: z.string() }),
+]);
+export type TuneRecommendation = z.infer<typeof TuneRecommendation>;
+
+/** What a run was measured on: a run from another machine or kernel is never reused silently. */
+export const MachineIdentity = z.object({
+  hostname: z.string().max(256),
+  platform: z.string().max(32),
+  kernel: z.string().max(256),
+  cpuModel: z.string().max(256),
+  cpuCount: z.number().int().nonnegative(),
+  capabilities: Capabilities,
+  relayTarget: z.enum(['builtin', 'external']),
+});
+export type MachineIdentity = z.infer<typeof MachineIdentity>;
+
+export const TuneResult = z.object({
+  id: z.string().max(64),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  request: z.object({
+    tier: TierName,
+    budgetSeconds: z.number(),
+    rateHz: z.number(),
+    contention: z.boolean(),
+    seed: z.number(),
+  }),
+  targetMs: z.number(),
+  objective: z.number(),
+  /** Busy processes running during the experiment (0 without contention). */
+  contentionProcesses: z.number().int().nonnegative(),
+  design: TuneDesign,
+  /** Confidence of each comparison's interval (Bonferroni-adjusted from 95% over the comparisons). */
+  intervalLevel: z.number(),
+  machine: MachineIdentity,
+  results: z.array(TuneCandidateResult),
+  skipped: z.array(SkippedCandidate),
+  recommendation: TuneRecommendation,
+});
+export type TuneResult = z.infer<typeof TuneResult>;
+
+export const TUNE_PHASES = ['planning', 'contention', 'measuring', 'restoring', 'done'] as const;
+export const TuneProgress = z.object({
+  phase: z.enum(TUNE_PHASES),
+  tier: TierName,
+  candidate: z.string().nullable(),
+  round: z.number().int().nonnegative(),
+  rounds: z.number().int().nonnegative(),
+  blocksDone: z.number().int().nonnegative(),
+  blocksTotal: z.number().int().nonnegative(),
+  elapsedSeconds: z.number().nonnegative(),
+  estimateSeconds: z.number().nonnegative(),
+});
+export type TuneProgress = z.infer<typeof TuneProgress>;
+
+export const TuneRunSummary = z.object({
+  result: TuneResult.nullable(),
+  /** Set when the last stored run was measured on another machine, kernel or relay: not reused. */
+  otherMachine: z.string().nullable(),
+});
+export type TuneRunSummary = z.infer<typeof TuneRunSummary>;
+
+// ---------------------------------------------------------------------------------------------
+// Words and figures shared by the card, the CLI and the report, so they never disagree.
+
+/**
+ * The verdict of one candidate's probes against the tier's objective, in issue 22's words:
+ * "below objective" at any n once observed compliance is below the objective; "pass" only when the
+ * 95% lower bound of compliance reaches it. A local stand-in for the shared verdict model (to be
+ * pointed at shared/'s one when it lands).
+ */
+export function tuningVerdict(
+  n: number,
+  misses: number,
+  objective: number,
+  lower95: number | null,
+): TuningVerdict {
+  if (n === 0) return 'no data';
+  if ((n - misses) / n < objective) return 'below objective';
+  if (lower95 !== null && lower95 >= objective) return 'pass';
+  return 'insufficient samples';
+}
+
+export const formatMs = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined || !Number.isFinite(ms)
+    ? '—'
+    : ms >= 100
+      ? `${ms.toFixed(0)} ms`
+      : ms >= 10
+        ? `${ms.toFixed(1)} ms`
+        : `${ms.toFixed(2)} ms`;
+
+const pct = (value: number | null, digits = 2): string =>
+  value === null ? '—' : `${(value * 100).toFixed(digits)}%`;
+
+export const TUNE_COLUMNS = [
+  { key: 'candidate', label: 'Candidate' },
+  { key: 'n', label: 'n' },
+  { key: 'p50', label: 'p50' },
+  { key: 'p99', label: 'p99' },
+  { key: 'p999', label: 'p99.9' },
+  { key: 'max', label: 'Max' },
+  { key: 'compliance', label: 'Compliance (95% lower bound)' },
+  { key: 'verdict', label: 'Verdict' },
+  { key: 'lateness', label: 'Probe lateness p99' },
+  { key: 'difference', label: 'p99.9 vs default' },
+] as const;
+export type TuneColumn = (typeof TUNE_COLUMNS)[number]['key'];
+
+export function differenceText(d: Interval | null, level: number): string {
+  if (d === null) return 'default';
+  const sign = (v: number) => `${v > 0 ? '+' : ''}${v.toFixed(2)}`;
+  return `${sign(d.estimate)} ms (${sign(d.low)} to ${sign(d.high)}, ${(level * 100).toFixed(1)}%)`;
+}
+
+export function tuneCells(r: TuneCandidateResult, level: number): Record<TuneColumn, string> {
+  return {
+    candidate: r.candidate.label,
+    n: r.n.toLocaleString('en-US'),
+    p50: formatMs(r.p50),
+    p99: formatMs(r.p99),
+    p999: formatMs(r.p999),
+    max: formatMs(r.max),
+    compliance: `${pct(r.compliance)} (≥ ${pct(r.complianceLower95)})`,
+    verdict: r.verdict,
+    lateness: formatMs(r.probeLateness.p99),
+    difference: differenceText(r.p999Difference, level),
+  };
+}
+
+export function tuneDesignLine(r: TuneResult): string {
+  const d = r.design;
+  const load =
+    r.contentionProcesses > 0
+      ? `under contention (${r.contentionProcesses} busy processes)`
+      : 'without added load';
+  return (
+    `${d.candidates} candidates interleaved in ${d.rounds} rounds of one block each ` +
+    `(${d.blockProbes} probes per block after ${d.warmupProbes} warm-up probes, ${d.rateHz} Hz), ${load}; ` +
+    `tier ${r.request.tier} (${r.targetMs} ms, ${pct(r.objective, 1)}).`
+  );
+}
+
+export function tuneScopeLine(r: TuneResult): string {
+  return (
+    `Measured on ${r.machine.hostname} (${r.machine.platform} ${r.machine.kernel}, ${r.machine.cpuCount} CPUs) ` +
+    `${r.contentionProcesses > 0 ? 'under contention' : 'without added load'}: ` +
+    'the result holds for this machine and this load only.'
+  );
+}
+
+/** The estimate shown before a run starts, from the same arithmetic the design uses. */
+export function estimateText(design: TuneDesign): string {
+  const minutes = Math.floor(design.estimateSeconds / 60);
+  const seconds = Math.round(design.estimateSeconds % 60);
+  return `about ${minutes > 0 ? `${minutes} min ` : ''}${seconds} s: ${design.candidates} candidates × ${design.rounds} blocks of ${design.blockProbes} probes`;
+}
+
+export function tierTarget(tier: TierName): { targetMs: number; objective: number } {
+  return { targetMs: TIERS[tier].targetMs, objective: TIERS[tier].objective };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API's own shapes for tuning (commands in shared/api/commands.ts).
+
+export const TunePlan = z.object({
+  tier: TierName,
+  candidates: z.array(TuneCandidate),
+  skipped: z.array(SkippedCandidate),
+  design: TuneDesign,
+  estimate: z.string(),
+});
+export type TunePlan = z.infer<typeof TunePlan>;
+
+export const TuneApplyRequest = z
+  .object({
+    /** The stored run whose recommendation to apply. */
+    id: z.string().min(1).max(64),
+    as: z.enum(['overrides', 'profile']),
+    /** The profile's name when saving as a profile. */
+    name: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict()
+  .refine((r) => r.as !== 'profile' || r.name !== undefined, {
+    message: 'a profile needs a name',
+    path: ['name'],
+  });
+export type TuneApplyRequest = z.output<typeof TuneApplyRequest>;
+
+export const TuneApplyResult = z.object({
+  tier: TierName,
+  overrides: TierOverrides,
+  /** What was done, in the user's words. */
+  message: z.string(),
+});
+export type TuneApplyResult = z.infer<typeof TuneApplyResult>;
+
+// ---------------------------------------------------------------------------------------------
+// The seed's before/after table, from a tuning run: the tier default beside the recommended plan.
+
+export const BEFORE_AFTER_COLUMNS = [
+  { key: 'plan', label: 'Plan' },
+  { key: 'n', label: 'n' },
+  { key: 'p50', label: 'p50' },
+  { key: 'p999', label: 'p99.9' },
+  { key: 'max', label: 'Max' },
+  { key: 'compliance', label: 'Compliance (95% lower bound)' },
+  { key: 'verdict', label: 'Verdict' },
+] as const;
+export type BeforeAfterColumn = (typeof BEFORE_AFTER_COLUMNS)[number]['key'];
+
+export function beforeAfterRows(run: TuneResult): Record<BeforeAfterColumn, string>[] {
+  const before = run.results[0];
+  const recommended =
+    run.recommendation.kind === 'apply'
+      ? run.results.find(
+          (r) => r.candidate.id === (run.recommendation as { candidateId: string }).candidateId,
+        )
+      : undefined;
+  const row = (plan: string, r: TuneCandidateResult): Record<BeforeAfterColumn, string> => {
+    const cells = tuneCells(r, run.intervalLevel);
+    return {
+      plan,
+      n: cells.n,
+      p50: cells.p50,
+      p999: cells.p999,
+      max: cells.max,
+      compliance: cells.compliance,
+      verdict: cells.verdict,
+    };
+  };
+  return [
+    ...(before ? [row('Before: tier default', before)] : []),
+    ...(recommended ? [row(`After: ${recommended.candidate.label}`, recommended)] : []),
+  ];
+}
