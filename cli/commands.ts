@@ -89,7 +89,7 @@ function slaTest(values: Parsed['values']): Planned {
       const result = await panel.call('slaTest.run', request.data, signal);
       out.endProgress();
       out.result(result, () => slaTestText(result));
-      return result.tiers.some((t) => t.sla.verdict === 'fail') ? EXIT.slaFailed : EXIT.ok;
+      return result.tiers.some((t) => t.sla.verdict === 'below objective') ? EXIT.slaFailed : EXIT.ok;
     } finally {
       stop();
       out.endProgress();

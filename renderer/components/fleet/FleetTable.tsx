@@ -1,5 +1,5 @@
 import type { FleetRow } from '../../../shared/fleet';
-import { slaVerdict } from '../../../shared/sla';
+import { slaVerdict } from '../../../shared/verdict';
 import { formatMs, formatObjective, formatPercent } from '../../format';
 import { useFleetStore } from '../../stores';
 import { RemoteActions } from './RemoteActions';
@@ -35,7 +35,7 @@ function Compliance({ row }: { row: FleetRow }) {
     row.objective === null || n === 0
       ? 'insufficient samples'
       : slaVerdict({ n, misses: Math.round((1 - row.compliance) * n) }, row.objective);
-  const tone = verdict === 'pass' ? 'fleet-ok' : verdict === 'fail' ? 'fleet-bad' : 'muted';
+  const tone = verdict === 'pass' ? 'fleet-ok' : verdict === 'below objective' ? 'fleet-bad' : 'muted';
   const title = [row.objective === null ? null : `objective ${formatObjective(row.objective)}`, verdict]
     .filter(Boolean)
     .join(' · ');
