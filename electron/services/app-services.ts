@@ -143,7 +143,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'profile.import': ({ text }) => profiles.importFile(text),
     'profile.export': async ({ name }) => profiles.exportFile(name),
     'profile.apply': ({ name }) => profiles.apply(name),
-    'profile.save': async ({ name }) => profiles.save(name),
+    'profile.save': async ({ name, replace }) => profiles.save(name, replace ?? false),
     'profile.rename': async ({ from, to }) => profiles.rename(from, to),
     'profile.delete': async ({ name }) => profiles.remove(name),
     'fleet.list': ({ window, localOnly }) => fleet.list(window, localOnly),

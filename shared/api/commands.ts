@@ -13,6 +13,7 @@ import {
   ProfileImportParams,
   ProfileImportResult,
   ProfileNameParams,
+  ProfileSaveParams,
   ProfileRenameParams,
   ProfileState,
 } from '../profile-api';
@@ -104,9 +105,9 @@ export const COMMANDS = {
     'Apply a profile: its tier and overrides; a running relay restarts under the new plan.',
   ),
   'profile.save': command(
-    ProfileNameParams,
+    ProfileSaveParams,
     ProfileState,
-    'Save the tier in effect and its overrides as a profile (replacing one of the same name).',
+    'Save the tier in effect and its overrides as a profile; one of the same name (ignoring case) is replaced only with replace: true.',
   ),
   'profile.rename': command(ProfileRenameParams, ProfileState, 'Rename a profile.'),
   'profile.delete': command(ProfileNameParams, ProfileState, 'Delete a profile.'),

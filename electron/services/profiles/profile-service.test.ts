@@ -153,6 +153,15 @@ describe('deployment profiles', () => {
     const before = fileBytes();
     expect(() => service.save('one too many')).toThrow(`At most ${PROFILES_MAX} profiles`);
     expect(fileBytes().equals(before)).toBe(true);
-    expect(service.save('p3').profiles).toHaveLength(PROFILES_MAX);
+    // Saving under a name that exists replaces it only when asked to.
+    expect(() => service.save('P3')).toThrow(/A profile named "p3" already exists/);
+    expect(service.save('p3', true).profiles).toHaveLength(PROFILES_MAX);
+  });
+
+  it('never silently replaces the built-in "production" with "Production"', () => {
+    expect(() => service.save('Production')).toThrow(
+      'A profile named "production" already exists (names are compared ignoring case). Choose another name, or replace "production".',
+    );
+    expect(service.state().profiles.find((p) => p.name === 'production')?.tier).toBe('enterprise');
   });
 });

@@ -163,8 +163,14 @@ export function createProfileService(deps: ProfileDeps) {
       return { switch: change, state: state() };
     },
 
-    save(name: string): ProfileState {
+    save(name: string, replace = false): ProfileState {
       const settings = deps.settings.get();
+      // "Production" beside the built-in "production" would silently replace it: ask first.
+      const clash = findProfile(settings.profiles, name);
+      if (clash && !replace)
+        throw invalid(
+          `A profile named "${clash.name}" already exists (names are compared ignoring case). Choose another name, or replace "${clash.name}".`,
+        );
       const overrides = settings.overrides[settings.tier] ?? {};
       upsert({ name, tier: settings.tier, overrides });
       deps.settings.update(profilesWith((profiles) => ({ ...profiles, applied: name })));
