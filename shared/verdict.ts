@@ -119,9 +119,9 @@ export function judge(c: SlaCounts, objective: number): Judgement {
 export function verdictDetail(
   j: Judgement,
   objective: number,
-  fmt: { count: (n: number) => string; percent: (f: number) => string },
+  fmt: { count: (n: number) => string; percent: (f: number) => string; objective?: (f: number) => string },
 ): string {
-  const obj = fmt.percent(objective);
+  const obj = (fmt.objective ?? fmt.percent)(objective);
   switch (j.verdict) {
     case 'no data':
       return 'No samples in this window.';

@@ -18,6 +18,7 @@ import { ensurePrivateDir } from './settings/private-files';
 import { SettingsStore } from './settings/settings-store';
 import { runSlaTest } from './sla-test/run-sla-test';
 import { ApiError } from '../../shared/api';
+import { externalPathProblem } from './supervisor/relay-binary';
 import type { SlaTestProgress } from '../../shared/sla-test';
 import type { SupervisionPolicy } from './supervisor/managed-process';
 import { RelayService, type RelayResources } from './supervisor/relay-service';
@@ -138,7 +139,15 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       }
     },
     'settings.get': async () => settings.get(),
-    'settings.set': async (patch) => settings.update(patch),
+    'settings.set': async (patch) => {
+      // A new external path is checked now, so it is refused here rather than failing at Start.
+      const path = patch.relay?.externalPath;
+      if (typeof path === 'string') {
+        const problem = externalPathProblem(path);
+        if (problem) throw new ApiError('INVALID_PARAMS', problem, { path });
+      }
+      return settings.update(patch);
+    },
     'profile.state': async () => profiles.state(),
     'profile.import': ({ text }) => profiles.importFile(text),
     'profile.export': async ({ name }) => profiles.exportFile(name),

@@ -25,7 +25,11 @@ const WINDOW_LABEL: Record<WindowName, string> = {
   session: 'Session',
 };
 
-const DETAIL_FORMAT = { count: formatCount, percent: (f: number) => formatPercent(f) };
+const DETAIL_FORMAT = {
+  count: formatCount,
+  percent: (f: number) => formatPercent(f),
+  objective: formatObjective,
+};
 
 /** Other tiers' samples inside the same span, each against its own target and objective. */
 function OtherTiers({ rows, tier }: { rows: readonly OtherTierSla[]; tier: string }) {
@@ -126,7 +130,15 @@ export function SlaCard() {
         {coverage && <span data-testid="sla-coverage"> · {formatCoverage(coverage.n, coverage.c)}</span>}
       </div>
       {span && (
-        <div className="muted" data-testid="sla-span" data-from={span.from} data-to={span.to}>
+        <div
+          className="muted"
+          data-testid="sla-span"
+          data-from={span.from}
+          data-to={span.to}
+          data-n={sla?.n ?? 0}
+          data-misses={sla?.errorBudget.used ?? 0}
+          data-tier={tier}
+        >
           {tier} samples from {formatClock(span.from)} to {formatClock(span.to)}
           {windowName === 'session' ? ' (since the panel started)' : ''}
         </div>
