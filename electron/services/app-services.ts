@@ -19,6 +19,7 @@ import { SettingsStore } from './settings/settings-store';
 import { runSlaTest } from './sla-test/run-sla-test';
 import { ApiError } from '../../shared/api';
 import { externalPathProblem } from './supervisor/relay-binary';
+import { probeCapabilities } from './launch/probe';
 import type { SlaTestProgress } from '../../shared/sla-test';
 import type { SupervisionPolicy } from './supervisor/managed-process';
 import { RelayService, type RelayResources } from './supervisor/relay-service';
@@ -118,6 +119,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'relay.restart': () => relay.restart(),
     'relay.status': async () => relay.status(),
     'tier.get': async () => ({ tier: settings.get().tier }),
+    'launch.capabilities': () => probeCapabilities(),
     'tier.set': ({ tier }) => relay.switchTier(tier),
     'logs.tail': async ({ limit }) => activity.tail(limit),
     'history.query': async (query) => measurement.query(query),

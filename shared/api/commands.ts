@@ -18,6 +18,7 @@ import {
   ProfileState,
 } from '../profile-api';
 import { TierSwitch } from './tier-switch';
+import { Capabilities } from '../launch/capabilities';
 import { FleetAddRequest, FleetEntry, FleetSnapshot, FleetWindow } from '../fleet';
 
 /**
@@ -50,6 +51,11 @@ export const COMMANDS = {
   'relay.restart': command(NoParams, RelayStatus, 'Stop, then start under the current launch plan.'),
   'relay.status': command(NoParams, RelayStatus, 'The supervisor state right now.'),
   'tier.get': command(NoParams, z.object({ tier: TierName }), 'The selected tier.'),
+  'launch.capabilities': command(
+    NoParams,
+    Capabilities,
+    'What this machine allows a relay launch (CPUs, priority, tools): previews plan with it before any start.',
+  ),
   'tier.set': command(
     z.object({ tier: TierName }).strict(),
     TierSwitch,
