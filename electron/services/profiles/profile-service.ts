@@ -3,6 +3,7 @@ import type { TierOverrides } from '../../../shared/launch';
 import {
   activeProfile,
   findProfile,
+  overridesBeyondTier,
   overridesFromSeed,
   ProfileFile,
   profileFileName,
@@ -119,7 +120,11 @@ export function createProfileService(deps: ProfileDeps) {
         const file = ProfileFile.safeParse(raw);
         if (!file.success) throw invalid(`Profile file refused: ${describeIssues(file.error)}`);
         const { name, tier, performance_optimizations } = file.data;
-        const profile = { name, tier, overrides: overridesFromSeed(performance_optimizations) };
+        const profile = {
+          name,
+          tier,
+          overrides: overridesBeyondTier(tier, overridesFromSeed(performance_optimizations)),
+        };
         const replaced = upsert(profile);
         return { kind: 'saved', profile, replaced, state: state() };
       }
@@ -133,7 +138,7 @@ export function createProfileService(deps: ProfileDeps) {
       );
       const change = await applyTier(
         tier,
-        { ...kept, ...overridesFromSeed(performance_optimizations) },
+        { ...kept, ...overridesBeyondTier(tier, overridesFromSeed(performance_optimizations)) },
         null,
       );
       return { kind: 'applied', config: config.data, switch: change, state: state() };
