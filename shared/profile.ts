@@ -105,12 +105,17 @@ export function overridesFromSeed(optimizations: PerformanceOptimizations): Tier
  * defaults must not mark every knob "overridden" (issue 22). A GC of 100 equals a runtime-default GC
  * (it is what the export writes for it).
  */
-export function overridesBeyondTier(tier: TierName, overrides: TierOverrides): TierOverrides {
+export function overridesBeyondTier(
+  tier: TierName,
+  overrides: TierOverrides,
+  /** The panel's environment overrides: a file value equal to the tier's still wins over these. */
+  environment: TierOverrides = {},
+): TierOverrides {
   const spec = TIERS[tier];
   const out: Record<string, unknown> = { ...overrides };
   for (const knob of KNOB_TABLE) {
     const value = overrides[knob.override];
-    if (value === undefined) continue;
+    if (value === undefined || environment[knob.override] !== undefined) continue;
     const base = knob.tierDefault(spec);
     const same =
       value === base ||

@@ -138,7 +138,10 @@ export function createProfileService(deps: ProfileDeps) {
       );
       const change = await applyTier(
         tier,
-        { ...kept, ...overridesBeyondTier(tier, overridesFromSeed(performance_optimizations)) },
+        {
+          ...kept,
+          ...overridesBeyondTier(tier, overridesFromSeed(performance_optimizations), environment().values),
+        },
         null,
       );
       return { kind: 'applied', config: config.data, switch: change, state: state() };
