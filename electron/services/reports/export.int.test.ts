@@ -150,7 +150,7 @@ describe('reports over a real history database', () => {
     expect(summary.availability.uptime).toBeCloseTo(e.uptime, 12);
     expect(summary.otherTiers).toEqual([{ tier: 'pro', n: 30_000 - e.n }]);
     // 18,000 turbo samples with 0.1% failures and 0.2% slow: 99.9% is not met.
-    expect(summary.sla.verdict).toBe('fail');
+    expect(summary.sla.verdict).toBe('below objective');
     expect(summary.blocks.count).toBe(history.blocks.filter((b) => b.receivedAt < history.switchAt).length);
     expect(summary.breaches).toMatchObject({
       window: '15m',
