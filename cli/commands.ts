@@ -91,7 +91,7 @@ function slaTest(values: Parsed['values']): Planned {
       const result = await panel.call('slaTest.run', request.data, signal, 2 * planned + 60_000);
       out.endProgress();
       out.result(result, () => slaTestText(result));
-      return result.tiers.some((t) => t.sla.verdict === 'fail') ? EXIT.slaFailed : EXIT.ok;
+      return result.tiers.some((t) => t.sla.verdict === 'below objective') ? EXIT.slaFailed : EXIT.ok;
     } finally {
       stop();
       out.endProgress();

@@ -1,6 +1,8 @@
 import type { ProfileState } from '../shared/profile-api';
 import type { RelayStatus } from '../shared/relay-status';
 import type { SlaTestResult } from '../shared/sla-test';
+import { compareRatio, formatComparison } from '../shared/figures';
+import { VERDICT_WORDS } from '../shared/verdict';
 import { columns } from './output';
 
 /** Plain-text renderings of results for people; scripts use --json. */
@@ -35,11 +37,13 @@ export function slaTestText(result: SlaTestResult): string {
     ms(t.latency?.p999),
     ms(t.latency?.max),
     t.sla.compliance === null ? '—' : `${(t.sla.compliance * 100).toFixed(2)}%`,
-    t.sla.verdict,
+    VERDICT_WORDS[t.sla.verdict],
   ]);
   const lines = [columns([header, ...rows])];
   const better = result.improvement;
-  if (better?.mean != null)
-    lines.push(`${better.to} vs ${better.from}: mean ${better.mean.toFixed(1)}× faster`);
+  // "0.9× faster" read as faster when it was slower: the shared comparison says lower or higher.
+  const mean = compareRatio(better?.mean ?? null);
+  if (better && mean)
+    lines.push(`${better.to} against ${better.from}: average latency ${formatComparison(mean)}`);
   return lines.join('\n');
 }

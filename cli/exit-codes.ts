@@ -1,4 +1,4 @@
-/** Exit codes scripts can rely on (README, "Command-line client"). */
+/** Exit codes scripts can rely on (docs/operations.md, "Command-line client"). */
 export const EXIT = {
   ok: 0,
   /** The panel answered the command with an error (bad profile file, relay failed to start…). */

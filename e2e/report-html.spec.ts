@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { exportReport } from '../electron/services/reports/export';
+import { VERDICT_WORDS } from '../shared/verdict';
 import { historyReportSource } from '../electron/services/reports/history-source';
 import { writeHistory } from '../electron/services/reports/test-support/write-history';
 import {
@@ -65,7 +66,7 @@ test('the HTML report loads nothing, runs no script and shows its figures', asyn
   expect(Number(await value('n'))).toBe(s.latency.n);
   expect(Number(await value('p99'))).toBe(s.latency.p99);
   expect(Number(await value('compliance'))).toBe(s.sla.compliance);
-  await expect(page.locator('[data-figure="verdict"]')).toHaveText(s.sla.verdict);
+  await expect(page.locator('[data-figure="verdict"]')).toHaveText(VERDICT_WORDS[s.sla.verdict]);
   await expect(page.locator('svg[data-chart="latency"] path[data-series="p99"]')).toHaveCount(1);
   await expect(page.locator('svg[data-chart="blocks"] circle')).toHaveCount(s.blocks.count + 1); // + legend
 

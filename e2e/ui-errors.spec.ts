@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { removeDataDir, startHeadlessPanel, type HeadlessPanel } from './support/headless';
 import { openPanel, screenshotBoth, showView } from './support/ui';
@@ -25,17 +28,26 @@ test('a relay that cannot start says why, under the Start button and on the stat
   await expect(form.getByTestId('field-external-path').getByRole('alert')).toContainText(
     'path to the relay binary',
   );
+  // A path that does not exist is refused at save, naming it, rather than failing only at Start.
   await form.getByTestId('field-external-path').getByRole('textbox').fill('/nonexistent/sprint-relay');
   await form.getByRole('button', { name: 'Save settings' }).click();
+  await expect(form.getByTestId('save-state')).toHaveText(/^Not saved/);
+  await expect(form).toContainText('Nothing exists at /nonexistent/sprint-relay');
+  // A binary that was there when saved and is gone at Start: the start fails naming it.
+  const gone = path.join(mkdtempSync(path.join(os.tmpdir(), 'sprint-gone-')), 'sprint-relay');
+  writeFileSync(gone, '#!/bin/sh\n', { mode: 0o755 });
+  await form.getByTestId('field-external-path').getByRole('textbox').fill(gone);
+  await form.getByRole('button', { name: 'Save settings' }).click();
   await expect(form.getByTestId('save-state')).toHaveText(/^Saved/);
+  rmSync(gone);
 
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   const alert = page.getByTestId('relay-action-error');
   await expect(alert).toContainText('Could not start the relay.');
-  await expect(alert).toContainText('/nonexistent/sprint-relay');
+  await expect(alert).toContainText(gone);
   await showView(page, 'Dashboard');
   await expect(page.getByTestId('relay-state')).toHaveAttribute('data-state', 'stopped');
-  await expect(page.getByTestId('relay-message')).toContainText('/nonexistent/sprint-relay');
+  await expect(page.getByTestId('relay-message')).toContainText(gone);
   await screenshotBoth(page, 'ui-dashboard-start-failed');
   await alert.getByRole('button', { name: 'Dismiss' }).click();
   await expect(alert).toHaveCount(0);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { RelayActionError, RelayControls } from './components/RelayControls';
 import { StatePill } from './components/StatePill';
 import { panelId, tabId, Tabs, type TabSpec } from './components/Tabs';
-import { syncingOf } from '../shared/relay-status';
+import { syncingOf, upstreamProblem } from '../shared/relay-status';
 import { useProfileStore, useRelayStore } from './stores';
 import { Dashboard } from './views/Dashboard';
 import { Fleet } from './views/Fleet';
@@ -57,9 +57,10 @@ function HeaderState() {
   const tier = useRelayStore((s) => s.status?.tier ?? null);
   const profile = useProfileStore((s) => s.state?.active ?? null);
   const sync = useRelayStore((s) => syncingOf(s.status));
+  const problem = useRelayStore((s) => upstreamProblem(s.status));
   return (
     <span className="header-state">
-      <StatePill state={state} sync={sync} compact />
+      <StatePill state={state} sync={sync} problem={problem} compact />
       {tier && <span className="tier-chip">{tier}</span>}
       {profile && (
         <span className="profile-chip" data-testid="header-profile" title="Active deployment profile">

@@ -1,5 +1,5 @@
-// npm run contract:doc: rewrites README.md's relay contract block from shared/relay-contract-spec.ts.
-// npm run contract:doc -- --check exits 1 when the README is out of date instead of writing it.
+// npm run contract:doc: rewrites docs/relay-contract.md's contract block from shared/relay-contract-spec.ts.
+// npm run contract:doc -- --check exits 1 when docs/relay-contract.md is out of date instead of writing it.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
 import * as prettier from 'prettier';
@@ -16,18 +16,23 @@ await build({
 const { renderContractDoc, withContractBlock } = await import(`${process.cwd()}/.tmp/relay-contract-doc.mjs`);
 
 export async function regenerated(readme) {
-  const options = { ...(await prettier.resolveConfig('README.md')), filepath: 'README.md' };
+  const options = {
+    ...(await prettier.resolveConfig('docs/relay-contract.md')),
+    filepath: 'docs/relay-contract.md',
+  };
   return prettier.format(withContractBlock(readme, renderContractDoc()), options);
 }
 
-const readme = readFileSync('README.md', 'utf8');
+const readme = readFileSync('docs/relay-contract.md', 'utf8');
 const next = await regenerated(readme);
 if (process.argv.includes('--check')) {
   if (next !== readme) {
-    process.stderr.write('README.md relay contract section is out of date: run npm run contract:doc\n');
+    process.stderr.write(
+      'docs/relay-contract.md contract section is out of date: run npm run contract:doc\n',
+    );
     process.exit(1);
   }
 } else if (next !== readme) {
-  writeFileSync('README.md', next);
-  process.stdout.write('README.md relay contract section regenerated\n');
+  writeFileSync('docs/relay-contract.md', next);
+  process.stdout.write('docs/relay-contract.md contract section regenerated\n');
 }

@@ -11,7 +11,7 @@ import {
   sampleOutcome,
   windowCoverage,
 } from './figures';
-import { summarizeSla } from './sla';
+import { summarizeSla } from './verdict';
 
 describe('misses: over target + errors + timeouts, errors broken out', () => {
   it('classifies each sample once', () => {
@@ -33,7 +33,7 @@ describe('misses: over target + errors + timeouts, errors broken out', () => {
     const sla = summarizeSla(m, { targetMs: 5, objective: 0.999 });
     expect(sla.compliance).toBeCloseTo(2929 / 3000, 12);
     expect(sla.errorBudget.used).toBe(71);
-    expect(sla.verdict).toBe('fail');
+    expect(sla.verdict).toBe('below objective');
   });
 });
 

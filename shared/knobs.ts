@@ -4,7 +4,7 @@ import type { TierSpec } from './tiers';
  * The relay's runtime knobs, one row each: everything that must know a knob derives its list from
  * here (the contract's RELAY_ENV, the plan's item names, the planner, the overrides form, the seed
  * variables, the relay's config parser and its /health report). test/knob-table.test.ts fails when a
- * row is missing from any of them, or from the README. Adding a knob is one row plus its behaviour.
+ * row is missing from any of them, or from docs/relay-contract.md. Adding a knob is one row plus its behaviour.
  */
 
 /** How a knob's value is planned, parsed and shown. */

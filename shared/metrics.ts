@@ -39,8 +39,9 @@ export const SAMPLE_SOURCES = ['live', 'sla-test'] as const;
 export const SampleSource = z.enum(SAMPLE_SOURCES);
 export type SampleSource = z.infer<typeof SampleSource>;
 
-export const SLA_VERDICTS = ['pass', 'fail', 'insufficient samples'] as const;
-export const SlaVerdict = z.enum(SLA_VERDICTS);
+/** The verdicts of shared/verdict.ts. 'fail', written by older panels, reads as 'below objective'. */
+export const SLA_VERDICTS = ['pass', 'below objective', 'insufficient samples', 'no data'] as const;
+export const SlaVerdict = z.preprocess((v) => (v === 'fail' ? 'below objective' : v), z.enum(SLA_VERDICTS));
 export type SlaVerdict = z.infer<typeof SlaVerdict>;
 
 /** Compliance against the tier's objective; see shared/sla.ts for the exact rules. */
@@ -56,6 +57,11 @@ export const SlaSummary = z.object({
   verdict: SlaVerdict,
   /** Samples with zero misses that prove the objective at 95% (2,995 for 99.9%). */
   requiredN: count,
+  /**
+   * For 'insufficient samples': samples in all (no further miss) that would prove the objective at
+   * the current miss count; null otherwise or when out of reach (absent from older panels).
+   */
+  toProve: count.nullable().optional(),
   errorBudget: z.object({
     /** Misses the window may hold and still meet the objective: floor((1 − objective) · n). */
     allowed: count,
@@ -70,7 +76,21 @@ export const WINDOW_NAMES = ['1m', '15m', '1h', '24h', 'session'] as const;
 export const WindowName = z.enum(WINDOW_NAMES);
 export type WindowName = z.infer<typeof WindowName>;
 
-export const WindowMetrics = z.object({ latency: LatencySummary, sla: SlaSummary });
+/** A window's own tier's samples are in `sla`; other tiers' samples in the same span, each judged by its own SLA. */
+export const OtherTierSla = z.object({ tier: TierName, sla: SlaSummary });
+export type OtherTierSla = z.infer<typeof OtherTierSla>;
+
+export const WindowMetrics = z.object({
+  latency: LatencySummary,
+  sla: SlaSummary,
+  /**
+   * The span the window covers, [from, to) in intended send time: a report over the same span and
+   * tier counts the same samples (absent from older panels).
+   */
+  span: z.object({ from: z.number(), to: z.number() }).optional(),
+  /** Samples of other tiers inside the same span (tier switches, an SLA test's restore), if any. */
+  otherTiers: z.array(OtherTierSla).optional(),
+});
 export type WindowMetrics = z.infer<typeof WindowMetrics>;
 
 /** CPU is percent of one core (200 = two cores busy); RSS in MB. Probe figures are null while it restarts. */

@@ -50,4 +50,6 @@ export const ProfileApplyResult = z.object({ switch: TierSwitch, state: ProfileS
 export type ProfileApplyResult = z.infer<typeof ProfileApplyResult>;
 
 export const ProfileNameParams = z.object({ name: ProfileName }).strict();
+/** `replace`: the caller was told a profile of that name (ignoring case) exists and chose to replace it. */
+export const ProfileSaveParams = z.object({ name: ProfileName, replace: z.boolean().optional() }).strict();
 export const ProfileRenameParams = z.object({ from: ProfileName, to: ProfileName }).strict();

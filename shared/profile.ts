@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TierOverrides } from './launch';
 import { TierName, TIERS } from './tiers';
+import { KNOB_TABLE } from './knobs';
 
 /**
  * The seed's configuration file (Bitcoin Sprint's `config.json`: a tier and its
@@ -97,6 +98,31 @@ export function overridesFromSeed(optimizations: PerformanceOptimizations): Tier
   };
   if (optimizations.max_cpu_cores > 0) overrides.maxCpuCores = optimizations.max_cpu_cores;
   return overrides;
+}
+
+/**
+ * Only the values that differ from the tier's own: importing the seed file whose values equal the tier
+ * defaults must not mark every knob "overridden" (issue 22). A GC of 100 equals a runtime-default GC
+ * (it is what the export writes for it).
+ */
+export function overridesBeyondTier(
+  tier: TierName,
+  overrides: TierOverrides,
+  /** The panel's environment overrides: a file value equal to the tier's still wins over these. */
+  environment: TierOverrides = {},
+): TierOverrides {
+  const spec = TIERS[tier];
+  const out: Record<string, unknown> = { ...overrides };
+  for (const knob of KNOB_TABLE) {
+    const value = overrides[knob.override];
+    if (value === undefined || environment[knob.override] !== undefined) continue;
+    const base = knob.tierDefault(spec);
+    const same =
+      value === base ||
+      (knob.override === 'gcPercent' && base === null && value === RUNTIME_DEFAULT_GC_PERCENT);
+    if (same) delete out[knob.override];
+  }
+  return out as TierOverrides;
 }
 
 /** Go's own default when neither the tier nor anyone else asks for a GC percentage. */

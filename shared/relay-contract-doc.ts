@@ -107,6 +107,7 @@ export function renderContractDoc(): string {
 export function withContractBlock(readme: string, block: string): string {
   const start = readme.indexOf(BEGIN);
   const end = readme.indexOf(END);
-  if (start === -1 || end === -1 || end < start) throw new Error('README.md has no relay-contract markers');
+  if (start === -1 || end === -1 || end < start)
+    throw new Error('the document has no relay-contract markers');
   return readme.slice(0, start) + block + readme.slice(end + END.length);
 }

@@ -112,3 +112,33 @@ export function syncLabel(sync: SyncStatus): string {
         : `ETA ${sync.etaSeconds < 90 ? `${sync.etaSeconds} s` : `${Math.round(sync.etaSeconds / 60)} min`}`;
   return `Syncing headers ${n(sync.height)} / ${n(sync.targetHeight)} · ${eta}`;
 }
+
+/** Socket errors in words a user acts on. */
+const CAUSES: ReadonlyArray<[RegExp, string]> = [
+  [/ECONNREFUSED/, 'connection refused: nothing listens on that port'],
+  [/ETIMEDOUT|HANDSHAKE_TIMEOUT|timed? ?out/i, 'no answer (timed out)'],
+  [/EHOSTUNREACH|ENETUNREACH/, 'host unreachable from this machine'],
+  [/ENOTFOUND|EAI_AGAIN/, 'host name not found'],
+  [/ECONNRESET|PEER_CLOSED/, 'the peer closed the connection'],
+];
+
+function causeOf(peer: UpstreamPeer): string {
+  const d = peer.lastDisconnect;
+  if (!d)
+    return peer.state === 'connecting' || peer.state === 'handshaking' ? 'still connecting' : peer.state;
+  const text = `${d.code} ${d.message}`;
+  return CAUSES.find(([re]) => re.test(text))?.[1] ?? d.message;
+}
+
+/**
+ * Why a live relay has no upstream, naming each peer and its cause, with what to do: shown on the
+ * relay card and in the status pill's tooltip instead of a readiness timeout (issue 22). null when a
+ * peer is ready, the relay is not running, or it reports no peers.
+ */
+export function upstreamProblem(status: Pick<RelayStatus, 'state' | 'upstream'> | null): string | null {
+  if (!status || !['starting', 'running', 'degraded'].includes(status.state)) return null;
+  const peers = status.upstream?.peers ?? [];
+  if (peers.length === 0 || peers.some((p) => p.state === 'ready')) return null;
+  const each = peers.map((p) => `${p.address}: ${causeOf(p)}`).join('; ');
+  return `No upstream peer connected (${each}). Check that the node runs and accepts P2P connections from this machine, or change the upstream in Settings.`;
+}

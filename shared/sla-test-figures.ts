@@ -1,5 +1,6 @@
 import { formatFigureMs, formatFraction, formatMisses, improvementLine, probeLatenessNote } from './figures';
 import type { SlaTestResult, SlaTestTierResult } from './sla-test';
+import { VERDICT_WORDS } from './verdict';
 
 /**
  * The SLA test's table as text, cell by cell: the panel's Reports view and the exported report both
@@ -35,7 +36,7 @@ export function slaTestCells(t: SlaTestTierResult): Record<SlaTestColumn, string
     max: formatFigureMs(t.latency?.max),
     misses: slaTestMisses(t),
     bound: formatFraction(t.sla.missUpperBound95, 3),
-    verdict: t.sla.verdict,
+    verdict: VERDICT_WORDS[t.sla.verdict],
   };
 }
 

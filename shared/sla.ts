@@ -1,5 +1,3 @@
-import type { SlaSummary, SlaVerdict } from './metrics';
-
 /**
  * SLA arithmetic (DESIGN.md, "Measuring"). Pure: runs in the main process and in the browser.
  *
@@ -9,6 +7,8 @@ import type { SlaSummary, SlaVerdict } from './metrics';
  * about 2.7/n, i.e. the "rule of three" shrunk), while Clopper–Pearson never claims more than the data
  * show: with 0 misses its upper bound is exactly 1 − 0.05^(1/n). One-sided, because "upper bound" of a
  * miss rate is a one-sided question: we only ever ask "is it at most the allowance?".
+ *
+ * The verdict built on these bounds is in shared/verdict.ts.
  */
 
 export const CONFIDENCE = 0.95;
@@ -47,7 +47,7 @@ export function compliance(c: SlaCounts): number | null {
   return c.n === 0 ? null : (c.n - c.misses) / c.n;
 }
 
-function checkCounts(misses: number, n: number): void {
+export function checkCounts(misses: number, n: number): void {
   if (!Number.isInteger(n) || !Number.isInteger(misses) || n < 0 || misses < 0 || misses > n) {
     throw new RangeError(`invalid counts: ${misses} misses of ${n}`);
   }
@@ -86,48 +86,10 @@ export function requiredSamples(objective: number): number {
   return n;
 }
 
-/**
- * The verdict, in this order:
- * - `pass`: the 95% upper bound of the miss rate is at most the allowance (1 − objective): we are 95%
- *   sure the relay meets the objective. Needs at least requiredSamples(objective) samples.
- * - `fail`: either the 95% lower bound of the miss rate exceeds the allowance (95% sure it does not
- *   meet it, decidable early: 50 misses in 100 samples fail at once), or n ≥ requiredSamples and the
- *   observed compliance is below the objective (the misses already overspent the window's budget).
- * - `insufficient samples`: anything else, i.e. too few samples to prove either way (n = 0, or e.g.
- *   1 miss in 3,000 at 99.9%, which is within budget but not yet proven).
- */
-export function slaVerdict(c: SlaCounts, objective: number): SlaVerdict {
-  checkCounts(c.misses, c.n);
-  if (c.n === 0) return 'insufficient samples';
-  const allowance = 1 - objective;
-  if (missRateUpperBound95(c.misses, c.n) <= allowance) return 'pass';
-  if (missRateLowerBound95(c.misses, c.n) > allowance) return 'fail';
-  if (c.n >= requiredSamples(objective) && c.misses > allowedMisses(c.n, objective)) return 'fail';
-  return 'insufficient samples';
-}
-
 /** floor((1 − objective) · n): the misses that keep compliance ≥ objective. */
 export function allowedMisses(n: number, objective: number): number {
   // (1 − 0.999) · 1000 is 1.0000000000000009 in binary floating point; 1e-9 absorbs either direction.
   return Math.max(0, Math.floor((1 - objective) * n + 1e-9));
-}
-
-export function errorBudget(c: SlaCounts, objective: number): SlaSummary['errorBudget'] {
-  const allowed = allowedMisses(c.n, objective);
-  return { allowed, used: c.misses, remaining: allowed - c.misses };
-}
-
-export function summarizeSla(c: SlaCounts, target: SlaTarget): SlaSummary {
-  return {
-    targetMs: target.targetMs,
-    objective: target.objective,
-    compliance: compliance(c),
-    n: c.n,
-    missUpperBound95: missRateUpperBound95(c.misses, c.n),
-    verdict: slaVerdict(c, target.objective),
-    requiredN: requiredSamples(target.objective),
-    errorBudget: errorBudget(c, target.objective),
-  };
 }
 
 // ---- numerics -------------------------------------------------------------------------------------

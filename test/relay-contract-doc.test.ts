@@ -8,16 +8,16 @@ import { CONTRACT_ENV, CONTRACT_METRICS } from '../shared/relay-contract-spec';
 import { KNOB_TABLE } from '../shared/knobs';
 import { RELAY_ENV } from '../shared/relay-contract';
 
-/** The README's contract section is generated from shared/relay-contract-spec.ts and kept in step. */
+/** The contract section of docs/relay-contract.md is generated from shared/relay-contract-spec.ts and kept in step. */
 
 const root = path.resolve(import.meta.dirname, '..');
-const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+const readme = readFileSync(path.join(root, 'docs', 'relay-contract.md'), 'utf8');
 
-describe('the README relay contract section', () => {
+describe('the relay contract section in docs/relay-contract.md', () => {
   it('is what regenerating writes (npm run contract:doc changes nothing)', async () => {
     const options = {
-      ...(await prettier.resolveConfig(path.join(root, 'README.md'))),
-      filepath: 'README.md',
+      ...(await prettier.resolveConfig(path.join(root, 'docs', 'relay-contract.md'))),
+      filepath: 'docs/relay-contract.md',
     };
     const regenerated = await prettier.format(withContractBlock(readme, renderContractDoc()), options);
     expect(regenerated).toBe(readme);

@@ -21,6 +21,8 @@ import { runSlaTest } from './sla-test/run-sla-test';
 import { checkRelayBinary } from './conformance/check-binary';
 import { createTuningService } from './tuning/tuning-service';
 import { ApiError } from '../../shared/api';
+import { externalPathProblem } from './supervisor/relay-binary';
+import { probeCapabilities } from './launch/probe';
 import type { SlaTestProgress } from '../../shared/sla-test';
 import type { SupervisionPolicy } from './supervisor/managed-process';
 import { RelayService, type RelayResources } from './supervisor/relay-service';
@@ -143,6 +145,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'relay.restart': () => relay.restart(),
     'relay.status': async () => relay.status(),
     'tier.get': async () => ({ tier: settings.get().tier }),
+    'launch.capabilities': () => probeCapabilities(),
     'tier.set': ({ tier }) => relay.switchTier(tier),
     'logs.tail': async ({ limit }) => activity.tail(limit),
     'history.query': async (query) => measurement.query(query),
@@ -181,12 +184,20 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'tune.last': () => tuning.last(),
     'tune.apply': (request) => tuning.apply(request),
     'settings.get': async () => settings.get(),
-    'settings.set': async (patch) => settings.update(patch),
+    'settings.set': async (patch) => {
+      // A new external path is checked now, so it is refused here rather than failing at Start.
+      const path = patch.relay?.externalPath;
+      if (typeof path === 'string') {
+        const problem = externalPathProblem(path);
+        if (problem) throw new ApiError('INVALID_PARAMS', problem, { path });
+      }
+      return settings.update(patch);
+    },
     'profile.state': async () => profiles.state(),
     'profile.import': ({ text }) => profiles.importFile(text),
     'profile.export': async ({ name }) => profiles.exportFile(name),
     'profile.apply': ({ name }) => profiles.apply(name),
-    'profile.save': async ({ name }) => profiles.save(name),
+    'profile.save': async ({ name, replace }) => profiles.save(name, replace ?? false),
     'profile.rename': async ({ from, to }) => profiles.rename(from, to),
     'profile.delete': async ({ name }) => profiles.remove(name),
     'fleet.list': ({ window, localOnly }) => fleet.list(window, localOnly),

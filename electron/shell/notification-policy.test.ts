@@ -71,7 +71,7 @@ describe('notice texts', () => {
 });
 
 describe('slaTransition', () => {
-  const sla = (verdict: SlaSummary['verdict']): SlaSummary => ({
+  const sla = (verdict: SlaSummary['verdict'], used = 1): SlaSummary => ({
     targetMs: 5,
     objective: 0.999,
     compliance: 0.99,
@@ -79,11 +79,14 @@ describe('slaTransition', () => {
     missUpperBound95: 0.05,
     verdict,
     requiredN: 2995,
-    errorBudget: { allowed: 0, used: 1, remaining: -1 },
+    errorBudget: { allowed: 0, used, remaining: -used },
   });
 
   it('raises on a proven miss, clears on a proven pass, and waits while samples are too few', () => {
-    expect(slaTransition(sla('fail'))).toBe('breach');
+    // 5 of 100 at 99.9%: 95% sure of more than 0.1% misses.
+    expect(slaTransition(sla('below objective', 5))).toBe('breach');
+    // 1 of 100: below the objective, but one early miss does not raise a breach.
+    expect(slaTransition(sla('below objective', 1))).toBe('unchanged');
     expect(slaTransition(sla('pass'))).toBe('recovered');
     expect(slaTransition(sla('insufficient samples'))).toBe('unchanged');
   });

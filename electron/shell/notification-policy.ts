@@ -2,6 +2,7 @@
 // decides. Kept apart so the dedupe rules are unit-tested in plain Node.
 import type { SlaSummary } from '../../shared/metrics';
 import { TIERS, type TierName } from '../../shared/tiers';
+import { summaryIsSettledBelow } from '../../shared/verdict';
 
 export interface NoticeText {
   readonly title: string;
@@ -53,12 +54,12 @@ export class EpisodeGate {
 }
 
 /**
- * What one SLA evaluation means for notifications: a proven miss starts (or continues) a breach, a
+ * What one SLA evaluation means for notifications: a settled miss (shared/verdict.ts) starts (or continues) a breach, a
  * proven pass ends it, and too few samples to tell either way changes nothing, so a relay that
  * just restarted neither raises nor clears a breach.
  */
 export function slaTransition(sla: SlaSummary): 'breach' | 'recovered' | 'unchanged' {
-  if (sla.verdict === 'fail') return 'breach';
+  if (summaryIsSettledBelow(sla)) return 'breach';
   if (sla.verdict === 'pass') return 'recovered';
   return 'unchanged';
 }

@@ -1,15 +1,19 @@
 import { useState } from 'react';
 import { formatCoverage, probeLatenessNote } from '../../shared/figures';
 import { TIERS } from '../../shared/tiers';
+import { budgetLine, judgeSummary, verdictDetail, VERDICT_TONE, VERDICT_WORDS } from '../../shared/verdict';
 import {
-  formatBudget,
+  formatClock,
   formatCount,
   formatMs,
   formatObjective,
   formatPercent,
   formatTargetMs,
 } from '../format';
+import type { OtherTierSla } from '../../shared/metrics';
 import { WINDOW_NAMES, type SlaSummary, type WindowName } from '../metrics/types';
+
+const EMPTY_OTHERS: readonly OtherTierSla[] = [];
 import { useMetricsStore, useRelayStore } from '../stores';
 import { SegmentedControl } from './SegmentedControl';
 
@@ -21,13 +25,37 @@ const WINDOW_LABEL: Record<WindowName, string> = {
   session: 'Session',
 };
 
-const VERDICT_LABEL: Record<SlaSummary['verdict'], string> = {
-  pass: 'Meets SLA',
-  fail: 'Misses SLA',
-  'insufficient samples': 'Insufficient samples',
+const DETAIL_FORMAT = {
+  count: formatCount,
+  percent: (f: number) => formatPercent(f),
+  objective: formatObjective,
 };
 
-function BudgetBar({ budget }: { budget: SlaSummary['errorBudget'] }) {
+/** Other tiers' samples inside the same span, each against its own target and objective. */
+function OtherTiers({ rows, tier }: { rows: readonly OtherTierSla[]; tier: string }) {
+  if (rows.length === 0) return null;
+  return (
+    <div className="other-tiers" data-testid="sla-other-tiers">
+      <p className="hint">
+        This window also holds samples of {rows.length === 1 ? 'another tier' : `${rows.length} other tiers`},
+        each judged against its own SLA; the figures above are {tier}&apos;s alone.
+      </p>
+      <ul>
+        {rows.map((o) => (
+          <li key={o.tier} data-tier={o.tier}>
+            <strong>{o.tier}</strong> · n = {formatCount(o.sla.n)} · {formatPercent(o.sla.compliance)} within{' '}
+            {formatTargetMs(o.sla.targetMs)} (objective {formatObjective(o.sla.objective)}) ·{' '}
+            <span className={`verdict-inline tone-${VERDICT_TONE[o.sla.verdict]}`}>
+              {VERDICT_WORDS[o.sla.verdict]}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function BudgetBar({ budget }: { budget: Pick<SlaSummary['errorBudget'], 'allowed' | 'used'> }) {
   const share = budget.allowed > 0 ? Math.min(1, budget.used / budget.allowed) : budget.used > 0 ? 1 : 0;
   const tone = share >= 1 ? 'bad' : share >= 0.75 ? 'warn' : 'ok';
   return (
@@ -52,13 +80,21 @@ export function SlaCard() {
   const latency = useMetricsStore((s) => s.latest?.windows[windowName].latency ?? null);
   const lateness = useMetricsStore((s) => s.latest?.probeLateness?.[windowName] ?? null);
   const lateNote = probeLatenessNote(lateness);
-  const coverage = useMetricsStore((s) => s.latest?.coverage?.[windowName] ?? null);
+  const coverageOf = useMetricsStore((s) => s.latest?.coverage?.[windowName] ?? null);
   const probeState = useMetricsStore((s) => s.latest?.probe?.state ?? null);
   const tier = useRelayStore((s) => s.status?.tier ?? 'free');
   const spec = TIERS[tier];
   const targetMs = sla?.targetMs ?? spec.targetMs;
   const objective = sla?.objective ?? spec.objective;
-  const verdict = sla && sla.n > 0 ? sla.verdict : null;
+  const judgement = sla ? judgeSummary(sla) : null;
+  const verdict = judgement?.verdict ?? 'no data';
+  const budget = judgement?.budget ?? null;
+  const span = useMetricsStore((s) => s.latest?.windows[windowName].span ?? null);
+  const otherTiers = useMetricsStore((s) => s.latest?.windows[windowName].otherTiers ?? EMPTY_OTHERS);
+  // Coverage counts every tier's samples in the span: the slots were probed, whichever tier ran.
+  const coverage = coverageOf
+    ? { c: coverageOf, n: (sla?.n ?? 0) + otherTiers.reduce((sum, o) => sum + o.sla.n, 0) }
+    : null;
 
   return (
     <article className="card sla-card" aria-labelledby="sla-title">
@@ -76,27 +112,41 @@ export function SlaCard() {
           {formatPercent(sla && sla.n > 0 ? sla.compliance : null)}
         </div>
         <span
-          className={`verdict verdict-${verdict?.replace(' ', '-') ?? 'none'}`}
+          className={`verdict verdict-${verdict.replace(/ /g, '-')}`}
           data-testid="sla-verdict"
+          data-verdict={verdict}
           role="status"
         >
-          {verdict ? VERDICT_LABEL[verdict] : 'No samples yet'}
+          {VERDICT_WORDS[verdict]}
         </span>
       </div>
+      {judgement && (
+        <p className="verdict-detail" data-testid="sla-verdict-detail">
+          {verdictDetail(judgement, objective, DETAIL_FORMAT)}
+        </p>
+      )}
       <div className="muted">
         within {formatTargetMs(targetMs)} · objective {formatObjective(objective)}
-        {coverage && <span data-testid="sla-coverage"> · {formatCoverage(sla?.n ?? 0, coverage)}</span>}
+        {coverage && <span data-testid="sla-coverage"> · {formatCoverage(coverage.n, coverage.c)}</span>}
       </div>
+      {span && (
+        <div
+          className="muted"
+          data-testid="sla-span"
+          data-from={span.from}
+          data-to={span.to}
+          data-n={sla?.n ?? 0}
+          data-misses={sla?.errorBudget.used ?? 0}
+          data-tier={tier}
+        >
+          {tier} samples from {formatClock(span.from)} to {formatClock(span.to)}
+          {windowName === 'session' ? ' (since the panel started)' : ''}
+        </div>
+      )}
       {probeState === 'waiting-for-block' && (
         <p className="hint" role="status" data-testid="probe-waiting">
           Waiting for the first block: the relay has none to serve yet, so nothing is measured. These seconds
           count as slots without samples in the window&apos;s coverage.
-        </p>
-      )}
-      {verdict === 'insufficient samples' && sla && (
-        <p className="hint">
-          {formatCount(sla.n)} of the {formatCount(sla.requiredN)} samples needed to show{' '}
-          {formatObjective(objective)} with 95% confidence.
         </p>
       )}
       <dl className="facts compact">
@@ -135,12 +185,17 @@ export function SlaCard() {
           {lateNote}
         </p>
       )}
-      <div className="budget">
+      <OtherTiers rows={otherTiers} tier={tier} />
+      <div className="budget" data-testid="sla-budget">
         <div className="budget-head">
           <span>Error budget</span>
-          <span className="muted">{sla ? formatBudget(sla.errorBudget) : '—'}</span>
+          <span className="muted">
+            {budget
+              ? budgetLine(judgement!, formatCount)
+              : `none yet: one miss is allowed from n = ${formatCount(Math.ceil(1 / (1 - objective) - 1e-9))}`}
+          </span>
         </div>
-        {sla && <BudgetBar budget={sla.errorBudget} />}
+        {budget && <BudgetBar budget={budget} />}
       </div>
     </article>
   );

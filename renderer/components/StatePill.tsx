@@ -10,13 +10,16 @@ export function StatePill({
   sync,
   testId,
   compact,
+  problem,
 }: {
   state: RelayState;
   sync?: SyncStatus | null;
+  /** An upstream problem (shared/relay-status.ts upstreamProblem): the pill says "No upstream". */
+  problem?: string | null;
   testId?: string;
   compact?: boolean;
 }) {
-  const label = sync ? syncLabel(sync) : RELAY_STATE_LABEL[state];
+  const label = sync ? syncLabel(sync) : problem ? 'No upstream' : RELAY_STATE_LABEL[state];
   return (
     <span
       className={`state-pill state-${sync ? 'syncing' : state}${compact ? ' compact' : ''}`}
@@ -24,7 +27,7 @@ export function StatePill({
       data-state={state}
       data-sync={sync?.state}
       role={testId ? 'status' : undefined}
-      title={compact && sync ? label : undefined}
+      title={problem ?? (compact && sync ? label : undefined)}
     >
       <span className="state-dot" aria-hidden="true" />
       {compact && sync ? `Syncing ${Math.floor(sync.progress * 100)}%` : label}

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { type RelayStatus, syncingOf } from '../../shared/relay-status';
+import { type RelayStatus, syncingOf, upstreamProblem } from '../../shared/relay-status';
 import { formatAge, formatDuration, formatExit, formatHeight, shortHash } from '../format';
 import { useNow } from '../hooks';
 import { useMetricsStore, useRelayStore } from '../stores';
@@ -40,12 +40,15 @@ export function StatusCard() {
   const state = status?.state ?? 'stopped';
   const blockAt = lastBlockAt ?? (tip && Number.isFinite(tip.at) ? tip.at : null);
   const upstreamTip = status?.upstream?.tip ?? null;
+  // The upstream's own cause (peer and reason) replaces a readiness timeout that says neither.
+  const problem = upstreamProblem(status);
+  const message = problem ?? status?.message ?? null;
 
   return (
     <article className="card status-card" aria-labelledby="status-title">
       <header className="card-header">
         <h2 id="status-title">Relay</h2>
-        <StatePill state={state} sync={syncingOf(status)} testId="relay-state" />
+        <StatePill state={state} sync={syncingOf(status)} problem={problem} testId="relay-state" />
       </header>
       <dl className="facts">
         <Fact label="PID" testId="relay-pid">
@@ -92,9 +95,9 @@ export function StatusCard() {
           Restarting in {formatDuration(Math.ceil(Math.max(0, status.nextRestartAt - now) / 1000) * 1000)}.
         </p>
       )}
-      {status?.message && (
+      {message && (
         <p className={`state-message ${state === 'crash-loop' ? 'bad' : 'warn'}`} data-testid="relay-message">
-          {status.message}
+          {message}
         </p>
       )}
       {state === 'crash-loop' && status && status.stderrTail.length > 0 && (

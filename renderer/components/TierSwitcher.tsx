@@ -1,3 +1,4 @@
+import type { PlanItem } from '../../shared/launch';
 import type { RelayState } from '../../shared/relay-status';
 import { TIER_NAMES, TIERS, type TierName } from '../../shared/tiers';
 import { capitalize, formatElapsed, formatObjective, formatTargetMs } from '../format';
@@ -26,25 +27,60 @@ function SwitchProgress({ tier, startedAt }: { tier: TierName; startedAt: number
   );
 }
 
+/**
+ * One setting of the tier as the OS and runtime applied it (shown = applied, issue 22): the applied
+ * value, or the request marked "requested, not granted" with the reason. Before the relay runs under
+ * this tier, the tier's request, marked as such.
+ */
+function AppliedFact({
+  label,
+  item,
+  requested,
+}: {
+  label: string;
+  item: PlanItem | null;
+  requested: string;
+}) {
+  let body;
+  if (!item)
+    body = <span title="Applied when the relay starts under this tier">{requested} (requested)</span>;
+  else if (item.granted) body = <span>{item.applied ?? item.requested}</span>;
+  else
+    body = (
+      <span className="not-granted" data-testid={`not-granted-${item.name}`} title={item.reason}>
+        {item.requested}: requested, not granted{item.reason ? ` (${item.reason})` : ''}
+      </span>
+    );
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{body}</dd>
+    </div>
+  );
+}
+
 function TierFacts({ tier }: { tier: TierName }) {
   const spec = TIERS[tier];
+  const launch = useRelayStore((s) => (s.status?.launch?.tier === tier ? s.status.launch : null));
+  const item = (name: PlanItem['name']) => launch?.items.find((i) => i.name === name) ?? null;
   return (
-    <dl className="tier-facts">
-      <div>
-        <dt>Priority</dt>
-        <dd>
-          {spec.priority}
-          {spec.realtime ? ', real-time' : ''}
-        </dd>
-      </div>
-      <div>
-        <dt>Affinity</dt>
-        <dd>{spec.dedicatedCores ? 'dedicated cores' : 'none'}</dd>
-      </div>
-      <div>
-        <dt>GC_PERCENT</dt>
-        <dd>{spec.knobs.gcPercent ?? 'default'}</dd>
-      </div>
+    <dl className="tier-facts" data-testid="tier-facts" data-applied={launch ? 'true' : 'false'}>
+      <AppliedFact
+        label="Priority"
+        item={item('priority')}
+        requested={`${spec.priority}${spec.realtime ? ', real-time' : ''}`}
+      />
+      {spec.realtime && <AppliedFact label="Scheduling" item={item('scheduling')} requested="real-time" />}
+      <AppliedFact
+        label="Affinity"
+        item={item('affinity')}
+        requested={spec.dedicatedCores ? 'dedicated cores' : 'none'}
+      />
+      <AppliedFact
+        label="GC_PERCENT"
+        item={item('GC_PERCENT')}
+        requested={String(spec.knobs.gcPercent ?? 'default')}
+      />
       <div>
         <dt>Rate limit</dt>
         <dd>

@@ -34,3 +34,54 @@ export function tierSegments(points: readonly LatencyPoint[]): TierSegment[] {
 export function offScale(targetMs: number | null, domainTop: number): boolean {
   return targetMs !== null && targetMs > domainTop;
 }
+
+/** A label's box on the chart, in px: x from left to right, y its baseline row. */
+interface Box {
+  readonly left: number;
+  readonly right: number;
+  readonly y: number;
+}
+
+/** Rough width of 11 px system-font text: enough to keep labels apart without measuring the DOM. */
+export const labelWidth = (text: string): number => Math.ceil(text.length * 6.4) + 6;
+
+const overlaps = (a: Box, b: Box): boolean =>
+  Math.abs(a.y - b.y) < 13 && a.left < b.right && b.left < a.right;
+
+export interface LabelRequest {
+  readonly key: string;
+  readonly text: string;
+  /** Anchor x and row y; `anchor` says which side of x the text extends to. */
+  readonly x: number;
+  readonly y: number;
+  readonly anchor: 'start' | 'end';
+  /** Higher first: the newest stretch's labels win over older ones. */
+  readonly priority: number;
+}
+
+/**
+ * Which labels to draw so that none overlaps another (issue 22: after 20 tier switches the SLA labels
+ * and switch markers printed over each other). Greedy by priority; a label that would overlap one
+ * already placed, or leave [minX, maxX], is left out (its line stays; the legend says how many).
+ */
+export function placeLabels(
+  requests: readonly LabelRequest[],
+  minX: number,
+  maxX: number,
+): { shown: Set<string>; hidden: number } {
+  const placed: Box[] = [];
+  const shown = new Set<string>();
+  let hidden = 0;
+  for (const r of [...requests].sort((a, b) => b.priority - a.priority)) {
+    const w = labelWidth(r.text);
+    const box =
+      r.anchor === 'start' ? { left: r.x, right: r.x + w, y: r.y } : { left: r.x - w, right: r.x, y: r.y };
+    if (box.left < minX - 1 || box.right > maxX + 1 || placed.some((p) => overlaps(p, box))) {
+      hidden++;
+      continue;
+    }
+    placed.push(box);
+    shown.add(r.key);
+  }
+  return { shown, hidden };
+}

@@ -124,3 +124,17 @@ describe('knobRows', () => {
     expect(grantedCount(knobRows('enterprise', report, undefined).rows)).toEqual({ granted: 0, refused: 1 });
   });
 });
+
+describe('preview before any start', () => {
+  it('plans with this machine’s capabilities when the panel gives them: never the assumed 4 CPUs on 2', () => {
+    const cores = (rows: ReturnType<typeof knobRows>['rows']) =>
+      rows.find((r) => r.name === 'MAX_CPU_CORES')?.requested;
+    const assumed = knobRows('free', null, undefined);
+    expect(assumed.assumed).toBe(true);
+    const machine = { ...ASSUMED_CAPABILITIES, cpus: [0, 1] };
+    const real = knobRows('free', null, undefined, undefined, 'builtin', machine);
+    expect(real.assumed).toBe(false);
+    expect(cores(assumed.rows)).toBe('4');
+    expect(cores(real.rows)).toBe('2');
+  });
+});

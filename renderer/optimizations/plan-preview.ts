@@ -114,10 +114,12 @@ export function knobRows(
   overrides: TierOverrides | undefined,
   environment?: TierOverrides,
   target: LaunchTarget['kind'] = 'builtin',
+  machine: Capabilities | null = null,
 ): { rows: KnobRow[]; source: 'report' | 'preview'; assumed: boolean } {
   if (report && report.tier === tier) return { rows: reportRows(report), source: 'report', assumed: false };
-  // The last report's capabilities are this machine's, whichever tier it was for.
-  const capabilities = report?.capabilities ?? null;
+  // The last report's capabilities are this machine's, whichever tier it was for; before any start,
+  // the panel's own probe of this machine (launch.capabilities): never 4 assumed CPUs on a 2-CPU box.
+  const capabilities = report?.capabilities ?? machine;
   const rows = previewRows(tier, overrides, environment, { capabilities, target });
   return { rows, source: 'preview', assumed: capabilities === null };
 }

@@ -14,7 +14,8 @@ export interface ProfileStoreState {
   importText(text: string): Promise<void>;
   exportFile(name?: string): Promise<ProfileExportResult | null>;
   apply(name: string): Promise<void>;
-  save(name: string): Promise<void>;
+  /** `replace`: the user confirmed replacing the profile of the same name (ignoring case). */
+  save(name: string, replace?: boolean): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   remove(name: string): Promise<void>;
   dismiss(): void;
@@ -73,9 +74,9 @@ export function createProfileStore(api: ApiClient) {
               : `Applied "${name}": relay ready on ${result.switch.to} in ${Math.round(result.switch.durationMs)} ms.`,
         );
       },
-      async save(name) {
+      async save(name, replace = false) {
         await act(
-          () => api.call('profile.save', { name }),
+          () => api.call('profile.save', replace ? { name, replace } : { name }),
           () => `Saved the current tier and overrides as "${name}".`,
         );
       },

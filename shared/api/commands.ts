@@ -21,10 +21,12 @@ import {
   ProfileImportParams,
   ProfileImportResult,
   ProfileNameParams,
+  ProfileSaveParams,
   ProfileRenameParams,
   ProfileState,
 } from '../profile-api';
 import { TierSwitch } from './tier-switch';
+import { Capabilities } from '../launch/capabilities';
 import { FleetAddRequest, FleetEntry, FleetSnapshot, FleetWindow } from '../fleet';
 import { ConformanceReport } from '../conformance';
 
@@ -69,6 +71,11 @@ export const COMMANDS = {
     'Check a relay binary against the relay contract (about 10 s); one result per clause on conformance.progress.',
   ),
   'tier.get': command(NoParams, z.object({ tier: TierName }), 'The selected tier.'),
+  'launch.capabilities': command(
+    NoParams,
+    Capabilities,
+    'What this machine allows a relay launch (CPUs, priority, tools): previews plan with it before any start.',
+  ),
   'tier.set': command(
     z.object({ tier: TierName }).strict(),
     TierSwitch,
@@ -144,9 +151,9 @@ export const COMMANDS = {
     'Apply a profile: its tier and overrides; a running relay restarts under the new plan.',
   ),
   'profile.save': command(
-    ProfileNameParams,
+    ProfileSaveParams,
     ProfileState,
-    'Save the tier in effect and its overrides as a profile (replacing one of the same name).',
+    'Save the tier in effect and its overrides as a profile; one of the same name (ignoring case) is replaced only with replace: true.',
   ),
   'profile.rename': command(ProfileRenameParams, ProfileState, 'Rename a profile.'),
   'profile.delete': command(ProfileNameParams, ProfileState, 'Delete a profile.'),

@@ -27,6 +27,17 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'relay.restart': async () => status,
     'relay.status': async () => status,
     'tier.get': async () => ({ tier: 'free' }),
+    'launch.capabilities': async () => ({
+      platform: 'linux' as const,
+      cpus: [0, 1],
+      baseNice: 0,
+      canLowerNiceness: false,
+      niceFloor: 0,
+      canRealtime: false,
+      rtPriorityMax: 0,
+      tools: { taskset: null, chrt: null, nice: null, powershell: null },
+      reasons: {},
+    }),
     'tier.set': async ({ tier }) => ({ from: 'free', to: tier, durationMs: null, status }),
     'logs.tail': async () => ({ lines: [], timeline: [] }),
     'history.query': async () => ({

@@ -33,7 +33,11 @@ export function createDispatcher(handlers: Handlers): Dispatch {
     const spec = COMMANDS[method];
     const params = spec.params.safeParse(rawParams ?? {});
     if (!params.success) {
-      throw new ApiError('INVALID_PARAMS', `Invalid params for ${method}: ${describeIssues(params.error)}`);
+      // The user sees this: it names the values and what is wrong, never the internal command name.
+      throw new ApiError(
+        'INVALID_PARAMS',
+        `Not done: ${describeIssues(params.error)}. Correct the value and try again.`,
+      );
     }
     let result: unknown;
     try {
@@ -46,7 +50,7 @@ export function createDispatcher(handlers: Handlers): Dispatch {
     if (!checked.success) {
       throw new ApiError(
         'INVALID_RESULT',
-        `${method} produced an invalid result: ${describeIssues(checked.error)}`,
+        `The panel produced an answer it could not check (${describeIssues(checked.error)}); nothing was shown. Please report this with the panel's log.`,
       );
     }
     return checked.data;

@@ -215,6 +215,16 @@ export class HistoryStore {
     return this.reads.iterateSamples(from, to, pageSize, sources);
   }
 
+  /** Live n and misses per tier over [from, to) from the roll-ups at `resMs` (1000 or 60000). */
+  countsByTier(resMs: number, from: number, to: number): Array<{ tier: string; n: number; misses: number }> {
+    return this.reads.countsByTier(resMs, from, to);
+  }
+
+  /** One tier's roll-up rows at `resMs` over [from, to), ascending. */
+  aggregateRows(resMs: number, tier: string, from: number, to: number): AggregateRow[] {
+    return this.reads.aggregateRows(resMs, tier, from, to);
+  }
+
   blocks(from: number, to: number, limit = 100_000): BlockRelayed[] {
     return this.queries.blocks(from, to, limit);
   }

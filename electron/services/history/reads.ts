@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { HistoryEvent, SampleSource } from '../../../shared/metrics';
 import type { TierName } from '../../../shared/tiers';
 import { parseDetails } from './query';
+import type { AggregateRow } from './rollup';
 
 /** One stored raw sample as reports read it. */
 export interface StoredSample {
@@ -20,6 +21,8 @@ export class SampleReads {
   private readonly count: StatementSync;
   private readonly page: StatementSync;
   private readonly lastEvent: StatementSync;
+  private readonly byTier: StatementSync;
+  private readonly rowsOfTier: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.count = db.prepare(`SELECT count(*) AS c FROM samples
@@ -28,6 +31,12 @@ export class SampleReads {
     this.page = db.prepare(`SELECT rowid AS id, t, latency_ms, ok, tier, source, late_ms FROM samples
       WHERE t >= ? AND t < ? AND (t > ? OR (t = ? AND rowid > ?))
         AND source IN (SELECT value FROM json_each(?)) ORDER BY t, rowid LIMIT ?`);
+    // Live figures per tier over a window, from the per-second or per-minute roll-ups (live only: an
+    // SLA test's samples never reach the aggregates).
+    this.byTier = db.prepare(`SELECT tier, sum(n) AS n, sum(misses) AS misses FROM aggregates
+      WHERE res_ms = ? AND t >= ? AND t < ? GROUP BY tier`);
+    this.rowsOfTier = db.prepare(`SELECT * FROM aggregates
+      WHERE res_ms = ? AND tier = ? AND t >= ? AND t < ? ORDER BY t`);
     this.lastEvent = db.prepare(`SELECT at, kind, details FROM events
       WHERE at < ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY at DESC LIMIT 1`);
   }
@@ -69,6 +78,22 @@ export class SampleReads {
       }));
       if (rows.length < pageSize) return;
     }
+  }
+
+  /** n and misses per tier over [from, to) at one stored resolution. */
+  countsByTier(resMs: number, from: number, to: number): Array<{ tier: string; n: number; misses: number }> {
+    return (this.byTier.all(resMs, from, to) as Array<{ tier: string; n: number; misses: number }>).map(
+      (r) => ({
+        tier: r.tier,
+        n: Number(r.n),
+        misses: Number(r.misses),
+      }),
+    );
+  }
+
+  /** One tier's stored roll-up rows at one resolution over [from, to), ascending. */
+  aggregateRows(resMs: number, tier: string, from: number, to: number): AggregateRow[] {
+    return this.rowsOfTier.all(resMs, tier, from, to) as unknown as AggregateRow[];
   }
 
   lastEventBefore(at: number, kinds: readonly string[]): HistoryEvent | null {

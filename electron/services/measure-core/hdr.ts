@@ -78,6 +78,19 @@ export function percentilesMs(h: Hdr, total: number, maxUs?: number): Percentile
   return { p50: ms(out[0]), p90: ms(out[1]), p99: ms(out[2]), p999: ms(out[3]) };
 }
 
+/** A histogram's non-empty buckets as (value, count) pairs: recording them rebuilds it exactly. */
+export function bucketsOf(h: JsHistogram): { values: Float64Array; counts: Float64Array } {
+  const values: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < h.countsArrayLength; i++) {
+    const c = h.getCountAtIndex(i);
+    if (c === 0) continue;
+    values.push(h.valueFromIndex(i));
+    counts.push(c);
+  }
+  return { values: Float64Array.from(values), counts: Float64Array.from(counts) };
+}
+
 /** Add (count > 0) or remove (count < 0) `count` occurrences of each value. */
 export function applyValues(
   h: Hdr,

@@ -23,7 +23,11 @@ export class WindowSet {
   /** `scratch` only maps values to their HDR bucket (for the per-minute grouping). */
   constructor(private readonly scratch: Hdr) {}
 
-  add(unit: Unit): void {
+  /**
+   * A closed second. `inSession` false: a second replayed from history (before this panel's session
+   * began) fills the time windows but not the session.
+   */
+  add(unit: Unit, inSession = true): void {
     for (const w of Object.values(this.seconds)) {
       w.add(unit);
       w.expire(unit.t);
@@ -37,12 +41,35 @@ export class WindowSet {
     this.minute.add(unit);
     this.day.record(unit);
     this.day.expire(unit.t);
-    this.session.add(unit);
+    if (inSession) this.session.add(unit);
+  }
+
+  /**
+   * A whole minute from history (the minute roll-up), older than any second added so far: only the day
+   * window holds minutes. Minutes must come in time order and before the seconds that follow them.
+   */
+  addMinute(unit: Unit): void {
+    this.day.add(unit);
+  }
+
+  /**
+   * Where each window starts, for the newest closed second `newest` (its start): 1m/15m/1h hold the
+   * seconds after newest − span, 24h the minutes after it, so a report over [from, newest + 1 s) counts
+   * exactly the same samples.
+   */
+  static spanOf(name: Exclude<WindowName, 'session'>, newest: number): { from: number; to: number } {
+    const to = newest + 1000;
+    if (name === '24h') return { from: (Math.floor((newest - DAY_MS) / 60_000) + 1) * 60_000, to };
+    return { from: newest - SECOND_SPANS[name] + 1000, to };
   }
 
   expire(newest: number): void {
     for (const w of Object.values(this.seconds)) w.expire(newest);
     this.day.expire(newest);
+  }
+
+  sessionCounts(): { n: number; misses: number } {
+    return this.session.counts;
   }
 
   summaries(): Record<WindowName, LatencySummary> {

@@ -99,7 +99,7 @@ describe('Aggregator windows', () => {
     ]);
     const { tick, closed } = agg.tick(5000);
     expect(closed[0]).toMatchObject({ t: 0, n: 4, misses: 2, max: 1000 });
-    expect(tick.windows.session.sla).toMatchObject({ n: 4, compliance: 0.5, verdict: 'fail' });
+    expect(tick.windows.session.sla).toMatchObject({ n: 4, compliance: 0.5, verdict: 'below objective' });
     expect(tick.windows.session.latency.max).toBe(1000);
   });
 

@@ -1,5 +1,6 @@
 import type { LatencySummary, LatenessSummary, MetricsTick, WindowName } from '../../../shared/metrics';
-import { isWithinTarget, summarizeSla, type SlaTarget } from '../../../shared/sla';
+import { isWithinTarget, type SlaTarget } from '../../../shared/sla';
+import { summarizeSla } from '../../../shared/verdict';
 import type { TierName } from '../../../shared/tiers';
 import type { RawSample, SecondAggregate } from '../history/types';
 import { encodeHistogram, newHistogram, toMicros, applyValues } from '../measure-core/hdr';
@@ -44,6 +45,8 @@ export class Aggregator {
   private lastSecondAt: number | null = null;
   /** Samples that arrived after their second had closed (counted in the oldest open second). */
   lateSamples = 0;
+  /** True while history is replayed (seed): those seconds fill the time windows, not the session. */
+  private seeding = false;
 
   constructor(private readonly o: AggregatorOptions) {
     this.closeLagMs = o.closeLagMs ?? o.timeoutMs + 750;
@@ -73,6 +76,33 @@ export class Aggregator {
       if (!isWithinTarget(ok, latencyMs, this.o.targetMs)) bucket.misses++;
       if (lateMs !== undefined) bucket.lateUs.push(toMicros(lateMs));
     }
+  }
+
+  /**
+   * Fill the windows from history (a panel restart, or the first time this tier runs in this session):
+   * `minutes` (roll-ups, older than every sample) go to the day window only; `samples` (raw, in time
+   * order) are replayed as if live, except that they stay out of the session. Nothing is returned for
+   * storing: it is stored already.
+   */
+  seed(minutes: readonly Unit[], samples: readonly RawSample[]): void {
+    for (const m of minutes) this.latency.addMinute(m);
+    this.seeding = true;
+    try {
+      this.record(samples);
+      this.closeOpen();
+    } finally {
+      this.seeding = false;
+    }
+  }
+
+  /** This tier's samples since the panel started (the session window's counts). */
+  sessionCounts(): { n: number; misses: number } {
+    return this.latency.sessionCounts();
+  }
+
+  /** The newest closed second's start: the windows end one second after it. null before any. */
+  get newestSecond(): number | null {
+    return this.lastClosed === null ? null : this.lastClosed * 1000;
   }
 
   /** Close every second that ended more than closeLagMs before `now`; return the tick and those seconds. */
@@ -125,8 +155,8 @@ export class Aggregator {
       sumUs: b.sumUs,
       maxUs: b.maxUs,
     };
-    this.latency.add(unit);
-    this.lateness.add(latenessUnit(t, b.lateUs));
+    this.latency.add(unit, !this.seeding);
+    this.lateness.add(latenessUnit(t, b.lateUs), !this.seeding);
 
     this.scratch.reset();
     applyValues(this.scratch, values, null, 1);
@@ -156,7 +186,12 @@ export class Aggregator {
     const probeLateness = {} as Record<WindowName, LatenessSummary>;
     for (const name of Object.keys(latency) as WindowName[]) {
       const l = latency[name];
-      windows[name] = { latency: l, sla: summarizeSla({ n: l.n, misses: l.misses }, target) };
+      const newest = this.newestSecond;
+      windows[name] = {
+        latency: l,
+        sla: summarizeSla({ n: l.n, misses: l.misses }, target),
+        ...(name !== 'session' && newest !== null ? { span: WindowSet.spanOf(name, newest) } : {}),
+      };
       probeLateness[name] = latenessSummary(lateness[name]);
     }
     return {

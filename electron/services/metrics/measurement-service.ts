@@ -6,17 +6,17 @@ import type {
   HistoryResult,
   MetricsTick,
   ProbeStatus,
-  SlaVerdict,
   WindowName,
 } from '../../../shared/metrics';
-import { coverageByWindow } from '../../../shared/figures';
+import { summaryIsSettledBelow } from '../../../shared/verdict';
 import type { LaunchReport } from '../../../shared/launch';
-import { TIERS, type TierName } from '../../../shared/tiers';
+import type { TierName } from '../../../shared/tiers';
 import { HistoryStore } from '../history/history-store';
 import type { RawSample, Retention } from '../history/types';
 import { ProbeProcess, type ProbeState } from '../probe/probe-process';
 import { spinMsForTier } from '../probe/protocol';
-import { Aggregator } from './aggregator';
+import type { Aggregator } from './aggregator';
+import { TierWindows } from './tier-windows';
 import { ResourceSampler } from './resource-sampler';
 
 export interface MeasurementOptions {
@@ -66,22 +66,22 @@ const BREACH_WINDOWS: readonly WindowName[] = ['15m', '1h', '24h'];
  * The measurement side of the panel: runs the probe next to the relay, aggregates its samples into
  * the live windows, samples resources, stores everything in history and answers history queries.
  *
- * Windows (including `session`) survive a re-attach with the same tier, so a relay restart stays in
- * the SLA figures; a different tier starts them afresh (a tier's target is what they are judged by).
+ * Windows (tier-windows.ts) are per tier and survive tier switches, relay restarts, SLA tests and panel
+ * restarts: "1 h" is the last hour of the tier shown, from history where this process did not see it.
  */
 export class MeasurementService extends EventEmitter<MeasurementEvents> {
   readonly history: HistoryStore;
   private readonly ownsHistory: boolean;
   private aggregator: Aggregator | null = null;
+  /** Every tier's windows for this session (tier-windows.ts). */
+  private readonly windows: TierWindows;
   private probe: ProbeProcess | null = null;
   private sampler: ResourceSampler | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private target: AttachTarget | null = null;
   private crashedAt: number | null = null;
-  /** When the current tier's windows began: their coverage counts slots from here. */
-  private measuringSince = 0;
   private probeState: ProbeStatus = { state: 'stopped', since: Date.now() };
-  private readonly verdicts = new Map<WindowName, SlaVerdict>();
+  private readonly verdicts = new Map<WindowName, 'breach' | 'ok' | 'open'>();
   private rateHz: number;
 
   constructor(private readonly o: MeasurementOptions) {
@@ -96,6 +96,11 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
             onError: (err) => this.emit('warning', `history: ${err.message}`),
           })
         : o.history;
+    this.windows = new TierWindows({
+      history: this.history,
+      timeoutMs: o.timeoutMs ?? 1000,
+      onWarning: (message) => this.emit('warning', message),
+    });
   }
 
   get attached(): AttachTarget | null {
@@ -115,17 +120,10 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
   async attach(target: AttachTarget): Promise<void> {
     if (this.target) await this.detach('stopped');
     const timeoutMs = this.o.timeoutMs ?? 1000;
-    const spec = TIERS[target.tier];
     const previous = this.aggregator?.tier ?? null;
     if (previous !== target.tier) {
-      this.aggregator = new Aggregator({
-        tier: target.tier,
-        targetMs: spec.targetMs,
-        objective: spec.objective,
-        timeoutMs,
-      });
+      this.aggregator = this.windows.use(target.tier, Date.now());
       this.verdicts.clear();
-      this.measuringSince = Date.now();
       if (previous !== null) this.recordEvent('tier-switch', { from: previous, to: target.tier });
       this.crashedAt = null;
     }
@@ -264,25 +262,29 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     if (!aggregator) return;
     const { tick, closed } = aggregator.tick(now);
     for (const second of closed) this.history.addSecond(second);
+    const { windows, coverage } = this.windows.complete(tick, this.rateHz, now);
     const full: MetricsTick = {
       ...tick,
+      windows,
       resources: this.sampler?.latest ?? null,
-      coverage: coverageByWindow(tick.windows, this.rateHz, this.measuringSince, tick.secondAt),
+      coverage,
       probe: this.probeState,
     };
     for (const name of BREACH_WINDOWS) {
       const sla = full.windows[name].sla;
       const before = this.verdicts.get(name);
-      this.verdicts.set(name, sla.verdict);
-      if (sla.verdict === before) continue;
+      // Breach events follow settled misses only (shared/verdict.ts): one early timeout is not a breach.
+      const state = summaryIsSettledBelow(sla) ? 'breach' : sla.verdict === 'pass' ? 'ok' : 'open';
+      this.verdicts.set(name, state);
+      if (state === before || state === 'open') continue;
       const details = {
         window: name,
         compliance: sla.compliance,
         n: sla.n,
         missUpperBound95: sla.missUpperBound95,
       };
-      if (sla.verdict === 'fail') this.recordEvent('sla-breach', details);
-      else if (before === 'fail') this.recordEvent('sla-recovered', details);
+      if (state === 'breach') this.recordEvent('sla-breach', details);
+      else if (before === 'breach') this.recordEvent('sla-recovered', details);
     }
     this.emit('tick', full);
   }

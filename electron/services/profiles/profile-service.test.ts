@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, type TierSwitch } from '../../../shared/api';
-import { PROFILES_MAX } from '../../../shared/profile';
+import { PROFILES_MAX, seedFromOverrides } from '../../../shared/profile';
 import { parseEnvironmentOverrides } from '../../../shared/profile-env';
 import type { TierName } from '../../../shared/tiers';
 import seedExample from '../../../test/fixtures/seed-config.json';
@@ -61,15 +61,9 @@ describe('seed configuration file', () => {
     expect(result.kind).toBe('applied');
     expect(switches).toEqual(['enterprise']);
     expect(store.get().tier).toBe('enterprise');
-    // The file's knobs replace the tier's; its OS overrides (not in the seed's shape) are kept.
-    expect(store.get().overrides.enterprise).toEqual({
-      realtime: false,
-      gcPercent: 25,
-      highPriority: true,
-      lockOsThread: true,
-      preallocBuffers: true,
-      optimizeSystem: true,
-    });
+    // The file's knobs replace the tier's (its values are enterprise's defaults, so none is an
+    // override any more: the saved 60 is gone); its OS overrides (not in the seed's shape) are kept.
+    expect(store.get().overrides.enterprise).toEqual({ realtime: false });
     const exported = service.exportFile();
     expect(JSON.parse(exported.text)).toEqual(seedExample);
     expect(exported.fileName).toBe('sprint-config_enterprise.json');
@@ -153,7 +147,33 @@ describe('deployment profiles', () => {
     const before = fileBytes();
     expect(() => service.save('one too many')).toThrow(`At most ${PROFILES_MAX} profiles`);
     expect(fileBytes().equals(before)).toBe(true);
-    expect(service.save('p3').profiles).toHaveLength(PROFILES_MAX);
+    // Saving under a name that exists replaces it only when asked to.
+    expect(() => service.save('P3')).toThrow(/A profile named "p3" already exists/);
+    expect(service.save('p3', true).profiles).toHaveLength(PROFILES_MAX);
+  });
+
+  it('importing a seed file whose values equal the tier defaults marks no knob overridden', async () => {
+    for (const tier of ['free', 'pro', 'enterprise'] as const) {
+      await service.importFile(JSON.stringify(seedFromOverrides(tier, {})));
+      expect(store.get().tier).toBe(tier);
+      expect(store.get().overrides[tier] ?? {}).toEqual({});
+    }
+    // A value that differs stays an override, alone.
+    const seed = seedFromOverrides('enterprise', {});
+    await service.importFile(
+      JSON.stringify({
+        ...seed,
+        performance_optimizations: { ...seed.performance_optimizations, gc_percent: 40 },
+      }),
+    );
+    expect(store.get().overrides.enterprise).toEqual({ gcPercent: 40 });
+  });
+
+  it('never silently replaces the built-in "production" with "Production"', () => {
+    expect(() => service.save('Production')).toThrow(
+      'A profile named "production" already exists (names are compared ignoring case). Choose another name, or replace "production".',
+    );
+    expect(service.state().profiles.find((p) => p.name === 'production')?.tier).toBe('enterprise');
   });
 });
 

@@ -3,6 +3,7 @@ import type { TierOverrides } from '../../../shared/launch';
 import {
   activeProfile,
   findProfile,
+  overridesBeyondTier,
   overridesFromSeed,
   ProfileFile,
   profileFileName,
@@ -120,7 +121,11 @@ export function createProfileService(deps: ProfileDeps) {
         const file = ProfileFile.safeParse(raw);
         if (!file.success) throw invalid(`Profile file refused: ${describeIssues(file.error)}`);
         const { name, tier, performance_optimizations } = file.data;
-        const profile = { name, tier, overrides: overridesFromSeed(performance_optimizations) };
+        const profile = {
+          name,
+          tier,
+          overrides: overridesBeyondTier(tier, overridesFromSeed(performance_optimizations)),
+        };
         const replaced = upsert(profile);
         return { kind: 'saved', profile, replaced, state: state() };
       }
@@ -134,7 +139,10 @@ export function createProfileService(deps: ProfileDeps) {
       );
       const change = await applyTier(
         tier,
-        { ...kept, ...overridesFromSeed(performance_optimizations) },
+        {
+          ...kept,
+          ...overridesBeyondTier(tier, overridesFromSeed(performance_optimizations), environment().values),
+        },
         null,
       );
       return { kind: 'applied', config: config.data, switch: change, state: state() };
@@ -164,8 +172,14 @@ export function createProfileService(deps: ProfileDeps) {
       return { switch: change, state: state() };
     },
 
-    save(name: string): ProfileState {
+    save(name: string, replace = false): ProfileState {
       const settings = deps.settings.get();
+      // "Production" beside the built-in "production" would silently replace it: ask first.
+      const clash = findProfile(settings.profiles, name);
+      if (clash && !replace)
+        throw invalid(
+          `A profile named "${clash.name}" already exists (names are compared ignoring case). Choose another name, or replace "${clash.name}".`,
+        );
       const overrides = settings.overrides[settings.tier] ?? {};
       upsert({ name, tier: settings.tier, overrides });
       deps.settings.update(profilesWith((profiles) => ({ ...profiles, applied: name })));

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportResult, ReportSummary, type ReportProgress, type ReportRequest } from '../../../shared/report';
-import { isWithinTarget, summarizeSla } from '../../../shared/sla';
+import { isWithinTarget } from '../../../shared/sla';
+import { summarizeSla } from '../../../shared/verdict';
 import { TIERS, type TierName } from '../../../shared/tiers';
 import type { HistoryStore } from '../history/history-store';
 import { exportReport, type ExportOptions } from './export';
@@ -149,7 +150,7 @@ describe('reports over a real history database', () => {
     expect(summary.availability.uptime).toBeCloseTo(e.uptime, 12);
     expect(summary.otherTiers).toEqual([{ tier: 'pro', n: 30_000 - e.n }]);
     // 18,000 turbo samples with 0.1% failures and 0.2% slow: 99.9% is not met.
-    expect(summary.sla.verdict).toBe('fail');
+    expect(summary.sla.verdict).toBe('below objective');
     expect(summary.blocks.count).toBe(history.blocks.filter((b) => b.receivedAt < history.switchAt).length);
     expect(summary.breaches).toMatchObject({
       window: '15m',

@@ -184,11 +184,11 @@ describe('exportReport', () => {
     });
   });
 
-  it('exports an empty period as insufficient samples', async () => {
+  it('exports an empty period as no data', async () => {
     const empty = { ...request('html'), from: range.to + 10_000, to: range.to + 20_000 };
     const result = await exportReport(empty, options());
     expect(result.summary.latency.n).toBe(0);
-    expect(result.summary.sla.verdict).toBe('insufficient samples');
+    expect(result.summary.sla.verdict).toBe('no data');
     expect(readFileSync(result.path, 'utf8')).toContain('No samples of this tier in the period');
   });
 });

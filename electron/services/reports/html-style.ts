@@ -43,7 +43,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 tr { break-inside: avoid; }
 thead { display: table-header-group; }
 .ok { color: var(--pass); font-weight: 600; } .bad { color: var(--fail); font-weight: 600; }
-.hash { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 9px; white-space: nowrap; }
+.hash { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 9px; overflow-wrap: anywhere; word-break: break-all; }
 .nowrap { white-space: nowrap; }
 table.keep { break-inside: avoid; }
 ol.method li { margin: 3px 0; }

@@ -16,6 +16,7 @@ import { REPORT_CSS } from './html-style';
 import { slaTestSection } from './html-sla-test';
 import { tuningSection } from './html-tuning';
 import { formatMisses, probeLatenessNote } from '../../../shared/figures';
+import { judgeSummary, verdictDetail, VERDICT_WORDS } from '../../../shared/verdict';
 
 /**
  * The HTML report: one self-contained file an operator can hand an auditor. No script (the CSP
@@ -34,7 +35,12 @@ export const REPORT_CSP = [
   "form-action 'none'",
 ].join('; ');
 
-const VERDICT_CLASS = { pass: 'pass', fail: 'fail', 'insufficient samples': 'insufficient' } as const;
+const VERDICT_CLASS = {
+  pass: 'pass',
+  'below objective': 'fail',
+  'insufficient samples': 'insufficient',
+  'no data': 'insufficient',
+} as const;
 
 function header(s: ReportSummary): string {
   const spec = tierSpec(s.tier);
@@ -48,7 +54,7 @@ function header(s: ReportSummary): string {
 <dt>Relay</dt><dd>${esc(s.relayVersion)} on ${esc(s.machine.os)}, ${esc(s.machine.cpuModel)} × ${s.machine.cpuCount}</dd>
 <dt>Generated</dt><dd>${esc(fmtTime(s.generatedAt))}</dd>
 </dl></div>
-<div class="verdict ${VERDICT_CLASS[v]}">SLA verdict${figure('span', 'verdict', v, v, 'word')}<span>${formatPercent(s.sla.compliance, 3)} within target</span><span>n = ${fmtInt(s.sla.n)}</span></div>
+<div class="verdict ${VERDICT_CLASS[v]}">SLA verdict${figure('span', 'verdict', v, VERDICT_WORDS[v], 'word')}<span>${formatPercent(s.sla.compliance, 3)} within target</span><span>n = ${fmtInt(s.sla.n)}</span></div>
 </header>`;
 }
 
@@ -57,10 +63,13 @@ function verdictSentence(s: ReportSummary): string {
   switch (s.sla.verdict) {
     case 'pass':
       return `With 95% confidence the relay met the ${pct} objective: the upper bound of its miss rate is within the allowance.`;
-    case 'fail':
-      return `The relay did not meet the ${pct} objective in this period.`;
+    case 'below objective':
     case 'insufficient samples':
-      return `Too few samples to prove the ${pct} objective either way: ${fmtInt(s.sla.requiredN)} samples without a miss are needed, ${fmtInt(s.sla.n)} were taken.`;
+    case 'no data':
+      return verdictDetail(judgeSummary(s.sla), s.sla.objective, {
+        count: fmtInt,
+        percent: (f) => formatPercent(f, 2),
+      });
   }
 }
 

@@ -1,7 +1,8 @@
 import type { BlockRelayed, HistoryEvent } from '../../../shared/metrics';
 import type { LaunchReport } from '../../../shared/launch';
 import type { MachineInfo, ReportRequest, ReportSummary } from '../../../shared/report';
-import { CONFIDENCE, summarizeSla } from '../../../shared/sla';
+import { CONFIDENCE } from '../../../shared/sla';
+import { summarizeSla } from '../../../shared/verdict';
 import { SlaTestResult } from '../../../shared/sla-test';
 import { TuneResult } from '../../../shared/tuning';
 import { tierSpec } from '../../../shared/tiers';

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/api';
-import { summarizeSla } from '../../../shared/sla';
+import { summarizeSla } from '../../../shared/verdict';
 import type {
   SlaTestProgress,
   SlaTestRequest,
@@ -41,10 +41,11 @@ export async function runSlaTest(request: SlaTestRequest, context: SlaTestContex
   });
   const startedAt = Date.now();
   const results: SlaTestTierResult[] = [];
+  // Restoring names the tier being restored (the one before the test), not the last one tested.
   const progress = (phase: SlaTestProgress['phase'], tierIndex: number, done = 0) =>
     context.onProgress({
       phase,
-      tier: request.tiers[tierIndex] ?? null,
+      tier: phase === 'restoring' ? originalTier : (request.tiers[tierIndex] ?? null),
       tierIndex: Math.min(tierIndex, request.tiers.length - 1),
       tierCount: request.tiers.length,
       done,

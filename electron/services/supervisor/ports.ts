@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import { ApiError } from '../../../shared/api';
@@ -44,13 +45,27 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   return ephemeralPort(host);
 }
 
+/** The program a Linux process runs, from its command line ("node", "sprint-control"), or null. */
+export function linuxProgramName(pid: number): string | null {
+  try {
+    const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+    const name = argv0.split('/').pop() ?? '';
+    return name === '' ? null : name;
+  } catch {
+    return null;
+  }
+}
+
 /** Who holds a TCP port, where the OS tells (Linux `ss`, macOS `lsof`, Windows `netstat`). */
 export async function describePortHolder(port: number): Promise<string | null> {
   try {
     if (process.platform === 'linux') {
       const { stdout } = await execFileAsync('ss', ['-ltnpH', `sport = :${port}`], { timeout: 2000 });
       const match = /users:\(\("([^"]+)",pid=(\d+)/.exec(stdout);
-      return match ? `${match[1]} (pid ${match[2]})` : null;
+      if (!match) return null;
+      // ss names the listening thread ("MainThread" for Electron and Node apps): name the program.
+      const pid = Number(match[2]);
+      return `${linuxProgramName(pid) ?? match[1]} (pid ${pid})`;
     }
     if (process.platform === 'darwin') {
       const { stdout } = await execFileAsync('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpc'], {

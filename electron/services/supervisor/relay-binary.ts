@@ -36,6 +36,28 @@ export function checkRelayBinary(settings: Settings, resources: RelayResources):
   }
 }
 
+/**
+ * Checked when the path is saved, so a folder or a file without execute permission is refused in
+ * Settings with what to do, rather than saved and failing only at Start. null when the path is fine.
+ */
+export function externalPathProblem(binary: string): string | null {
+  let stat;
+  try {
+    stat = statSync(binary);
+  } catch {
+    return `Nothing exists at ${binary}. Give the full path of the relay program.`;
+  }
+  if (stat.isDirectory())
+    return `${binary} is a folder. Give the relay program inside it, e.g. ${binary.replace(/[\\/]+$/, '')}/sprint.`;
+  if (!stat.isFile()) return `${binary} is not a regular file. Give the relay program itself.`;
+  try {
+    accessSync(binary, fsConstants.X_OK);
+  } catch {
+    return `${binary} is not executable. Make it executable (chmod +x ${binary}) or choose another file.`;
+  }
+  return null;
+}
+
 /** What the pidfile records as the relay's executable, so a stale entry is only reaped if it matches. */
 export function relayMarker(settings: Settings, resources: RelayResources): string {
   return settings.relay.source === 'external'

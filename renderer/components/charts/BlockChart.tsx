@@ -14,7 +14,7 @@ import {
 import { exactSummary } from '../../../shared/percentile';
 import { formatAxisMs, formatClock, formatHeight, formatMs, shortHash } from '../../format';
 import { useChartColors } from '../../hooks';
-import type { BlockRelayed } from '../../metrics/types';
+import { isMissing, withGaps, type BlockSlot } from '../../metrics/block-gaps';
 import { useMetricsStore } from '../../stores';
 import { reorgMarks } from '../../../shared/reorgs';
 
@@ -22,8 +22,15 @@ import { reorgMarks } from '../../../shared/reorgs';
 const SHOWN = 60;
 
 function BlockTooltip({ active, payload }: TooltipContentProps) {
-  const block = payload?.[0]?.payload as BlockRelayed | undefined;
+  const block = payload?.[0]?.payload as BlockSlot | undefined;
   if (!active || !block) return null;
+  if (isMissing(block))
+    return (
+      <div className="chart-tooltip">
+        <div className="chart-tooltip-time">Block {formatHeight(block.height)}</div>
+        <div className="muted">not seen by the probe (relay restarting or its stream down)</div>
+      </div>
+    );
   return (
     <div className="chart-tooltip">
       <div className="chart-tooltip-time">
@@ -46,6 +53,8 @@ export function BlockChart() {
   const all = useMetricsStore((s) => s.blocks);
   const blocks = useMemo(() => all.slice(-SHOWN), [all]);
   const reorgs = useMemo(() => reorgMarks(blocks), [blocks]);
+  // One slot per height: heights no block arrived for stay visible as empty slots on the x axis.
+  const { slots, missing } = useMemo(() => withGaps(blocks), [blocks]);
   const descriptionId = useId();
   const last = blocks[blocks.length - 1];
   // The report's block p50 is this same nearest-rank figure, so the two agree.
@@ -66,6 +75,11 @@ export function BlockChart() {
             added, median <strong>{formatMs(medianAdded)}</strong>
           </li>
           {hasEndToEnd && <li className="swatch-e2e">end to end</li>}
+          {missing > 0 && (
+            <li data-testid="blocks-missing">
+              {formatHeight(missing)} height{missing === 1 ? '' : 's'} not seen
+            </li>
+          )}
           {last && (
             <li>
               last <strong>#{formatHeight(last.height)}</strong>
@@ -83,7 +97,7 @@ export function BlockChart() {
           </p>
         ) : (
           <ResponsiveContainer width="100%" height={180}>
-            <ComposedChart data={blocks} margin={{ top: 8, right: 16, bottom: 0, left: 4 }}>
+            <ComposedChart data={slots} margin={{ top: 8, right: 16, bottom: 0, left: 4 }}>
               <CartesianGrid stroke={colors.grid} vertical={false} />
               <XAxis
                 dataKey="height"

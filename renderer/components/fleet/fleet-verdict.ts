@@ -1,17 +1,17 @@
-import { slaVerdict } from '../../../shared/sla';
+import type { SlaVerdict } from '../../../shared/metrics';
+import { verdictOf } from '../../../shared/verdict';
 
-/** The verdict words the Fleet table shows (issue 22's model: pass / below objective / insufficient samples / no data). */
-export type FleetVerdict = 'pass' | 'below objective' | 'insufficient samples' | 'no data';
+/** The verdict words the Fleet table keys its tones on: the shared model's (shared/verdict.ts). */
+export type FleetVerdict = SlaVerdict;
 
 /**
- * The one place Fleet turns counts into a verdict, so it can be pointed at the shared verdict model
- * in one line. An observed compliance below the objective is "below objective" at any n.
+ * Fleet's counts through the one verdict model; a row without counts or without an objective is
+ * "no data" (a relay that publishes no objective cannot be judged).
  */
 export function fleetVerdict(
   counts: { n: number; misses: number } | null,
   objective: number | null,
 ): FleetVerdict {
-  if (counts === null || counts.n === 0 || objective === null) return 'no data';
-  if ((counts.n - counts.misses) / counts.n < objective) return 'below objective';
-  return slaVerdict(counts, objective) === 'pass' ? 'pass' : 'insufficient samples';
+  if (counts === null || objective === null) return 'no data';
+  return verdictOf(counts, objective);
 }

@@ -42,7 +42,6 @@ export function ProfileRow({
             <input
               aria-label={`New name for ${profile.name}`}
               value={renaming}
-              maxLength={64}
               autoFocus
               onChange={(event) => setRenaming(event.target.value)}
             />

@@ -1,5 +1,5 @@
 import { useRef, useState, type ChangeEvent } from 'react';
-import { PROFILE_NAME_MAX } from '../../../shared/profile';
+import { findProfile, PROFILE_NAME_MAX } from '../../../shared/profile';
 import { capitalize } from '../../format';
 import { errorText } from '../../lib/error-text';
 import { downloadText, readPickedFile } from '../../lib/files';
@@ -16,6 +16,12 @@ export function ProfilesCard() {
   const [newName, setNewName] = useState('');
   const [pickError, setPickError] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
+  // A name is refused with its reason, never cut: the input takes any length and says what is wrong.
+  const trimmed = newName.trim();
+  const tooLong = trimmed.length > PROFILE_NAME_MAX;
+  const clash =
+    state && trimmed !== '' ? findProfile({ list: state.profiles, applied: null }, trimmed) : undefined;
+  const save = (replace: boolean) => void actions.save(trimmed, replace).then(() => setNewName(''));
 
   const exportFile = async (name?: string) => {
     const result = await actions.exportFile(name);
@@ -91,7 +97,7 @@ export function ProfilesCard() {
         className="inline-form save-profile"
         onSubmit={(event) => {
           event.preventDefault();
-          void actions.save(newName).then(() => setNewName(''));
+          if (!clash && !tooLong) save(false);
         }}
       >
         <label htmlFor="new-profile-name">
@@ -100,14 +106,29 @@ export function ProfilesCard() {
         <input
           id="new-profile-name"
           value={newName}
-          maxLength={PROFILE_NAME_MAX}
           placeholder="profile name"
+          aria-invalid={tooLong || clash !== undefined}
+          aria-describedby="new-profile-problem"
           onChange={(event) => setNewName(event.target.value)}
         />
-        <button type="submit" disabled={busy || newName.trim() === ''}>
+        <button type="submit" disabled={busy || trimmed === '' || tooLong || clash !== undefined}>
           Save profile
         </button>
       </form>
+      {tooLong && (
+        <p className="inline-error" id="new-profile-problem" role="alert" data-testid="profile-name-problem">
+          The name has {trimmed.length} characters; at most {PROFILE_NAME_MAX}. Shorten it to save.
+        </p>
+      )}
+      {clash && !tooLong && (
+        <p className="hint" id="new-profile-problem" role="alert" data-testid="profile-name-problem">
+          A profile named &quot;{clash.name}&quot; already exists (names are compared ignoring case).{' '}
+          <button type="button" disabled={busy} onClick={() => save(true)}>
+            Replace &quot;{clash.name}&quot;
+          </button>{' '}
+          or choose another name.
+        </p>
+      )}
       {(pickError ?? outcome) && (
         <p
           className={pickError || outcome?.kind === 'error' ? 'inline-error' : 'hint'}

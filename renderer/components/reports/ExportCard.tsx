@@ -18,6 +18,13 @@ const FORMATS = [
   { value: 'json', label: 'JSON' },
 ] as const;
 
+/**
+ * PDF is printed by Electron; headless mode has no printer, so the browser is not offered a button
+ * that would only refuse (the HTML report prints to PDF from the browser's own print dialog).
+ */
+const CAN_PRINT_PDF = typeof window !== 'undefined' && Boolean(window.sprint);
+const OFFERED_FORMATS = CAN_PRINT_PDF ? FORMATS : FORMATS.filter((f) => f.value !== 'pdf');
+
 export function ExportCard() {
   const currentTier = useRelayStore((s) => s.status?.tier ?? 'free');
   const { export: state, runExport, cancelExport } = useReportsStore();
@@ -45,6 +52,7 @@ export function ExportCard() {
       <p className="muted">
         Percentiles, compliance with its 95% bound, breaches, restarts, blocks and the optimizations applied,
         for one tier over a period. CSV and JSON carry every probe.
+        {!CAN_PRINT_PDF && ' For a PDF, open the HTML report and print it from the browser.'}
       </p>
       <div className="report-form">
         <SegmentedControl label="Period" options={RANGES} value={range} onChange={setRange} />
@@ -58,7 +66,7 @@ export function ExportCard() {
             ))}
           </select>
         </label>
-        <SegmentedControl label="Format" options={FORMATS} value={format} onChange={setFormat} />
+        <SegmentedControl label="Format" options={OFFERED_FORMATS} value={format} onChange={setFormat} />
         {state.running ? (
           <button type="button" onClick={cancelExport}>
             Cancel export

@@ -7,6 +7,10 @@ import {
   slaTestSummaryLine,
   slaTestTierLabel,
 } from '../../../shared/sla-test-figures';
+import { judgeSummary, verdictDetail } from '../../../shared/verdict';
+import { formatCount, formatPercent } from '../../format';
+
+const DETAIL_FORMAT = { count: formatCount, percent: (f: number) => formatPercent(f) };
 
 /**
  * The seed's before/after table: each tier against its own target, with n and the 95% bound. Every
@@ -43,11 +47,10 @@ export function SlaTestTable({ result }: { result: SlaTestResult }) {
                       >
                         {cells.verdict}
                       </span>
-                      {tier.sla.verdict === 'insufficient samples' && (
-                        <span className="muted">
-                          {' '}
-                          (needs {tier.sla.requiredN.toLocaleString('en-US')} with no miss)
-                        </span>
+                      {tier.sla.verdict !== 'pass' && (
+                        <div className="muted verdict-detail">
+                          {verdictDetail(judgeSummary(tier.sla), tier.sla.objective, DETAIL_FORMAT)}
+                        </div>
                       )}
                     </td>
                   ) : (
