@@ -3,6 +3,7 @@ import { Capabilities } from './launch/capabilities';
 import { TierOverrides } from './launch/schema';
 import { LatenessSummary } from './metrics';
 import { TierName, TIERS } from './tiers';
+import { verdictOf } from './verdict';
 
 /**
  * "Tune this machine": which launch plan meets a tier's SLA best here, by measurement. The candidates
@@ -159,22 +160,9 @@ export type TuneRunSummary = z.infer<typeof TuneRunSummary>;
 // ---------------------------------------------------------------------------------------------
 // Words and figures shared by the card, the CLI and the report, so they never disagree.
 
-/**
- * The verdict of one candidate's probes against the tier's objective, in issue 22's words:
- * "below objective" at any n once observed compliance is below the objective; "pass" only when the
- * 95% lower bound of compliance reaches it. A local stand-in for the shared verdict model (to be
- * pointed at shared/'s one when it lands).
- */
-export function tuningVerdict(
-  n: number,
-  misses: number,
-  objective: number,
-  lower95: number | null,
-): TuningVerdict {
-  if (n === 0) return 'no data';
-  if ((n - misses) / n < objective) return 'below objective';
-  if (lower95 !== null && lower95 >= objective) return 'pass';
-  return 'insufficient samples';
+/** A candidate's verdict in the one verdict model's words (shared/verdict.ts), on its own counts. */
+export function tuningVerdict(n: number, misses: number, objective: number): TuningVerdict {
+  return verdictOf({ n, misses }, objective);
 }
 
 export const formatMs = (ms: number | null | undefined): string =>

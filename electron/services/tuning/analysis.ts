@@ -72,7 +72,7 @@ export function analyse(input: AnalysisInput): Analysis {
       misses: counts.misses,
       compliance: n === 0 ? null : (n - counts.misses) / n,
       complianceLower95: lower,
-      verdict: tuningVerdict(n, counts.misses, objective, lower),
+      verdict: tuningVerdict(n, counts.misses, objective),
       probeLateness: exactLateness(samples),
       p999Difference: difference,
       significant: difference !== null && difference.high < 0,
