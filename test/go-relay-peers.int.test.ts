@@ -50,6 +50,8 @@ describe.skipIf(SKIP_WITHOUT_GO)('the Go relay with two upstream peers on compet
     // B overtakes A: five blocks on its own branch from genesis outweigh A's three.
     const chainB = await b.mine(5);
     const tipB = chainB.at(-1)!;
+    // The premise: B's blocks are its own from height 1 (identical blocks would leave nothing to reorg).
+    expect(chainB[0]?.hash).not.toBe(chainA[0]?.hash);
     const isBlock = (m: unknown) => (m as { type?: unknown }).type === 'block';
     const pushed = await ws.messages.find(
       (m) => isBlock(m) && BlockAnnouncement.parse(m).hash === tipB.hash,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writer, sha256d } from '../p2p/bytes';
 import type { HeaderChain } from '../chain/chain';
 import { medianTimePast } from '../chain/rules';
@@ -24,12 +25,27 @@ export function heightPush(height: number): Buffer {
   return Buffer.from([bytes.length, ...bytes]);
 }
 
+/** The coinbase tag of a miner that names no identity of its own (tests mining a single chain). */
+export const DEFAULT_MINER_TAG: Buffer = Buffer.from('sprt', 'ascii');
+
 /**
- * A minimal valid coinbase: the BIP 34 height in the scriptSig (which also makes every txid unique),
- * a tag so the scriptSig meets the 2-byte minimum, and the full subsidy paid to OP_TRUE.
+ * A tag unique to one miner: 'sprt' and 8 random bytes. Real miners differ in payout script and
+ * extranonce; without this, two demo peers mining the same height on the same parent in the same
+ * wall-clock second build byte-identical blocks (the coinbase, merkle root and time all match), so
+ * two "competing" chains share their first blocks and no reorg ever happens between them.
  */
-export function buildCoinbase(height: number): Buffer {
-  const scriptSig = Buffer.concat([heightPush(height), Buffer.from([4]), Buffer.from('sprt', 'ascii')]);
+export function newMinerTag(): Buffer {
+  return Buffer.concat([DEFAULT_MINER_TAG, randomBytes(8)]);
+}
+
+/**
+ * A minimal valid coinbase: the BIP 34 height in the scriptSig (which makes every txid of one miner
+ * unique), the miner's tag (which tells miners apart, and meets the 2-byte minimum), and the full
+ * subsidy paid to OP_TRUE.
+ */
+export function buildCoinbase(height: number, tag: Buffer = DEFAULT_MINER_TAG): Buffer {
+  if (tag.length < 1 || tag.length > 75) throw new RangeError(`a miner tag of ${tag.length} bytes (1 to 75)`);
+  const scriptSig = Buffer.concat([heightPush(height), Buffer.from([tag.length]), tag]);
   const subsidy = (50n * COIN) >> BigInt(Math.floor(height / HALVING_INTERVAL));
   return new Writer()
     .i32le(1)
@@ -49,9 +65,13 @@ export function buildCoinbase(height: number): Buffer {
  * Mines the next block on the chain's tip at regtest difficulty: about two hashes on average, so this
  * runs synchronously in microseconds. The caller adds it to the chain.
  */
-export function mineNext(chain: HeaderChain, bits = REGTEST_BITS): MinedBlock {
+export function mineNext(
+  chain: HeaderChain,
+  bits = REGTEST_BITS,
+  tag: Buffer = DEFAULT_MINER_TAG,
+): MinedBlock {
   const height = chain.tip.height + 1;
-  const coinbase = buildCoinbase(height);
+  const coinbase = buildCoinbase(height, tag);
   const target = targetFromBits(bits);
   const fields = {
     version: 0x20000000,

@@ -24,7 +24,7 @@ import {
   encodeVersion,
   ipv4Mapped,
 } from '../p2p/messages';
-import { type MinedBlock, mineNext } from './miner';
+import { type MinedBlock, mineNext, newMinerTag, REGTEST_BITS } from './miner';
 
 const params = NETWORKS.regtest;
 const USER_AGENT = '/SprintDemoPeer:0.1.0/';
@@ -141,6 +141,8 @@ export class DemoNode {
   private readonly peers = new Set<Inbound>();
   private readonly server: net.Server;
   private readonly nonce = randomBytes(8).readBigUInt64LE();
+  /** This process's coinbase tag: two demo peers never mine the same block (see newMinerTag). */
+  private readonly minerTag = newMinerTag();
 
   /** With `chainFile` the chain survives restarts, so heights continue and charts never mix chains. */
   constructor(
@@ -192,7 +194,7 @@ export class DemoNode {
 
   /** Mines one block on the tip and announces it to every ready peer in one synchronous loop. */
   mineOne(): BlockRecord {
-    const block = mineNext(this.chain);
+    const block = mineNext(this.chain, REGTEST_BITS, this.minerTag);
     this.chain.add(block.header);
     this.blocks.set(block.header.hash, block);
     // Maps iterate in insertion order: the first key is the oldest block.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import mainnet from '../../test/fixtures/mainnet-headers.json';
 import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
@@ -21,7 +21,14 @@ import {
   encodeVersion,
   ipv4Mapped,
 } from './messages';
-import { buildCoinbase, heightPush, mineNext } from '../demo-peer/miner';
+import {
+  DEFAULT_MINER_TAG,
+  REGTEST_BITS,
+  buildCoinbase,
+  heightPush,
+  mineNext,
+  newMinerTag,
+} from '../demo-peer/miner';
 import { codeOf } from '../test-support/protocol-error-code';
 
 const headers = mainnet.map((b) => parseHeader(Buffer.from(b.header, 'hex')));
@@ -104,5 +111,31 @@ describe('regtest miner', () => {
       expect(chain.add(b.header).status).toBe('tip');
     }
     expect(chain.tip.height).toBe(30);
+  });
+
+  it('two miners on the same parent in the same second build different blocks: their tags differ', () => {
+    // Two demo peers mining from genesis within one second: the failure the Go relay's two-peer
+    // test met (the "competing" chains shared their first blocks, so there was nothing to reorg).
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_796_577_160_000);
+    try {
+      const sameTag = [0, 1].map(() => mineNext(new HeaderChain(CHAIN_PARAMS.regtest)).header.hash);
+      expect(sameTag[0]).toBe(sameTag[1]);
+      const tags = [newMinerTag(), newMinerTag()];
+      expect(tags[0]?.equals(tags[1] ?? DEFAULT_MINER_TAG)).toBe(false);
+      const blocks = tags.map((tag) => {
+        const chain = new HeaderChain(CHAIN_PARAMS.regtest);
+        const block = mineNext(chain, REGTEST_BITS, tag);
+        expect(chain.add(block.header).status).toBe('tip');
+        return block;
+      });
+      expect(blocks[0]?.header.hash).not.toBe(blocks[1]?.header.hash);
+      expect(blocks[0]?.header.time).toBe(blocks[1]?.header.time);
+      expect(blocks[0]?.coinbase.includes(tags[0] ?? DEFAULT_MINER_TAG)).toBe(true);
+    } finally {
+      now.mockRestore();
+    }
+    expect(() => buildCoinbase(1, Buffer.alloc(76))).toThrow(RangeError);
+    expect(() => buildCoinbase(1, Buffer.alloc(0))).toThrow(RangeError);
+    expect(buildCoinbase(1, Buffer.alloc(75)).length).toBeGreaterThan(75);
   });
 });
