@@ -171,7 +171,7 @@ describe('deployment profiles', () => {
 
   it('never silently replaces the built-in "production" with "Production"', () => {
     expect(() => service.save('Production')).toThrow(
-      'A profile named "production" already exists (names are compared ignoring case). Choose another name, or replace "production".',
+      'A profile named "production" already exists (names are compared ignoring case and look-alike letters). Choose another name, or replace "production".',
     );
     expect(service.state().profiles.find((p) => p.name === 'production')?.tier).toBe('enterprise');
   });
@@ -190,7 +190,8 @@ describe('odd files and lookalike names', () => {
     expect(() => service.rename('mine', lookalike)).toThrow(/A profile named "production" already exists/);
     expect(() => service.rename('mine', '\uFF50roduction')).toThrow(/already exists/); // fullwidth p
     const before = service.state().profiles.length;
-    service.save(lookalike);
+    expect(() => service.save(lookalike)).toThrow(/A profile named "production" already exists/);
+    service.save(lookalike, true); // replacing, as the user confirmed
     const names = service.state().profiles.map((p) => p.name);
     expect(names).toHaveLength(before);
     expect(names.filter((n) => n === lookalike || n === 'production')).toHaveLength(1);

@@ -178,7 +178,7 @@ export function createProfileService(deps: ProfileDeps) {
       const clash = findProfile(settings.profiles, name);
       if (clash && !replace)
         throw invalid(
-          `A profile named "${clash.name}" already exists (names are compared ignoring case). Choose another name, or replace "${clash.name}".`,
+          `A profile named "${clash.name}" already exists (names are compared ignoring case and look-alike letters). Choose another name, or replace "${clash.name}".`,
         );
       const overrides = settings.overrides[settings.tier] ?? {};
       upsert({ name, tier: settings.tier, overrides });
