@@ -115,7 +115,8 @@ describe('a remote panel’s SLA test', () => {
     expect(store.getState().remoteSla.p1).toMatchObject({
       running: false,
       result,
-      error: 'Cancelled. remote-us stops its test and puts its relay back on its tier.',
+      error: null,
+      cancelled: 'Cancelled. remote-us stops its test and puts its relay back on its tier.',
     });
   });
 

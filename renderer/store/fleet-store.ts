@@ -26,6 +26,8 @@ export interface RemoteSlaTestState {
   request: SlaTestRequest | null;
   result: SlaTestResult | null;
   error: string | null;
+  /** Not a failure, so not an error: the user's own cancel, confirmed by the remote. */
+  cancelled: string | null;
 }
 
 export interface FleetStoreState {
@@ -128,16 +130,19 @@ export function createFleetStore(api: ApiClient, now: () => number = Date.now) {
               request: null,
               result: null,
               error: null,
+              cancelled: null,
             };
             return { remoteSla: { ...s.remoteSla, [id]: { ...current, ...patch } } };
           });
         // The previous result stays on screen while the next runs, as the local card does.
-        put({ running: true, panel, startedAt: now(), request, error: null });
+        put({ running: true, panel, startedAt: now(), request, error: null, cancelled: null });
         try {
           const result = await api.call('fleet.remote.runSlaTest', { id, request }, abort.signal);
           put({ running: false, result, error: null });
         } catch (error) {
-          put({ running: false, error: remoteSlaTestError(error, panel) });
+          if (error instanceof ApiError && error.code === 'CANCELLED') {
+            put({ running: false, cancelled: remoteSlaTestError(error, panel) });
+          } else put({ running: false, error: remoteSlaTestError(error, panel) });
         } finally {
           if (slaAborts.get(id) === abort) slaAborts.delete(id);
         }

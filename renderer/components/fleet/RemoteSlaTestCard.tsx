@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { FleetRow } from '../../../shared/fleet';
+import { formatClock } from '../../format';
 import { useFleetStore } from '../../stores';
 import { SlaTestForm, probingSeconds, useSlaTestChoices } from '../reports/SlaTestForm';
 import { SlaTestTable } from '../reports/SlaTestTable';
@@ -76,7 +77,19 @@ export function RemoteSlaTestCard({ row }: { row: FleetRow }) {
           {state.error}
         </p>
       )}
-      {state?.result && <SlaTestTable result={state.result} />}
+      {state?.cancelled && (
+        <p className="muted" role="status">
+          {state.cancelled}
+        </p>
+      )}
+      {state?.result && (
+        <>
+          <p className="muted" data-testid="remote-sla-from">
+            Result from {row.name}, finished at {formatClock(state.result.finishedAt)} (its clock).
+          </p>
+          <SlaTestTable result={state.result} />
+        </>
+      )}
     </article>
   );
 }
