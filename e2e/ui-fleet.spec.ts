@@ -6,6 +6,7 @@ import {
   startRelay as startBareRelay,
 } from '../relay/test-support/processes';
 import { callPanel, removeDataDir, startHeadlessPanel, type HeadlessPanel } from './support/headless';
+import { VERDICT_WORDS } from '../shared/verdict';
 import { openPanel, screenshotBoth, startRelay } from './support/ui';
 
 let local: HeadlessPanel;
@@ -83,13 +84,51 @@ test('Fleet tab: the local relay, a remote headless panel switched by one click,
   expect(await callPanel(remote, 'tier.get')).toEqual({ tier: 'turbo' });
   expect(await callPanel(local, 'tier.get')).toEqual({ tier: 'free' });
 
-  // Its SLA test runs over there, and its report comes here.
-  await remoteRow.getByRole('button', { name: 'SLA test' }).click();
+  // Its SLA test runs over there with the local test's choices, and its table shows here.
+  await remoteRow.getByRole('button', { name: 'SLA test…' }).click();
+  const slaCard = page.getByRole('article', { name: 'SLA test on remote-us' });
+  const tierChecks = slaCard.getByRole('group', { name: 'Tiers to compare' });
+  await tierChecks.getByLabel('enterprise', { exact: true }).uncheck();
+  await tierChecks.getByLabel('turbo', { exact: true }).check();
+  await slaCard.getByLabel('Probes per tier').fill('200');
+  await slaCard.getByLabel('Rate (Hz)').fill('200');
+  await slaCard.getByRole('button', { name: 'Run SLA test on remote-us' }).click();
+  // No progress comes over the remote path: where it runs and for how long, and the row says so too.
+  await expect(slaCard.getByTestId('remote-sla-running')).toContainText(/Running on remote-us… \d+ s so far/);
+  await expect(remoteRow.getByRole('button', { name: 'SLA test running…' })).toBeVisible();
+  await expect(tiers.getByRole('button', { name: 'pro' })).toBeDisabled();
+  const slaTable = slaCard.getByTestId('sla-test-result');
+  await expect(slaTable).toBeVisible({ timeout: 60_000 });
+  await expect(slaTable.locator('tbody tr')).toHaveCount(2);
+  for (const tier of ['free', 'turbo']) {
+    const tierRow = slaTable.locator(`tr[data-tier="${tier}"]`);
+    // Each tier's own n (its misses "of n"), and a verdict in the one model's words.
+    await expect(tierRow.locator('[data-figure="misses"]')).toHaveText(/^\d+ of 200 /);
+    await expect(tierRow.getByTestId('verdict')).toHaveText(
+      new RegExp(`^(${Object.values(VERDICT_WORDS).join('|')})$`),
+    );
+  }
+  await expect(slaCard.getByRole('alert')).toHaveCount(0);
+  // Its relay is back on its tier over there.
+  expect(await callPanel(remote, 'tier.get')).toEqual({ tier: 'turbo' });
+  await slaCard.screenshot({ path: 'e2e/screenshots/ui-fleet-remote-sla.png' });
+
+  // A longer test is cancelled over there; the last table stays, and the cancel is said plainly.
+  await tierChecks.getByLabel('free', { exact: true }).uncheck();
+  await slaCard.getByLabel('Probes per tier').fill('3000');
+  await slaCard.getByLabel('Rate (Hz)').fill('100');
+  await slaCard.getByRole('button', { name: 'Run SLA test on remote-us' }).click();
+  await expect(slaCard.getByTestId('remote-sla-running')).toBeVisible();
+  await slaCard.getByRole('button', { name: 'Cancel test' }).click();
   await expect(
-    remoteRow.getByRole('status').filter({ hasText: /SLA test on turbo: 1000 probes/ }),
-  ).toBeVisible({
-    timeout: 60_000,
-  });
+    slaCard
+      .getByRole('status')
+      .filter({ hasText: 'Cancelled. remote-us stops its test and puts its relay back on its tier.' }),
+  ).toBeVisible({ timeout: 30_000 });
+  await expect(slaCard.getByRole('alert')).toHaveCount(0);
+  await expect(slaTable.locator('tbody tr')).toHaveCount(2);
+  expect(await callPanel(remote, 'tier.get')).toEqual({ tier: 'turbo' });
+
   await remoteRow.getByRole('button', { name: 'Export report' }).click();
   await expect(remoteRow.getByRole('status').filter({ hasText: /brought here/ })).toBeVisible({
     timeout: 30_000,

@@ -1,8 +1,10 @@
 import { create } from 'zustand';
 import { ApiError, type ReportDelivery } from '../../shared/api';
 import type { FleetAddRequest, FleetSnapshot, FleetWindow } from '../../shared/fleet';
+import type { SlaTestRequest, SlaTestResult } from '../../shared/sla-test';
 import type { TierName } from '../../shared/tiers';
 import type { ApiClient } from '../api/client';
+import { remoteSlaTestError } from './remote-sla-error';
 
 /** What one remote panel row is doing or last did (tier switch, SLA test, report export). */
 export interface RemoteActionState {
@@ -10,6 +12,22 @@ export interface RemoteActionState {
   message: string | null;
   error: string | null;
   download: { url: string; fileName: string } | null;
+}
+
+/**
+ * One remote panel's SLA test. The remote path sends no progress events, so a running test is shown
+ * by where and since when (startedAt, this machine's clock); the last result stays until the next.
+ */
+export interface RemoteSlaTestState {
+  running: boolean;
+  /** The panel's name as the row shows it, for "running on …" and the error words. */
+  panel: string;
+  startedAt: number | null;
+  request: SlaTestRequest | null;
+  result: SlaTestResult | null;
+  error: string | null;
+  /** Not a failure, so not an error: the user's own cancel, confirmed by the remote. */
+  cancelled: string | null;
 }
 
 export interface FleetStoreState {
@@ -20,12 +38,18 @@ export interface FleetStoreState {
   addError: string | null;
   adding: boolean;
   actions: Record<string, RemoteActionState>;
+  remoteSla: Record<string, RemoteSlaTestState>;
+  /** The remote panel whose SLA test card is open under the table, if any. */
+  slaPanelId: string | null;
+  openRemoteSla(id: string | null): void;
   setWindow(window: FleetWindow): void;
   refresh(): Promise<void>;
   add(request: FleetAddRequest): Promise<boolean>;
   remove(id: string): Promise<void>;
   setRemoteTier(id: string, tier: TierName): Promise<void>;
-  runRemoteSlaTest(id: string, tier: TierName): Promise<void>;
+  runRemoteSlaTest(id: string, panel: string, request: SlaTestRequest): Promise<void>;
+  /** The remote panel is told to stop; it answers CANCELLED once its relay is back on its tier. */
+  cancelRemoteSlaTest(id: string): void;
   exportRemoteReport(id: string, tier: TierName): Promise<void>;
 }
 
@@ -33,7 +57,8 @@ const message = (error: unknown) => (error instanceof ApiError ? error.message :
 const idle: RemoteActionState = { busy: null, message: null, error: null, download: null };
 
 /** The Fleet tab: the fleet snapshot for a window, and what the user does to remote panels. */
-export function createFleetStore(api: ApiClient) {
+export function createFleetStore(api: ApiClient, now: () => number = Date.now) {
+  const slaAborts = new Map<string, AbortController>();
   const store = create<FleetStoreState>((set, get) => {
     const act = async (id: string, busy: string, run: () => Promise<Partial<RemoteActionState>>) => {
       set((s) => ({ actions: { ...s.actions, [id]: { ...idle, busy } } }));
@@ -53,6 +78,9 @@ export function createFleetStore(api: ApiClient) {
       addError: null,
       adding: false,
       actions: {},
+      remoteSla: {},
+      slaPanelId: null,
+      openRemoteSla: (id) => set({ slaPanelId: id }),
       setWindow(window) {
         set({ window });
         void get().refresh();
@@ -89,17 +117,38 @@ export function createFleetStore(api: ApiClient) {
             r.durationMs === null ? 'applies at its next start' : `ready in ${Math.round(r.durationMs)} ms`;
           return { message: `Switched ${r.from} → ${r.to} (${took}).` };
         }),
-      runRemoteSlaTest: (id, tier) =>
-        act(id, 'Running its SLA test…', async () => {
-          const r = await api.call('fleet.remote.runSlaTest', {
-            id,
-            request: { tiers: [tier], probesPerTier: 1000, rateHz: 200 },
+      async runRemoteSlaTest(id, panel, request) {
+        if (get().remoteSla[id]?.running) return;
+        const abort = new AbortController();
+        slaAborts.set(id, abort);
+        const put = (patch: Partial<RemoteSlaTestState>) =>
+          set((s) => {
+            const current = s.remoteSla[id] ?? {
+              running: false,
+              panel,
+              startedAt: null,
+              request: null,
+              result: null,
+              error: null,
+              cancelled: null,
+            };
+            return { remoteSla: { ...s.remoteSla, [id]: { ...current, ...patch } } };
           });
-          const t = r.tiers[0];
-          return {
-            message: t ? `SLA test on ${t.tier}: ${t.n} probes, ${t.sla.verdict}.` : 'SLA test finished.',
-          };
-        }),
+        // The previous result stays on screen while the next runs, as the local card does.
+        put({ running: true, panel, startedAt: now(), request, error: null, cancelled: null });
+        try {
+          const result = await api.call('fleet.remote.runSlaTest', { id, request }, abort.signal);
+          put({ running: false, result, error: null });
+        } catch (error) {
+          if (error instanceof ApiError && error.code === 'CANCELLED') {
+            put({ running: false, cancelled: remoteSlaTestError(error, panel) });
+          } else put({ running: false, error: remoteSlaTestError(error, panel) });
+        } finally {
+          if (slaAborts.get(id) === abort) slaAborts.delete(id);
+        }
+        await get().refresh();
+      },
+      cancelRemoteSlaTest: (id) => slaAborts.get(id)?.abort(),
       exportRemoteReport: (id, tier) =>
         act(id, 'Exporting its report…', async () => {
           const to = Date.now();

@@ -3,6 +3,7 @@ import type { ApiClient } from '../api/client';
 
 type Handler<M extends CommandName> = (
   params: CommandParams<M>,
+  signal?: AbortSignal,
 ) => CommandResult<M> | Promise<CommandResult<M>>;
 export type FakeHandlers = { [M in CommandName]?: Handler<M> };
 
@@ -12,11 +13,11 @@ export function fakeApi(handlers: FakeHandlers) {
   const connection = new Set<(connected: boolean) => void>();
   const calls: { method: CommandName; params: unknown }[] = [];
   const api: ApiClient = {
-    async call(method, params) {
+    async call(method, params, signal) {
       calls.push({ method, params });
-      const handler = handlers[method] as ((p: unknown) => unknown) | undefined;
+      const handler = handlers[method] as ((p: unknown, s?: AbortSignal) => unknown) | undefined;
       if (!handler) throw new ApiError('UNKNOWN_METHOD', `no fake for ${method}`);
-      return (await handler(params)) as never;
+      return (await handler(params, signal)) as never;
     },
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { FLEET_WINDOWS } from '../../shared/fleet';
 import { AddFleetEntry } from '../components/fleet/AddFleetEntry';
 import { FleetTable } from '../components/fleet/FleetTable';
+import { RemoteSlaTestCard } from '../components/fleet/RemoteSlaTestCard';
 import { SegmentedControl } from '../components/SegmentedControl';
 import { formatClock } from '../format';
 import { useFleetStore } from '../stores';
@@ -11,7 +12,8 @@ const WINDOWS = FLEET_WINDOWS.map((w) => ({ value: w, label: w }));
 const REFRESH_MS = 2000;
 
 export function Fleet() {
-  const { snapshot, window, setWindow, refresh, error } = useFleetStore();
+  const { snapshot, window, setWindow, refresh, error, slaPanelId } = useFleetStore();
+  const slaRow = snapshot?.rows.find((row) => row.id === slaPanelId && row.controllable);
   useEffect(() => {
     void refresh();
     const timer = setInterval(() => void refresh(), REFRESH_MS);
@@ -45,6 +47,7 @@ export function Fleet() {
         )}
         {snapshot ? <FleetTable rows={snapshot.rows} /> : <p className="muted">Loading the fleet…</p>}
       </article>
+      {slaRow && <RemoteSlaTestCard key={slaRow.id} row={slaRow} />}
       <AddFleetEntry tokenStorage={snapshot?.tokenStorage ?? null} />
     </section>
   );

@@ -2,11 +2,15 @@ import type { FleetRow } from '../../../shared/fleet';
 import { TIER_NAMES, type TierName } from '../../../shared/tiers';
 import { useFleetStore } from '../../stores';
 
-/** What the panel can do to another panel in headless mode: one click per tier, its SLA test, its report. */
+/** What the panel can do to another panel in headless mode: one click per tier, its SLA test (opened
+ * as a card under the table, with the local test's choices), its report. */
 export function RemoteActions({ row }: { row: FleetRow }) {
   const action = useFleetStore((s) => s.actions[row.id]);
-  const { setRemoteTier, runRemoteSlaTest, exportRemoteReport } = useFleetStore();
-  const busy = action?.busy != null;
+  const slaRunning = useFleetStore((s) => s.remoteSla[row.id]?.running ?? false);
+  const slaOpen = useFleetStore((s) => s.slaPanelId === row.id);
+  const { setRemoteTier, openRemoteSla, exportRemoteReport } = useFleetStore();
+  // A tier switch during its SLA test would be refused over there; it is not offered meanwhile.
+  const busy = action?.busy != null || slaRunning;
   const tier: TierName = row.tier ?? 'free';
   return (
     <div className="remote-actions">
@@ -24,8 +28,12 @@ export function RemoteActions({ row }: { row: FleetRow }) {
         ))}
       </div>
       <div className="remote-buttons">
-        <button type="button" disabled={busy} onClick={() => void runRemoteSlaTest(row.id, tier)}>
-          SLA test
+        <button
+          type="button"
+          aria-expanded={slaOpen}
+          onClick={() => openRemoteSla(slaOpen && !slaRunning ? null : row.id)}
+        >
+          {slaRunning ? 'SLA test running…' : 'SLA test…'}
         </button>
         <button type="button" disabled={busy} onClick={() => void exportRemoteReport(row.id, tier)}>
           Export report
