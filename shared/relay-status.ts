@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TierName } from './tiers';
 import { LaunchReport } from './launch';
 import { SyncStatus } from './relay-contract';
+import { UpstreamClock, clockWarningOf } from './clock-offset';
 
 export const RELAY_STATES = [
   'stopped',
@@ -63,6 +64,8 @@ export const UpstreamSummary = z.object({
   tip: z.object({ height: z.number().int(), hash: z.string() }).nullable(),
   /** Header sync (relays that report it): while catching up the relay is not live. */
   sync: SyncStatus.optional(),
+  /** The local clock against the peers' (relays that report it); a bad shape is left out. */
+  clock: UpstreamClock.optional().catch(undefined),
 });
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>;
 
@@ -141,4 +144,13 @@ export function upstreamProblem(status: Pick<RelayStatus, 'state' | 'upstream'> 
   if (peers.length === 0 || peers.some((p) => p.state === 'ready')) return null;
   const each = peers.map((p) => `${p.address}: ${causeOf(p)}`).join('; ');
   return `No upstream peer connected (${each}). Check that the node runs and accepts P2P connections from this machine, or change the upstream in Settings.`;
+}
+
+/**
+ * The relay card's clock warning: while the relay runs and its peers' clocks are more than 70 min
+ * from ours (a slow clock refuses new headers as future-dated). null otherwise.
+ */
+export function clockProblem(status: Pick<RelayStatus, 'state' | 'upstream'> | null): string | null {
+  if (!status || !['starting', 'running', 'degraded'].includes(status.state)) return null;
+  return clockWarningOf(status.upstream?.clock);
 }

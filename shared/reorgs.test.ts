@@ -18,4 +18,10 @@ describe('reorg marks in a relayed-block list', () => {
     expect(reorgMarks(heights(1, 2, 5, 9))).toEqual([]);
     expect(reorgMarks([])).toEqual([]);
   });
+
+  it('the same block recorded twice is no reorg; the same height with another hash is one', () => {
+    const b = (height: number, hash: string) => ({ height, hash });
+    expect(reorgMarks([b(5, 'a5'), b(6, 'a6'), b(6, 'a6'), b(7, 'a7')])).toEqual([]);
+    expect(reorgMarks([b(5, 'a5'), b(6, 'a6'), b(6, 'b6')])).toEqual([{ index: 2, height: 6, depth: 1 }]);
+  });
 });

@@ -12,6 +12,8 @@ interface Args {
   intervalSeconds: number;
   /** Where the chain is kept across restarts (the panel's data folder); none: a fresh chain each run. */
   chainFile: string | null;
+  /** Seconds this peer's clock claims to be ahead of ours (negative: behind), in its version message. */
+  clockOffsetSeconds: number;
 }
 
 function usage(message: string): never {
@@ -27,6 +29,7 @@ function parseArgs(argv: readonly string[]): Args {
     httpPort: null,
     intervalSeconds: 10,
     chainFile: null,
+    clockOffsetSeconds: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -35,6 +38,18 @@ function parseArgs(argv: readonly string[]): Args {
     if (flag === '--chain-file') {
       if (!value || !path.isAbsolute(value)) usage('--chain-file needs an absolute path');
       args.chainFile = value;
+      continue;
+    }
+    if (flag === '--clock-offset') {
+      const offset = Number(value);
+      if (
+        value === undefined ||
+        value.trim() === '' ||
+        !Number.isFinite(offset) ||
+        Math.abs(offset) > 86_400 * 365
+      )
+        usage('--clock-offset needs a number of seconds (negative: behind), within a year');
+      args.clockOffsetSeconds = offset;
       continue;
     }
     const num = Number(value);
@@ -46,7 +61,10 @@ function parseArgs(argv: readonly string[]): Args {
       if (flag === '--port') args.port = num;
       else args.httpPort = num;
     } else if (flag === '--interval') args.intervalSeconds = num;
-    else usage(`unknown option ${flag ?? ''} (use --port, --http-port, --interval, --chain-file)`);
+    else
+      usage(
+        `unknown option ${flag ?? ''} (use --port, --http-port, --interval, --chain-file, --clock-offset)`,
+      );
   }
   return args;
 }
@@ -57,6 +75,7 @@ async function main(): Promise<void> {
   if (args.chainFile) mkdirSync(path.dirname(args.chainFile), { recursive: true });
   const node = new DemoNode(log, args.chainFile);
   if (args.chainFile) log.info('demo chain loaded', { height: node.chain.height, ...node.chain.loadReport });
+  node.clockOffsetSeconds = args.clockOffsetSeconds;
   const p2pPort = await node.listen(args.port);
   const http = createDemoHttp(node);
   const wantedHttp = args.httpPort ?? (args.port === 0 ? 0 : args.port + 1);

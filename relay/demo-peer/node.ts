@@ -141,6 +141,8 @@ export class DemoNode {
   private readonly peers = new Set<Inbound>();
   private readonly server: net.Server;
   private readonly nonce = randomBytes(8).readBigUInt64LE();
+  /** Seconds added to the time in our version message: plays a node whose clock differs from ours. */
+  clockOffsetSeconds = 0;
   /** This process's coinbase tag: two demo peers never mine the same block (see newMinerTag). */
   private readonly minerTag = newMinerTag();
 
@@ -182,7 +184,7 @@ export class DemoNode {
     return encodeVersion({
       version: PROTOCOL_VERSION,
       services: NODE_NETWORK | NODE_WITNESS,
-      timestamp: BigInt(Math.floor(Date.now() / 1000)),
+      timestamp: BigInt(Math.floor(Date.now() / 1000 + this.clockOffsetSeconds)),
       addrRecv: { services: 0n, ip: ipv4Mapped(), port: theirPort },
       addrFrom: { services: NODE_NETWORK | NODE_WITNESS, ip: ipv4Mapped(), port: 0 },
       nonce: this.nonce,

@@ -1,3 +1,4 @@
+import { clockWarningText } from '../../shared/clock-offset';
 import type { Logger } from '../log';
 import type { HeaderChain } from '../chain/chain';
 import { HeaderSync, type ReorgEvent, type TipEvent } from '../sync/header-sync';
@@ -19,9 +20,6 @@ import type { PeerEventSink } from './hygiene/peer-events';
 import { type PeerHygieneFields, UpstreamHygiene } from './hygiene/upstream-hygiene';
 
 export type { ReorgEvent, TipEvent };
-
-/** A local clock further than this from the peers' median is shown as a warning. */
-export const MAX_CLOCK_OFFSET_SECONDS = 70 * 60;
 
 export interface NodeAddress {
   readonly host: string;
@@ -90,6 +88,8 @@ export class Upstream implements PeerHandler {
   private stopped = false;
   /** Each ready peer's clock minus ours (seconds), from its version message. */
   private readonly clockOffsets = new Map<string, number>();
+  /** The clock warning last logged, so a change is logged once and a steady state never again. */
+  private loggedClockWarning: string | null = null;
 
   constructor(private readonly opts: UpstreamOptions) {
     this.hygiene = new UpstreamHygiene(opts.hygiene ?? DEFAULT_HYGIENE, opts.log, opts.peerEvents);
@@ -177,6 +177,7 @@ export class Upstream implements PeerHandler {
   onReady(peer: Peer): void {
     this.hygiene.onReady(peer);
     if (peer.remote) this.clockOffsets.set(peer.address, Number(peer.remote.timestamp) - Date.now() / 1000);
+    this.logClockChange();
     this.opts.log.info('peer ready', {
       peer: peer.address,
       version: peer.negotiatedVersion,
@@ -191,6 +192,7 @@ export class Upstream implements PeerHandler {
     if (!slot) return;
     this.sync.detach(peer);
     this.clockOffsets.delete(peer.address);
+    this.logClockChange();
     slot.lastDisconnect = reason;
     if (this.stopped) return;
     // Hygiene hook: logs, counts, bans a violator; the delay is the backoff or the ban, whichever is longer.
@@ -248,12 +250,18 @@ export class Upstream implements PeerHandler {
       offsets.length % 2
         ? (offsets[mid] as number)
         : ((offsets[mid - 1] as number) + (offsets[mid] as number)) / 2;
-    const minutes = Math.round(Math.abs(median) / 60);
-    const warning =
-      Math.abs(median) > MAX_CLOCK_OFFSET_SECONDS
-        ? `This machine's clock is ${minutes} min ${median > 0 ? 'behind' : 'ahead of'} its peers': check the date and time, or new headers will be refused`
-        : null;
-    return { peerOffsetSeconds: Math.round(median), warning };
+    return { peerOffsetSeconds: Math.round(median), warning: clockWarningText(median) };
+  }
+
+  /** Logs the clock warning once each time it changes (appears, changes, clears), not on each poll. */
+  private logClockChange(): void {
+    const { peerOffsetSeconds, warning } = this.clockReport();
+    // With no peer left there is nothing to compare against: keep the last verdict until one returns.
+    if (peerOffsetSeconds === null || warning === this.loggedClockWarning) return;
+    const previous = this.loggedClockWarning;
+    this.loggedClockWarning = warning;
+    if (warning) this.opts.log.warn(warning, { peerOffsetSeconds, peers: this.clockOffsets.size });
+    else if (previous) this.opts.log.info('local clock agrees with the peers again', { peerOffsetSeconds });
   }
 
   syncInfo(): SyncInfo {

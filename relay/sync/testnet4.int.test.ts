@@ -79,6 +79,12 @@ describe('testnet4', () => {
       )
     ).json.upstream;
     expect(Math.abs(upstream.clock.peerOffsetSeconds - 4500)).toBeLessThan(5);
-    expect(upstream.clock.warning).toMatch(/clock is 75 min behind its peers/);
+    expect(upstream.clock.warning).toMatch(/clock is 75 min behind its peers: set the time \(NTP\)/);
+    // Logged once at warn level when it appeared, not again on each /health read.
+    await getJson(`${relay.healthPortUrl}/health`);
+    const warned = relay.logs.items.filter(
+      (l) => l.level === 'warn' && /clock is 75 min behind/.test(l.message),
+    );
+    expect(warned).toHaveLength(1);
   }, 30_000);
 });

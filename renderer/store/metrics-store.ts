@@ -9,6 +9,20 @@ export const LIVE_SECONDS = 600;
 export const RESOURCE_SECONDS = 300;
 /** Blocks kept for the per-block chart. */
 export const BLOCKS_KEPT = 120;
+/** Reorgs kept for the chart's markers (a chart of BLOCKS_KEPT blocks cannot show more). */
+export const REORGS_KEPT = BLOCKS_KEPT;
+
+/** A reorg as the chart saw it: the new branch's first block arrived below or at the tip. */
+export interface ReorgSeen {
+  /** Height of the new branch's first block (fork + 1): where the chart marks it. */
+  readonly height: number;
+  /** Blocks replaced: the old tip's height - fork (as shared/reorgs.ts counts them for the report). */
+  readonly depth: number;
+  /** When the new branch's first block reached the relay. */
+  readonly at: number;
+  /** The tip it replaced. */
+  readonly replacedTip: { readonly height: number; readonly hash: string };
+}
 
 export interface ResourcePoint {
   t: number;
@@ -29,6 +43,8 @@ export interface MetricsData {
    * demo peer restarted, a reorg) and are never mixed into this one.
    */
   chainSince: number | null;
+  /** Reorgs seen, oldest first, bounded by REORGS_KEPT. */
+  reorgs: ReorgSeen[];
 }
 
 export const emptyMetrics = (): MetricsData => ({
@@ -38,6 +54,7 @@ export const emptyMetrics = (): MetricsData => ({
   blocks: [],
   lastBlockAt: null,
   chainSince: null,
+  reorgs: [],
 });
 
 /** One metrics.tick folded into the live state: bounded series, nothing else grows. */
@@ -63,8 +80,11 @@ export function applyTick(state: MetricsData, tick: MetricsTick): MetricsData {
 
 /**
  * One block.relayed, kept in height order. A block newer than any seen whose height is not above the
- * tip (and is not the tip itself again) is another chain: the chart starts over from it rather than
- * draw two chains as one, and older blocks of the left chain (from history) are refused.
+ * tip (and is not the tip itself again) starts another branch at fork + 1, as the relay streams a
+ * reorg: the blocks from its height up belong to the chain the relay left and are dropped (never drawn
+ * as one chain with the new branch), the blocks below it are the common ancestors and stay, and the
+ * reorg is recorded for the chart's marker. A demo peer restarted on a fresh chain is the same case
+ * with no common blocks. Older blocks of the left chain (from history) are refused.
  */
 export function applyBlock(state: MetricsData, block: BlockRelayed): MetricsData {
   if (state.chainSince !== null && block.receivedAt < state.chainSince) return state;
@@ -72,7 +92,19 @@ export function applyBlock(state: MetricsData, block: BlockRelayed): MetricsData
   const newest = block.receivedAt > (state.lastBlockAt ?? Number.NEGATIVE_INFINITY);
   const repeat = tip !== undefined && tip.height === block.height && tip.hash === block.hash;
   if (tip && newest && block.height <= tip.height && !repeat) {
-    return { ...state, blocks: [block], lastBlockAt: block.receivedAt, chainSince: block.receivedAt };
+    const reorg: ReorgSeen = {
+      height: block.height,
+      depth: tip.height - block.height + 1,
+      at: block.receivedAt,
+      replacedTip: { height: tip.height, hash: tip.hash },
+    };
+    return {
+      ...state,
+      blocks: [...state.blocks.filter((b) => b.height < block.height), block],
+      lastBlockAt: block.receivedAt,
+      chainSince: block.receivedAt,
+      reorgs: [...state.reorgs, reorg].slice(-REORGS_KEPT),
+    };
   }
   const others = state.blocks.filter((b) => b.height !== block.height);
   others.push(block);

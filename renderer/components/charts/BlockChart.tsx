@@ -16,7 +16,8 @@ import { formatAxisMs, formatClock, formatHeight, formatMs, shortHash } from '..
 import { useChartColors } from '../../hooks';
 import { isMissing, withGaps, type BlockSlot } from '../../metrics/block-gaps';
 import { useMetricsStore } from '../../stores';
-import { reorgMarks } from '../../../shared/reorgs';
+import type { ReorgSeen } from '../../store/metrics-store';
+import { reorgText, visibleReorgs } from '../../metrics/reorg-marks';
 
 /** Blocks drawn: enough to see a trend, few enough that each bar stays readable. */
 const SHOWN = 60;
@@ -47,14 +48,40 @@ function BlockTooltip({ active, payload }: TooltipContentProps) {
   );
 }
 
+/** The marker's label above the plot, named for screen readers and hover. */
+function ReorgLabel({
+  viewBox,
+  reorg,
+  row,
+  color,
+}: {
+  viewBox?: { x?: number; y?: number };
+  reorg: ReorgSeen;
+  row: 0 | 1;
+  color: string;
+}) {
+  const x = viewBox?.x ?? 0;
+  const y = (viewBox?.y ?? 0) - 4 - row * 12;
+  const text = reorgText(reorg);
+  return (
+    <g role="img" aria-label={text} data-testid="reorg-marker">
+      <title>{text}</title>
+      <text x={x} y={y} textAnchor="middle" fontSize={10} fontWeight={600} fill={color}>
+        reorg −{reorg.depth}
+      </text>
+    </g>
+  );
+}
+
 /** Per block: from the announcement reaching the relay to delivery on its stream (and end to end). */
 export function BlockChart() {
   const colors = useChartColors();
   const all = useMetricsStore((s) => s.blocks);
   const blocks = useMemo(() => all.slice(-SHOWN), [all]);
-  const reorgs = useMemo(() => reorgMarks(blocks), [blocks]);
+  const reorgsSeen = useMetricsStore((s) => s.reorgs);
   // One slot per height: heights no block arrived for stay visible as empty slots on the x axis.
   const { slots, missing } = useMemo(() => withGaps(blocks), [blocks]);
+  const reorgs = useMemo(() => visibleReorgs(reorgsSeen, slots), [reorgsSeen, slots]);
   const descriptionId = useId();
   const last = blocks[blocks.length - 1];
   // The report's block p50 is this same nearest-rank figure, so the two agree.
@@ -80,6 +107,15 @@ export function BlockChart() {
               {formatHeight(missing)} height{missing === 1 ? '' : 's'} not seen
             </li>
           )}
+          {reorgsSeen.length > 0 && (
+            <li
+              className="swatch-reorg"
+              title={reorgsSeen.map(reorgText).join('\n')}
+              data-testid="blocks-reorgs"
+            >
+              {reorgsSeen.length} reorg{reorgsSeen.length === 1 ? '' : 's'}
+            </li>
+          )}
           {last && (
             <li>
               last <strong>#{formatHeight(last.height)}</strong>
@@ -97,7 +133,10 @@ export function BlockChart() {
           </p>
         ) : (
           <ResponsiveContainer width="100%" height={180}>
-            <ComposedChart data={slots} margin={{ top: 8, right: 16, bottom: 0, left: 4 }}>
+            <ComposedChart
+              data={slots}
+              margin={{ top: reorgs.length > 0 ? 30 : 8, right: 16, bottom: 0, left: 4 }}
+            >
               <CartesianGrid stroke={colors.grid} vertical={false} />
               <XAxis
                 dataKey="height"
@@ -122,13 +161,14 @@ export function BlockChart() {
                 isAnimationActive={false}
                 cursor={{ fill: colors.grid, opacity: 0.5 }}
               />
-              {reorgs.map((r) => (
+              {reorgs.map(({ reorg, row }) => (
                 <ReferenceLine
-                  key={`reorg-${r.index}`}
-                  x={r.height}
-                  stroke={colors.axis}
-                  strokeDasharray="3 3"
-                  label={{ value: `reorg ${r.depth}`, position: 'insideTopLeft', fontSize: 10 }}
+                  key={`reorg-${reorg.at}-${reorg.height}`}
+                  x={reorg.height}
+                  stroke={colors.p99}
+                  strokeWidth={1.5}
+                  strokeDasharray="4 3"
+                  label={<ReorgLabel reorg={reorg} row={row} color={colors.p99} />}
                 />
               ))}
               <Bar
