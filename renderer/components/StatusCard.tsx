@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { type RelayStatus, syncingOf, upstreamProblem } from '../../shared/relay-status';
+import { type RelayStatus, storeProblem, syncingOf, upstreamProblem } from '../../shared/relay-status';
 import { formatAge, formatDuration, formatExit, formatHeight, shortHash } from '../format';
 import { useNow } from '../hooks';
 import { useMetricsStore, useRelayStore } from '../stores';
@@ -43,6 +43,7 @@ export function StatusCard() {
   // The upstream's own cause (peer and reason) replaces a readiness timeout that says neither.
   const problem = upstreamProblem(status);
   const message = problem ?? status?.message ?? null;
+  const storeWarning = storeProblem(status);
 
   return (
     <article className="card status-card" aria-labelledby="status-title">
@@ -98,6 +99,11 @@ export function StatusCard() {
       {message && (
         <p className={`state-message ${state === 'crash-loop' ? 'bad' : 'warn'}`} data-testid="relay-message">
           {message}
+        </p>
+      )}
+      {storeWarning && (
+        <p className="state-message warn" role="alert" data-testid="relay-store-warning">
+          {storeWarning}
         </p>
       )}
       {state === 'crash-loop' && status && status.stderrTail.length > 0 && (
