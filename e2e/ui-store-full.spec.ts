@@ -10,28 +10,33 @@ import { openPanel, screenshotBoth, startRelay, stopRelay } from './support/ui';
  * The relay's header store on a disk that fills while it runs: the relay card says so, with the
  * folder and what to do, at the first block it cannot write. Needs root (a 16 MB tmpfs).
  */
-const mountPoint = mkdtempSync(path.join(os.tmpdir(), 'sprint-e2e-full-'));
+let mountPoint = '';
 let mounted = false;
-try {
-  if (process.getuid?.() !== 0) throw new Error('not root');
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mountPoint], { stdio: 'pipe' });
-  mounted = true;
-} catch {
-  mounted = false;
+/** Mounted in the test, not at import: Playwright imports a spec in more than one process. */
+function mountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  mountPoint = mkdtempSync(path.join(os.tmpdir(), 'sprint-e2e-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mountPoint], { stdio: 'pipe' });
+    mounted = true;
+  } catch {
+    rmSync(mountPoint, { recursive: true, force: true });
+  }
+  return mounted;
 }
-const filler = path.join(mountPoint, 'filler');
+const filler = () => path.join(mountPoint, 'filler');
 let panel: HeadlessPanel | undefined;
 
 test.afterAll(async () => {
-  rmSync(filler, { force: true });
   await panel?.stop();
-  if (mounted) execFileSync('umount', ['-l', mountPoint]);
+  if (!mounted) return;
+  execFileSync('umount', ['-l', mountPoint]);
   rmSync(mountPoint, { recursive: true, force: true });
 });
 
 /** Writes until the file system refuses, down to the last byte. */
 function fill(): void {
-  const fd = openSync(filler, 'a');
+  const fd = openSync(filler(), 'a');
   try {
     for (const size of [64 * 1024, 4096, 512, 1]) {
       const chunk = Buffer.alloc(size, 1);
@@ -51,7 +56,7 @@ function fill(): void {
 test('a header store that cannot write shows on the relay card with the folder and what to do', async ({
   page,
 }) => {
-  test.skip(!mounted, 'mounting a tmpfs needs root');
+  test.skip(!mountTmpfs(), 'mounting a tmpfs needs root');
   test.setTimeout(120_000);
   const dataDir = path.join(mountPoint, 'data');
   mkdirSync(dataDir);
@@ -71,7 +76,7 @@ test('a header store that cannot write shows on the relay card with the folder a
     { timeout: 45_000 },
   );
   await screenshotBoth(page, 'relay-store-full');
-  rmSync(filler, { force: true });
+  rmSync(filler(), { force: true });
   await stopRelay(page);
   await expect(warning).toHaveCount(0);
 });
