@@ -66,6 +66,16 @@ export const UpstreamSummary = z.object({
   sync: SyncStatus.optional(),
   /** The local clock against the peers' (relays that report it); a bad shape is left out. */
   clock: UpstreamClock.optional().catch(undefined),
+  /**
+   * The header store (relays that report it): why its file stopped taking writes, and the folder it
+   * lives in (added by the supervisor, which chose DATA_DIR; the relay's /health does not say it).
+   */
+  store: optional(
+    z.object({
+      writeFailure: z.string().max(2000).nullable().optional(),
+      folder: z.string().max(4096).optional(),
+    }),
+  ),
 });
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>;
 
@@ -138,6 +148,21 @@ function causeOf(peer: UpstreamPeer): string {
  * relay card and in the status pill's tooltip instead of a readiness timeout (issue 22). null when a
  * peer is ready, the relay is not running, or it reports no peers.
  */
+/**
+ * The header store's write failure in words a user acts on: the relay keeps running with new headers
+ * in memory only, and keeps them there until it restarts (the store stops writing after a failure).
+ */
+export function storeProblem(status: Pick<RelayStatus, 'state' | 'upstream'> | null): string | null {
+  if (!status || !['starting', 'running', 'degraded'].includes(status.state)) return null;
+  const failure = status.upstream?.store?.writeFailure;
+  if (!failure) return null;
+  const folder = status.upstream?.store?.folder ?? "the relay's data folder";
+  const kept = 'new headers are kept in memory only until the relay restarts';
+  if (/ENOSPC|no space left/i.test(failure))
+    return `The disk holding ${folder} is full: free space there, then restart the relay; ${kept}.`;
+  return `The header store in ${folder} cannot be written (${failure}): ${kept}. Fix the folder (permissions, free space), then restart the relay.`;
+}
+
 export function upstreamProblem(status: Pick<RelayStatus, 'state' | 'upstream'> | null): string | null {
   if (!status || !['starting', 'running', 'degraded'].includes(status.state)) return null;
   const peers = status.upstream?.peers ?? [];

@@ -1,5 +1,11 @@
 import type { ReactNode } from 'react';
-import { type RelayStatus, clockProblem, syncingOf, upstreamProblem } from '../../shared/relay-status';
+import {
+  type RelayStatus,
+  clockProblem,
+  storeProblem,
+  syncingOf,
+  upstreamProblem,
+} from '../../shared/relay-status';
 import { formatAge, formatDuration, formatExit, formatHeight, shortHash } from '../format';
 import { useNow } from '../hooks';
 import { useMetricsStore, useRelayStore } from '../stores';
@@ -44,6 +50,7 @@ export function StatusCard() {
   const problem = upstreamProblem(status);
   const message = problem ?? status?.message ?? null;
   const clock = clockProblem(status);
+  const storeWarning = storeProblem(status);
 
   return (
     <article className="card status-card" aria-labelledby="status-title">
@@ -104,6 +111,11 @@ export function StatusCard() {
       {clock && (
         <p className="state-message warn" role="status" data-testid="relay-clock-warning">
           {clock}
+        </p>
+      )}
+      {storeWarning && (
+        <p className="state-message warn" role="alert" data-testid="relay-store-warning">
+          {storeWarning}
         </p>
       )}
       {state === 'crash-loop' && status && status.stderrTail.length > 0 && (

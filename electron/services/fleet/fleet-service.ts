@@ -12,7 +12,6 @@ import {
 import type { RelayStatus } from '../../../shared/relay-status';
 import type { FleetStore } from './fleet-store';
 import { panelRow, verifyEntry } from './entries';
-import { FLEET_CALL_DEADLINE_MS } from './http-get';
 import { MAX_PROMETHEUS_RELAYS, PrometheusSource, type PromRelayFigures } from './prometheus-source';
 import { readRelay, type RelayReading } from './relay-reading';
 import { RemotePanel, splitPanelUrl } from './remote-panel';
@@ -23,10 +22,17 @@ import { sameRelayUrl } from './same-relay';
 import { FleetValueError } from './values';
 
 /**
- * fleet.list answers within this even when every remote hangs: the local scrape, every remote panel
- * and the Prometheus are asked at once, each under its own deadline (FLEET_CALL_DEADLINE_MS).
+ * fleet.list's own budget, separate from each remote call's (FLEET_CALL_DEADLINE_MS): at this point
+ * after it began the listing answers from what it has, every row still waiting marked as such, while
+ * the calls themselves run on to their own deadline and feed the next listing. It is shorter than a
+ * call's deadline so that the stated bound below holds whatever the remotes do.
  */
-export const FLEET_LIST_BOUND_MS = FLEET_CALL_DEADLINE_MS + 1000;
+export const FLEET_LIST_DEADLINE_MS = 2500;
+/**
+ * fleet.list answers within this even when every remote hangs or drips: its own deadline plus room
+ * for assembling the rows on an event loop kept busy by large answers being parsed.
+ */
+export const FLEET_LIST_BOUND_MS = 4000;
 /** A row whose last good scrape is older than this many scrape intervals is never shown live. */
 export const STALE_AFTER_INTERVALS = 2;
 
@@ -64,11 +70,15 @@ const newSlot = (): Scraped => ({
   invalid: false,
 });
 
-/** `promise`, or `fallback()` once `ms` have passed: one remote's silence costs only its own row. */
-function within<T>(promise: Promise<T>, ms: number, fallback: () => T): Promise<T> {
+/** One timer for a whole listing: `by(promise, fallback)` is `promise`, or `fallback()` once it fires. */
+function cutoffAfter(ms: number) {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback()), ms)));
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  const passed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return {
+    by: <T>(promise: Promise<T>, fallback: () => T): Promise<T> =>
+      Promise.race([promise, passed.then(fallback)]),
+    clear: () => clearTimeout(timer),
+  };
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -81,7 +91,8 @@ export class FleetService {
   private readonly scraped = new Map<string, Scraped>();
   private readonly panels = new Map<string, RemotePanel>();
   private timer: NodeJS.Timeout | null = null;
-  private polling: Promise<void> | null = null;
+  /** Scrapes under way, by entry and URL: a relay still dripping is not asked twice at once. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly options: FleetServiceOptions) {
     for (const entry of options.store.list()) this.open(entry);
@@ -111,32 +122,32 @@ export class FleetService {
 
   /** Scrapes every relay read through its own /metrics (the local one and `relay` entries). */
   poll(): Promise<void> {
-    this.polling ??= this.scrapeAll().finally(() => (this.polling = null));
-    return this.polling;
+    return this.scrapeAll();
   }
 
   async list(window: FleetWindow, localOnly = false): Promise<FleetSnapshot> {
     const at = Date.now();
     const entries = localOnly ? [] : this.options.store.list();
     const prom = entries.find((e) => e.kind === 'prometheus');
-    const deadline = FLEET_CALL_DEADLINE_MS;
-    const late = `no answer within ${deadline} ms`;
+    const cutoff = cutoffAfter(FLEET_LIST_DEADLINE_MS);
+    const late = `no answer within ${FLEET_LIST_DEADLINE_MS / 1000} s`;
     // Relay rows read the scrape this listing waits for; panels and Prometheus are asked meanwhile.
-    const polled = within(this.poll(), deadline, () => undefined);
+    const polled = cutoff.by(this.poll(), () => undefined);
     const [remote, promFigures] = await Promise.all([
       Promise.all(
         entries
           .filter((e) => e.kind !== 'prometheus')
           .map((e) =>
             e.kind === 'relay'
-              ? polled.then(() => this.entryRow(e, window, at))
-              : within(this.entryRow(e, window, at), deadline, () => this.lateRow(e, late)),
+              ? polled.then(() =>
+                  this.hasAnswered(e.id) ? this.entryRow(e, window, at) : this.lateRow(e, late),
+                )
+              : cutoff.by(this.entryRow(e, window, at), () => this.lateRow(e, late)),
           ),
       ),
       prom
-        ? within(
+        ? cutoff.by(
             this.prometheusFigures(prom.url, window, at),
-            deadline,
             (): { figures: PromRelayFigures[]; total: number; error: string } => ({
               figures: [],
               total: 0,
@@ -144,7 +155,7 @@ export class FleetService {
             }),
           )
         : null,
-    ]);
+    ]).finally(cutoff.clear);
     await polled;
     const rows: FleetRow[] = [this.localRow(window, at), ...remote];
     let prometheus: FleetSnapshot['prometheus'] = null;
@@ -198,6 +209,12 @@ export class FleetService {
     } catch (error) {
       return { figures: [], total: 0, error: describe(error) };
     }
+  }
+
+  /** A relay scraped at least once, well or not: it has something of its own to show. */
+  private hasAnswered(id: string): boolean {
+    const slot = this.scraped.get(id);
+    return slot !== undefined && (slot.last !== null || slot.error !== null);
   }
 
   private lateRow(entry: FleetEntry, why: string): FleetRow {
@@ -287,25 +304,41 @@ export class FleetService {
     if (local) targets.push(['local', local.healthUrl]);
     else this.scraped.delete('local');
     for (const e of this.options.store.list()) if (e.kind === 'relay') targets.push([e.id, e.url]);
+    // Per relay, not per round: one that hangs to its deadline does not hold back a fresh scrape of
+    // the others, so a listing never shows a scrape that began a whole listing earlier.
     await Promise.all(
-      targets.map(async ([id, url]) => {
-        const slot = this.scraped.get(id) ?? newSlot();
-        this.scraped.set(id, slot);
-        // The local relay moves port at every tier switch: a new URL is a new relay's history.
-        if (slot.url !== undefined && slot.url !== url) Object.assign(slot, newSlot());
-        slot.url = url;
-        try {
-          slot.last = await readRelay(url);
-          slot.lastOkAt = slot.last.at;
-          slot.error = null;
-          slot.invalid = false;
-          slot.history.add(slot.last.at, slot.last.buckets);
-        } catch (error) {
-          slot.error = describe(error);
-          slot.invalid = error instanceof FleetValueError;
+      targets.map(([id, url]) => {
+        const key = `${id} ${url}`;
+        let scrape = this.inFlight.get(key);
+        if (!scrape) {
+          scrape = this.scrapeOne(id, url).finally(() => this.inFlight.delete(key));
+          this.inFlight.set(key, scrape);
         }
+        return scrape;
       }),
     );
+  }
+
+  private async scrapeOne(id: string, url: string): Promise<void> {
+    const slot = this.scraped.get(id) ?? newSlot();
+    this.scraped.set(id, slot);
+    // The local relay moves port at every tier switch: a new URL is a new relay's history.
+    if (slot.url !== undefined && slot.url !== url) Object.assign(slot, newSlot());
+    slot.url = url;
+    try {
+      const reading = await readRelay(url);
+      // Removed meanwhile, or moved to another URL: this answer belongs to no row now.
+      if (this.scraped.get(id) !== slot || slot.url !== url) return;
+      slot.last = reading;
+      slot.lastOkAt = reading.at;
+      slot.error = null;
+      slot.invalid = false;
+      slot.history.add(reading.at, reading.buckets);
+    } catch (error) {
+      if (this.scraped.get(id) !== slot || slot.url !== url) return;
+      slot.error = describe(error);
+      slot.invalid = error instanceof FleetValueError;
+    }
   }
 
   private figuresRow(row: FleetRow, id: string, window: FleetWindow, at: number): FleetRow {

@@ -114,8 +114,15 @@ export class RelayService {
       tier: this.options.settings.get().tier,
       ports: relay.pid === null ? null : this.ports,
       launch: this.launch,
-      upstream: relay.pid === null ? null : this.health.upstream,
+      upstream: relay.pid === null ? null : this.upstreamWithStoreFolder(),
     };
+  }
+
+  /** /health names no folder; a store failure is shown with the one this panel gave as DATA_DIR. */
+  private upstreamWithStoreFolder(): RelayStatus['upstream'] {
+    const upstream = this.health.upstream;
+    if (!upstream?.store?.writeFailure || !this.options.dataDir) return upstream;
+    return { ...upstream, store: { ...upstream.store, folder: path.join(this.options.dataDir, 'relay') } };
   }
 
   /** The relay's API endpoint and the panel's key, for the probe and the UI's live data. */
