@@ -122,7 +122,8 @@ export function ProfilesCard() {
       )}
       {clash && !tooLong && (
         <p className="hint" id="new-profile-problem" role="alert" data-testid="profile-name-problem">
-          A profile named &quot;{clash.name}&quot; already exists (names are compared ignoring case and look-alike letters).{' '}
+          A profile named &quot;{clash.name}&quot; already exists (names are compared ignoring case and
+          look-alike letters).{' '}
           <button type="button" disabled={busy} onClick={() => save(true)}>
             Replace &quot;{clash.name}&quot;
           </button>{' '}
