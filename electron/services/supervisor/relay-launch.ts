@@ -84,7 +84,15 @@ export async function readBackReport(
   steps: readonly StepResult[],
   healthUrl: string,
 ): Promise<LaunchReport> {
-  const applied = await readBack(pid, plan.platform, { execTarget: plan.execTarget }).catch(() => null);
+  // One retry: a /proc read can fail for a moment right after a start (a thread ending while listed,
+  // a loaded machine); a report without any read-back would say nothing was applied.
+  const read = () => readBack(pid, plan.platform, { execTarget: plan.execTarget });
+  const applied = await read()
+    .catch(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return read();
+    })
+    .catch(() => null);
   const health = await httpGet(healthUrl, 1000)
     .then(({ body }) => JSON.parse(body) as { knobs?: unknown; runtime?: unknown })
     .catch(() => undefined);
