@@ -158,16 +158,22 @@ describe('Fleet view against a real Prometheus scraping three relays', () => {
     const snapshot = await call<FleetSnapshot>('fleet.list', { window: '5m' });
     for (const tier of TIERS) {
       const row = snapshot.rows.find((r) => r.instance === instance(tier))!;
-      const ratio = await until(`recorded error ratio for ${tier}`, async () => {
+      // The rule's first evaluations are not yet the window's figure: NaN (0/0) before its rate window
+      // holds two scrapes with requests, and rate()'s extrapolation over two scrapes can even read
+      // below 0. Wait (20 s at most) for it to settle on the Fleet view's figure; the last reading is
+      // in the failure.
+      const expected = 1 - row.compliance!;
+      let last: number | undefined;
+      const settled = await until(`recorded error ratio for ${tier} to reach ${expected}`, async () => {
         const r = await prometheus.query(
           `sprint:relay_latency_error_ratio:rate5m{instance="${instance(tier)}"}`,
         );
-        // The rule's first evaluations can read NaN (0/0 until its rate window holds two scrapes
-        // that saw requests): wait for a figure rather than compare NaN.
-        const value = r[0]?.value;
-        return value === undefined || !Number.isFinite(value) ? null : value;
+        last = r[0]?.value;
+        return last !== undefined && Number.isFinite(last) && Math.abs(last - expected) < 0.005 ? last : null;
+      }).catch((error: unknown) => {
+        throw new Error(`${String(error)} (last reading ${last})`);
       });
-      expect(ratio).toBeCloseTo(1 - row.compliance!, 2);
+      expect(settled).toBeCloseTo(expected, 2);
     }
     const rules = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as {
       data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
