@@ -35,8 +35,12 @@ test('start the relay, see it running with a PID, stop it, see it stopped', asyn
   const pid = Number(await page.getByTestId('relay-pid').textContent());
   expect(() => process.kill(pid, 0)).not.toThrow();
 
+  // The SLA card says how much of each figure may be the probe's own time, measured per sample.
+  await expect(page.getByTestId('probe-own-time')).toHaveText(/^\d+\.\d+\s?ms$/, { timeout: 20_000 });
+
   mkdirSync('e2e/screenshots', { recursive: true });
   await page.screenshot({ path: 'e2e/screenshots/relay-running.png', fullPage: true });
+  await page.locator('.sla-card').screenshot({ path: 'e2e/screenshots/sla-card-own-time.png' });
 
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(state).toHaveAttribute('data-state', 'stopped');

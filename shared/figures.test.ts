@@ -7,6 +7,7 @@ import {
   formatMisses,
   improvementLine,
   probeLatenessNote,
+  probeOwnTimeNote,
   ratio,
   sampleOutcome,
   windowCoverage,
@@ -69,6 +70,16 @@ describe('probe lateness note', () => {
     expect(probeLatenessNote({ n: 100, p50: 0.1, p99: 0.9, max: 9 })).toBeNull();
     expect(probeLatenessNote({ n: 0, p50: null, p99: null, max: null })).toBeNull();
     expect(probeLatenessNote(undefined)).toBeNull();
+  });
+});
+
+describe('probe own-time note', () => {
+  it('says how much of each figure may be the probe’s own, once a probe has measured it', () => {
+    expect(probeOwnTimeNote({ n: 100, p50: 0.071, p99: 0.214, max: 1 })).toBe(
+      "includes up to 0.07 ms (p50), 0.21 ms (p99) of the probe's own time",
+    );
+    expect(probeOwnTimeNote({ n: 0, p50: null, p99: null, max: null })).toBeNull();
+    expect(probeOwnTimeNote(undefined)).toBeNull();
   });
 });
 

@@ -123,6 +123,17 @@ export function probeLatenessNote(
   return `probe late by ${late.p99.toFixed(1)} ms p99 ${scope}: the machine was busy (latency still counts from the intended send time)`;
 }
 
+/**
+ * "includes up to 0.09 ms p99 of the probe's own time": what of each figure may be the probe's work
+ * rather than the relay's (its busy time between a request's write and the answer's stamp; the part of
+ * it spent before the answer arrived delayed nothing, so this is an upper bound). Null before a
+ * probe that measures it has reported.
+ */
+export function probeOwnTimeNote(own: LatenessSummary | null | undefined): string | null {
+  if (!own || own.n === 0 || own.p50 === null || own.p99 === null) return null;
+  return `includes up to ${own.p50.toFixed(2)} ms (p50), ${own.p99.toFixed(2)} ms (p99) of the probe's own time`;
+}
+
 /** A latency figure in tables and reports: two decimals and the unit. */
 export function formatFigureMs(value: number | null | undefined): string {
   return value == null || !Number.isFinite(value) ? '—' : `${value.toFixed(2)} ms`;

@@ -159,6 +159,11 @@ export const MetricsTick = z.object({
   resources: ResourceUsage.nullable(),
   /** The probe's own lateness per window (absent from panels older than this field). */
   probeLateness: perWindow(LatenessSummary).optional(),
+  /**
+   * The probe's own busy time in each answer's window, per window: how much of a latency figure may be
+   * the probe's own work rather than the relay's (an upper bound; absent from panels older than this).
+   */
+  probeOwnTime: perWindow(LatenessSummary).optional(),
   /** Samples against the schedule's slots per window (the fields below are absent from older panels). */
   coverage: perWindow(WindowCoverage).optional(),
   probe: ProbeStatus.optional(),

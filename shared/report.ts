@@ -105,6 +105,8 @@ export const ReportSummary = z.object({
     .optional(),
   /** The probe's own lateness over the period: when it is high the machine, not the relay, was slow. */
   probeLateness: LatenessSummary.optional(),
+  /** The probe's own busy time in the answers' windows: how much of each figure may be its own. */
+  probeOwnTime: LatenessSummary.optional(),
   otherTiers: z.array(z.object({ tier: z.string(), n: count })),
   availability: z.object({
     /** Distinct whole seconds (UTC, floor(t / 1000)) with at least one sample of this tier. */

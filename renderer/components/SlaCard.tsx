@@ -80,6 +80,7 @@ export function SlaCard() {
   const latency = useMetricsStore((s) => s.latest?.windows[windowName].latency ?? null);
   const lateness = useMetricsStore((s) => s.latest?.probeLateness?.[windowName] ?? null);
   const lateNote = probeLatenessNote(lateness);
+  const ownTime = useMetricsStore((s) => s.latest?.probeOwnTime?.[windowName] ?? null);
   const coverageOf = useMetricsStore((s) => s.latest?.coverage?.[windowName] ?? null);
   const probeState = useMetricsStore((s) => s.latest?.probe?.state ?? null);
   const tier = useRelayStore((s) => s.status?.tier ?? 'free');
@@ -178,6 +179,12 @@ export function SlaCard() {
         <div>
           <dt title="How late the probe itself sent (actual − intended send time), p99">Probe late p99</dt>
           <dd data-testid="probe-lateness">{formatMs(lateness?.p99)}</dd>
+        </div>
+        <div>
+          <dt title="The probe's own busy time between a request's write and its answer, p99: how much of each figure may be the probe's work rather than the relay's (an upper bound)">
+            Probe own p99
+          </dt>
+          <dd data-testid="probe-own-time">{formatMs(ownTime?.p99)}</dd>
         </div>
       </dl>
       {lateNote && (

@@ -62,6 +62,8 @@ const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
       ALTER TABLE samples ADD COLUMN source TEXT NOT NULL DEFAULT 'live';
       ALTER TABLE samples ADD COLUMN late_ms REAL;
     `),
+  // 3: the probe's own busy time in each answer's window (null for older rows and unsent samples).
+  (db) => db.exec('ALTER TABLE samples ADD COLUMN own_ms REAL;'),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -211,6 +211,23 @@ describe('HistoryStore', () => {
     store.close();
   });
 
+  it('stores each sample’s lateness and the probe’s own time, and reads them back', () => {
+    const store = open();
+    ingest(store, [
+      [T0, 0.5, true, 0.01, 0.07],
+      [T0 + 100, 0.6, true, -0.2],
+      [T0 + 200, 1000, false],
+    ]);
+    store.flush();
+    const rows = [...store.iterateSamples(T0, T0 + 1000, 10)].flat();
+    expect(rows.map((r) => [r.lateMs, r.ownMs])).toEqual([
+      [0.01, 0.07],
+      [-0.2, null],
+      [null, null],
+    ]);
+    store.close();
+  });
+
   it('a corrupt file is a typed error naming the file; a newer schema is refused', () => {
     writeFileSync(file, Buffer.alloc(8192, 0x5a));
     let error: unknown;

@@ -71,7 +71,9 @@ export class HistoryStore {
     this.db = openDatabase(o.file);
     const p = (sql: string) => this.db.prepare(sql);
     this.st = {
-      sample: p('INSERT INTO samples (t, latency_ms, ok, tier, source, late_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+      sample: p(
+        'INSERT INTO samples (t, latency_ms, ok, tier, source, late_ms, own_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
       second: p(`INSERT INTO aggregates (res_ms, t, tier, n, misses, sum_ms, p50, p90, p99, p999, max, hist)
                  VALUES (${RES.second}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
       upsert:
@@ -141,8 +143,8 @@ export class HistoryStore {
     this.db.exec('BEGIN');
     try {
       for (const { tier, source, rows } of this.samples) {
-        for (const [t, latency, ok, late] of rows)
-          st.sample.run(t, latency, ok ? 1 : 0, tier, source, late ?? null);
+        for (const [t, latency, ok, late, own] of rows)
+          st.sample.run(t, latency, ok ? 1 : 0, tier, source, late ?? null, own ?? null);
       }
       for (const s of this.seconds) {
         const inserted = st.second.run(

@@ -14,6 +14,8 @@ export interface StoredSample {
   readonly source: SampleSource;
   /** The probe's own lateness, ms; null for rows written before it was recorded. */
   readonly lateMs: number | null;
+  /** The probe's own busy time in the answer's window, ms; null where it was not recorded. */
+  readonly ownMs: number | null;
 }
 
 /** The sequential reads exports need (electron/services/reports/source.ts): counts, pages, last event. */
@@ -28,7 +30,7 @@ export class SampleReads {
     this.count = db.prepare(`SELECT count(*) AS c FROM samples
       WHERE t >= ? AND t < ? AND source IN (SELECT value FROM json_each(?))`);
     // Keyset pagination on (t, rowid): each page is an index seek, so memory and time stay flat.
-    this.page = db.prepare(`SELECT rowid AS id, t, latency_ms, ok, tier, source, late_ms FROM samples
+    this.page = db.prepare(`SELECT rowid AS id, t, latency_ms, ok, tier, source, late_ms, own_ms FROM samples
       WHERE t >= ? AND t < ? AND (t > ? OR (t = ? AND rowid > ?))
         AND source IN (SELECT value FROM json_each(?)) ORDER BY t, rowid LIMIT ?`);
     // Live figures per tier over a window, from the per-second or per-minute roll-ups (live only: an
@@ -63,6 +65,7 @@ export class SampleReads {
         tier: string;
         source: string;
         late_ms: number | null;
+        own_ms: number | null;
       }>;
       const last = rows.at(-1);
       if (!last) return;
@@ -75,6 +78,7 @@ export class SampleReads {
         tier: r.tier as TierName,
         source: r.source as SampleSource,
         lateMs: r.late_ms,
+        ownMs: r.own_ms,
       }));
       if (rows.length < pageSize) return;
     }

@@ -26,7 +26,7 @@ export interface SecondAggregate {
  * [intended send time (epoch ms), latency ms, ok, the probe's lateness ms]: the probe's wire tuple.
  * Lateness is absent for samples the probe never sent (downtime filled in by the panel) and in old rows.
  */
-export type RawSample = readonly [number, number, boolean, number?];
+export type RawSample = readonly [number, number, boolean, number?, number?];
 
 export interface Retention {
   readonly rawDays: number;

@@ -163,4 +163,16 @@ describe('Aggregator windows', () => {
     expect(tick.windows['1m'].latency.n).toBe(101);
     expect(tick.probeLateness?.session.n).toBe(100);
   });
+
+  it('keeps the probe’s own time apart too, over the samples that carry it', () => {
+    const agg = new Aggregator(opts);
+    const samples: RawSample[] = [];
+    for (let i = 0; i < 99; i++) samples.push([i * 10, 1, true, 0, 0.06]);
+    samples.push([990, 1, true, 0, 0.4]);
+    samples.push([995, 1, true, 0]); // an older probe: no own time
+    agg.record(samples);
+    const { tick } = agg.tick(5000);
+    expect(tick.probeOwnTime?.['1m']).toEqual({ n: 100, p50: 0.06, p99: 0.06, max: 0.4 });
+    expect(tick.windows['1m'].latency.n).toBe(101);
+  });
 });

@@ -25,6 +25,8 @@ interface OpenSecond {
   maxUs: number;
   /** The probe's own lateness per sample (µs, early sends as 0); samples without it add nothing. */
   lateUs: number[];
+  /** The probe's own busy time in each answer's window (µs); samples without it add nothing. */
+  ownUs: number[];
 }
 
 export type TickWithoutResources = Omit<MetricsTick, 'resources'>;
@@ -40,6 +42,7 @@ export class Aggregator {
   private readonly scratch = newHistogram();
   private readonly latency = new WindowSet(this.scratch);
   private readonly lateness = new WindowSet(this.scratch);
+  private readonly ownTime = new WindowSet(this.scratch);
   private readonly closeLagMs: number;
   private lastSecond: LatencySummary = summarize(this.scratch, 0, 0, 0, 0);
   private lastSecondAt: number | null = null;
@@ -57,7 +60,7 @@ export class Aggregator {
   }
 
   record(samples: readonly RawSample[]): void {
-    for (const [t, latencyMs, ok, lateMs] of samples) {
+    for (const [t, latencyMs, ok, lateMs, ownMs] of samples) {
       let sec = Math.floor(t / 1000);
       if (this.lastClosed !== null && sec <= this.lastClosed) {
         sec = this.lastClosed + 1;
@@ -65,7 +68,7 @@ export class Aggregator {
       }
       let bucket = this.open.get(sec);
       if (!bucket) {
-        bucket = { values: [], misses: 0, sumUs: 0, maxUs: 0, lateUs: [] };
+        bucket = { values: [], misses: 0, sumUs: 0, maxUs: 0, lateUs: [], ownUs: [] };
         this.open.set(sec, bucket);
       }
       // A failure is recorded at no less than the timeout: it never makes percentiles look better.
@@ -75,6 +78,7 @@ export class Aggregator {
       bucket.maxUs = Math.max(bucket.maxUs, us);
       if (!isWithinTarget(ok, latencyMs, this.o.targetMs)) bucket.misses++;
       if (lateMs !== undefined) bucket.lateUs.push(toMicros(lateMs));
+      if (ownMs !== undefined) bucket.ownUs.push(toMicros(ownMs));
     }
   }
 
@@ -120,6 +124,7 @@ export class Aggregator {
       const newest = closeUpTo * 1000;
       this.latency.expire(newest);
       this.lateness.expire(newest);
+      this.ownTime.expire(newest);
       const last = closed.at(-1);
       this.lastSecondAt = newest;
       this.lastSecond = last && last.t === newest ? this.lastSecond : summarize(this.scratch, 0, 0, 0, 0);
@@ -157,6 +162,7 @@ export class Aggregator {
     };
     this.latency.add(unit, !this.seeding);
     this.lateness.add(latenessUnit(t, b.lateUs), !this.seeding);
+    this.ownTime.add(latenessUnit(t, b.ownUs), !this.seeding);
 
     this.scratch.reset();
     applyValues(this.scratch, values, null, 1);
@@ -182,8 +188,10 @@ export class Aggregator {
     const target = { targetMs: this.o.targetMs, objective: this.o.objective };
     const latency = this.latency.summaries();
     const lateness = this.lateness.summaries();
+    const ownTime = this.ownTime.summaries();
     const windows = {} as MetricsTick['windows'];
     const probeLateness = {} as Record<WindowName, LatenessSummary>;
+    const probeOwnTime = {} as Record<WindowName, LatenessSummary>;
     for (const name of Object.keys(latency) as WindowName[]) {
       const l = latency[name];
       const newest = this.newestSecond;
@@ -193,6 +201,7 @@ export class Aggregator {
         ...(name !== 'session' && newest !== null ? { span: WindowSet.spanOf(name, newest) } : {}),
       };
       probeLateness[name] = latenessSummary(lateness[name]);
+      probeOwnTime[name] = latenessSummary(ownTime[name]);
     }
     return {
       at: now,
@@ -201,6 +210,7 @@ export class Aggregator {
       secondAt: this.lastSecondAt,
       windows,
       probeLateness,
+      probeOwnTime,
     };
   }
 }

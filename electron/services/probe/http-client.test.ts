@@ -224,3 +224,37 @@ describe('KeepAlivePool against real servers', () => {
     p.destroy();
   });
 });
+
+describe('the probe’s own time in an answer’s window', () => {
+  /** A relay that answers 40 ms after each request, in this process (its wait is idle time here). */
+  async function slowServer(): Promise<number> {
+    return listen(
+      http.createServer((_req, res) => {
+        setTimeout(() => res.end('{}'), 40);
+      }),
+    );
+  }
+  const spin = (ms: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      // the probe's own work, done while its request is out
+    }
+  };
+
+  it('is near zero when the probe only waits, and counts work the probe does while the answer is due', async () => {
+    const port = await slowServer();
+    const p = pool(port);
+    await p.get(signal()); // connect first: the measured requests go out on a warm socket
+    const waiting = await p.get(signal());
+    const sent = performance.now();
+    const pending = p.get(signal());
+    spin(15);
+    const busy = await pending;
+    const latency = performance.now() - sent;
+    p.destroy();
+    expect(waiting.ownMs).toBeLessThan(5);
+    // The 15 ms spin is the probe's own; the server's 40 ms wait (idle here) is not.
+    expect(busy.ownMs).toBeGreaterThanOrEqual(14);
+    expect(busy.ownMs).toBeLessThan(latency - 20);
+  });
+});

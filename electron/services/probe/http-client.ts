@@ -29,10 +29,16 @@ export interface PoolOptions {
   readonly now?: () => number;
 }
 
-/** A complete answer: its status and when its last byte was read. */
+/** A complete answer: its status, when its last byte was read, and the probe's own share of the wait. */
 export interface PoolAnswer {
   readonly status: number;
   readonly at: number;
+  /**
+   * How long this process was busy (not waiting in the event loop's poll) between the request's write
+   * returning and the answer's stamp: its own work in the answer's window, which the relay is charged
+   * for only where it delayed the stamp. An upper bound on the probe's own share of the latency.
+   */
+  readonly ownMs: number;
 }
 
 interface Pending {
@@ -43,6 +49,11 @@ interface Pending {
 }
 
 const systemNow = (): number => performance.timeOrigin + performance.now();
+/**
+ * Time this process has spent waiting in the event loop's poll (libuv's idle time), ms. What a request's
+ * window did not spend there, the probe spent on its own work (see PoolAnswer.ownMs).
+ */
+const loopIdleMs = (): number => performance.nodeTiming.idleTime;
 const EMPTY = Buffer.alloc(0);
 /** One read buffer per pool: reads are handled one at a time, and an answer is about 0.5 KB. */
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -53,6 +64,9 @@ class Connection {
   private buf: Buffer = Buffer.alloc(0);
   current: Pending | null = null;
   closed = false;
+  /** performance.now() and the loop's idle time when the current request's write returned. */
+  private writtenAt = 0;
+  private idleAtWrite = 0;
 
   constructor(
     private readonly pool: KeepAlivePool,
@@ -77,6 +91,8 @@ class Connection {
   send(p: Pending, request: Buffer): void {
     this.current = p;
     this.socket.write(request);
+    this.writtenAt = performance.now();
+    this.idleAtWrite = loopIdleMs();
   }
 
   /** A write of nothing: see KeepAlivePool.warm. */
@@ -88,13 +104,15 @@ class Connection {
   private onRead(buf: Uint8Array, n: number): boolean {
     // Stamped first: parsing and everything after it is the probe's time, not the relay's.
     const at = this.now();
+    // Read after the stamp, so they cost the stamp nothing.
+    const ownMs = Math.max(0, performance.now() - this.writtenAt - (loopIdleMs() - this.idleAtWrite));
     const chunk = buf.subarray(0, n);
     this.buf = Buffer.concat(this.buf.length === 0 ? [chunk] : [this.buf, chunk]);
-    this.onData(at);
+    this.onData(at, ownMs);
     return true;
   }
 
-  private onData(at: number): void {
+  private onData(at: number, ownMs: number): void {
     if (this.buf.length > this.maxBytes) return this.fail(new ProbeHttpError('response too large'));
     let parsed;
     try {
@@ -109,7 +127,7 @@ class Connection {
     // Bytes past one response on a one-request-at-a-time socket are a protocol error.
     if (!p || this.buf.length > 0) return this.fail(new ProbeHttpError('unexpected bytes after a response'));
     if (parsed.close) this.close();
-    p.resolve({ status: parsed.status, at });
+    p.resolve({ status: parsed.status, at, ownMs });
     this.pool.released(this);
   }
 

@@ -56,7 +56,12 @@ function main(): void {
     rateHz: args.rateHz,
     timeoutMs: args.timeoutMs,
     spinMs: args.spinMs,
-    onSample: (s) => pending.push([s.t, round3(s.latencyMs), s.ok, round3(s.lateMs)]),
+    onSample: (s) =>
+      pending.push(
+        s.ownMs === undefined
+          ? [s.t, round3(s.latencyMs), s.ok, round3(s.lateMs)]
+          : [s.t, round3(s.latencyMs), s.ok, round3(s.lateMs), round3(s.ownMs)],
+      ),
     onSampling: (at) => write({ type: 'sampling', at, rateHz: args.rateHz }),
   });
   const listener = args.stream

@@ -43,10 +43,11 @@ export function createLatestRequester(
     maxSockets: MAX_SOCKETS,
     now: () => clock.now(),
   });
-  const issue: Issue = (signal) => pool.get(signal).then(({ status, at }) => ({ ok: status === 200, at }));
+  const issue: Issue = (signal) =>
+    pool.get(signal).then(({ status, at, ownMs }) => ({ ok: status === 200, at, ownMs }));
   const stage: StagedIssue = (signal) => {
     const send = pool.stage(signal);
-    return () => send().then(({ status, at }) => ({ ok: status === 200, at }));
+    return () => send().then(({ status, at, ownMs }) => ({ ok: status === 200, at, ownMs }));
   };
   return { issue, stage, warm: () => pool.warm(), close: () => pool.destroy() };
 }

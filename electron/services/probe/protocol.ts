@@ -17,10 +17,11 @@ export function spinMsForTier(tier: TierName): number {
 /**
  * What the probe process writes on stdout, one JSON object per line, and the main process validates.
  * A sample is a tuple to keep lines short at 100 Hz: [intended send time (epoch ms), latency ms, ok,
- * lateness ms (actual − intended send; absent from probes older than this field)].
+ * lateness ms (actual − intended send; absent from probes older than this field), the probe's own busy time in the answer's window ms (absent from probes older than that field)].
  */
 
 export const ProbeSample = z.union([
+  z.tuple([z.number(), z.number().nonnegative(), z.boolean(), z.number(), z.number().nonnegative()]),
   z.tuple([z.number(), z.number().nonnegative(), z.boolean(), z.number()]),
   z.tuple([z.number(), z.number().nonnegative(), z.boolean()]),
 ]);

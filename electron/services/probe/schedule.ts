@@ -55,6 +55,8 @@ export type StagedIssue = (signal: AbortSignal) => () => Promise<boolean | Issue
 export interface IssueResult {
   readonly ok: boolean;
   readonly at: number;
+  /** The probe's own busy time in the answer's window (http-client.ts, PoolAnswer.ownMs). */
+  readonly ownMs?: number;
 }
 
 /** Whether an issue's result was a success, whichever form it came in. */
@@ -69,6 +71,8 @@ export interface Sample {
   readonly ok: boolean;
   /** Actual send − intended send, ms: negative when sent early, the wait when never sent (frozen). */
   readonly lateMs: number;
+  /** The probe's own busy time between its send and the answer, ms, where the transport measures it. */
+  readonly ownMs?: number;
 }
 
 export interface ScheduleOptions {
@@ -217,7 +221,14 @@ export class FixedRateSchedule {
       const stopped = !this.inFlight.delete(controller);
       if (stopped) return;
       const start = Math.min(intended, sentAt);
-      onSample({ t: intended, latencyMs: Math.max(0, end - start), ok, lateMs: sentAt - intended });
+      const ownMs = typeof result === 'boolean' ? undefined : result.ownMs;
+      onSample({
+        t: intended,
+        latencyMs: Math.max(0, end - start),
+        ok,
+        lateMs: sentAt - intended,
+        ...(ownMs === undefined ? {} : { ownMs }),
+      });
     };
     // The deadline counts from the intended time too: a request queued behind a stall times out on
     // the schedule's terms, not on its own.

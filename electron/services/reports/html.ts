@@ -15,7 +15,7 @@ import {
 import { REPORT_CSS } from './html-style';
 import { slaTestSection } from './html-sla-test';
 import { tuningSection } from './html-tuning';
-import { formatMisses, probeLatenessNote } from '../../../shared/figures';
+import { formatMisses, probeLatenessNote, probeOwnTimeNote } from '../../../shared/figures';
 import { judgeSummary, verdictDetail, VERDICT_WORDS } from '../../../shared/verdict';
 
 /**
@@ -82,6 +82,8 @@ function figureNotes(s: ReportSummary): string {
     );
   const late = probeLatenessNote(s.probeLateness, 'in this period');
   if (late) notes.push(`<p class="muted" data-figure-note="probe-late">${esc(late)}</p>`);
+  const own = probeOwnTimeNote(s.probeOwnTime);
+  if (own) notes.push(`<p class="muted" data-figure-note="probe-own">Latency figures ${esc(own)}.</p>`);
   return notes.join('');
 }
 

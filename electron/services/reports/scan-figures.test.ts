@@ -19,4 +19,13 @@ describe('report figures from the sample pass', () => {
     // Four samples record lateness (the early send counts as 0); the other tier's is not this report's.
     expect(result.lateness).toEqual({ n: 4, p50: 0, p99: 4.2, max: 4.2 });
   });
+
+  it('summarises the probe’s own time over the samples that record it, this tier only', () => {
+    const scan = new SampleScan('enterprise', 5, 1000, { from: 0, to: 10_000 });
+    for (let i = 0; i < 100; i++)
+      scan.add({ t: i, latencyMs: 1, ok: true, tier: 'enterprise', ownMs: i === 99 ? 0.9 : 0.05 });
+    scan.add({ t: 200, latencyMs: 1, ok: true, tier: 'enterprise', ownMs: null });
+    scan.add({ t: 300, latencyMs: 1, ok: true, tier: 'pro', ownMs: 7 });
+    expect(scan.finish().ownTime).toEqual({ n: 100, p50: 0.05, p99: 0.05, max: 0.9 });
+  });
 });

@@ -31,6 +31,8 @@ export interface ScanResult {
   readonly missCounts: MissCounts;
   /** The probe's own lateness over the samples that record it. */
   readonly lateness: LatenessSummary;
+  /** The probe's own busy time in the answers' windows, over the samples that record it. */
+  readonly ownTime: LatenessSummary;
   readonly otherTiers: { tier: string; n: number }[];
   readonly measuredSeconds: number;
   readonly upSeconds: number;
@@ -50,7 +52,27 @@ export function atMicros(s: RawSample): RawSample {
     ok: s.ok,
     tier: s.tier,
     lateMs: s.lateMs,
+    ownMs: s.ownMs,
   };
+}
+
+/** A figure of the probe's own (its lateness, its own time) over the samples that record it. */
+class ProbeOwnFigure {
+  private readonly hist: Hdr = newHistogram();
+  private n = 0;
+  private maxMs = 0;
+
+  add(ms: number): void {
+    const clamped = Math.max(0, ms);
+    this.hist.recordValue(toMicros(clamped));
+    this.n++;
+    this.maxMs = Math.max(this.maxMs, clamped);
+  }
+
+  summary(): LatenessSummary {
+    const p = percentilesMs(this.hist, this.n, toMicros(this.maxMs));
+    return { n: this.n, p50: p?.p50 ?? null, p99: p?.p99 ?? null, max: this.n ? this.maxMs : null };
+  }
 }
 
 export class OutOfOrderError extends Error {
@@ -66,9 +88,8 @@ export class SampleScan {
   private maxMs = -1;
   private readonly others = new Map<string, number>();
   private readonly missCounts = emptyMissCounts();
-  private readonly late: Hdr = newHistogram();
-  private lateN = 0;
-  private lateMaxMs = 0;
+  private readonly late = new ProbeOwnFigure();
+  private readonly own = new ProbeOwnFigure();
   private lastT = -Infinity;
   // Availability: samples arrive in time order, so distinct seconds need only the current one.
   private second = NaN;
@@ -109,12 +130,8 @@ export class SampleScan {
     const outcome = sampleOutcome(s.ok, s.latencyMs, this.targetMs, this.timeoutMs);
     countOutcome(this.missCounts, outcome);
     const miss = outcome !== 'within';
-    if (s.lateMs != null) {
-      const lateMs = Math.max(0, s.lateMs);
-      this.late.recordValue(toMicros(lateMs));
-      this.lateN++;
-      this.lateMaxMs = Math.max(this.lateMaxMs, lateMs);
-    }
+    if (s.lateMs != null) this.late.add(s.lateMs);
+    if (s.ownMs != null) this.own.add(s.ownMs);
     const ms = s.ok ? s.latencyMs : Math.max(s.latencyMs, this.timeoutMs);
     const micros = toMicros(ms);
     this.n++;
@@ -161,23 +178,14 @@ export class SampleScan {
       },
       counts: { n: this.n, misses: this.misses },
       missCounts: { ...this.missCounts },
-      lateness: this.latenessSummary(),
+      lateness: this.late.summary(),
+      ownTime: this.own.summary(),
       otherTiers: [...this.others].map(([tier, n]) => ({ tier, n })),
       measuredSeconds: this.measuredSeconds,
       upSeconds: this.upSeconds,
       bucketMs: this.bucketMs,
       points: this.points,
       timeline: this.timeline,
-    };
-  }
-
-  private latenessSummary(): LatenessSummary {
-    const p = percentilesMs(this.late, this.lateN, toMicros(this.lateMaxMs));
-    return {
-      n: this.lateN,
-      p50: p?.p50 ?? null,
-      p99: p?.p99 ?? null,
-      max: this.lateN ? this.lateMaxMs : null,
     };
   }
 

@@ -20,6 +20,8 @@ export interface RawSample {
   readonly tier: string;
   /** The probe's own lateness (actual − intended send), ms; absent or null in older rows. */
   readonly lateMs?: number | null;
+  /** The probe's own busy time in the answer's window (absent from older rows). */
+  readonly ownMs?: number | null;
 }
 
 export interface ReportSource {

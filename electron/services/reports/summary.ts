@@ -96,6 +96,7 @@ export function buildSummary(
     sla: summarizeSla(scan.counts, { targetMs: spec.targetMs, objective: spec.objective }),
     missBreakdown: scan.missCounts,
     probeLateness: scan.lateness,
+    probeOwnTime: scan.ownTime,
     otherTiers: scan.otherTiers,
     availability: {
       measuredSeconds: scan.measuredSeconds,
