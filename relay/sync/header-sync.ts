@@ -1,10 +1,10 @@
-import { ZERO_HASH, hashToHex } from '../p2p/bytes';
-import { BoundedMap } from '../p2p/hygiene/bounded-map';
+import { ZERO_HASH, hashToHex } from '../wire/bytes';
+import { BoundedMap } from '../util/bounded-map';
 import { MAX_PENDING_INV } from '../p2p/hygiene/upstream-hygiene';
-import { MAX_HEADERS_PER_MESSAGE, PROTOCOL_VERSION } from '../p2p/constants';
-import { P2PProtocolError } from '../p2p/protocol-error';
-import { encodeGetHeaders } from '../p2p/messages';
-import { sha256d } from '../p2p/bytes';
+import { MAX_HEADERS_PER_MESSAGE, PROTOCOL_VERSION } from '../wire/constants';
+import { P2PProtocolError } from '../wire/protocol-error';
+import { encodeGetHeaders } from '../wire/messages';
+import { sha256d } from '../wire/bytes';
 import { type SyncInfo, type SyncState, SyncRate, syncInfo } from './progress';
 import type { AnnouncementHooks, HeaderSyncOptions, PeerState, SyncPeer } from './sync-types';
 import type { BatchResult } from '../chain/chain-types';

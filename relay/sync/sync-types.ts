@@ -1,6 +1,6 @@
 import type { ChainEntry, HeaderChain } from '../chain/chain';
 import type { DisconnectedBlock } from '../chain/chain-types';
-import type { Logger } from '../log';
+import type { Logger } from '../util/log';
 import type { HeadersPresync } from './presync';
 
 /** What sync needs of a connection: the relay's Peer has this shape. */
