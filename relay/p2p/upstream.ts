@@ -1,7 +1,7 @@
 import { clockWarningText } from '../../shared/clock-offset';
 import type { Logger } from '../util/log';
 import type { HeaderChain } from '../chain/chain';
-import { HeaderSync, type ReorgEvent, type TipEvent } from '../sync/header-sync';
+import { HeaderSync, type ReorgEvent, type TipEvent } from './header-sync';
 import type { SyncInfo } from '../sync/progress';
 import { INV_BLOCK, INV_WITNESS_FLAG } from '../wire/constants';
 import type { Frame } from '../wire/framing';
