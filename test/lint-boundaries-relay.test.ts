@@ -25,7 +25,7 @@ type Case = readonly [file: string, specifier: string];
 
 /** Every arrow up: each folder to each folder above it, and to each composition file. */
 const upward: Case[] = [
-  ...STACK.flatMap((folder, i) => [
+  ...STACK.flatMap((folder, i): Case[] => [
     ...STACK.slice(i + 1).map((above): Case => [`relay/${folder}/x.ts`, `../${above}/thing`]),
     ...COMPOSITION.map((file): Case => [`relay/${folder}/x.ts`, `../${file}`]),
   ]),
@@ -34,7 +34,7 @@ const upward: Case[] = [
 ];
 /** Every arrow down, to util/, or sideways within a folder. */
 const downward: Case[] = [
-  ...STACK.flatMap((folder, i) => [
+  ...STACK.flatMap((folder, i): Case[] => [
     ...STACK.slice(0, i).map((below): Case => [`relay/${folder}/x.ts`, `../${below}/thing`]),
     [`relay/${folder}/x.ts`, './thing'],
   ]),
