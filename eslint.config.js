@@ -35,6 +35,59 @@ const benchImport = {
 /** Files that are tests or test support themselves, and so may import test support. */
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*.spec.ts', '**/test-support/**'];
 
+const relayStandalone = {
+  group: ['**/electron/**', '**/renderer/**'],
+  message: 'relay/ is standalone (it may be replaced by the Go binary).',
+};
+
+/**
+ * Inside relay/, a stack with no arrow up: wire -> chain -> sync -> p2p -> api -> health -> the
+ * composition (relay.ts, main.ts, config.ts), which alone may import every layer; each folder may
+ * import only the folders before it. Beside the stack, util/ (log, clock, version, bounded map)
+ * imports nothing of relay/ and every folder but wire/ may use it (wire/ stands on nothing).
+ * Tests are left out (productionPatterns): nothing imports a test, so a test that builds a chain to
+ * get headers for a wire test adds no arrow to the relay that runs.
+ */
+const relayComposition = ['relay', 'main', 'config'];
+/**
+ * A relative import that climbs out of its folder into one of relay/'s `folders`, or into a file of
+ * the composition. Relative, because that is how relay/ imports itself; `../../shared/api` does not
+ * match (it names shared/ first), and no folder below relay/ holds a sub-folder of these names.
+ * @param {string[]} folders
+ */
+const climbsInto = (folders) =>
+  `^(\\.\\./)+(relay/)?((${folders.join('|')})(/|$)|(${relayComposition.join('|')})(\\.ts)?$)`;
+/**
+ * @param {string} folder
+ * @param {string[]} above the relay/ folders it may not import
+ * @param {string} may what it may import, for the message
+ * @returns {Layer}
+ */
+const relayLayer = (folder, above, may) => ({
+  files: [`relay/${folder}/**`],
+  paths: [electronImport],
+  patterns: [relayStandalone],
+  productionPatterns: [
+    {
+      regex: climbsInto(above),
+      message: `relay/${folder}/ may import ${may} of relay/: no arrow up the stack (wire, chain, sync, p2p, api, health, relay.ts; util/ beside it).`,
+    },
+  ],
+});
+const relayStack = [
+  relayLayer('util', ['wire', 'chain', 'sync', 'p2p', 'api', 'health', 'demo-peer'], 'nothing'),
+  relayLayer('wire', ['util', 'chain', 'sync', 'p2p', 'api', 'health', 'demo-peer'], 'nothing else'),
+  relayLayer('chain', ['sync', 'p2p', 'api', 'health', 'demo-peer'], 'only util/ and wire/'),
+  relayLayer('sync', ['p2p', 'api', 'health', 'demo-peer'], 'only util/, wire/ and chain/'),
+  relayLayer('p2p', ['api', 'health', 'demo-peer'], 'only util/, wire/, chain/ and sync/'),
+  relayLayer('api', ['health', 'demo-peer'], 'only util/, wire/, chain/, sync/ and p2p/'),
+  relayLayer('health', ['demo-peer'], 'only util/, wire/, chain/, sync/, p2p/ and api/'),
+  // The demo peer is a Bitcoin node of its own that shares the wire codec and the chain rules with
+  // the relay, not the relay's sync or peer machinery: a bug there would otherwise hide on both sides.
+  relayLayer('demo-peer', ['sync', 'p2p', 'api', 'health'], 'only util/, wire/ and chain/'),
+  // relay/test-support/ drives the whole relay from outside, as tests do: no stack rule.
+];
+
 /** Each layer of DESIGN.md's layout, with what it may not import. */
 /** @type {Layer[]} */
 const layers = [
@@ -71,16 +124,8 @@ const layers = [
       },
     ],
   },
-  {
-    files: ['relay/**'],
-    paths: [electronImport],
-    patterns: [
-      {
-        group: ['**/electron/**', '**/renderer/**'],
-        message: 'relay/ is standalone (it may be replaced by the Go binary).',
-      },
-    ],
-  },
+  { files: ['relay/**'], paths: [electronImport], patterns: [relayStandalone] },
+  ...relayStack,
   {
     files: ['renderer/**'],
     paths: [electronImport],
@@ -97,7 +142,7 @@ const layers = [
 ];
 
 /**
- * @typedef {{ files: string[]; ignores?: string[]; paths: object[]; patterns: object[]; tooling?: boolean }} Layer
+ * @typedef {{ files: string[]; ignores?: string[]; paths: object[]; patterns: object[]; productionPatterns?: object[]; tooling?: boolean }} Layer
  * @param {Layer} layer
  * @param {boolean} production
  */
@@ -106,7 +151,9 @@ const importRule = (layer, production) => ({
     'error',
     {
       paths: layer.paths,
-      patterns: production ? [...layer.patterns, testSupport, benchImport] : layer.patterns,
+      patterns: production
+        ? [...layer.patterns, ...(layer.productionPatterns ?? []), testSupport, benchImport]
+        : layer.patterns,
     },
   ],
 });

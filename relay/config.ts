@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { parseNodeList } from '../shared/node-address';
 import { BitcoinNetwork, RELAY_ENV } from '../shared/relay-contract';
 import { TierName, type TierSpec, TIERS } from '../shared/tiers';
-import { BOOLEAN, type KnobConfig, readKnobs } from './knob-config';
-import type { LogLevel } from './log';
-import { NETWORKS } from './p2p/constants';
+import { BOOLEAN, type KnobConfig, readKnobs } from './health/knob-config';
+import type { LogLevel } from './util/log';
+import { NETWORKS } from './wire/constants';
 import type { NodeAddress } from './p2p/upstream';
 import { type HygieneConfig, HygieneConfigError, parseHygiene } from './p2p/hygiene/config';
 
@@ -20,7 +20,7 @@ export class ConfigError extends Error {
   }
 }
 
-export type { GcPercent } from './knob-config';
+export type { GcPercent } from './health/knob-config';
 
 export interface RelayConfig extends KnobConfig {
   readonly tier: TierSpec;

@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig } from './config';
-import { createLogger } from './log';
+import { createLogger } from './util/log';
 import { Relay } from './relay';
 
 /** Past this a stop that is still waiting on a socket is cut short: the contract says about 2 s. */

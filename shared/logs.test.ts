@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeLevel, parseLogRecord } from './logs';
 
 // Lines as each library writes them (shapes from zap's production encoder, log/slog's JSONHandler,
-// logrus's JSONFormatter and our relay/log.ts), not produced by the code under test.
+// logrus's JSONFormatter and our relay/util/log.ts), not produced by the code under test.
 const zap =
   '{"level":"warn","ts":1733054400.123456,"caller":"relay/main.go:42","msg":"upstream peer disconnected","peer":"127.0.0.1:18444"}';
 const slog =

@@ -2,10 +2,10 @@ import net from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, request } from '../relay/test-support/clients';
 import { FakeUpstream } from '../relay/test-support/fake-upstream';
-import { NETWORKS } from '../relay/p2p/constants';
-import { encodeFrame } from '../relay/p2p/framing';
-import { hashToBigInt, parseHeader, serializeHeader, targetFromBits } from '../relay/p2p/header';
-import { encodeHeaders } from '../relay/p2p/messages';
+import { NETWORKS } from '../relay/wire/constants';
+import { encodeFrame } from '../relay/wire/framing';
+import { hashToBigInt, parseHeader, serializeHeader, targetFromBits } from '../relay/wire/header';
+import { encodeHeaders } from '../relay/wire/messages';
 import { goRelayBinary, SKIP_WITHOUT_GO, spawnGoRelay } from './support/go-relay';
 
 // The Go relay against peers and clients that misbehave, written with the TypeScript P2P code (which

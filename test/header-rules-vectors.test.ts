@@ -11,7 +11,7 @@ import {
   requiredBits,
   retargetBits,
 } from '../relay/chain/rules';
-import { targetFromBits } from '../relay/p2p/header';
+import { targetFromBits } from '../relay/wire/header';
 import { codeOf } from '../relay/test-support/protocol-error-code';
 
 /**

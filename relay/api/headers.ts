@@ -1,7 +1,7 @@
 import type { BitcoinNetwork } from '../../shared/relay-contract';
 import { type HeaderRecord, type HeadersPage, MAX_HEADERS_PER_REQUEST } from '../../shared/relay-stream';
 import type { ChainEntry, HeaderChain } from '../chain/chain';
-import { hashToHex } from '../p2p/bytes';
+import { hashToHex } from '../wire/bytes';
 
 export interface HeaderAnswer {
   readonly status: 200 | 400 | 404;

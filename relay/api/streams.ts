@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { BlockRef, StreamBlock, StreamReorg, StreamResync } from '../../shared/relay-stream';
-import type { Logger } from '../log';
+import type { Logger } from '../util/log';
 import { ReplayBuffer } from './replay-buffer';
 
 /** A client this far behind is not reading; dropping it protects the relay's memory and the others. */

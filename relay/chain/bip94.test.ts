@@ -3,8 +3,8 @@ import { HeaderChain } from './chain';
 import { CHAIN_PARAMS } from './params';
 import { type Ancestry, checkHeaderRules, requiredBits } from './rules';
 import { codeOf } from '../test-support/protocol-error-code';
-import { magicMismatch } from '../p2p/framing';
-import { NETWORKS } from '../p2p/constants';
+import { magicMismatch } from '../wire/framing';
+import { NETWORKS } from '../wire/constants';
 
 const testnet4 = CHAIN_PARAMS.testnet4;
 const testnet3 = CHAIN_PARAMS.testnet;

@@ -1,5 +1,5 @@
-import { P2PProtocolError } from '../p2p/protocol-error';
-import { HEADER_BYTES } from '../p2p/header';
+import { P2PProtocolError } from '../wire/protocol-error';
+import { HEADER_BYTES } from '../wire/header';
 import type { MainChain } from './main-chain';
 import { workOf } from './pow';
 import type { Ancestry } from './rules';

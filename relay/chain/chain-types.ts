@@ -1,4 +1,4 @@
-import type { BlockHeader } from '../p2p/header';
+import type { BlockHeader } from '../wire/header';
 import type { SideLimits } from './side-branches';
 
 export interface ChainEntry {

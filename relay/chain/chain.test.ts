@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cachedRegtestChain, genesisTip, mineInto } from '../test-support/chain-gen';
-import { hashToHex } from '../p2p/bytes';
+import { hashToHex } from '../wire/bytes';
 import { HeaderChain } from './chain';
 import { CHAIN_PARAMS } from './params';
 import { codeOf } from '../test-support/protocol-error-code';

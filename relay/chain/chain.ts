@@ -1,11 +1,11 @@
-import { hashToHex, hexToHash, ZERO_HASH } from '../p2p/bytes';
-import { MAX_HEADERS_PER_MESSAGE } from '../p2p/constants';
-import { P2PProtocolError } from '../p2p/protocol-error';
-import { type BlockHeader, HEADER_BYTES, parseHeader, targetFromBits } from '../p2p/header';
+import { hashToHex, hexToHash, ZERO_HASH } from '../wire/bytes';
+import { MAX_HEADERS_PER_MESSAGE } from '../wire/constants';
+import { P2PProtocolError } from '../wire/protocol-error';
+import { type BlockHeader, HEADER_BYTES, parseHeader, targetFromBits } from '../wire/header';
 import { type ChainStore, openStore } from './store';
 import { MainChain } from './main-chain';
 import { type ChainParams, lastCheckpointHeight } from './params';
-import { sha256d } from '../p2p/bytes';
+import { sha256d } from '../wire/bytes';
 import { checkPow, workOf as workOfBits } from './pow';
 import { type Ancestry, MAX_FUTURE_SECONDS, checkHeaderRules } from './rules';
 import { Branches } from './branches';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { HEADER_BYTES } from '../p2p/header';
+import { HEADER_BYTES } from '../wire/header';
 
 const MAGIC = 0x52444853; // "SHDR"
 const RECORD_HEAD = 16;

@@ -1,4 +1,4 @@
-import { HEADER_BYTES } from '../p2p/header';
+import { HEADER_BYTES } from '../wire/header';
 import { HashIndex } from './hash-index';
 import { workOf } from './pow';
 

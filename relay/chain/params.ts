@@ -1,5 +1,5 @@
 import type { BitcoinNetwork } from '../../shared/relay-contract';
-import { NETWORKS, type NetworkParams } from '../p2p/constants';
+import { NETWORKS, type NetworkParams } from '../wire/constants';
 
 export interface Checkpoint {
   readonly height: number;

@@ -1,5 +1,5 @@
-import { P2PProtocolError } from '../p2p/protocol-error';
-import { targetFromBits } from '../p2p/header';
+import { P2PProtocolError } from '../wire/protocol-error';
+import { targetFromBits } from '../wire/header';
 
 const workCache = new Map<number, bigint>();
 const targetCache = new Map<number, { bytes: Buffer; value: bigint }>();

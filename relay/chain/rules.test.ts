@@ -6,7 +6,7 @@ import { HeaderChain } from './chain';
 import { CHAIN_PARAMS, type ChainParams } from './params';
 import { type Ancestry, checkHeaderRules, medianTimePast, requiredBits, retargetBits } from './rules';
 import { bitsFromTarget } from './pow';
-import { targetFromBits } from '../p2p/header';
+import { targetFromBits } from '../wire/header';
 import { codeOf } from '../test-support/protocol-error-code';
 
 const mainnet = CHAIN_PARAMS.mainnet;

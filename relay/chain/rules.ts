@@ -1,6 +1,6 @@
-import { hashToHex } from '../p2p/bytes';
-import { P2PProtocolError } from '../p2p/protocol-error';
-import { targetFromBits } from '../p2p/header';
+import { hashToHex } from '../wire/bytes';
+import { P2PProtocolError } from '../wire/protocol-error';
+import { targetFromBits } from '../wire/header';
 import type { ChainParams } from './params';
 import { bitsFromTarget } from './pow';
 

@@ -1,4 +1,4 @@
-import { P2PProtocolError } from '../p2p/protocol-error';
+import { P2PProtocolError } from '../wire/protocol-error';
 
 export interface SideEntry {
   readonly raw: Buffer;

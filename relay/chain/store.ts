@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
-import { HEADER_BYTES } from '../p2p/header';
+import { HEADER_BYTES } from '../wire/header';
 import { HeaderFile } from './header-file';
 import type { MainChain } from './main-chain';
-import { sha256d } from '../p2p/bytes';
+import { sha256d } from '../wire/bytes';
 
 export interface ChainStore {
   /** Why the file was cut back at start (torn write, corrupt record, broken link), or null. */

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../test-support/clients';
 import { Collector, type DemoPeer, startDemoPeer } from '../test-support/processes';
-import { type Frame, FrameParser, encodeFrame } from '../p2p/framing';
-import { INV_BLOCK, NETWORKS, PROTOCOL_VERSION } from '../p2p/constants';
-import { hashToHex } from '../p2p/bytes';
+import { type Frame, FrameParser, encodeFrame } from '../wire/framing';
+import { INV_BLOCK, NETWORKS, PROTOCOL_VERSION } from '../wire/constants';
+import { hashToHex } from '../wire/bytes';
 import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
 import {
@@ -20,7 +20,7 @@ import {
   encodeSendCmpct,
   encodeVersion,
   ipv4Mapped,
-} from '../p2p/messages';
+} from '../wire/messages';
 
 const magic = NETWORKS.regtest.magic;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../log';
+import { createLogger } from '../util/log';
 import { DemoNode } from './node';
 
 describe('the demo peer keeps a bounded number of blocks', () => {

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createLogger } from '../log';
-import { NETWORKS } from '../p2p/constants';
+import { createLogger } from '../util/log';
+import { NETWORKS } from '../wire/constants';
 import { DemoNode } from './node';
 import { createDemoHttp } from './http';
 

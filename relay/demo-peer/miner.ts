@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Writer, sha256d } from '../p2p/bytes';
+import { Writer, sha256d } from '../wire/bytes';
 import type { HeaderChain } from '../chain/chain';
 import { medianTimePast } from '../chain/rules';
-import { type BlockHeader, hashToBigInt, parseHeader, serializeHeader, targetFromBits } from '../p2p/header';
+import { type BlockHeader, hashToBigInt, parseHeader, serializeHeader, targetFromBits } from '../wire/header';
 
 export const REGTEST_BITS = 0x207fffff;
 const HALVING_INTERVAL = 150; // regtest

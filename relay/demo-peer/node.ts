@@ -1,12 +1,12 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../log';
-import { nowMs } from '../p2p/clock';
-import { type Frame, FrameParser, encodeFrame } from '../p2p/framing';
-import { INV_BLOCK, INV_CMPCT_BLOCK, INV_WITNESS_FLAG, NETWORKS, PROTOCOL_VERSION } from '../p2p/constants';
+import type { Logger } from '../util/log';
+import { nowMs } from '../util/clock';
+import { type Frame, FrameParser, encodeFrame } from '../wire/framing';
+import { INV_BLOCK, INV_CMPCT_BLOCK, INV_WITNESS_FLAG, NETWORKS, PROTOCOL_VERSION } from '../wire/constants';
 import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
-import { hashToHex } from '../p2p/bytes';
+import { hashToHex } from '../wire/bytes';
 import {
   NODE_NETWORK,
   NODE_WITNESS,
@@ -23,7 +23,7 @@ import {
   encodeRawHeaders,
   encodeVersion,
   ipv4Mapped,
-} from '../p2p/messages';
+} from '../wire/messages';
 import { type MinedBlock, mineNext, newMinerTag, REGTEST_BITS } from './miner';
 
 const params = NETWORKS.regtest;

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { TierSpec } from '../../shared/tiers';
-import type { GcPercent } from '../config';
+import type { GcPercent } from './knob-config';
 import { optionalGauge } from './optional-gauge';
 
 const LEVEL_VALUE = { standard: 1, high: 2, maximum: 3 } as const;

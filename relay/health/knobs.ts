@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { SeedKnobName } from '../../shared/knobs';
 import type { KnobReport } from '../../shared/relay-contract';
 import { RELAY_ENV } from '../../shared/relay-contract';
-import type { RelayConfig } from '../config';
+import type { KnobConfig } from './knob-config';
 
 export interface KnobOutcome {
   readonly knobs: Record<string, KnobReport>;
@@ -48,7 +48,7 @@ function applyHighPriority(requested: boolean): KnobReport {
  * Applies each runtime knob the way Node can, and reports requested beside applied. Several Go knobs
  * have no Node counterpart: those say so instead of pretending.
  */
-export function applyKnobs(config: RelayConfig): KnobOutcome {
+export function applyKnobs(config: KnobConfig): KnobOutcome {
   const available = os.availableParallelism();
   const cpuCores = Math.min(config.maxCpuCores ?? available, available);
   // libuv reads this when its pool first starts; main.ts calls us before any async fs or dns work.

@@ -3,8 +3,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { BitcoinNetwork } from '../../shared/relay-contract';
 import type { TierSpec } from '../../shared/tiers';
 import type { Route } from '../api/server';
-import type { GcPercent } from '../config';
-import { RELAY_VERSION } from '../version';
+import type { GcPercent } from './knob-config';
+import { RELAY_VERSION } from '../util/version';
 import { registerCompatMetrics } from './compat-metrics';
 import { optionalGauge } from './optional-gauge';
 import { PeerMetrics } from './peer-metrics';

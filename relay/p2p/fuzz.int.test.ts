@@ -7,7 +7,7 @@ import { type RelayProcess, startRelay } from '../test-support/processes';
 import { mineNext } from '../demo-peer/miner';
 import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
-import { decodeGetHeaders, encodeBlock, encodeCmpctBlock, encodeHeaders, encodeInv } from './messages';
+import { decodeGetHeaders, encodeBlock, encodeCmpctBlock, encodeHeaders, encodeInv } from '../wire/messages';
 import type { MinedBlock } from '../demo-peer/miner';
 
 const KEY = 'fuzz-panel-key';

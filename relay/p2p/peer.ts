@@ -1,20 +1,20 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../log';
-import { nowMs } from './clock';
-import { P2PProtocolError } from './protocol-error';
-import { type Frame, FrameParser, encodeFrame } from './framing';
-import type { NetworkParams } from './constants';
+import type { Logger } from '../util/log';
+import { nowMs } from '../util/clock';
+import { P2PProtocolError } from '../wire/protocol-error';
+import { type Frame, FrameParser, encodeFrame } from '../wire/framing';
+import type { NetworkParams } from '../wire/constants';
 import {
   MIN_PEER_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   SENDHEADERS_VERSION,
   SHORT_IDS_BLOCKS_VERSION,
-} from './constants';
-import { USER_AGENT } from './constants';
+} from '../wire/constants';
+import { USER_AGENT } from '../wire/constants';
 import { DEFAULT_HYGIENE, type HygieneConfig } from './hygiene/config';
 import { PeerGuard } from './hygiene/peer-guard';
-import { ReadBudget } from './read-budget';
+import { ReadBudget } from '../wire/read-budget';
 import type { Violation } from './hygiene/violations';
 import {
   NODE_WITNESS,
@@ -25,7 +25,7 @@ import {
   encodeSendCmpct,
   encodeVersion,
   ipv4Mapped,
-} from './messages';
+} from '../wire/messages';
 
 export type PeerState = 'connecting' | 'handshaking' | 'ready' | 'disconnected';
 

@@ -1,10 +1,10 @@
 import { clockWarningText } from '../../shared/clock-offset';
-import type { Logger } from '../log';
+import type { Logger } from '../util/log';
 import type { HeaderChain } from '../chain/chain';
-import { HeaderSync, type ReorgEvent, type TipEvent } from '../sync/header-sync';
+import { HeaderSync, type ReorgEvent, type TipEvent } from './header-sync';
 import type { SyncInfo } from '../sync/progress';
-import { INV_BLOCK, INV_WITNESS_FLAG } from './constants';
-import type { Frame } from './framing';
+import { INV_BLOCK, INV_WITNESS_FLAG } from '../wire/constants';
+import type { Frame } from '../wire/framing';
 import {
   decodeBlock,
   decodeCmpctBlockHeader,
@@ -13,7 +13,7 @@ import {
   decodeRawHeaders,
   decodeSendCmpct,
   encodeRawHeaders,
-} from './messages';
+} from '../wire/messages';
 import { type DisconnectReason, Peer, type PeerHandler, type PeerState } from './peer';
 import { DEFAULT_HYGIENE, type HygieneConfig } from './hygiene/config';
 import type { PeerEventSink } from './hygiene/peer-events';

@@ -1,16 +1,19 @@
-import { ZERO_HASH, hashToHex } from '../p2p/bytes';
-import { BoundedMap } from '../p2p/hygiene/bounded-map';
-import { MAX_PENDING_INV } from '../p2p/hygiene/upstream-hygiene';
-import { MAX_HEADERS_PER_MESSAGE, PROTOCOL_VERSION } from '../p2p/constants';
-import { P2PProtocolError } from '../p2p/protocol-error';
-import { encodeGetHeaders } from '../p2p/messages';
-import { sha256d } from '../p2p/bytes';
+import { ZERO_HASH, hashToHex, sha256d } from '../wire/bytes';
+import { MAX_HEADERS_PER_MESSAGE, PROTOCOL_VERSION } from '../wire/constants';
+import type { GetHeaders } from '../wire/messages';
+import { P2PProtocolError } from '../wire/protocol-error';
 import { type SyncInfo, type SyncState, SyncRate, syncInfo } from './progress';
-import type { AnnouncementHooks, HeaderSyncOptions, PeerState, SyncPeer } from './sync-types';
+import type { AnnouncementHooks, HeaderSyncOptions, PeerState, SyncPeerRef } from './sync-types';
 import type { BatchResult } from '../chain/chain-types';
 import { HeadersPresync } from './presync';
 
-export type { HeaderSyncOptions, ReorgEvent, SyncPeer, TipEvent } from './sync-types';
+export type { HeaderSyncOptions, ReorgEvent, SyncPeerRef, TipEvent } from './sync-types';
+
+/** A decision for the P2P layer to carry out: send this getheaders to this peer. */
+export interface GetHeadersAsk<P extends SyncPeerRef> {
+  readonly peer: P;
+  readonly getheaders: GetHeaders;
+}
 
 const UPSTREAM_SYNC_RETRY_MS = 60_000;
 const FUTURE_LOG_EVERY_MS = 60_000;
@@ -27,12 +30,18 @@ const RESYNC_GAP = 6;
  * a full reply (2000) arrives; announcements during catch-up only note what the peer has. Decides
  * "synced" from the peer's start height, an announcement that extends our tip, a short reply, or a
  * peer that stays silent on an up-to-date locator.
+ *
+ * No I/O, as Core keeps headerssync.cpp: it holds no socket and no timer. It decides what to accept
+ * (into the chain) and what to ask, and returns each ask as a GetHeadersAsk that the P2P layer
+ * (relay/p2p/header-sync.ts) sends; the P2P layer also calls tick() on its own timer. Peers are
+ * opaque keys here (`P`): only their address and reported start height are read.
  */
-export class HeaderSync {
-  private readonly peers = new Map<SyncPeer, PeerState>();
+export class HeaderSyncCore<P extends SyncPeerRef> {
+  private readonly peers = new Map<P, PeerState>();
   private readonly announcements: AnnouncementHooks;
   private readonly rate = new SyncRate();
-  private readonly timer: NodeJS.Timeout;
+  /** The asks decided during the current call, returned by it. */
+  private asks: GetHeadersAsk<P>[] = [];
   private synced = false;
   private stalled = false;
   private lastLog = 0;
@@ -42,25 +51,31 @@ export class HeaderSync {
   private readonly now: () => number;
   getheadersSent = 0;
 
-  constructor(private readonly opts: HeaderSyncOptions) {
+  constructor(private readonly opts: HeaderSyncOptions & { readonly announcements: AnnouncementHooks }) {
     this.now = opts.now ?? Date.now;
-    this.announcements = opts.announcements ?? {
-      announced: (peer) => peer,
-      pendingInv: new BoundedMap(MAX_PENDING_INV),
-    };
-    this.timer = setInterval(() => this.tick(), 250);
-    this.timer.unref();
+    this.announcements = opts.announcements;
   }
 
   get isSynced(): boolean {
     return this.synced;
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  /** Runs one entry point and returns the asks it decided (none if it threw: the peer is dropped). */
+  private deciding(run: () => void): GetHeadersAsk<P>[] {
+    this.asks = [];
+    try {
+      run();
+      return this.asks;
+    } finally {
+      this.asks = [];
+    }
   }
 
-  attach(peer: SyncPeer): void {
+  attach(peer: P): readonly GetHeadersAsk<P>[] {
+    return this.deciding(() => this.attachPeer(peer));
+  }
+
+  private attachPeer(peer: P): void {
     const startHeight = peer.remote?.startHeight ?? 0;
     this.peers.set(peer, {
       inFlightSince: null,
@@ -89,7 +104,7 @@ export class HeaderSync {
     this.request(peer);
   }
 
-  detach(peer: SyncPeer): void {
+  detach(peer: P): void {
     this.peers.delete(peer);
     this.opts.chain.forgetPeer(peer.address);
   }
@@ -123,7 +138,7 @@ export class HeaderSync {
   }
 
   /** A peer's chain as the relay sees it, for /health: null when it serves us normally. */
-  peerChainState(peer: SyncPeer): string | null {
+  peerChainState(peer: P): string | null {
     const st = this.peers.get(peer);
     if (!st) return null;
     if (st.upstreamSyncing) return `syncing (height ${st.bestKnown})`;
@@ -145,7 +160,7 @@ export class HeaderSync {
   }
 
   /** A getheaders from our tip, unless one is already out to this peer. */
-  private request(peer: SyncPeer, ahead?: Buffer): void {
+  private request(peer: P, ahead?: Buffer): void {
     const st = this.peers.get(peer);
     if (!st || st.inFlightSince !== null) return;
     st.inFlightSince = this.now();
@@ -155,10 +170,14 @@ export class HeaderSync {
     const locator = this.opts.chain.locator();
     const from = st.presync ? (ahead ?? st.presync.start.hash) : ahead;
     if (from) locator.unshift(from);
-    peer.send('getheaders', encodeGetHeaders({ version: PROTOCOL_VERSION, locator, stop: ZERO_HASH }));
+    this.asks.push({ peer, getheaders: { version: PROTOCOL_VERSION, locator, stop: ZERO_HASH } });
   }
 
-  onInv(peer: SyncPeer, blockHashes: readonly Buffer[], receivedAt: number): void {
+  onInv(peer: P, blockHashes: readonly Buffer[], receivedAt: number): readonly GetHeadersAsk<P>[] {
+    return this.deciding(() => this.noteInv(peer, blockHashes, receivedAt));
+  }
+
+  private noteInv(peer: P, blockHashes: readonly Buffer[], receivedAt: number): void {
     const st = this.peers.get(peer);
     if (!st) return;
     let unknown = false;
@@ -180,8 +199,48 @@ export class HeaderSync {
     this.request(peer);
   }
 
+  /**
+   * A full reply that connects: the next batch (from its last header) is asked for before this one is
+   * validated, so the peer prepares it while we hash. Still one request in flight; a bad batch drops
+   * the peer anyway. Called before onHeaders with the same batch, whose `askedAhead` says if it asked.
+   */
+  askAhead(peer: P, raws: readonly Buffer[], solicited = true): GetHeadersAsk<P> | null {
+    const st = this.peers.get(peer);
+    if (!st || !this.pipelines(st, raws, solicited)) return null;
+    return (
+      this.deciding(() => {
+        st.inFlightSince = null;
+        this.request(peer, sha256d(raws[raws.length - 1]!));
+      })[0] ?? null
+    );
+  }
+
+  private pipelines(st: PeerState, raws: readonly Buffer[], solicited: boolean): boolean {
+    const chain = this.opts.chain;
+    const answering = solicited && st.inFlightSince !== null;
+    if (!answering || st.presync || raws.length !== MAX_HEADERS_PER_MESSAGE) return false;
+    if (!chain.hasMinimumWork && chain.main.tipHash.compare(raws[0]!, 4, 36) === 0) return false;
+    return chain.main.find(raws[0]!.subarray(4, 36)) >= 0;
+  }
+
   /** headers messages, and the header of a cmpctblock or block (`solicited` false). */
-  onHeaders(peer: SyncPeer, raws: readonly Buffer[], receivedAt: number, solicited = true): void {
+  onHeaders(
+    peer: P,
+    raws: readonly Buffer[],
+    receivedAt: number,
+    solicited = true,
+    askedAhead = false,
+  ): readonly GetHeadersAsk<P>[] {
+    return this.deciding(() => this.acceptHeaders(peer, raws, receivedAt, solicited, askedAhead));
+  }
+
+  private acceptHeaders(
+    peer: P,
+    raws: readonly Buffer[],
+    receivedAt: number,
+    solicited: boolean,
+    pipelined: boolean,
+  ): void {
     const st = this.peers.get(peer);
     if (!st) return;
     const chain = this.opts.chain;
@@ -201,14 +260,6 @@ export class HeaderSync {
     if (answering && !chain.hasMinimumWork && chain.main.tipHash.compare(raws[0]!, 4, 36) === 0) {
       this.beginPresync(peer, st, chain.height, true);
       return this.onPresyncHeaders(peer, st, raws, receivedAt);
-    }
-    // A full reply that connects: ask for the next batch (from its last header) before validating
-    // this one, so the peer prepares it while we hash. Still one request in flight; a bad batch
-    // drops the peer anyway.
-    const pipelined = answering && full && chain.main.find(raws[0]!.subarray(4, 36)) >= 0;
-    if (pipelined) {
-      st.inFlightSince = null;
-      this.request(peer, sha256d(raws[raws.length - 1]!));
     }
     // Announced headers we already have (another peer was first): this peer's lag.
     if (this.synced && !answering && raws.length <= MAX_ANNOUNCED_HEADERS) {
@@ -258,7 +309,7 @@ export class HeaderSync {
   }
 
   /** A reorg first (its disconnected blocks), then the new best-chain blocks. */
-  private emitResult(peer: SyncPeer, result: BatchResult, receivedAt: number, live: boolean): void {
+  private emitResult(peer: P, result: BatchResult, receivedAt: number, live: boolean): void {
     if (result.reorg && result.disconnected.length > 0) {
       const fork = (result.disconnected[result.disconnected.length - 1]?.height ?? 1) - 1;
       this.opts.onReorg?.({ disconnected: result.disconnected, fork, live, peer: peer.address });
@@ -266,7 +317,7 @@ export class HeaderSync {
     this.emit(peer, result.newMain, receivedAt, live);
   }
 
-  private beginPresync(peer: SyncPeer, st: PeerState, fork: number, extendsTip = false): void {
+  private beginPresync(peer: P, st: PeerState, fork: number, extendsTip = false): void {
     const chain = this.opts.chain;
     const entry = chain.atHeight(fork);
     if (!entry) return;
@@ -304,7 +355,7 @@ export class HeaderSync {
     this.request(peer);
   }
 
-  private onPresyncHeaders(peer: SyncPeer, st: PeerState, raws: readonly Buffer[], receivedAt: number): void {
+  private onPresyncHeaders(peer: P, st: PeerState, raws: readonly Buffer[], receivedAt: number): void {
     const presync = st.presync as HeadersPresync;
     st.inFlightSince = null;
     this.stalled = false;
@@ -351,7 +402,7 @@ export class HeaderSync {
   }
 
   /** Second-pass headers that extend our tip: stored as any catch-up batch is. */
-  private storePresynced(peer: SyncPeer, raws: Buffer[], receivedAt: number): void {
+  private storePresynced(peer: P, raws: Buffer[], receivedAt: number): void {
     const chain = this.opts.chain;
     for (let i = 0; i < raws.length; i += MAX_HEADERS_PER_MESSAGE) {
       const result = chain.addHeaders(raws.slice(i, i + MAX_HEADERS_PER_MESSAGE), peer.address);
@@ -360,7 +411,7 @@ export class HeaderSync {
     }
   }
 
-  private noteFuture(peer: SyncPeer, reason: string): void {
+  private noteFuture(peer: P, reason: string): void {
     this.futureRejected++;
     const now = this.now();
     if (now - this.lastFutureLog < FUTURE_LOG_EVERY_MS) return;
@@ -374,7 +425,7 @@ export class HeaderSync {
     );
   }
 
-  private emit(peer: SyncPeer, heights: readonly number[], receivedAt: number, live: boolean): void {
+  private emit(peer: P, heights: readonly number[], receivedAt: number, live: boolean): void {
     const chain = this.opts.chain;
     const last = heights[heights.length - 1];
     if (last === undefined) return;
@@ -399,7 +450,7 @@ export class HeaderSync {
     }
   }
 
-  private caughtUp(peer: SyncPeer, st: PeerState, why: string, empty = false): void {
+  private caughtUp(peer: P, st: PeerState, why: string, empty = false): void {
     st.inFlightSince = null;
     st.announcedUnknown = false;
     // Nothing after our tip from a peer that reported far less than we have: it is behind us.
@@ -424,7 +475,7 @@ export class HeaderSync {
     this.markSynced(why, peer);
   }
 
-  private markSynced(why: string, peer: SyncPeer): void {
+  private markSynced(why: string, peer: P): void {
     if (this.synced || !this.opts.chain.hasMinimumWork) return;
     this.synced = true;
     const tip = this.opts.chain.tip;
@@ -437,7 +488,12 @@ export class HeaderSync {
     });
   }
 
-  private tick(): void {
+  /** Called by the P2P layer's timer (every 250 ms): asks again what went unanswered or is due. */
+  tick(): readonly GetHeadersAsk<P>[] {
+    return this.deciding(() => this.checkTimers());
+  }
+
+  private checkTimers(): void {
     const now = this.now();
     const silence = this.opts.silenceMs ?? 3000;
     const retry = this.opts.upstreamSyncRetryMs ?? UPSTREAM_SYNC_RETRY_MS;
@@ -465,7 +521,7 @@ export class HeaderSync {
     this.logProgress(true);
   }
 
-  private caughtUpQuietly(peer: SyncPeer, st: PeerState): void {
+  private caughtUpQuietly(peer: P, st: PeerState): void {
     try {
       this.caughtUp(peer, st, 'getheaders unanswered with our tip at the peer height');
     } catch (err) {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { targetFromBits } from '../p2p/header';
-import { sha256d } from '../p2p/bytes';
+import { targetFromBits } from '../wire/header';
+import { sha256d } from '../wire/bytes';
 import { MAX_FUTURE_SECONDS } from '../chain/rules';
 import { checkPow, workOf } from '../chain/pow';
 import type { ChainParams } from '../chain/params';

@@ -1,13 +1,15 @@
 import type { ChainEntry, HeaderChain } from '../chain/chain';
 import type { DisconnectedBlock } from '../chain/chain-types';
-import type { Logger } from '../log';
+import type { Logger } from '../util/log';
 import type { HeadersPresync } from './presync';
 
-/** What sync needs of a connection: the relay's Peer has this shape. */
-export interface SyncPeer {
+/**
+ * What sync reads of a connection: its address and the start height its version message reported.
+ * Sync never sends: the P2P layer (relay/p2p/header-sync.ts) sends what sync decides.
+ */
+export interface SyncPeerRef {
   readonly address: string;
   readonly remote: { readonly startHeight: number } | null;
-  send(command: string, payload?: Buffer): void;
 }
 
 export interface TipEvent {
@@ -59,7 +61,7 @@ export interface HeaderSyncOptions {
   /** A getheaders unanswered this long, with our tip at the peer's height, means we are caught up. */
   readonly silenceMs?: number;
   readonly logEveryMs?: number;
-  /** Defaults to a bounded pending-inv map and no lead/lag tracking. */
+  /** The P2P layer defaults it to a bounded pending-inv map and no lead/lag tracking. */
   readonly announcements?: AnnouncementHooks;
   readonly now?: () => number;
 }

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { RelayHealth } from '../../shared/relay-contract';
-import { NETWORKS } from '../p2p/constants';
+import { NETWORKS } from '../wire/constants';
 import { ChainPeer } from '../test-support/chain-peer';
 import { getJson } from '../test-support/clients';
 import { type RelayProcess, startRelay } from '../test-support/processes';

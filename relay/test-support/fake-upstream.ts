@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { Collector } from './processes';
-import { type Frame, FrameParser, encodeFrame } from '../p2p/framing';
-import { NETWORKS, PROTOCOL_VERSION } from '../p2p/constants';
-import { NODE_NETWORK, decodeNonce, encodeNonce, encodeVersion, ipv4Mapped } from '../p2p/messages';
+import { type Frame, FrameParser, encodeFrame } from '../wire/framing';
+import { NETWORKS, PROTOCOL_VERSION } from '../wire/constants';
+import { NODE_NETWORK, decodeNonce, encodeNonce, encodeVersion, ipv4Mapped } from '../wire/messages';
 
 const magic = NETWORKS.regtest.magic;
 

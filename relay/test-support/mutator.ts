@@ -1,7 +1,7 @@
-import { encodeFrame, payloadLimit } from '../p2p/framing';
-import { NETWORKS, PROTOCOL_VERSION } from '../p2p/constants';
-import { hashToBigInt, parseHeader, targetFromBits } from '../p2p/header';
-import { encodeGetHeaders, encodeHeaders, encodeInv, encodeSendCmpct } from '../p2p/messages';
+import { encodeFrame, payloadLimit } from '../wire/framing';
+import { NETWORKS, PROTOCOL_VERSION } from '../wire/constants';
+import { hashToBigInt, parseHeader, targetFromBits } from '../wire/header';
+import { encodeGetHeaders, encodeHeaders, encodeInv, encodeSendCmpct } from '../wire/messages';
 
 const magic = NETWORKS.regtest.magic;
 

@@ -1,4 +1,4 @@
-import { P2PProtocolError } from '../p2p/protocol-error';
+import { P2PProtocolError } from '../wire/protocol-error';
 
 /** The P2PProtocolError code `fn` throws, or undefined when it returns; any other error is rethrown. */
 export function codeOf(fn: () => unknown): string | undefined {

@@ -7,7 +7,7 @@ import { type RelayProcess, startRelay } from '../../relay/test-support/processe
 import { mineNext } from '../../relay/demo-peer/miner';
 import { HeaderChain } from '../../relay/chain/chain';
 import { CHAIN_PARAMS } from '../../relay/chain/params';
-import { encodeHeaders } from '../../relay/p2p/messages';
+import { encodeHeaders } from '../../relay/wire/messages';
 import { type HostilePeer, startHostilePeer } from './harness';
 
 const KEY = 'mixed-peers-key';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /**
- * Just enough Bitcoin P2P wire format for a hostile test peer, written apart from relay/p2p on
+ * Just enough Bitcoin P2P wire format for a hostile test peer, written apart from relay/wire on
  * purpose: a bug shared by the relay and its attacker would hide itself. Regtest only.
  */
 export const REGTEST_MAGIC = Buffer.from('fabfb5da', 'hex');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnnounceTracker } from './announce';
-import { BoundedMap } from './bounded-map';
+import { BoundedMap } from '../../util/bounded-map';
 
 describe('AnnounceTracker', () => {
   it('gives the block to the first announcer and measures the others against it', () => {

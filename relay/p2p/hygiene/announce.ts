@@ -1,5 +1,5 @@
 import { nearestRank } from '../../../shared/percentile';
-import { BoundedMap } from './bounded-map';
+import { BoundedMap } from '../../util/bounded-map';
 
 /** Blocks remembered for lead/lag; a block's later announcements arrive within seconds. */
 const MAX_BLOCKS = 2048;

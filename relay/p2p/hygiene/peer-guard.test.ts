@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../log';
-import { P2PProtocolError } from '../protocol-error';
-import type { Frame } from '../framing';
+import { createLogger } from '../../util/log';
+import { P2PProtocolError } from '../../wire/protocol-error';
+import type { Frame } from '../../wire/framing';
 import { DEFAULT_HYGIENE } from './config';
 import { PeerGuard } from './peer-guard';
 import { RATE_LIMITS } from './rate-limits';

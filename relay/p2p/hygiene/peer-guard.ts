@@ -1,6 +1,6 @@
-import type { Logger } from '../../log';
-import type { P2PProtocolError } from '../protocol-error';
-import type { Frame, FrameGate } from '../framing';
+import type { Logger } from '../../util/log';
+import type { P2PProtocolError } from '../../wire/protocol-error';
+import type { Frame, FrameGate } from '../../wire/framing';
 import type { HygieneConfig } from './config';
 import { PeerRateLimits } from './rate-limits';
 import { type GuardedSocket, SendBufferGuard } from './send-buffer';

@@ -7,7 +7,7 @@ import { type RelayProcess, startRelay } from '../../test-support/processes';
 import { mineNext } from '../../demo-peer/miner';
 import { HeaderChain } from '../../chain/chain';
 import { CHAIN_PARAMS } from '../../chain/params';
-import { encodeHeaders, encodeInv } from '../messages';
+import { encodeHeaders, encodeInv } from '../../wire/messages';
 import { MAX_PENDING_INV } from './upstream-hygiene';
 
 const KEY = 'pending-inv-key';

@@ -7,7 +7,7 @@ import { type RelayProcess, startRelay } from '../../test-support/processes';
 import { type MinedBlock, mineNext } from '../../demo-peer/miner';
 import { HeaderChain } from '../../chain/chain';
 import { CHAIN_PARAMS } from '../../chain/params';
-import { encodeHeaders, encodeInv } from '../messages';
+import { encodeHeaders, encodeInv } from '../../wire/messages';
 
 const KEY = 'several-peers-key';
 const BLOCKS = 12;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../log';
+import { createLogger } from '../../util/log';
 import type { DisconnectReason, Peer } from '../peer';
 import { DEFAULT_HYGIENE, type HygieneConfig } from './config';
 import { MisbehaviourScore } from './violations';

@@ -1,9 +1,9 @@
-import type { Logger } from '../../log';
+import type { Logger } from '../../util/log';
 import { Backoff } from '../../../shared/backoff';
 import type { DisconnectReason, Peer } from '../peer';
 import { AnnounceTracker } from './announce';
 import { BanList } from './bans';
-import { BoundedMap } from './bounded-map';
+import { BoundedMap } from '../../util/bounded-map';
 import type { HygieneConfig } from './config';
 import { NO_PEER_EVENTS, type PeerEventSink } from './peer-events';
 

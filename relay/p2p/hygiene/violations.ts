@@ -1,4 +1,4 @@
-import type { P2PErrorCode } from '../protocol-error';
+import type { P2PErrorCode } from '../../wire/protocol-error';
 
 /**
  * Why a peer lost points or was dropped for misbehaving. A fixed set, so the codes can label metrics

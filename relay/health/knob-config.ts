@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SEED_KNOBS, type KnobType, type SeedKnob } from '../shared/knobs';
-import type { TierSpec } from '../shared/tiers';
+import { SEED_KNOBS, type KnobType, type SeedKnob } from '../../shared/knobs';
+import type { TierSpec } from '../../shared/tiers';
 
 /** The relay's runtime knobs read from its environment, one per seed row of shared/knobs.ts. */
 

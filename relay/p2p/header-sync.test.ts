@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
-import { createLogger } from '../log';
-import { decodeGetHeaders } from '../p2p/messages';
-import { P2PProtocolError } from '../p2p/protocol-error';
+import { createLogger } from '../util/log';
+import { decodeGetHeaders } from '../wire/messages';
+import { P2PProtocolError } from '../wire/protocol-error';
 import { cachedRegtestChain } from '../test-support/chain-gen';
 import { HeaderSync, type SyncPeer, type TipEvent } from './header-sync';
 

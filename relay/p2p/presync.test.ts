@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HeaderChain } from '../chain/chain';
 import { CHAIN_PARAMS } from '../chain/params';
-import { createLogger } from '../log';
-import { decodeGetHeaders } from '../p2p/messages';
+import { createLogger } from '../util/log';
+import { decodeGetHeaders } from '../wire/messages';
 import { cachedRegtestChain, mineInto } from '../test-support/chain-gen';
 import { HeaderSync, type ReorgEvent, type SyncPeer } from './header-sync';
 
