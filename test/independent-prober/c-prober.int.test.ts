@@ -14,15 +14,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import {
-  PHASE_MS,
   RATE_HZ,
   REFERENCE_WARMUP_MS,
-  busyProcesses,
-  expectSameFigures,
+  idleAndLoadedComparisons,
   runReference,
-  sleep,
   startBench,
   type Bench,
   type Slot,
@@ -81,30 +78,13 @@ function cProber(b: Bench, binary: string, durationMs: number) {
   };
 }
 
-async function compareWindow(label: string, skip: (note: string) => void): Promise<void> {
-  if (!('binary' in compiled) || !bench) return skip('binary' in compiled ? 'no relay' : compiled.missing);
-  const { own, independent } = await bench.window(PHASE_MS, cProber(bench, compiled.binary, PHASE_MS));
-  const n = (RATE_HZ * PHASE_MS) / 1000;
-  expect(own).toHaveLength(n);
-  expect(independent).toHaveLength(n);
-  // Every slot answered on both sides: an idle or CPU-loaded relay loses none.
-  expect(own.filter((s) => !s.ok)).toHaveLength(0);
-  expect(independent.filter((s) => !s.ok)).toHaveLength(0);
-  expectSameFigures(own, independent, { label, reference: 'C', priority: bench.priority, skip, floor: true });
-}
-
 describe.skipIf(process.platform !== 'linux')('the panel’s probe against a prober in C', () => {
-  it('idle: same p50 and p90 as the C prober', { timeout: 40_000 }, async (ctx) => {
-    await compareWindow('idle vs C', (note) => ctx.skip(note));
-  });
-
-  it('under CPU load from busy processes: still the same p50 and p90', { timeout: 40_000 }, async (ctx) => {
-    const load = busyProcesses(os.availableParallelism());
-    try {
-      await sleep(500);
-      await compareWindow('loaded vs C', (note) => ctx.skip(note));
-    } finally {
-      load.stop();
-    }
+  idleAndLoadedComparisons({
+    reference: 'C',
+    floor: true,
+    bench: () => bench,
+    run: (b, durationMs) =>
+      'binary' in compiled ? cProber(b, compiled.binary, durationMs) : () => Promise.resolve([]),
+    unavailable: () => ('binary' in compiled ? null : compiled.missing),
   });
 });

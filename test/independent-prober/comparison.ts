@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { ProbeProcess } from '../../electron/services/probe/probe-process';
 import { spinMsForTier, type ProbeSample } from '../../electron/services/probe/protocol';
 import {
@@ -305,4 +305,51 @@ export function expectSameFigures(
         : `${label} p${f.q * 100}: panel ${f.panel} vs ${reference} ${f.independent}`,
     ).toBeLessThanOrEqual(tolerance);
   }
+}
+
+/**
+ * The two windows every reference is held to, as tests: idle, and under one busy process per core.
+ * Both sides must have every slot (n = rate × duration) and every slot answered: an idle or CPU-loaded
+ * relay loses none. `unavailable` names why the reference cannot run here (the test then skips).
+ */
+export function idleAndLoadedComparisons(o: {
+  readonly reference: string;
+  readonly floor?: boolean;
+  readonly bench: () => Bench | undefined;
+  readonly run: (bench: Bench, durationMs: number) => (start: number) => Promise<Slot[]>;
+  readonly unavailable?: () => string | null;
+}): void {
+  const compareWindow = async (label: string, skip: (note: string) => void): Promise<void> => {
+    const bench = o.bench();
+    const missing = o.unavailable?.() ?? (bench ? null : 'no relay');
+    if (missing !== null || !bench) return skip(missing ?? 'no relay');
+    const { own, independent } = await bench.window(PHASE_MS, o.run(bench, PHASE_MS));
+    const n = (RATE_HZ * PHASE_MS) / 1000;
+    expect(own).toHaveLength(n);
+    expect(independent).toHaveLength(n);
+    expect(own.filter((s) => !s.ok)).toHaveLength(0);
+    expect(independent.filter((s) => !s.ok)).toHaveLength(0);
+    expectSameFigures(own, independent, {
+      label,
+      reference: o.reference,
+      priority: bench.priority,
+      skip,
+      ...(o.floor ? { floor: true } : {}),
+    });
+  };
+  const suffix = o.reference === 'independent' ? '' : ` vs ${o.reference}`;
+
+  it(`idle: same p50 and p90 as the ${o.reference} prober`, { timeout: 40_000 }, async (ctx) => {
+    await compareWindow(`idle${suffix}`, (note) => ctx.skip(note));
+  });
+
+  it('under CPU load from busy processes: still the same p50 and p90', { timeout: 40_000 }, async (ctx) => {
+    const load = busyProcesses(os.availableParallelism());
+    try {
+      await sleep(500);
+      await compareWindow(`loaded${suffix}`, (note) => ctx.skip(note));
+    } finally {
+      load.stop();
+    }
+  });
 }

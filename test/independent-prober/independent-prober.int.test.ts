@@ -8,17 +8,14 @@
  * comparison measures that file's CPU use, not the probe. The relay, the panel's probe, the windows and
  * the comparison are comparison.ts's, shared with the C prober's test.
  */
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   INTERVAL_MS,
-  PHASE_MS,
   RATE_HZ,
   REFERENCE_WARMUP_MS,
   TARGET_MS,
-  busyProcesses,
-  expectSameFigures,
+  idleAndLoadedComparisons,
   runReference,
   sleep,
   startBench,
@@ -65,35 +62,8 @@ afterAll(async () => {
   await bench?.stop();
 });
 
-function compare(
-  own: readonly Slot[],
-  independent: readonly Slot[],
-  label: string,
-  skip: (n: string) => void,
-) {
-  expectSameFigures(own, independent, { label, reference: 'independent', priority: bench.priority, skip });
-}
-
 describe.skipIf(process.platform === 'win32')('the panel’s probe against an independent prober', () => {
-  it('idle: same p50 and p90, n = rate × duration on both sides', { timeout: 40_000 }, async (ctx) => {
-    const { own, independent } = await bench.window(PHASE_MS, nodeProber(bench, PHASE_MS));
-    expect(own).toHaveLength((RATE_HZ * PHASE_MS) / 1000);
-    expect(independent).toHaveLength((RATE_HZ * PHASE_MS) / 1000);
-    compare(own, independent, 'idle', (note) => ctx.skip(note));
-  });
-
-  it('under CPU load from busy processes: still the same p50 and p90', { timeout: 40_000 }, async (ctx) => {
-    const load = busyProcesses(os.availableParallelism());
-    try {
-      await sleep(500);
-      const { own, independent } = await bench.window(PHASE_MS, nodeProber(bench, PHASE_MS));
-      expect(own).toHaveLength((RATE_HZ * PHASE_MS) / 1000);
-      expect(independent).toHaveLength((RATE_HZ * PHASE_MS) / 1000);
-      compare(own, independent, 'loaded', (note) => ctx.skip(note));
-    } finally {
-      load.stop();
-    }
-  });
+  idleAndLoadedComparisons({ reference: 'independent', bench: () => bench, run: nodeProber });
 
   it('a 400 ms SIGSTOP of the relay is counted within ±20% by both', { timeout: 30_000 }, async () => {
     let stoppedAt = 0;
