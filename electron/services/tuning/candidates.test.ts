@@ -91,13 +91,15 @@ describe('a short budget', () => {
     const input = { rateHz: 200, switchSeconds: 3 };
     const all = fitToBudget(set.candidates, set.skipped, { ...input, budgetSeconds: 600 });
     expect(all.candidates).toHaveLength(5);
-    const short = fitToBudget(set.candidates, set.skipped, { ...input, budgetSeconds: 90 });
-    // 8 s fixed + 6 rounds × k × (3 s + 1.25 × 220 probes ÷ 200 Hz): 3 candidates fit 90 s, 4 need 113 s.
+    const short = fitToBudget(set.candidates, set.skipped, { ...input, budgetSeconds: 100 });
+    // 8 s fixed + 6 rounds × k × (3 s + 1.25 × (100 warm-up + 200) probes ÷ 200 Hz): 3 candidates
+    // need 96 s, 4 need 125 s.
     expect(short.candidates.map((c) => c.id)).toEqual(['default', 'realtime-off', 'affinity-apart']);
     expect(short.skipped.slice(-2)).toEqual([
-      { label: 'priority normal (nice 0)', reason: 'not enough time: a budget of 113 s would include it' },
-      { label: 'priority high (nice -10)', reason: 'not enough time: a budget of 140 s would include it' },
+      { label: 'priority normal (nice 0)', reason: 'not enough time: a budget of 125 s would include it' },
+      { label: 'priority high (nice -10)', reason: 'not enough time: a budget of 155 s would include it' },
     ]);
+    expect(fitToBudget(set.candidates, [], { ...input, budgetSeconds: 90 }).candidates).toHaveLength(2);
     // Never below the default and one other; then the design says what budget it needs.
     expect(fitToBudget(set.candidates, [], { ...input, budgetSeconds: 30 }).candidates).toHaveLength(2);
   });

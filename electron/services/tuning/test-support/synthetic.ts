@@ -39,14 +39,19 @@ export function syntheticMachine(
       logDrift = DRIFT_MEMORY * logDrift + DRIFT_STEP * normal();
       drift = Math.exp(logDrift);
     },
-    async probe(c, count) {
+    async probe(c, shape) {
       const effect = effects[c.id] ?? { tailScale: 1 };
-      return Array.from({ length: count }, (_, i): ProbeSample => [
+      const samples = Array.from({ length: shape.warmupProbes + shape.blockProbes }, (_, i): ProbeSample => [
         i,
         sampleLatency(random, normal, effect) * drift,
         true,
         0.01,
       ]);
+      return {
+        warmup: samples.slice(0, shape.warmupProbes),
+        counted: samples.slice(shape.warmupProbes),
+        stalled: 0,
+      };
     },
   };
 }
