@@ -67,11 +67,21 @@ describe('tuning candidates for this machine', () => {
     );
   });
 
-  it('a Go relay gets GOGC and GOMAXPROCS candidates; GOMEMLIMIT is listed as skipped', () => {
+  it('a Go relay gets GOGC with GOMEMLIMIT and GOMAXPROCS candidates', () => {
     const set = tuningCandidates('enterprise', linuxCaps(2), 'external');
-    expect(ids(set)).toEqual(expect.arrayContaining(['gogc-100', 'gogc-25', 'gomaxprocs-1']));
+    expect(ids(set)).toEqual(
+      expect.arrayContaining(['gogc-100', 'gogc-25', 'gomemlimit-64', 'gomaxprocs-1']),
+    );
     expect(set.candidates.find((c) => c.id === 'gogc-25')!.overrides).toEqual({ gcPercent: 25 });
-    expect(set.skipped.map((s) => s.label)).toContain('GOMEMLIMIT');
+    // Enterprise runs GOGC off bounded by 256 MiB: the candidate keeps GC off under a smaller bound.
+    expect(set.candidates.find((c) => c.id === 'gomemlimit-64')!.overrides).toEqual({ memoryLimitMiB: 64 });
+    expect(set.skipped.map((s) => s.label)).not.toContain('GOMEMLIMIT');
+    // A tier that collects by percentage gets GC off under its memory bound as the candidate.
+    const turbo = tuningCandidates('turbo', linuxCaps(2), 'external');
+    expect(turbo.candidates.find((c) => c.id === 'gogc-off')!.overrides).toEqual({
+      gcPercent: 'off',
+      memoryLimitMiB: 256,
+    });
   });
 
   it('a probe apart swaps the relay’s taskset for its own CPUs and keeps chrt and nice', () => {
