@@ -278,7 +278,12 @@ export function tuneScopeLine(r: TuneResult): string {
 export function estimateText(design: TuneDesign): string {
   const minutes = Math.floor(design.estimateSeconds / 60);
   const seconds = Math.round(design.estimateSeconds % 60);
-  return `about ${minutes > 0 ? `${minutes} min ` : ''}${seconds} s: ${design.candidates} candidates × ${design.rounds} blocks of ${design.blockProbes} probes`;
+  return (
+    `about ${minutes > 0 ? `${minutes} min ` : ''}${seconds} s: ${design.candidates} candidates × ` +
+    `${design.rounds} blocks of ${design.blockProbes} probes; each block first restarts the relay ` +
+    `(about ${design.switchSeconds.toFixed(1)} s here) and discards ${(design.warmupProbes / design.rateHz).toFixed(1)} s ` +
+    `of warm-up, both excluded from the figures`
+  );
 }
 
 export function tierTarget(tier: TierName): { targetMs: number; objective: number } {
