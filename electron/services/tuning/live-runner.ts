@@ -103,6 +103,8 @@ export function liveRunner(options: LiveRunnerOptions): BlockRunner {
           // start sampling under this plan is charged the whole block (see BlockWindow.result).
           timer = setTimeout(finish, PROBE_START_MS);
           probe.on('sampling', (at) => {
+            // A probe that died and came back keeps the first schedule's slots: its gap is charged.
+            if (window !== null) return;
             clearTimeout(timer);
             window = new BlockWindow(at, options.rateHz, shape.warmupProbes, shape.blockProbes);
             window.add(early);
