@@ -47,6 +47,11 @@ export async function runTuningBench(): Promise<BenchSection> {
             value: (r.compliance ?? 0) * 100,
             unit: '%',
           },
+          {
+            metric: `${load}: ${r.candidate.label} warm-up, discarded (${r.warmup.n} probes, p99 ${r.warmup.p99?.toFixed(2) ?? '—'} ms; ${r.stalledProbes} counted probes stalled)`,
+            value: r.warmup.misses,
+            unit: 'over target',
+          },
         );
       }
       rows.push({

@@ -28,6 +28,7 @@ test('Tune this machine: the estimate before, progress while running, the result
   // Before it starts: the candidates, what is skipped and why, and the estimate.
   const plan = card.getByTestId('tune-plan');
   await expect(plan).toContainText('Estimate: about 1 min');
+  await expect(plan).toContainText(/each block first restarts the relay \(about [\d.]+ s here\)/);
   await expect(plan).toContainText('skipped on this machine');
   await plan.locator('summary').click();
   await expect(plan).toContainText('not enough time: a budget of');
@@ -45,6 +46,10 @@ test('Tune this machine: the estimate before, progress while running, the result
   );
   await expect(result).toContainText('the result holds for this machine and this load only');
   await expect(result.locator('tbody tr')).toHaveCount(2);
+  // What a block leaves out is said, with the switch time measured here, and the warm-up shown apart.
+  await expect(result).toContainText(/the switch \([\d.]+ s per block here\) is excluded/);
+  await expect(result.locator('thead')).toContainText('Warm-up (discarded)');
+  await expect(result.locator('tbody tr').first()).toContainText(/\d+ probes, \d+ over target/);
   await card.scrollIntoViewIfNeeded();
   await card.screenshot({ path: 'e2e/screenshots/tune-card-result.png' });
 });

@@ -51,10 +51,17 @@ export const TuneDesign = z.object({
   /** A round runs every candidate's block once, in a rotated order. */
   rounds: z.number().int().positive(),
   blockProbes: z.number().int().positive(),
-  /** Probes sent after each switch and discarded: the relay's and the probe's warm-up. */
+  /**
+   * Probes discarded at the start of each block: the first ones after the relay, restarted under the
+   * candidate, served a block and the probe started sampling (a restarted relay's first fraction of
+   * a second is slower than its steady state). Shown per candidate, never counted.
+   */
   warmupProbes: z.number().int().nonnegative(),
   rateHz: z.number().positive(),
-  /** Seconds one switch (relay restart under the next plan) is expected to take. */
+  /**
+   * Seconds one switch costs beyond the block's probes (relay restart until it serves a block, the
+   * probe's start and stop): expected before a run, measured after. Excluded from every figure.
+   */
   switchSeconds: z.number().nonnegative(),
   estimateSeconds: z.number().nonnegative(),
 });
@@ -62,6 +69,14 @@ export type TuneDesign = z.infer<typeof TuneDesign>;
 
 export const Interval = z.object({ estimate: z.number(), low: z.number(), high: z.number() });
 export type Interval = z.infer<typeof Interval>;
+
+export const WarmupSummary = z.object({
+  n: z.number().int().nonnegative(),
+  /** Warm-up probes over the tier's target or failed. */
+  misses: z.number().int().nonnegative(),
+  p99: z.number().nullable(),
+});
+export type WarmupSummary = z.infer<typeof WarmupSummary>;
 
 export const TUNING_VERDICTS = ['pass', 'below objective', 'insufficient samples', 'no data'] as const;
 export const TuningVerdict = z.enum(TUNING_VERDICTS);
@@ -85,6 +100,10 @@ export const TuneCandidateResult = z.object({
   p999Difference: Interval.nullable(),
   /** True when the interval lies wholly below 0 (faster than the default beyond the noise). */
   significant: z.boolean(),
+  /** The blocks' warm-up probes, discarded from every figure above and shown apart (older runs: 0). */
+  warmup: WarmupSummary.default({ n: 0, misses: 0, p99: null }),
+  /** Counted probes that never reported by their block's deadline, included above as timeouts. */
+  stalledProbes: z.number().int().nonnegative().default(0),
 });
 export type TuneCandidateResult = z.infer<typeof TuneCandidateResult>;
 
@@ -188,6 +207,7 @@ export const TUNE_COLUMNS = [
   { key: 'verdict', label: 'Verdict' },
   { key: 'lateness', label: 'Probe lateness p99' },
   { key: 'difference', label: 'p99.9 vs default' },
+  { key: 'warmup', label: 'Warm-up (discarded)' },
 ] as const;
 export type TuneColumn = (typeof TUNE_COLUMNS)[number]['key'];
 
@@ -200,7 +220,9 @@ export function differenceText(d: Interval | null, level: number): string {
 export function tuneCells(r: TuneCandidateResult, level: number): Record<TuneColumn, string> {
   return {
     candidate: r.candidate.label,
-    n: r.n.toLocaleString('en-US'),
+    n:
+      r.n.toLocaleString('en-US') +
+      (r.stalledProbes > 0 ? ` (${r.stalledProbes.toLocaleString('en-US')} stalled, as timeouts)` : ''),
     p50: formatMs(r.p50),
     p99: formatMs(r.p99),
     p999: formatMs(r.p999),
@@ -209,6 +231,10 @@ export function tuneCells(r: TuneCandidateResult, level: number): Record<TuneCol
     verdict: r.verdict,
     lateness: formatMs(r.probeLateness.p99),
     difference: differenceText(r.p999Difference, level),
+    warmup:
+      r.warmup.n === 0
+        ? '—'
+        : `${r.warmup.n.toLocaleString('en-US')} probes, ${r.warmup.misses.toLocaleString('en-US')} over target, p99 ${formatMs(r.warmup.p99)}`,
   };
 }
 
@@ -221,7 +247,22 @@ export function tuneDesignLine(r: TuneResult): string {
   return (
     `${d.candidates} candidates interleaved in ${d.rounds} rounds of one block each ` +
     `(${d.blockProbes} probes per block after ${d.warmupProbes} warm-up probes, ${d.rateHz} Hz), ${load}; ` +
-    `tier ${r.request.tier} (${r.targetMs} ms, ${pct(r.objective, 1)}).`
+    `tier ${r.request.tier} (${r.targetMs} ms, ${pct(r.objective, 1)}). ` +
+    switchLine(d)
+  );
+}
+
+/**
+ * Why a block is fair to its candidate: what is excluded, in the user's words. Each candidate needs its
+ * own relay process (its launch plan), so every block starts with a restart.
+ */
+export function switchLine(d: TuneDesign): string {
+  const warmupSeconds = d.warmupProbes / d.rateHz;
+  return (
+    `Each block restarts the relay under its candidate and starts counting only once it serves and ` +
+    `the probe is sampling: the switch (${d.switchSeconds.toFixed(1)} s per block here) is excluded, ` +
+    `and the first ${d.warmupProbes} probes (${warmupSeconds.toFixed(1)} s) of each block are warm-up, ` +
+    `discarded and shown apart.`
   );
 }
 
@@ -237,7 +278,12 @@ export function tuneScopeLine(r: TuneResult): string {
 export function estimateText(design: TuneDesign): string {
   const minutes = Math.floor(design.estimateSeconds / 60);
   const seconds = Math.round(design.estimateSeconds % 60);
-  return `about ${minutes > 0 ? `${minutes} min ` : ''}${seconds} s: ${design.candidates} candidates × ${design.rounds} blocks of ${design.blockProbes} probes`;
+  return (
+    `about ${minutes > 0 ? `${minutes} min ` : ''}${seconds} s: ${design.candidates} candidates × ` +
+    `${design.rounds} blocks of ${design.blockProbes} probes; each block first restarts the relay ` +
+    `(about ${design.switchSeconds.toFixed(1)} s here) and discards ${(design.warmupProbes / design.rateHz).toFixed(1)} s ` +
+    `of warm-up, both excluded from the figures`
+  );
 }
 
 export function tierTarget(tier: TierName): { targetMs: number; objective: number } {

@@ -39,6 +39,8 @@ export interface ProbeProcessEvents {
   samples: [samples: ProbeSample[]];
   block: [block: BlockRelayed];
   state: [state: ProbeState];
+  /** The relay served its first block and the fixed schedule started: slot 0's intended time (epoch ms). */
+  sampling: [at: number];
   /** The probe's subscription to the relay's block stream opened (true) or dropped (false). */
   stream: [connected: boolean];
   exit: [exit: ProbeExit];
@@ -161,6 +163,7 @@ export class ProbeProcess extends EventEmitter<ProbeProcessEvents> {
         break;
       case 'sampling':
         this.setState('sampling');
+        this.emit('sampling', parsed.at);
         break;
       case 'samples':
         this.emit('samples', parsed.samples);

@@ -13,6 +13,13 @@ describe('the report’s Tuning section', () => {
     expect(html).toContain('<h2>Tuning</h2>');
     expect(html).toContain('2 candidates interleaved in 12 rounds of one block each (500 probes per block');
     expect(html).toContain('under contention (4 busy processes)');
+    // What each block leaves out, and the warm-up shown apart per candidate.
+    expect(html).toContain('the switch (1.5 s per block here) is excluded');
+    expect(html).toContain(
+      'the first 100 probes (0.5 s) of each block are warm-up, discarded and shown apart',
+    );
+    expect(html).toContain('<th>Warm-up (discarded)</th>');
+    expect(html).toMatch(/data-tuning-figure="warmup">1,200 probes, \d+ over target, p99 [\d.]+ ms</);
     expect(html).toMatch(/Apply: real-time on\. p99\.9 [\d.]+ ms → [\d.]+ ms/);
     const beforeAfter = html.slice(html.indexOf('data-tuning-before-after'));
     expect(beforeAfter).toContain('Before: tier default');

@@ -6,6 +6,7 @@ import {
   type TuneCandidate,
   type TuneCandidateResult,
   type TuneRecommendation,
+  type WarmupSummary,
 } from '../../../shared/tuning';
 import type { ProbeSample } from '../probe/protocol';
 import { exactLateness } from '../sla-test/exact-stats';
@@ -21,6 +22,10 @@ export interface MeasuredCandidate {
   readonly candidate: TuneCandidate;
   /** samples[round]: that round's block, warm-up dropped. */
   readonly rounds: readonly (readonly ProbeSample[])[];
+  /** Every block's warm-up probes, discarded from the figures and summarised apart. */
+  readonly warmup?: readonly ProbeSample[];
+  /** Counted probes charged as timeouts because their block ran out of time. */
+  readonly stalledProbes?: number;
 }
 
 export interface AnalysisInput {
@@ -76,9 +81,20 @@ export function analyse(input: AnalysisInput): Analysis {
       probeLateness: exactLateness(samples),
       p999Difference: difference,
       significant: difference !== null && difference.high < 0,
+      warmup: warmupSummary(m.warmup ?? [], targetMs, timeoutMs),
+      stalledProbes: m.stalledProbes ?? 0,
     };
   });
   return { results, recommendation: recommend(results, level), level };
+}
+
+function warmupSummary(samples: readonly ProbeSample[], targetMs: number, timeoutMs: number): WarmupSummary {
+  const latencies = Float64Array.from(samples, (sample) => latencyOf(sample, timeoutMs));
+  return {
+    n: samples.length,
+    misses: countMisses(samples, targetMs, timeoutMs).misses,
+    p99: quantileOf(latencies, 0.99),
+  };
 }
 
 /** Only a candidate faster than the default beyond the noise, and one the panel can carry into live use. */

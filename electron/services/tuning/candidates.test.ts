@@ -67,11 +67,21 @@ describe('tuning candidates for this machine', () => {
     );
   });
 
-  it('a Go relay gets GOGC and GOMAXPROCS candidates; GOMEMLIMIT is listed as skipped', () => {
+  it('a Go relay gets GOGC with GOMEMLIMIT and GOMAXPROCS candidates', () => {
     const set = tuningCandidates('enterprise', linuxCaps(2), 'external');
-    expect(ids(set)).toEqual(expect.arrayContaining(['gogc-100', 'gogc-25', 'gomaxprocs-1']));
+    expect(ids(set)).toEqual(
+      expect.arrayContaining(['gogc-100', 'gogc-25', 'gomemlimit-64', 'gomaxprocs-1']),
+    );
     expect(set.candidates.find((c) => c.id === 'gogc-25')!.overrides).toEqual({ gcPercent: 25 });
-    expect(set.skipped.map((s) => s.label)).toContain('GOMEMLIMIT');
+    // Enterprise runs GOGC off bounded by 256 MiB: the candidate keeps GC off under a smaller bound.
+    expect(set.candidates.find((c) => c.id === 'gomemlimit-64')!.overrides).toEqual({ memoryLimitMiB: 64 });
+    expect(set.skipped.map((s) => s.label)).not.toContain('GOMEMLIMIT');
+    // A tier that collects by percentage gets GC off under its memory bound as the candidate.
+    const turbo = tuningCandidates('turbo', linuxCaps(2), 'external');
+    expect(turbo.candidates.find((c) => c.id === 'gogc-off')!.overrides).toEqual({
+      gcPercent: 'off',
+      memoryLimitMiB: 256,
+    });
   });
 
   it('a probe apart swaps the relay’s taskset for its own CPUs and keeps chrt and nice', () => {
@@ -91,13 +101,15 @@ describe('a short budget', () => {
     const input = { rateHz: 200, switchSeconds: 3 };
     const all = fitToBudget(set.candidates, set.skipped, { ...input, budgetSeconds: 600 });
     expect(all.candidates).toHaveLength(5);
-    const short = fitToBudget(set.candidates, set.skipped, { ...input, budgetSeconds: 90 });
-    // 8 s fixed + 6 rounds × k × (3 s + 1.25 × 220 probes ÷ 200 Hz): 3 candidates fit 90 s, 4 need 113 s.
+    const short = fitToBudget(set.candidates, set.skipped, { ...input, budgetSeconds: 100 });
+    // 8 s fixed + 6 rounds × k × (3 s + 1.25 × (100 warm-up + 200) probes ÷ 200 Hz): 3 candidates
+    // need 96 s, 4 need 125 s.
     expect(short.candidates.map((c) => c.id)).toEqual(['default', 'realtime-off', 'affinity-apart']);
     expect(short.skipped.slice(-2)).toEqual([
-      { label: 'priority normal (nice 0)', reason: 'not enough time: a budget of 113 s would include it' },
-      { label: 'priority high (nice -10)', reason: 'not enough time: a budget of 140 s would include it' },
+      { label: 'priority normal (nice 0)', reason: 'not enough time: a budget of 125 s would include it' },
+      { label: 'priority high (nice -10)', reason: 'not enough time: a budget of 155 s would include it' },
     ]);
+    expect(fitToBudget(set.candidates, [], { ...input, budgetSeconds: 90 }).candidates).toHaveLength(2);
     // Never below the default and one other; then the design says what budget it needs.
     expect(fitToBudget(set.candidates, [], { ...input, budgetSeconds: 30 }).candidates).toHaveLength(2);
   });

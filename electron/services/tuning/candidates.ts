@@ -1,5 +1,6 @@
 import { planLaunch, type Capabilities, type LaunchTarget, type TierOverrides } from '../../../shared/launch';
 import { formatCpuList } from '../../../shared/launch/cpus';
+import { MIN_MEMORY_LIMIT_MIB } from '../../../shared/launch/schema';
 import { NICENESS } from '../../../shared/launch/plan-os';
 import { TIERS, type PriorityClass, type TierName } from '../../../shared/tiers';
 import type { SkippedCandidate, TuneCandidate } from '../../../shared/tuning';
@@ -80,19 +81,33 @@ export function tuningCandidates(
   }
 
   if (targetKind === 'external') {
-    // A Go binary: its runtime reads GOGC (from GC_PERCENT) and GOMAXPROCS (from MAX_CPU_CORES) at start.
+    // A Go binary: its runtime reads GOGC (from GC_PERCENT), GOMEMLIMIT and GOMAXPROCS (from
+    // MAX_CPU_CORES) at start.
     const gc = spec.knobs.gcOff ? 'off' : spec.knobs.gcPercent;
     for (const value of [100, 25] as const) {
       if (gc === value) continue;
       proposals.push({ id: `gogc-${value}`, label: `GOGC ${value}`, overrides: { gcPercent: value } });
     }
+    const budget = spec.knobs.memoryBudgetMiB;
+    if (gc === 'off') {
+      // With GC off the memory limit alone paces the collector: a smaller one collects more often,
+      // each time over less heap.
+      const smaller = Math.max(MIN_MEMORY_LIMIT_MIB, Math.round(budget / 4));
+      proposals.push({
+        id: `gomemlimit-${smaller}`,
+        label: `GOGC off, GOMEMLIMIT ${smaller} MiB`,
+        overrides: { memoryLimitMiB: smaller },
+      });
+    } else {
+      proposals.push({
+        id: 'gogc-off',
+        label: `GOGC off, GOMEMLIMIT ${budget} MiB`,
+        overrides: { gcPercent: 'off', memoryLimitMiB: budget },
+      });
+    }
     if (cpus.length > 1) {
       proposals.push({ id: 'gomaxprocs-1', label: 'GOMAXPROCS 1', overrides: { maxCpuCores: 1 } });
     }
-    skipped.push({
-      label: 'GOMEMLIMIT',
-      reason: 'the launch plan has no setting for it yet, so a result could not be applied',
-    });
   } else {
     skipped.push(
       {

@@ -1,25 +1,48 @@
 import { ApiError } from '../../../shared/api';
+import type { TierOverrides } from '../../../shared/launch';
 import type { TuneCandidate } from '../../../shared/tuning';
 import type { MeasurementLink } from '../measurement-link';
 import { ProbeProcess } from '../probe/probe-process';
 import { spinMsForTier, type ProbeSample } from '../probe/protocol';
-import type { RelayResources, RelayService } from '../supervisor/relay-service';
-import { cancelled, type BlockRunner } from './experiment';
+import type { ProbeTarget } from '../supervisor/probe-target';
+import type { RelayResources } from '../supervisor/relay-service';
+import { cancelled, type BlockRunner, type BlockSamples } from './experiment';
 
-const READY_WAIT_MS = 15_000;
+/**
+ * How long a restarted relay may take to serve a block. A relay that is ready (caught up, a peer
+ * connected) can still have no block to serve: a fresh one waits for its upstream's next block (the
+ * demo peer announces one every 10 s by default; in the integration test's first block that took 7 s).
+ * That wait is the switch's, never the candidate's.
+ */
+const SERVE_WAIT_MS = 30_000;
+/** How long the probe may take from its start to its first sample once the relay serves: a slow
+ * spawn under contention takes about a second here. Longer, and the plan is starving the probe. */
+const PROBE_START_MS = 10_000;
+
+/** The relay as the runner drives it (RelayService; a stand-in in the runner's own tests). */
+export interface TrialRelay {
+  setTrialOverrides(overrides: TierOverrides | null): void;
+  restart(): Promise<unknown>;
+  probeTarget(): ProbeTarget | null;
+  killNow(): void;
+}
 
 export interface LiveRunnerOptions {
-  readonly relay: RelayService;
-  readonly link: MeasurementLink;
-  readonly resources: RelayResources;
+  readonly relay: TrialRelay;
+  readonly link: { readonly measurement: Pick<MeasurementLink['measurement'], 'recordBlock'> };
+  readonly resources: Pick<RelayResources, 'execPath' | 'probeScript'>;
   readonly rateHz: number;
   readonly timeoutMs: number;
+  /** How long a restarted relay may take to serve a block (SERVE_WAIT_MS unless a test says). */
+  readonly serveWaitMs?: number;
 }
 
 /**
  * Blocks on the real relay: each switch restarts it under the candidate's overrides (tried, never
- * saved: RelayService.setTrialOverrides), and each block runs a fresh probe under the candidate's
- * placement: with the relay's own wrappers (as the live probe runs), or pinned to the other CPUs.
+ * saved: RelayService.setTrialOverrides) and waits until it serves a block; each block runs a fresh
+ * probe under the candidate's placement (with the relay's own wrappers, as the live probe runs, or
+ * pinned to the other CPUs). A block counts only slots after the probe's schedule started and after
+ * the warm-up: nothing sent while the relay restarted or the probe connected can be counted.
  */
 export function liveRunner(options: LiveRunnerOptions): BlockRunner {
   const { relay } = options;
@@ -27,13 +50,22 @@ export function liveRunner(options: LiveRunnerOptions): BlockRunner {
     async switchTo(candidate, signal) {
       relay.setTrialOverrides(candidate.overrides);
       await relay.restart();
-      // A restart can resolve while the relay still catches up with its upstream: wait for it.
-      const until = Date.now() + READY_WAIT_MS;
-      while (relay.probeTarget() === null && Date.now() < until && !signal.aborted) {
+      // A restart resolves once the relay is ready, which is not yet serving: wait for a block.
+      const waitMs = options.serveWaitMs ?? SERVE_WAIT_MS;
+      const until = Date.now() + waitMs;
+      while (!signal.aborted && Date.now() < until) {
+        const target = relay.probeTarget();
+        if (target && (await servesBlock(target))) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      if (signal.aborted) throw cancelled();
+      throw new ApiError(
+        'NOT_RUNNING',
+        `The relay did not serve a block within ${waitMs / 1000} s of starting under ` +
+          `“${candidate.label}”; see Logs. Tuning stopped.`,
+      );
     },
-    async probe(candidate, count, signal) {
+    async probe(candidate, shape, signal) {
       const target = relay.probeTarget();
       if (!target) {
         throw new ApiError(
@@ -41,7 +73,6 @@ export function liveRunner(options: LiveRunnerOptions): BlockRunner {
           `The relay did not become ready under “${candidate.label}”; see Logs. Tuning stopped.`,
         );
       }
-      const samples: ProbeSample[] = [];
       const probe = new ProbeProcess({
         execPath: options.resources.execPath,
         script: options.resources.probeScript,
@@ -56,7 +87,8 @@ export function liveRunner(options: LiveRunnerOptions): BlockRunner {
       });
       // Blocks relayed meanwhile are shown and stored like live ones (the live probe is paused).
       probe.on('block', (block) => options.link.measurement.recordBlock(block));
-      const startedAt = Date.now();
+      const early: ProbeSample[] = [];
+      let window: BlockWindow | null = null;
       let timer: NodeJS.Timeout | undefined;
       try {
         await new Promise<void>((resolve, reject) => {
@@ -67,10 +99,26 @@ export function liveRunner(options: LiveRunnerOptions): BlockRunner {
             signal.removeEventListener('abort', onAbort);
             resolve();
           };
-          timer = setTimeout(finish, blockDeadlineMs(count, options.rateHz));
+          // Until the schedule starts, only the probe's start is timed: a probe that cannot even
+          // start sampling under this plan is charged the whole block (see BlockWindow.result).
+          timer = setTimeout(finish, PROBE_START_MS);
+          probe.on('sampling', (at) => {
+            // A probe that died and came back keeps the first schedule's slots: its gap is charged.
+            if (window !== null) return;
+            clearTimeout(timer);
+            window = new BlockWindow(at, options.rateHz, shape.warmupProbes, shape.blockProbes);
+            window.add(early);
+            // From here the block's own deadline: its probes' nominal time, generously.
+            timer = setTimeout(
+              finish,
+              blockDeadlineMs(shape.warmupProbes + shape.blockProbes, options.rateHz),
+            );
+            if (window.complete) finish();
+          });
           probe.on('samples', (batch) => {
-            samples.push(...batch.slice(0, count - samples.length));
-            if (samples.length >= count) finish();
+            if (window === null) return void early.push(...batch);
+            window.add(batch);
+            if (window.complete) finish();
           });
           probe.start();
         });
@@ -78,9 +126,78 @@ export function liveRunner(options: LiveRunnerOptions): BlockRunner {
         clearTimeout(timer);
         await stopEvenIfStarved(probe, relay);
       }
-      return padStalled(samples, count, startedAt, options.rateHz, options.timeoutMs);
+      const measured: BlockWindow =
+        window ?? new BlockWindow(Date.now(), options.rateHz, shape.warmupProbes, shape.blockProbes);
+      return measured.result(options.timeoutMs);
     },
   };
+}
+
+/** Whether the relay answers GET /v1/btc/latest with a block (200), within a second. */
+async function servesBlock(target: ProbeTarget): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/v1/btc/latest', target.apiUrl), {
+      headers: { 'x-api-key': target.key, accept: 'application/json' },
+      signal: AbortSignal.timeout(1000),
+    });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One block's slots, placed by their intended send time on the probe's schedule (slot 0 is the
+ * relay's first served probe): the first `warmupProbes` slots are the warm-up, the next `blockProbes`
+ * the counted block, anything later is dropped. Placing by slot rather than by order of arrival
+ * keeps a slow early probe out of the count, and a slow late one in it.
+ */
+export class BlockWindow {
+  private readonly counted = new Map<number, ProbeSample>();
+  private readonly warmup: ProbeSample[] = [];
+  private readonly intervalMs: number;
+
+  constructor(
+    private readonly at: number,
+    rateHz: number,
+    private readonly warmupProbes: number,
+    private readonly blockProbes: number,
+  ) {
+    this.intervalMs = 1000 / rateHz;
+  }
+
+  add(samples: readonly ProbeSample[]): void {
+    for (const sample of samples) {
+      const slot = Math.round((sample[0] - this.at) / this.intervalMs);
+      if (slot < 0) continue;
+      if (slot < this.warmupProbes) this.warmup.push(sample);
+      else if (slot < this.warmupProbes + this.blockProbes) this.counted.set(slot, sample);
+    }
+  }
+
+  get complete(): boolean {
+    return this.counted.size >= this.blockProbes;
+  }
+
+  /**
+   * The block in slot order. Slots that never reported by the deadline count as timeouts (`stalled`):
+   * a plan that stalls the relay or its probe is charged for it instead of being measured on the few
+   * probes that got through.
+   */
+  result(timeoutMs: number): BlockSamples {
+    const counted: ProbeSample[] = [];
+    let stalled = 0;
+    for (let slot = this.warmupProbes; slot < this.warmupProbes + this.blockProbes; slot++) {
+      const sample = this.counted.get(slot);
+      if (sample) counted.push(sample);
+      else {
+        counted.push([this.at + slot * this.intervalMs, timeoutMs, false, 0]);
+        stalled++;
+      }
+    }
+    return { counted, warmup: [...this.warmup], stalled };
+  }
 }
 
 /**
@@ -97,8 +214,8 @@ export function probePrefix(relayPrefix: readonly string[], candidate: TuneCandi
 }
 
 /**
- * A block gets three times its nominal time and 5 s more; a plan that stalls the probe longer has
- * failed. Generous on purpose: the panel itself may be starved by a real-time relay and probe on both
+ * A block gets three times its nominal time and 5 s more from its first slot; a plan that stalls the
+ * probe longer has failed. Generous on purpose: the panel itself may be starved by a real-time relay and probe on both
  * cores, and then samples arrive late although the probe measured them in time.
  */
 export function blockDeadlineMs(count: number, rateHz: number): number {
@@ -106,31 +223,11 @@ export function blockDeadlineMs(count: number, rateHz: number): number {
 }
 
 /**
- * A block that ran out of time: the probes it never got to send count as timeouts, so a plan that
- * stalls the relay or its probe (a real-time probe spinning on the relay's only core does) is charged
- * for it instead of being measured on the few probes that got through.
- */
-export function padStalled(
-  samples: readonly ProbeSample[],
-  count: number,
-  startedAt: number,
-  rateHz: number,
-  timeoutMs: number,
-): ProbeSample[] {
-  const missing = Math.max(0, count - samples.length);
-  const padded: ProbeSample[] = [...samples];
-  for (let i = 0; i < missing; i++) {
-    padded.push([startedAt + ((samples.length + i) * 1000) / rateHz, timeoutMs, false, 0]);
-  }
-  return padded;
-}
-
-/**
  * A probe starved of CPU (a real-time relay spinning on the core it is pinned to) cannot even act on
  * SIGKILL until it runs. If it has not gone after a few seconds, the relay is killed to free the
  * core; the next switch starts it again.
  */
-async function stopEvenIfStarved(probe: ProbeProcess, relay: RelayService): Promise<void> {
+async function stopEvenIfStarved(probe: ProbeProcess, relay: TrialRelay): Promise<void> {
   const stopping = probe.stop();
   let timer: NodeJS.Timeout | undefined;
   const starved = await Promise.race([

@@ -13,6 +13,7 @@ import {
 import { TIERS } from '../../../shared/tiers';
 import { probeCapabilities } from '../launch';
 import type { MeasurementLink } from '../measurement-link';
+import type { ProbeSample } from '../probe/protocol';
 import { CpuContention } from '../sla-test/contention';
 import type { RelayResources, RelayService } from '../supervisor/relay-service';
 import { analyse } from './analysis';
@@ -117,6 +118,8 @@ export async function runTuning(input: TuneRequest, context: TuningContext): Pro
   let contentionProcesses = 0;
   let samples;
   const switches: number[] = [];
+  const warmups: ProbeSample[][] = candidates.map(() => []);
+  const stalled: number[] = candidates.map(() => 0);
   try {
     if (request.contention) {
       progress('contention');
@@ -139,6 +142,9 @@ export async function runTuning(input: TuneRequest, context: TuningContext): Pro
       signal,
       (done) => {
         switches.push(done.switchSeconds);
+        const index = candidates.indexOf(done.candidate);
+        warmups[index]!.push(...done.warmup);
+        stalled[index]! += done.stalled;
         const switchSeconds = switches.reduce((a, b) => a + b, 0) / switches.length;
         const perBlock = switchSeconds + (design.warmupProbes + design.blockProbes) / design.rateHz;
         progress('measuring', {
@@ -173,7 +179,13 @@ export async function runTuning(input: TuneRequest, context: TuningContext): Pro
   }
   const spec = TIERS[request.tier];
   const analysis = analyse({
-    measured: candidates.map((candidate, index) => ({ candidate, rounds: samples[index]! })),
+    measured: candidates.map((candidate, index) => ({
+      candidate,
+      // Blocks of a round the budget cut short do not count (every candidate keeps as many blocks).
+      rounds: samples[index]!.slice(0, design.rounds),
+      warmup: warmups[index],
+      stalledProbes: stalled[index],
+    })),
     targetMs: spec.targetMs,
     objective: spec.objective,
     timeoutMs,

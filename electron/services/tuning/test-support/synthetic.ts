@@ -39,14 +39,19 @@ export function syntheticMachine(
       logDrift = DRIFT_MEMORY * logDrift + DRIFT_STEP * normal();
       drift = Math.exp(logDrift);
     },
-    async probe(c, count) {
+    async probe(c, shape) {
       const effect = effects[c.id] ?? { tailScale: 1 };
-      return Array.from({ length: count }, (_, i): ProbeSample => [
+      const samples = Array.from({ length: shape.warmupProbes + shape.blockProbes }, (_, i): ProbeSample => [
         i,
         sampleLatency(random, normal, effect) * drift,
         true,
         0.01,
       ]);
+      return {
+        warmup: samples.slice(0, shape.warmupProbes),
+        counted: samples.slice(shape.warmupProbes),
+        stalled: 0,
+      };
     },
   };
 }
@@ -75,16 +80,18 @@ export const syntheticDesign = (candidates: number, rounds = 10, blockProbes = 3
 /** A whole stored run from the synthetic machine: the default and a candidate with smaller pauses. */
 export async function syntheticTuneResult(seed = 5): Promise<TuneResult> {
   const candidates = [candidate('default', 'tier default'), candidate('better', 'real-time on')];
-  const design = syntheticDesign(2, 12, 500);
+  const design = { ...syntheticDesign(2, 12, 500), warmupProbes: 100, switchSeconds: 1.5 };
   const effects = { default: { tailScale: 1 }, better: { tailScale: 0.3 } };
+  const warmups: ProbeSample[][] = candidates.map(() => []);
   const samples = await runExperiment(
     design,
     candidates,
     syntheticMachine(seed, effects),
     new AbortController().signal,
+    (done) => warmups[candidates.indexOf(done.candidate)]!.push(...done.warmup),
   );
   const analysis = analyse({
-    measured: candidates.map((c, i) => ({ candidate: c, rounds: samples[i]! })),
+    measured: candidates.map((c, i) => ({ candidate: c, rounds: samples[i]!, warmup: warmups[i] })),
     targetMs: 5,
     objective: 0.999,
     timeoutMs: 1000,
