@@ -50,9 +50,17 @@ export function slaTestSummaryLine(r: SlaTestResult): string | null {
   return r.improvement ? improvementLine(r.improvement) : null;
 }
 
-export function slaTestLatenessNotes(r: SlaTestResult): string[] {
+/** What each tier's figures leave out or include that a reader should know: warm-up, a late probe. */
+export function slaTestNotes(r: SlaTestResult): string[] {
   return r.tiers.flatMap((t) => {
-    const note = probeLatenessNote(t.probeLateness, `during the ${t.tier} run`);
-    return note ? [note] : [];
+    const notes: string[] = [];
+    if (t.warmup && t.warmup.n > 0)
+      notes.push(
+        `${t.tier}: the first ${t.warmup.ms / 1000} s after its relay started (${t.warmup.n.toLocaleString('en-US')} probes, ` +
+          `${t.warmup.overTarget.toLocaleString('en-US')} over target) were warm-up, not counted`,
+      );
+    const late = probeLatenessNote(t.probeLateness, `during the ${t.tier} run`);
+    if (late) notes.push(late);
+    return notes;
   });
 }

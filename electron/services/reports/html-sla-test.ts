@@ -3,7 +3,7 @@ import {
   SLA_TEST_COLUMNS,
   slaTestCaption,
   slaTestCells,
-  slaTestLatenessNotes,
+  slaTestNotes,
   slaTestSummaryLine,
   slaTestTierLabel,
 } from '../../../shared/sla-test-figures';
@@ -29,7 +29,7 @@ export function slaTestSection(s: ReportSummary): string {
         })
         .join('');
       const line = slaTestSummaryLine(run);
-      const notes = slaTestLatenessNotes(run)
+      const notes = slaTestNotes(run)
         .map((n) => `<p class="muted" data-sla-test-note>${esc(n)}</p>`)
         .join('');
       return `<div class="sla-test-run" data-sla-test-run="${run.startedAt}">

@@ -7,6 +7,7 @@ import type {
   SlaTestTierResult,
 } from '../../../shared/sla-test';
 import { TIERS, type TierName } from '../../../shared/tiers';
+import { SLA_TEST_WARMUP_MS } from '../../../shared/sla-test';
 import type { MeasurementLink } from '../measurement-link';
 import { ProbeProcess } from '../probe/probe-process';
 import { spinMsForTier, type ProbeSample } from '../probe/protocol';
@@ -111,6 +112,8 @@ async function probeTier(
   if (!target)
     throw new ApiError('NOT_RUNNING', `The relay did not become ready on the ${tier} tier; see Logs.`);
   const samples: ProbeSample[] = [];
+  const warmup: ProbeSample[] = [];
+  let warmupEndsAt = Infinity;
   const probe = new ProbeProcess({
     execPath: context.resources.execPath,
     script: context.resources.probeScript,
@@ -125,6 +128,8 @@ async function probeTier(
     spinMs: spinMsForTier(tier),
   });
   probe.on('block', (block) => context.link.measurement.recordBlock(block));
+  // Slots are placed by their intended time, so the warm-up is the same slots whatever order they answer in.
+  probe.on('sampling', (at) => (warmupEndsAt = at + SLA_TEST_WARMUP_MS));
   const startedAt = Date.now();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -132,7 +137,9 @@ async function probeTier(
         reject(new ApiError('CANCELLED', 'SLA test cancelled; the relay is back on its tier.'));
       context.signal.addEventListener('abort', onAbort, { once: true });
       probe.on('samples', (batch) => {
-        samples.push(...batch.slice(0, request.probesPerTier - samples.length));
+        const counted = batch.filter((s) => s[0] >= warmupEndsAt);
+        warmup.push(...batch.filter((s) => s[0] < warmupEndsAt));
+        samples.push(...counted.slice(0, request.probesPerTier - samples.length));
         onDone(samples.length);
         if (samples.length >= request.probesPerTier) {
           context.signal.removeEventListener('abort', onAbort);
@@ -155,6 +162,11 @@ async function probeTier(
     failed: misses.errors + misses.timeouts,
     misses,
     probeLateness: exactLateness(samples),
+    warmup: {
+      n: warmup.length,
+      overTarget: warmup.filter(([, latencyMs, ok]) => !ok || latencyMs > spec.targetMs).length,
+      ms: SLA_TEST_WARMUP_MS,
+    },
     latency: probeLatency(samples, timeoutMs),
     sla: summarizeSla(misses, spec),
     launch: context.relay.status().launch,

@@ -57,6 +57,8 @@ describe('the SLA test', () => {
     expect(result.contentionProcesses).toBe(2 * os.availableParallelism());
     for (const tier of result.tiers) {
       expect(tier.sla.n).toBe(200);
+      // The first 0.5 s after each tier's relay started (100 slots at 200 Hz) is warm-up, shown apart.
+      expect(tier.warmup).toMatchObject({ n: 100, ms: 500 });
       expect(tier.sla.targetMs).toBe(tier.tier === 'free' ? 1000 : 5);
       // 200 probes cannot prove 99.9% (nor 99%): the verdict must say so rather than pass.
       expect(tier.sla.verdict).not.toBe('pass');

@@ -3,7 +3,7 @@ import {
   SLA_TEST_COLUMNS,
   slaTestCaption,
   slaTestCells,
-  slaTestLatenessNotes,
+  slaTestNotes,
   slaTestSummaryLine,
   slaTestTierLabel,
 } from '../../../shared/sla-test-figures';
@@ -69,7 +69,7 @@ export function SlaTestTable({ result }: { result: SlaTestResult }) {
           {summary}
         </p>
       )}
-      {slaTestLatenessNotes(result).map((note) => (
+      {slaTestNotes(result).map((note) => (
         <p key={note} className="hint" data-testid="probe-late">
           {note}
         </p>
