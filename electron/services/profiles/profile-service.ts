@@ -1,4 +1,5 @@
 import { ApiError, describeIssues, type TierSwitch } from '../../../shared/api';
+import { SEED_KNOBS } from '../../../shared/knobs';
 import type { TierOverrides } from '../../../shared/launch';
 import {
   activeProfile,
@@ -36,14 +37,7 @@ export interface ProfileDeps {
 }
 
 /** The seed's knobs: an imported file replaces these and keeps the tier's OS overrides. */
-const KNOB_KEYS = [
-  'gcPercent',
-  'maxCpuCores',
-  'highPriority',
-  'lockOsThread',
-  'preallocBuffers',
-  'optimizeSystem',
-] as const;
+const KNOB_KEYS: readonly string[] = SEED_KNOBS.map((knob) => knob.override);
 
 const invalid = (message: string) => new ApiError('PROFILE_INVALID', message);
 
@@ -133,9 +127,7 @@ export function createProfileService(deps: ProfileDeps) {
       if (!config.success) throw invalid(`Configuration file refused: ${describeIssues(config.error)}`);
       const { tier, performance_optimizations } = config.data;
       const kept = Object.fromEntries(
-        Object.entries(deps.settings.get().overrides[tier] ?? {}).filter(
-          ([key]) => !(KNOB_KEYS as readonly string[]).includes(key),
-        ),
+        Object.entries(deps.settings.get().overrides[tier] ?? {}).filter(([key]) => !KNOB_KEYS.includes(key)),
       );
       const change = await applyTier(
         tier,
