@@ -1,5 +1,4 @@
 import { ApiError, describeIssues, type TierSwitch } from '../../../shared/api';
-import { SEED_KNOBS } from '../../../shared/knobs';
 import type { TierOverrides } from '../../../shared/launch';
 import {
   activeProfile,
@@ -11,6 +10,7 @@ import {
   PROFILES_MAX,
   SeedConfig,
   seedFromOverrides,
+  SEED_OVERRIDE_KEYS,
   type DeploymentProfile,
   type ProfilesSettings,
 } from '../../../shared/profile';
@@ -36,8 +36,8 @@ export interface ProfileDeps {
   readonly environment?: () => EnvironmentOverrides;
 }
 
-/** The seed's knobs: an imported file replaces these and keeps the tier's OS overrides. */
-const KNOB_KEYS: readonly string[] = SEED_KNOBS.map((knob) => knob.override);
+/** The seed's knobs (shared/profile.ts): an imported file replaces these and keeps the tier's OS overrides. */
+const KNOB_KEYS: readonly string[] = SEED_OVERRIDE_KEYS;
 
 const invalid = (message: string) => new ApiError('PROFILE_INVALID', message);
 
