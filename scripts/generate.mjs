@@ -1,5 +1,6 @@
 // npm run generate: writes every generated file (scripts/generate/outputs.ts) from the tables in
-// shared/: the Go relay's tier table, the Prometheus rules, the Grafana dashboard.
+// shared/: the Go relay's tier table, the Prometheus rules, the Grafana dashboard, the recipes in
+// docs/architecture.md.
 // npm run generate -- --check exits 1, naming the stale files, instead of writing them.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -16,8 +17,8 @@ await build({
 });
 const { generatedFiles } = await import(`${process.cwd()}/.tmp/generate-outputs.mjs`);
 
-async function rendered(file) {
-  const text = file.render();
+async function rendered(file, current) {
+  const text = file.render(current);
   if (!file.prettier) return text;
   const options = { ...(await prettier.resolveConfig(file.path)), filepath: file.path };
   return prettier.format(text, options);
@@ -26,8 +27,8 @@ async function rendered(file) {
 const check = process.argv.includes('--check');
 const stale = [];
 for (const file of generatedFiles()) {
-  const next = await rendered(file);
   const current = existsSync(file.path) ? readFileSync(file.path, 'utf8') : null;
+  const next = await rendered(file, current);
   if (current === next) continue;
   stale.push(file.path);
   if (!check) writeFileSync(file.path, next);
