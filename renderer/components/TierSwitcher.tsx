@@ -92,7 +92,7 @@ function TierFacts({ tier }: { tier: TierName }) {
   );
 }
 
-/** The five tiers as one-click buttons; a switch shows progress, then its measured click-to-ready time. */
+/** The tiers of the tier table as one-click buttons; a switch shows progress, then its measured click-to-ready time. */
 export function TierSwitcher() {
   const current = useRelayStore((s) => s.status?.tier ?? null);
   const connected = useRelayStore((s) => s.connected);
