@@ -49,22 +49,26 @@ const SOURCES = execFileSync('git', ['ls-files', '--cached', '--others', '--excl
 
 const GENERATED = new Set(generatedFiles().map((f) => f.path));
 
-/** Files whose text matches `pattern`, the generated ones and the recipe table itself left out. */
+/** Generated blocks inside hand-written docs (the contract section, the recipes). */
+const GENERATED_BLOCK = /<!-- (relay-contract|recipes):begin[\s\S]*?<!-- \1:end -->/g;
+
+/** Files whose text matches `pattern`, the generated ones (and blocks) and the recipe table left out. */
 function filesMatching(pattern: RegExp): string[] {
   return SOURCES.filter((f) => !GENERATED.has(f) && f !== 'scripts/generate/recipes.ts').filter((f) => {
+    let text: string;
     try {
-      return pattern.test(readFileSync(path.join(root, f), 'utf8'));
+      text = readFileSync(path.join(root, f), 'utf8');
     } catch {
       return false; // listed but deleted in the work tree
     }
+    return pattern.test(text.replace(GENERATED_BLOCK, ''));
   });
 }
 
 /** A recipe's paths as patterns (`<name>` is any one path segment). */
 function named(r: Recipe): RegExp[] {
   const all = [...r.edit, ...r.sometimes, ...r.behaviour, ...(r.pending ?? [])].map((f) => f.path);
-  const extra = r.generated.filter((f) => !GENERATED.has(f)); // partly generated docs
-  return [...all, ...extra].map(
+  return all.map(
     (p) =>
       new RegExp(
         `^${p

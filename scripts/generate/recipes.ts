@@ -84,6 +84,11 @@ export const RECIPES: readonly Recipe[] = [
         why: "its key in the seed file's PerformanceOptimizations and SEED_OVERRIDE_KEYS",
         when: "Bitcoin Sprint's seed config file gains the key",
       },
+      {
+        path: 'docs/relay-contract.md',
+        why: "its key in the seed file's key table (outside the generated contract block)",
+        when: "Bitcoin Sprint's seed config file gains the key",
+      },
     ],
     behaviour: [
       {
@@ -121,7 +126,10 @@ export const RECIPES: readonly Recipe[] = [
       { path: 'shared/api/commands.ts', why: 'its row: params and result schemas, summary' },
       { path: 'electron/services/app-services.ts', why: 'its handler' },
       { path: 'renderer/store/<name>-store.ts', why: 'the store action that calls it' },
-      { path: 'cli/<name>.ts', why: 'the CLI command: words to params, result to text' },
+      {
+        path: 'cli/<name>.ts',
+        why: "the CLI command: words to params, result to text (a new group also takes a case in cli/commands.ts's planCommand)",
+      },
     ],
     sometimes: [
       {
