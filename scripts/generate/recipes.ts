@@ -75,7 +75,6 @@ export const RECIPES: readonly Recipe[] = [
         path: 'shared/knobs.ts',
         why: 'its row in KNOB_TABLE (env, contract key, override, type, tier default, texts)',
       },
-      { path: 'shared/launch/schema.ts', why: 'its override field in TierOverrides (the validation)' },
       { path: 'shared/tiers.ts', why: 'its tier defaults in RelayKnobs' },
     ],
     sometimes: [
