@@ -1,16 +1,18 @@
 import { parseArgs } from 'node:util';
+import { REPORT_FORMATS } from '../shared/report';
+import { tierNamesText } from '../shared/tiers';
 import { CliError, EXIT } from './exit-codes';
 
 export const USAGE = `Usage: sprint-control <command> [options]
 
 Commands:
   status                                   relay state, tier and active profile
-  tier set <tier>                          free, pro, business, turbo or enterprise
+  tier set <tier>                          ${tierNamesText()}
   relay start|stop|restart
   sla-test [--tiers free,enterprise] [--probes 3000] [--rate 100] [--contention]
   tune [--tier enterprise] [--budget 180] [--rate 200] [--contention] [--apply]
                                            find the launch plan that meets the tier's SLA best here
-  report export --format csv|json|html|pdf --period 1h|24h|7d|FROM..TO [--tier T] -o FILE
+  report export --format ${REPORT_FORMATS.join('|')} --period 1h|24h|7d|FROM..TO [--tier T] -o FILE
   profile import FILE                      a seed config file (applied) or a named profile file (saved)
   profile export [--name NAME] [-o FILE]   the config in effect, or a saved profile
   profile list

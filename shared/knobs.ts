@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { TierSpec } from './tiers';
 
 /**
@@ -17,15 +18,20 @@ export type KnobType =
   | 'memory'
   | 'boolean';
 
-/** TierOverrides keys that drive a knob; written out here because TierOverrides' schema imports us. */
-export type KnobOverrideKey =
-  | 'gcPercent'
-  | 'maxCpuCores'
-  | 'highPriority'
-  | 'lockOsThread'
-  | 'preallocBuffers'
-  | 'optimizeSystem'
-  | 'memoryLimitMiB';
+/** Below 16 MiB a Go relay would collect without pause; 1 TiB is far above any machine it runs on. */
+export const MIN_MEMORY_LIMIT_MIB = 16;
+export const MAX_MEMORY_LIMIT_MIB = 1_048_576;
+
+/**
+ * How an override of each knob type is validated: TierOverrides' knob fields derive from the table
+ * through these (shared/launch/schema.ts), so a new row needs no field written there.
+ */
+export const KNOB_OVERRIDE_SCHEMAS = {
+  gc: z.union([z.number().int().min(1).max(1000), z.literal('off')]),
+  cores: z.number().int().min(1).max(1024),
+  memory: z.number().int().min(MIN_MEMORY_LIMIT_MIB).max(MAX_MEMORY_LIMIT_MIB),
+  boolean: z.boolean(),
+} as const satisfies Readonly<Record<KnobType, z.ZodType>>;
 
 export type KnobValue = number | 'off' | boolean | null;
 
@@ -35,7 +41,7 @@ export interface KnobRow {
   /** Its key in RELAY_ENV. */
   readonly contractKey: string;
   /** The override (and seed variable) that sets it; GOGC and GOMAXPROCS follow their seed knob. */
-  readonly override: KnobOverrideKey;
+  readonly override: string;
   readonly type: KnobType;
   /** Only a Go binary reads it (its runtime does, at start); our Node relay is never given it. */
   readonly goOnly: boolean;
@@ -169,6 +175,17 @@ type EnvNames<T extends readonly KnobRow[]> = { readonly [I in keyof T]: T[I]['e
 export const KNOB_ENV_NAMES = KNOB_TABLE.map((k) => k.env) as unknown as EnvNames<Table>;
 
 export const SEED_KNOBS = KNOB_TABLE.filter((k): k is SeedKnob => !k.goOnly);
+
+/** The overrides that drive a knob (TierOverrides' knob fields). */
+export type KnobOverrideKey = Table[number]['override'];
+
+/** TierOverrides' knob fields, one per override, validated by its knob's type. */
+export type KnobOverrideShape = {
+  readonly [R in Table[number] as R['override']]: z.ZodOptional<(typeof KNOB_OVERRIDE_SCHEMAS)[R['type']]>;
+};
+export const KNOB_OVERRIDE_SHAPE = Object.fromEntries(
+  KNOB_TABLE.map((k) => [k.override, KNOB_OVERRIDE_SCHEMAS[k.type].optional()]),
+) as unknown as KnobOverrideShape;
 
 export function knobRow(env: string): (typeof KNOB_TABLE)[number] | undefined {
   return KNOB_TABLE.find((k) => k.env === env);

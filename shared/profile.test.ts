@@ -7,6 +7,7 @@ import {
   ProfileFile,
   SeedConfig,
   seedFromOverrides,
+  SEED_OVERRIDE_KEYS,
 } from './profile';
 import { describeIssues } from './api';
 import seedExample from '../test/fixtures/seed-config.json';
@@ -187,5 +188,15 @@ describe('environment overrides', () => {
       environment: null,
       source: 'tier',
     });
+  });
+});
+
+describe('SEED_OVERRIDE_KEYS', () => {
+  it('are exactly the overrides a seed file sets (the profile service clears these on import)', () => {
+    const set = overridesFromSeed({
+      ...SeedConfig.parse(seedExample).performance_optimizations,
+      max_cpu_cores: 2,
+    });
+    expect(Object.keys(set).sort()).toEqual([...SEED_OVERRIDE_KEYS].sort());
   });
 });

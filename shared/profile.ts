@@ -87,6 +87,20 @@ export const ProfilesSettings = z
   .strict();
 export type ProfilesSettings = z.infer<typeof ProfilesSettings>;
 
+/**
+ * The overrides a seed file sets (overridesFromSeed's keys, maxCpuCores included: 0 there clears it).
+ * Importing a file replaces these and keeps the tier's OS overrides. The seed format is Bitcoin
+ * Sprint's, so a knob of ours that it lacks is not among them.
+ */
+export const SEED_OVERRIDE_KEYS = [
+  'gcPercent',
+  'maxCpuCores',
+  'highPriority',
+  'lockOsThread',
+  'preallocBuffers',
+  'optimizeSystem',
+] as const satisfies ReadonlyArray<keyof TierOverrides>;
+
 /** The seed file's values as panel overrides for that tier: every given value is kept as one. */
 export function overridesFromSeed(optimizations: PerformanceOptimizations): TierOverrides {
   const overrides: TierOverrides = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KNOB_TABLE } from './knobs';
 import { GoRuntimeReport, RELAY_ENV, RelayHealth } from './relay-contract';
+import { TIER_NAMES } from './tiers';
 
 /**
  * The relay contract as data: what any relay binary (ours, the Go relay, Bitcoin Sprint) must honour
@@ -27,7 +28,7 @@ export const CONTRACT_ENV: readonly EnvVar[] = [
   {
     name: RELAY_ENV.tier,
     required: false,
-    values: '`free` `pro` `business` `turbo` `enterprise`',
+    values: TIER_NAMES.map((name) => `\`${name}\``).join(' '),
     meaning: 'tier: rate limits, SLA target, knob defaults',
   },
   { name: RELAY_ENV.apiHost, required: false, values: 'host or address', meaning: 'API bind address' },

@@ -21,9 +21,38 @@ import { TierName } from './tiers';
 const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative();
 
-export const REPORT_FORMATS = ['csv', 'json', 'html', 'pdf'] as const;
+/**
+ * The report formats, one row each, in the order the UI offers them: the export card's choices, the
+ * CLI's --format, the file's extension and the type a headless download is served with all derive
+ * from here. Each format's writer is registered in electron/services/reports/writers.ts, keyed by id
+ * (a row without a writer does not compile). docs/architecture.md, "How to add a report format".
+ */
+export const REPORT_FORMAT_TABLE = [
+  { id: 'html', label: 'HTML', extension: 'html', mime: 'text/html; charset=utf-8', needsPrinter: false },
+  /** Printed from the HTML by Electron: headless mode has no printer, so it is not offered there. */
+  { id: 'pdf', label: 'PDF', extension: 'pdf', mime: 'application/pdf', needsPrinter: true },
+  { id: 'csv', label: 'CSV', extension: 'csv', mime: 'text/csv; charset=utf-8', needsPrinter: false },
+  { id: 'json', label: 'JSON', extension: 'json', mime: 'application/json', needsPrinter: false },
+] as const;
+export type ReportFormatRow = (typeof REPORT_FORMAT_TABLE)[number];
+
+type FormatIds<T extends readonly ReportFormatRow[]> = { readonly [I in keyof T]: T[I]['id'] };
+export const REPORT_FORMATS = REPORT_FORMAT_TABLE.map((f) => f.id) as unknown as FormatIds<
+  typeof REPORT_FORMAT_TABLE
+>;
 export const ReportFormat = z.enum(REPORT_FORMATS);
 export type ReportFormat = z.infer<typeof ReportFormat>;
+
+export function reportFormatRow(format: ReportFormat): ReportFormatRow {
+  const row = REPORT_FORMAT_TABLE.find((f) => f.id === format);
+  if (row === undefined) throw new Error(`no report format "${format}"`);
+  return row;
+}
+
+/** The format a report file name ends with, or undefined for any other file. */
+export function reportFormatOfFile(fileName: string): ReportFormatRow | undefined {
+  return REPORT_FORMAT_TABLE.find((f) => fileName.endsWith(`.${f.extension}`));
+}
 
 /** A half-open period [from, to) in epoch ms, the tier whose samples and SLA target it covers. */
 export const ReportRequest = z

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { LaunchReport } from './launch';
 import { LatenessSummary, SlaSummary } from './metrics';
-import { TierName } from './tiers';
+import { TIER_NAMES, TierName } from './tiers';
 
 /** The built-in SLA test: the same probes against each tier in turn, optionally under CPU contention. */
 export const SlaTestRequest = z
   .object({
-    tiers: z.array(TierName).min(1).max(5).default(['free', 'enterprise']),
+    tiers: z.array(TierName).min(1).max(TIER_NAMES.length).default(['free', 'enterprise']),
     probesPerTier: z.number().int().min(100).max(100_000).default(3000),
     rateHz: z.number().min(1).max(500).default(100),
     contention: z.boolean().default(false),

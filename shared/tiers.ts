@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The five performance tiers, cheapest first. The tier table lives here once (DESIGN.md, "Tiers"). */
+/** The performance tiers, cheapest first. The tier table lives here once (DESIGN.md, "Tiers"). */
 export const TIER_NAMES = ['free', 'pro', 'business', 'turbo', 'enterprise'] as const;
 export const TierName = z.enum(TIER_NAMES);
 export type TierName = z.infer<typeof TierName>;
@@ -123,4 +123,17 @@ export const TIERS: Readonly<Record<TierName, TierSpec>> = {
 
 export function tierSpec(name: TierName): TierSpec {
   return TIERS[name];
+}
+
+/**
+ * The tier table as a list, cheapest first. Everything that lists tiers (the tier buttons, the CLI's
+ * usage, the Go relay's table, the Prometheus rules, the Grafana dashboard) derives from this one;
+ * derivations take the list as a parameter so test/change-cost.test.ts can hand them a longer one.
+ */
+export const TIER_LIST: readonly TierSpec[] = TIER_NAMES.map((name) => TIERS[name]);
+
+/** "free, pro, business, turbo or enterprise": the tier names as usage and error texts say them. */
+export function tierNamesText(names: readonly string[] = TIER_NAMES): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1] ?? ''}`;
 }

@@ -67,6 +67,11 @@ describe.each(KNOB_TABLE.map((knob) => [knob.env, knob] as const))('knob %s', (e
     expect(preview.find((row) => row.name === env)?.requested).toBe(SAMPLE[knob.type].text);
   });
 
+  it("has its override validated by its type (TierOverrides' field derives from the row)", () => {
+    expect(TierOverrides.safeParse({ [knob.override]: SAMPLE[knob.type].value }).success).toBe(true);
+    expect(TierOverrides.safeParse({ [knob.override]: 'not a value' }).success).toBe(false);
+  });
+
   it('is listed in docs/relay-contract.md', () => {
     // The knob table in "The relay's runtime knobs": one line per variable.
     expect(read('docs/relay-contract.md')).toMatch(new RegExp(`^\\| \`${env}\` +\\|`, 'm'));

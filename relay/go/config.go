@@ -33,13 +33,7 @@ type Tier struct {
 	Objective     float64
 }
 
-var tiers = map[string]Tier{
-	"free":       {Name: "free", Level: "standard", PerSecond: 1, Burst: 5, TargetSeconds: 1, Objective: 0.99},
-	"pro":        {Name: "pro", Level: "high", PerSecond: 10, Burst: 50, GCPercent: 50, High: true, TargetSeconds: 0.3, Objective: 0.995},
-	"business":   {Name: "business", Level: "high", PerSecond: 50, Burst: 250, GCPercent: 50, High: true, TargetSeconds: 0.3, Objective: 0.995},
-	"turbo":      {Name: "turbo", Level: "maximum", PerSecond: 100, Burst: 500, GCPercent: 25, Maximum: true, TargetSeconds: 0.005, Objective: 0.999},
-	"enterprise": {Name: "enterprise", Level: "maximum", PerSecond: 500, Burst: 2500, GCPercent: 25, GCOff: true, Maximum: true, TargetSeconds: 0.005, Objective: 0.999},
-}
+// The tier table itself is tiers_gen.go, generated from shared/tiers.ts (npm run generate).
 
 // Network is what the P2P side needs to know about a chain.
 type Network struct {
@@ -176,7 +170,7 @@ func ParseConfig(get Getenv) (*Config, error) {
 	}
 	tier, ok := tiers[tierName]
 	if !ok {
-		return nil, &ConfigError{"TIER", fmt.Sprintf("unknown tier %q (want free, pro, business, turbo or enterprise)", tierName)}
+		return nil, &ConfigError{"TIER", fmt.Sprintf("unknown tier %q (want %s)", tierName, tierNamesText)}
 	}
 	c.Tier = tier
 	netName := get("BITCOIN_NETWORK")

@@ -1,3 +1,4 @@
+import type { CSSProperties } from 'react';
 import type { PlanItem } from '../../shared/launch';
 import type { RelayState } from '../../shared/relay-status';
 import { TIER_NAMES, TIERS, type TierName } from '../../shared/tiers';
@@ -91,7 +92,7 @@ function TierFacts({ tier }: { tier: TierName }) {
   );
 }
 
-/** The five tiers as one-click buttons; a switch shows progress, then its measured click-to-ready time. */
+/** The tiers of the tier table as one-click buttons; a switch shows progress, then its measured click-to-ready time. */
 export function TierSwitcher() {
   const current = useRelayStore((s) => s.status?.tier ?? null);
   const connected = useRelayStore((s) => s.connected);
@@ -102,7 +103,13 @@ export function TierSwitcher() {
       <header className="card-header">
         <h2 id="tier-title">Performance tier</h2>
       </header>
-      <div className="tier-buttons" role="group" aria-label="Performance tier">
+      <div
+        className="tier-buttons"
+        role="group"
+        aria-label="Performance tier"
+        // One column per tier: the count comes from the tier table, not the stylesheet.
+        style={{ '--tier-count': TIER_NAMES.length } as CSSProperties}
+      >
         {TIER_NAMES.map((name) => {
           const spec = TIERS[name];
           const selected = name === current;

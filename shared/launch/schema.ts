@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TierName } from '../tiers';
-import { KNOB_ENV_NAMES } from '../knobs';
+import { KNOB_ENV_NAMES, KNOB_OVERRIDE_SHAPE } from '../knobs';
 import { Capabilities } from './capabilities';
 
 /**
@@ -64,9 +64,7 @@ const cpuList = z
     'a CPU range runs backwards',
   );
 
-/** Below 16 MiB a Go relay would collect without pause; 1 TiB is far above any machine it runs on. */
-export const MIN_MEMORY_LIMIT_MIB = 16;
-export const MAX_MEMORY_LIMIT_MIB = 1_048_576;
+export { MAX_MEMORY_LIMIT_MIB, MIN_MEMORY_LIMIT_MIB } from '../knobs';
 
 /** Per-tier overrides a user may set in settings; every field optional, validated at the boundary. */
 export const TierOverrides = z
@@ -74,14 +72,8 @@ export const TierOverrides = z
     priority: z.enum(['normal', 'above-normal', 'high', 'highest']).optional(),
     realtime: z.boolean().optional(),
     cpus: cpuList.optional(),
-    gcPercent: z.union([z.number().int().min(1).max(1000), z.literal('off')]).optional(),
-    maxCpuCores: z.number().int().min(1).max(1024).optional(),
-    highPriority: z.boolean().optional(),
-    lockOsThread: z.boolean().optional(),
-    preallocBuffers: z.boolean().optional(),
-    optimizeSystem: z.boolean().optional(),
-    /** GOMEMLIMIT for a Go binary, MiB; there is no "unlimited": it is what bounds GOGC=off. */
-    memoryLimitMiB: z.number().int().min(MIN_MEMORY_LIMIT_MIB).max(MAX_MEMORY_LIMIT_MIB).optional(),
+    /** The relay's knobs, one field per override of shared/knobs.ts, validated by the knob's type. */
+    ...KNOB_OVERRIDE_SHAPE,
   })
   .strict();
 export type TierOverrides = z.infer<typeof TierOverrides>;

@@ -92,6 +92,8 @@ describe('headless mode over HTTP', () => {
     const response = await fetch(`${url}?token=${server.token}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="sprint-report_free.csv"');
+    // The format table's type (shared/report.ts), not the static files' fallback.
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(await response.text()).toBe('timestamp,latency_ms,ok,tier\n');
     expect((await fetch(`${base()}/reports/..%2Frenderer%2Findex.html?token=${server.token}`)).status).toBe(
       404,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../api/dispatcher';
 import type { EventBus } from '../api/event-bus';
+import { reportFormatOfFile } from '../../../shared/report';
 import type { IncomingMessage } from 'node:http';
 import {
   isOwnOrigin,
@@ -139,6 +140,9 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       if (download) {
         const name = path.basename(decodeURIComponent(url.pathname));
         headers['Content-Disposition'] = `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"`;
+        // A report is served as its format's type (shared/report.ts), whatever the static table says.
+        const format = reportFormatOfFile(name);
+        if (format) headers['Content-Type'] = format.mime;
       }
       if (carried === 'query') headers['Set-Cookie'] = gate.cookieHeader();
       response.writeHead(200, headers);

@@ -10,6 +10,7 @@ import {
   PROFILES_MAX,
   SeedConfig,
   seedFromOverrides,
+  SEED_OVERRIDE_KEYS,
   type DeploymentProfile,
   type ProfilesSettings,
 } from '../../../shared/profile';
@@ -35,15 +36,8 @@ export interface ProfileDeps {
   readonly environment?: () => EnvironmentOverrides;
 }
 
-/** The seed's knobs: an imported file replaces these and keeps the tier's OS overrides. */
-const KNOB_KEYS = [
-  'gcPercent',
-  'maxCpuCores',
-  'highPriority',
-  'lockOsThread',
-  'preallocBuffers',
-  'optimizeSystem',
-] as const;
+/** The seed's knobs (shared/profile.ts): an imported file replaces these and keeps the tier's OS overrides. */
+const KNOB_KEYS: readonly string[] = SEED_OVERRIDE_KEYS;
 
 const invalid = (message: string) => new ApiError('PROFILE_INVALID', message);
 
@@ -133,9 +127,7 @@ export function createProfileService(deps: ProfileDeps) {
       if (!config.success) throw invalid(`Configuration file refused: ${describeIssues(config.error)}`);
       const { tier, performance_optimizations } = config.data;
       const kept = Object.fromEntries(
-        Object.entries(deps.settings.get().overrides[tier] ?? {}).filter(
-          ([key]) => !(KNOB_KEYS as readonly string[]).includes(key),
-        ),
+        Object.entries(deps.settings.get().overrides[tier] ?? {}).filter(([key]) => !KNOB_KEYS.includes(key)),
       );
       const change = await applyTier(
         tier,

@@ -1,37 +1,29 @@
-import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { describeIssues } from '../../../shared/api/api-error';
 import type { LaunchReport } from '../../../shared/launch';
 import {
   ReportRequest,
+  reportFormatRow,
   type MachineInfo,
-  type ReportFormat,
   type ReportProgress,
   type ReportResult,
   type ReportSummary,
 } from '../../../shared/report';
 import { AtomicFile } from './atomic-file';
-import { CSV_HEADER, csvRow } from './csv';
 import { ReportError, isAbort, pdfUnavailable } from './report-error';
 import { isDiskFull } from '../util/disk-full';
-import { renderHtml } from './html';
-import { JsonReportWriter } from './json';
 import { machineInfo } from './machine';
 import { atMicros } from './scan';
 import type { ReportSource, TimeRange } from './source';
 import { buildSummary, newScan, readPeriodFacts } from './summary';
+import { REPORT_WRITERS, type RenderPdf, type RowWriter } from './writers';
+
+export type { RenderPdf } from './writers';
 
 /**
- * Exports one period and tier as CSV, JSON, HTML or PDF: one streamed pass over the raw samples,
+ * Exports one period and tier in any format of the writer registry (writers.ts): one streamed pass over the raw samples,
  * a page at a time, with progress and cancellation, into a file that appears only when complete.
  */
-
-/**
- * Prints an HTML file to a PDF file. Electron's implementation (a hidden window, loadFile,
- * webContents.printToPDF with printBackground) lives in electron/shell/; headless mode has none.
- */
-export type RenderPdf = (htmlPath: string, pdfPath: string) => Promise<void>;
 
 export interface ExportOptions {
   readonly source: ReportSource;
@@ -57,13 +49,6 @@ export interface ExportOptions {
 /** The probe's own default (probe/protocol.ts). */
 export const DEFAULT_PROBE_TIMEOUT_MS = 1000;
 
-const EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
-  csv: 'csv',
-  json: 'json',
-  html: 'html',
-  pdf: 'pdf',
-};
-
 /** UTC "20240131T235959Z": sortable, and legal in file names on every OS (no colons). */
 function compactIso(t: number): string {
   return new Date(t)
@@ -74,7 +59,7 @@ function compactIso(t: number): string {
 
 export function reportFileName(request: ReportRequest): string {
   const span = `${compactIso(request.from)}-${compactIso(request.to)}`;
-  return `sprint-report_${request.tier}_${span}.${EXTENSIONS[request.format]}`;
+  return `sprint-report_${request.tier}_${span}.${reportFormatRow(request.format).extension}`;
 }
 
 function parseRequest(raw: ReportRequest): ReportRequest {
@@ -92,23 +77,30 @@ function parseRequest(raw: ReportRequest): ReportRequest {
 export async function exportReport(rawRequest: ReportRequest, o: ExportOptions): Promise<ReportResult> {
   const request = parseRequest(rawRequest);
   // Refuse before reading anything: headless mode has nothing to print with.
-  if (request.format === 'pdf' && o.renderPdf === undefined) throw pdfUnavailable();
+  if (reportFormatRow(request.format).needsPrinter && o.renderPdf === undefined) throw pdfUnavailable();
   o.signal?.throwIfAborted();
 
+  const writer = REPORT_WRITERS[request.format];
   const range: TimeRange = { from: request.from, to: request.to };
   const fileName = reportFileName(request);
   let file: AtomicFile | null = null;
   try {
     // The default reports folder (under the data folder) may not exist yet; a chosen one does.
     await mkdir(o.dir, { recursive: true });
-    // Raw rows go to the file as they are read; HTML and PDF are written once the summary exists.
-    if (request.format === 'csv' || request.format === 'json') file = AtomicFile.create(o.dir, fileName);
-    const summary = await scanInto(request, range, o, file);
-    if (file) return { ...(await file.commit()), format: request.format, summary };
-    const html = renderHtml(summary);
-    if (request.format === 'html')
-      return { ...(await writeAtomically(o.dir, fileName, html)), format: 'html', summary };
-    return { ...(await printPdf(o, fileName, html)), format: 'pdf', summary };
+    // Raw rows go to the file as they are read; a document is written once the summary exists.
+    if (writer.kind === 'rows') {
+      const rows = { file: AtomicFile.create(o.dir, fileName), writer: writer.create() };
+      file = rows.file;
+      const summary = await scanInto(request, range, o, rows);
+      return { ...(await rows.file.commit()), format: request.format, summary };
+    }
+    const summary = await scanInto(request, range, o, null);
+    const { renderPdf, signal } = o;
+    return {
+      ...(await writer.write({ dir: o.dir, fileName, summary, signal, renderPdf })),
+      format: request.format,
+      summary,
+    };
   } catch (error) {
     await file?.discard();
     if (isAbort(error) || error instanceof ReportError) throw error;
@@ -123,19 +115,18 @@ export async function exportReport(rawRequest: ReportRequest, o: ExportOptions):
   }
 }
 
-/** The one pass: counts, reads pages, feeds the summary scan and (CSV, JSON) the file. */
+/** The one pass: counts, reads pages, feeds the summary scan and (a rows format) the file. */
 async function scanInto(
   request: ReportRequest,
   range: TimeRange,
   o: ExportOptions,
-  file: AtomicFile | null,
+  rows: { file: AtomicFile; writer: RowWriter } | null,
 ): Promise<ReportSummary> {
   const total = await o.source.countSamples(range);
   const facts = await readPeriodFacts(o.source, range);
   let done = 0;
   o.onProgress?.({ done, total });
-  const json = request.format === 'json' ? new JsonReportWriter() : null;
-  if (file) await file.write(json ? json.begin(request) : CSV_HEADER);
+  if (rows) await rows.file.write(rows.writer.begin(request));
 
   const probeTimeoutMs = o.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const scan = newScan(request, probeTimeoutMs);
@@ -144,9 +135,9 @@ async function scanInto(
     let chunk = '';
     for (const raw of page) {
       const s = atMicros(raw);
-      if (scan.add(s) && file) chunk += json ? json.row(s) : csvRow(s);
+      if (scan.add(s) && rows) chunk += rows.writer.row(s);
     }
-    if (file && chunk !== '') await file.write(chunk);
+    if (rows && chunk !== '') await rows.file.write(chunk);
     // Rows landing after the count (a source without a snapshot) must not push done past total.
     done = Math.min(total, done + page.length);
     o.onProgress?.({ done, total });
@@ -162,46 +153,9 @@ async function scanInto(
     probeTimeoutMs,
     now: o.now,
   });
-  if (file && json) await file.write(json.end(summary));
+  if (rows) {
+    const tail = rows.writer.end(summary);
+    if (tail !== '') await rows.file.write(tail);
+  }
   return summary;
-}
-
-async function writeAtomically(dir: string, fileName: string, text: string) {
-  const file = AtomicFile.create(dir, fileName);
-  try {
-    await file.write(text);
-    return await file.commit();
-  } catch (error) {
-    await file.discard();
-    throw error;
-  }
-}
-
-/** Prints the HTML through the injected renderer; both temporaries are removed whatever happens. */
-async function printPdf(o: ExportOptions, fileName: string, html: string) {
-  const renderPdf = o.renderPdf;
-  if (renderPdf === undefined) throw pdfUnavailable();
-  // A real .html name: Chromium picks the document type from the extension when loading a file.
-  const htmlPath = path.join(o.dir, `.${fileName}.${randomBytes(6).toString('hex')}.html`);
-  const pdf = AtomicFile.create(o.dir, fileName);
-  try {
-    await writeFile(htmlPath, html, { flag: 'wx' });
-    await pdf.close();
-    try {
-      await renderPdf(htmlPath, pdf.tempPath);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ReportError('INTERNAL', 'pdf-failed', `PDF printing failed: ${message}`);
-    }
-    if ((await stat(pdf.tempPath)).size === 0) {
-      throw new ReportError('INTERNAL', 'pdf-failed', 'PDF printing failed: the renderer wrote nothing.');
-    }
-    o.signal?.throwIfAborted();
-    return await pdf.commit();
-  } catch (error) {
-    await pdf.discard();
-    throw error;
-  } finally {
-    await unlink(htmlPath).catch(() => undefined);
-  }
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ReportFormat } from '../../../shared/report';
+import { REPORT_FORMAT_TABLE, type ReportFormat } from '../../../shared/report';
 import { TIER_NAMES, type TierName } from '../../../shared/tiers';
 import { EXPORT_RANGES, type ExportRange } from '../../store/reports-store';
 import { useRelayStore, useReportsStore } from '../../stores';
@@ -11,19 +11,18 @@ const RANGES = [
   { value: '24h', label: 'Last 24 h' },
   { value: '7d', label: 'Last 7 days' },
 ] as const;
-const FORMATS = [
-  { value: 'html', label: 'HTML' },
-  { value: 'pdf', label: 'PDF' },
-  { value: 'csv', label: 'CSV' },
-  { value: 'json', label: 'JSON' },
-] as const;
+const FORMATS = REPORT_FORMAT_TABLE.map((f) => ({
+  value: f.id,
+  label: f.label,
+  needsPrinter: f.needsPrinter,
+}));
 
 /**
  * PDF is printed by Electron; headless mode has no printer, so the browser is not offered a button
  * that would only refuse (the HTML report prints to PDF from the browser's own print dialog).
  */
 const CAN_PRINT_PDF = typeof window !== 'undefined' && Boolean(window.sprint);
-const OFFERED_FORMATS = CAN_PRINT_PDF ? FORMATS : FORMATS.filter((f) => f.value !== 'pdf');
+const OFFERED_FORMATS = CAN_PRINT_PDF ? FORMATS : FORMATS.filter((f) => !f.needsPrinter);
 
 export function ExportCard() {
   const currentTier = useRelayStore((s) => s.status?.tier ?? 'free');
