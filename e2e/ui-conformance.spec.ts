@@ -46,7 +46,7 @@ test('Optimizations: a Go binary at enterprise is asked for GC off with GOMEMLIM
   const table = page.getByTestId('knob-table');
   await expect(table).toHaveAttribute('data-tier', 'enterprise');
   await expect(table.getByTestId('knob-GOGC').getByTestId('knob-requested')).toHaveText('off');
-  await expect(table.getByTestId('knob-GOMEMLIMIT').getByTestId('knob-requested')).toHaveText('256MiB');
+  await expect(table.getByTestId('knob-GOMEMLIMIT').getByTestId('knob-requested')).toHaveText('64MiB');
   await expect(table.getByTestId('knob-GOMEMLIMIT')).toContainText('Go memory budget (bounds GC off)');
   await expect(page.getByTestId('gc-off-note')).toContainText('GOGC=off together with GOMEMLIMIT');
   await table.scrollIntoViewIfNeeded();

@@ -117,7 +117,12 @@ export const TIERS: Readonly<Record<TierName, TierSpec>> = {
     realtime: true,
     dedicatedCores: true,
     rateLimit: { perSecond: 500, burst: 2500 },
-    knobs: { ...maximum, gcOff: true },
+    // GC off is bounded at 64 MiB: with GOGC=off memory climbs to GOMEMLIMIT before the collector
+    // runs, so the budget is what the relay may grow by under load (256 MiB grew 241 MB in 20 s of
+    // /v1/btc/latest load, 64 MiB grew 51 MB: bench go-relay-enterprise). A relay that keeps its
+    // chain outside the Go heap, as relay/go does, fits mainnet in it; a binary whose live heap is
+    // larger needs the memoryLimitMiB override, or its collector runs continuously near the limit.
+    knobs: { ...maximum, gcOff: true, memoryBudgetMiB: 64 },
   },
 };
 

@@ -114,7 +114,7 @@ describe.skipIf(SKIP_WITHOUT_GO)('the Go relay becomes ready when it has the pee
       (await getJson<Runtime>(`http://127.0.0.1:${(await r.ports).healthPort}/health`)).json;
     expect((await read(limited)).runtime).toMatchObject({ memory_limit: 200 * 1024 * 1024, gogc: -1 });
     const own = await read(unbounded);
-    expect(own.runtime).toMatchObject({ memory_limit: 256 * 1024 * 1024, gogc: -1 });
+    expect(own.runtime).toMatchObject({ memory_limit: 64 * 1024 * 1024, gogc: -1 });
     expect(own.knobs.GOMEMLIMIT?.reason).toContain('GC is off and no GOMEMLIMIT was given');
     const metrics = (await request(`http://127.0.0.1:${(await limited.ports).healthPort}/metrics`)).body;
     expect(metrics).toMatch(/^go_memory_limit_bytes 2\.097152e\+08$/m);

@@ -69,11 +69,18 @@ func (l *RateLimiter) Admit(key string) (bool, int) {
 	return false, int(math.Max(1, math.Ceil((1-b.tokens)/l.perSecond)))
 }
 
+// Header values shared by every answer (never appended to or written through), so an answer sets
+// them without allocating a slice each.
+var (
+	jsonContentType = []string{"application/json"}
+	noStore         = []string{"no-store"}
+)
+
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"] = jsonContentType
+	h["Cache-Control"] = noStore
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
@@ -96,6 +103,25 @@ func routeOf(path string) string {
 		return "/v1/btc/header"
 	}
 	return ""
+}
+
+// okLabels: the label set of each route's 200 answer, built once (the hot path allocates none).
+var okLabels = func() map[string]string {
+	m := map[string]string{}
+	for _, route := range []string{"/v1/btc/latest", "/v1/btc/status", "/v1/btc/events", "/v1/btc/stream",
+		"/v1/btc/headers", "/v1/btc/header", "other"} {
+		m[route] = `route="` + route + `",code="200"`
+	}
+	return m
+}()
+
+func requestLabels(route string, code int) string {
+	if code == http.StatusOK {
+		if labels, ok := okLabels[route]; ok {
+			return labels
+		}
+	}
+	return `route="` + route + `",code="` + strconv.Itoa(code) + `"`
 }
 
 // statusRecorder keeps the status a handler wrote, for the requests counter.
@@ -166,7 +192,7 @@ func (r *Relay) apiHandler() http.Handler {
 			if code == 0 {
 				code = http.StatusOK
 			}
-			r.apiRequests.Inc(`route="`+label+`",code="`+strconv.Itoa(code)+`"`, `route="other",code="other"`)
+			r.apiRequests.Inc(requestLabels(label, code), `route="other",code="other"`)
 			// A stream's lifetime is not an answer time; only its admission is counted.
 			if !streaming {
 				r.apiLatency.Observe(time.Since(started).Seconds())

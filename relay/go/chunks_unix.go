@@ -9,7 +9,7 @@ import (
 
 // allocChunk maps a chunk of chain entries outside the Go heap: the chain (pointer-free, ~140 MB
 // at mainnet size) then does not count toward the collector's pacing, which would otherwise let
-// the heap grow to twice it. Used only without a memory limit (see chunksInHeap).
+// the heap grow to twice it, nor toward GOMEMLIMIT.
 func allocChunk() ([]chainEntry, func()) {
 	size := chunkSize * int(unsafe.Sizeof(chainEntry{}))
 	mem, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)

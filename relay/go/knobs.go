@@ -102,9 +102,10 @@ func ApplyRuntimeKnobs(c *Config) map[string]KnobReport {
 }
 
 // defaultMemoryLimit bounds a collector that is off when the launcher gave no GOMEMLIMIT: "GC off"
-// then means "collect only near this budget", never "grow until the host runs out". 256 MiB holds
-// a mainnet-sized header chain (~190 MB) with room for the API and streams.
-const defaultMemoryLimit = 256 << 20
+// then means "collect only near this budget", never "grow until the host runs out". It is the
+// enterprise tier's budget (shared/tiers.ts): the chain is mapped outside the Go heap, so 64 MiB is
+// for the API, streams and sync, and bounds how far 20 s of API load grows the relay.
+const defaultMemoryLimit = 64 << 20
 
 // applyMemoryLimit reports GOMEMLIMIT as the runtime applied it (the runtime reads the variable
 // itself before main; a malformed value stops it with exit code 2) and bounds an unbounded "GC off".
@@ -121,7 +122,6 @@ func applyMemoryLimit(requested string, gcPercent int) KnobReport {
 	} else if limit == math.MaxInt64 {
 		report.Reason = "no limit (the collector paces by GOGC alone)"
 	}
-	chunksInHeap.Store(debug.SetMemoryLimit(-1) != math.MaxInt64)
 	return report
 }
 

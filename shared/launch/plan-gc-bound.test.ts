@@ -34,10 +34,10 @@ describe('GOGC=off always travels with GOMEMLIMIT', () => {
 
   it('enterprise asks a Go binary for GC off bounded by its budget, shown as requested', () => {
     const p = plan('enterprise', {}, 'external');
-    expect(p.env).toMatchObject({ GOGC: 'off', GOMEMLIMIT: '256MiB' });
+    expect(p.env).toMatchObject({ GOGC: 'off', GOMEMLIMIT: '64MiB' });
     expect(p.requested.find((i) => i.name === 'GOMEMLIMIT')).toMatchObject({
-      requested: '256MiB',
-      tierDefault: '256MiB',
+      requested: '64MiB',
+      tierDefault: '64MiB',
       source: 'tier',
     });
   });
