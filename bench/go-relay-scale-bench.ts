@@ -5,7 +5,7 @@
 // sync from nothing to live, restart to live with DATA_DIR, RSS settled and peak, getheaders sent.
 // go-relay-enterprise: the enterprise tier ("GC off") with a memory limit under 20 s of API load;
 // RSS growth over the load.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -40,6 +40,22 @@ function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Seconds the process's threads waited in the run queue for a CPU (schedstat's second field, summed
+ * over threads): on the shared machine, how much of a wall-clock figure is other people's work.
+ */
+function cpuWaitSeconds(pid: number): number {
+  try {
+    let waitNs = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      waitNs += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[1] ?? 0);
+    }
+    return Math.round(waitNs / 1e7) / 100;
+  } catch {
+    return NaN; // no schedstat (kernel without it, or not Linux)
+  }
 }
 
 /** A relay under test, whichever runtime: its ports, pid and a graceful stop. */
@@ -78,7 +94,9 @@ async function untilLive(r: Started, healthMs: number[], timeoutMs: number): Pro
 interface ScaleFigures {
   syncS: number;
   syncCpuS: number;
+  syncCpuWaitS: number;
   restartCpuS: number;
+  restartCpuWaitS: number;
   restartMs: number;
   restarts: number[];
   settledMb: number;
@@ -110,6 +128,7 @@ async function scale(
   await untilLive(first, health, 120_000);
   const syncS = (performance.now() - t0) / 1000;
   const syncCpuS = cpuSeconds(first.pid);
+  const syncCpuWaitS = cpuWaitSeconds(first.pid);
   const getheaders = peer.getheadersReceived - getheaders0;
   const servedRatio = (peer.headersServed - served0) / HEADERS;
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -118,12 +137,14 @@ async function scale(
   await first.stop();
   const restarts: number[] = [];
   const restartCpu: number[] = [];
+  const restartWait: number[] = [];
   for (let i = 0; i < RESTARTS; i++) {
     const t = performance.now();
     const again = await launch(base);
     await untilLive(again, [], 60_000);
     restarts.push(performance.now() - t);
     restartCpu.push(cpuSeconds(again.pid));
+    restartWait.push(cpuWaitSeconds(again.pid));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     rss.push(procStatusKb(again.pid, 'VmRSS'));
     peak.push(procStatusKb(again.pid, 'VmHWM'));
@@ -132,7 +153,9 @@ async function scale(
   return {
     syncS,
     syncCpuS,
+    syncCpuWaitS,
     restartCpuS: median(restartCpu),
+    restartCpuWaitS: median(restartWait),
     restartMs: median(restarts),
     restarts,
     settledMb: mb(Math.max(...rss)),
@@ -146,6 +169,16 @@ async function scale(
 function scaleRows(label: string, f: ScaleFigures): BenchRow[] {
   return [
     { metric: `${label}: CPU used by the relay to sync (user + system)`, value: f.syncCpuS, unit: 's' },
+    {
+      metric: `${label}: time the relay's threads waited for a CPU during sync (schedstat)`,
+      value: f.syncCpuWaitS,
+      unit: 's',
+    },
+    {
+      metric: `${label}: time the relay's threads waited for a CPU to restart (median, schedstat)`,
+      value: f.restartCpuWaitS,
+      unit: 's',
+    },
     {
       metric: `${label}: CPU used by the relay to restart to live (median)`,
       value: f.restartCpuS,

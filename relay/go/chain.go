@@ -23,7 +23,7 @@ func (e *chainEntry) header() Header { return headerFrom(e.raw, e.hash) }
 func (e *chainEntry) time() uint32   { return binary.LittleEndian.Uint32(e.raw[68:72]) }
 func (e *chainEntry) bits() uint32   { return binary.LittleEndian.Uint32(e.raw[72:76]) }
 
-func entryOf(h Header, work *big.Int) chainEntry {
+func entryOf(h *Header, work *big.Int) chainEntry {
 	e := chainEntry{raw: h.Raw, hash: h.Hash}
 	work.FillBytes(e.work[:])
 	return e
@@ -32,7 +32,7 @@ func entryOf(h Header, work *big.Int) chainEntry {
 // The best chain lives in fixed chunks: growing it never copies what is already there (a doubling
 // slice would briefly hold two copies of a mainnet-sized chain, and with the collector off, keep both).
 const (
-	chunkShift = 13
+	chunkShift = 16
 	chunkSize  = 1 << chunkShift
 )
 
@@ -108,7 +108,8 @@ func NewChain(n Network) (*Chain, error) {
 	c := &Chain{pow: powCheck{limit: powLimit}, params: chainParams[n.Name],
 		powLimitBits: n.PowLimitBits, now: func() int64 { return time.Now().Unix() }}
 	c.index = newHashIndex(func(h int) *[32]byte { return &c.at(h).hash })
-	c.push(entryOf(genesis, Work(genesis.Bits)))
+	genesisEntry := entryOf(&genesis, Work(genesis.Bits))
+	c.push(&genesisEntry)
 	return c, nil
 }
 
@@ -118,13 +119,13 @@ func (c *Chain) at(h int) *chainEntry { return &c.chunks[h>>chunkShift][h&(chunk
 // ~140 MB at mainnet size, bounded by the network's own length) then neither doubles under GOGC's
 // pacing nor counts toward GOMEMLIMIT, which is left to bound what the API, streams and sync
 // allocate. That is what lets the enterprise tier's 64 MiB budget hold a mainnet relay with GC off.
-func (c *Chain) push(e chainEntry) {
+func (c *Chain) push(e *chainEntry) {
 	if c.length>>chunkShift == len(c.chunks) {
 		chunk, release := allocChunk()
 		c.chunks = append(c.chunks, chunk)
 		c.release = append(c.release, release)
 	}
-	*c.at(c.length) = e
+	*c.at(c.length) = *e
 	c.length++
 	c.index.insert(c.length - 1)
 }
@@ -279,7 +280,8 @@ func (c *Chain) Connect(headers []Header, branch *Branch) (ConnectResult, error)
 	anc := &ancestry{c, base, entries}
 	var rules Ancestry = anc // converted once, not per header
 	now := c.now()
-	for i, h := range headers {
+	for i := range headers {
+		h := &headers[i] // not copied: a header is 160 bytes and a reply 2,000 of them
 		if i > 0 && h.Prev != headers[i-1].Hash {
 			return res, fmt.Errorf("BAD_HEADERS: header %d does not build on the one before", i)
 		}
@@ -308,7 +310,7 @@ func (c *Chain) Connect(headers []Header, branch *Branch) (ConnectResult, error)
 	c.truncate(base + 1)
 	res.Added = make([]Tip, 0, len(entries))
 	for i := range entries {
-		c.push(entries[i])
+		c.push(&entries[i])
 		res.Added = append(res.Added, Tip{base + 1 + i, entries[i].header()})
 	}
 	if branch != nil {
@@ -409,7 +411,7 @@ func (c *Chain) AppendTrusted(raw []byte) error {
 		}
 		work.Add(work, step)
 		work.FillBytes(e.work[:])
-		c.push(e)
+		c.push(&e)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ func allocChunk() ([]chainEntry, func()) {
 	if err != nil {
 		return make([]chainEntry, chunkSize), func() {}
 	}
+	preferHugePages(mem)
 	entries := unsafe.Slice((*chainEntry)(unsafe.Pointer(&mem[0])), chunkSize)
 	return entries, func() { _ = syscall.Munmap(mem) }
 }

@@ -59,7 +59,7 @@ type powCheck struct {
 
 // check is CheckPoW without allocations: the hash (little-endian) is compared to the target
 // byte by byte from its most significant end.
-func (p *powCheck) check(h Header) error {
+func (p *powCheck) check(h *Header) error {
 	if !p.valid || p.bits != h.Bits {
 		p.bits, p.valid = h.Bits, true
 		target, err := TargetFromBits(h.Bits)

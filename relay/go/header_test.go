@@ -153,11 +153,11 @@ func TestChainPoWCheckAgreesWithCheckPoW(t *testing.T) {
 	check := powCheck{limit: mainnetLimit(t)}
 	for _, f := range fixture {
 		h := mustHeader(t, f.Header)
-		if (check.check(h) == nil) != (CheckPoW(h, mainnetLimit(t)) == nil) {
+		if (check.check(&h) == nil) != (CheckPoW(h, mainnetLimit(t)) == nil) {
 			t.Fatalf("disagreement on %s", HashHex(h.Hash))
 		}
 	}
-	if check.check(tampered) == nil {
+	if check.check(&tampered) == nil {
 		t.Fatal("cached check accepted the tampered header")
 	}
 }

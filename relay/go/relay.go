@@ -199,13 +199,15 @@ func (r *Relay) OpenStore() {
 	if r.cfg.DataDir == "" {
 		return
 	}
+	started := time.Now()
 	store, loaded, err := OpenHeaderStore(r.cfg.DataDir, r.chain, r.cfg.Network.Name)
 	if err != nil {
 		r.log.Warn("header store unavailable; keeping headers in memory only", F("dataDir", r.cfg.DataDir), F("error", err.Error()))
 		return
 	}
 	r.store = store
-	r.log.Info("header store loaded", F("dataDir", r.cfg.DataDir), F("height", loaded))
+	r.log.Info("header store loaded", F("dataDir", r.cfg.DataDir), F("height", loaded),
+		F("ms", time.Since(started).Milliseconds()))
 }
 
 func (r *Relay) persist(from int) {

@@ -15,8 +15,9 @@ const storeFile = "go-relay-headers-%s.bin"
 // every tier switch is, resumes from the stored tip. Header h (h >= 1) sits at offset (h-1)*80, so a
 // reorg overwrites in place and truncation drops a shorter branch's tail.
 type HeaderStore struct {
-	mu   sync.Mutex
-	file *os.File
+	mu     sync.Mutex
+	file   *os.File
+	length int // headers in the file: it is cut only when the best chain gets shorter
 }
 
 // OpenHeaderStore opens (creating) the network's file and replays it into chain, keeping only the
@@ -79,15 +80,24 @@ func OpenHeaderStore(dir string, chain *Chain, network string) (*HeaderStore, in
 			break
 		}
 	}
-	s := &HeaderStore{file: file}
+	s := &HeaderStore{file: file, length: int((info.Size() + 79) / 80)} // a torn tail counts: it is cut
 	return s, loaded, s.truncate(loaded)
 }
 
 func (s *HeaderStore) truncate(height int) error {
-	return s.file.Truncate(int64(height) * 80)
+	if height >= s.length {
+		s.length = height
+		return nil
+	}
+	if err := s.file.Truncate(int64(height) * 80); err != nil {
+		return err
+	}
+	s.length = height
+	return nil
 }
 
-// Save writes the best chain from height `from` to its tip, then cuts anything past the tip. It
+// Save writes the best chain from height `from` to its tip, then cuts anything past the tip (one
+// write per batch; the file is truncated only when a reorg left it longer than the chain). It
 // reads the chain itself rather than trusting the caller's tips, so a late call from another peer's
 // goroutine rewrites current headers, never stale ones.
 func (s *HeaderStore) Save(chain *Chain, from int) error {

@@ -112,6 +112,18 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 		return nil
 	}
 	full := len(headers) == maxHeadersPerMsg
+	// A full reply that connects: ask for the next one now, from its last header, so the peer serves
+	// it while we validate and store this one. Still one getheaders in flight: this reply has come.
+	pipelined := false
+	if answering && full && s.connects(headers[0].Prev) {
+		s.syncMu.Lock()
+		s.sync.inFlightSince = time.Time{}
+		s.syncMu.Unlock()
+		if err := s.request(headers[len(headers)-1].Hash); err != nil {
+			return err
+		}
+		pipelined = true
+	}
 	// Blocks of the catch-up that makes us synced are history, not news: not streamed.
 	wasSynced := u.Synced()
 	if u.Synced() && !answering && len(headers) <= maxAnnounced {
@@ -147,7 +159,7 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 	}
 	s.unconnected = 0
 	s.syncMu.Lock()
-	if answering {
+	if answering && !pipelined {
 		s.sync.inFlightSince = time.Time{}
 	}
 	height := u.chain.Height()
@@ -190,6 +202,9 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 		}
 		u.onTips(res, receivedAt, live, s.addr)
 	}
+	if pipelined {
+		return nil // the next getheaders is out already
+	}
 	if full {
 		// From this reply's last header, as Core does: the peer continues exactly there, even when
 		// every header in it was one we had (a locator point far below a fork).
@@ -199,6 +214,16 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 		s.caughtUp("short headers reply")
 	}
 	return nil
+}
+
+// connects: headers building on prev extend our best chain or the branch this peer is sending.
+func (s *session) connects(prev [32]byte) bool {
+	if s.u.chain.Has(prev) {
+		return true
+	}
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	return s.sync.branch.Len() > 0 && s.sync.branch.tipHash() == prev
 }
 
 // caughtUp: the peer has sent all it has. Synced, unless its chain is below minimum work.

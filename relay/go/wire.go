@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 )
 
 const (
@@ -187,18 +189,54 @@ func DecodeHeaders(p []byte) ([]Header, error) {
 	if n > maxHeadersPerMsg {
 		return nil, fmt.Errorf("OVERSIZED: %d headers, limit %d", n, maxHeadersPerMsg)
 	}
-	headers := make([]Header, 0, n)
+	raws := make([][]byte, 0, n)
 	for i := uint64(0); i < n && r.err == nil; i++ {
-		h, _ := ParseHeader(r.take(80))
+		raw := r.take(80)
 		if r.varInt() != 0 && r.err == nil {
 			return nil, errors.New("BAD_HEADERS: header with a non-zero transaction count")
 		}
-		headers = append(headers, h)
+		raws = append(raws, raw)
 	}
-	if r.err == nil && len(r.b) != 0 {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if len(r.b) != 0 {
 		return nil, errors.New("BAD_HEADERS: trailing bytes")
 	}
-	return headers, r.err
+	headers := make([]Header, len(raws))
+	hashAll(raws, headers)
+	return headers, nil
+}
+
+// hashAll parses and hashes a reply's headers, on every core the runtime has for a full one: the
+// double SHA-256 is most of what a sync costs, and the headers are independent until linked.
+func hashAll(raws [][]byte, out []Header) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > 4 {
+		workers = 4
+	}
+	if len(raws) < 256 || workers < 2 {
+		for i, raw := range raws {
+			out[i], _ = ParseHeader(raw)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (len(raws) + workers - 1) / workers
+	for start := 0; start < len(raws); start += per {
+		end := start + per
+		if end > len(raws) {
+			end = len(raws)
+		}
+		wg.Add(1)
+		go func(start, end int) {
+			defer wg.Done()
+			for i := start; i < end; i++ {
+				out[i], _ = ParseHeader(raws[i])
+			}
+		}(start, end)
+	}
+	wg.Wait()
 }
 
 // DecodeInvBlocks returns the block hashes announced in an inv (other entry types ignored).
