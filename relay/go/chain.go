@@ -107,6 +107,9 @@ func NewChain(n Network) (*Chain, error) {
 	}
 	c := &Chain{pow: powCheck{limit: powLimit}, params: chainParams[n.Name],
 		powLimitBits: n.PowLimitBits, now: func() int64 { return time.Now().Unix() }}
+	if n.MinimumChainWork != nil {
+		c.params.MinimumChainWork = n.MinimumChainWork
+	}
 	c.index = newHashIndex(func(h int) *[32]byte { return &c.at(h).hash })
 	genesisEntry := entryOf(&genesis, Work(genesis.Bits))
 	c.push(&genesisEntry)

@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"math/big"
 	"net"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ConfigError names the variable at fault, so the panel can point at the setting to fix.
@@ -42,17 +44,19 @@ type Network struct {
 	DefaultPort  int
 	GenesisHex   string
 	PowLimitBits uint32
+	// MinimumChainWork overrides the chain params' (MINIMUM_CHAIN_WORK, Core's -minimumchainwork).
+	MinimumChainWork *big.Int
 }
 
 const genesisPrefix = "0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a"
 
 var networks = map[string]Network{
-	"mainnet": {"mainnet", [4]byte{0xf9, 0xbe, 0xb4, 0xd9}, 8333, genesisPrefix + "29ab5f49ffff001d1dac2b7c", 0x1d00ffff},
-	"testnet": {"testnet", [4]byte{0x0b, 0x11, 0x09, 0x07}, 18333, genesisPrefix + "dae5494dffff001d1aa4ae18", 0x1d00ffff},
+	"mainnet": {"mainnet", [4]byte{0xf9, 0xbe, 0xb4, 0xd9}, 8333, genesisPrefix + "29ab5f49ffff001d1dac2b7c", 0x1d00ffff, nil},
+	"testnet": {"testnet", [4]byte{0x0b, 0x11, 0x09, 0x07}, 18333, genesisPrefix + "dae5494dffff001d1aa4ae18", 0x1d00ffff, nil},
 	"testnet4": {"testnet4", [4]byte{0x1c, 0x16, 0x3f, 0x28}, 48333,
-		"0100000000000000000000000000000000000000000000000000000000000000000000004e7b2b9128fe0291db0693af2ae418b767e657cd407e80cb1434221eaea7a07a046f3566ffff001dbb0c7817", 0x1d00ffff},
-	"signet":  {"signet", [4]byte{0x0a, 0x03, 0xcf, 0x40}, 38333, genesisPrefix + "008f4d5fae77031e8ad22203", 0x1e0377ae},
-	"regtest": {"regtest", [4]byte{0xfa, 0xbf, 0xb5, 0xda}, 18444, genesisPrefix + "dae5494dffff7f2002000000", 0x207fffff},
+		"0100000000000000000000000000000000000000000000000000000000000000000000004e7b2b9128fe0291db0693af2ae418b767e657cd407e80cb1434221eaea7a07a046f3566ffff001dbb0c7817", 0x1d00ffff, nil},
+	"signet":  {"signet", [4]byte{0x0a, 0x03, 0xcf, 0x40}, 38333, genesisPrefix + "008f4d5fae77031e8ad22203", 0x1e0377ae, nil},
+	"regtest": {"regtest", [4]byte{0xfa, 0xbf, 0xb5, 0xda}, 18444, genesisPrefix + "dae5494dffff7f2002000000", 0x207fffff, nil},
 }
 
 // GCSetting is a GC percentage or off; Set is false when the variable was not given.
@@ -101,7 +105,12 @@ type Config struct {
 	LogLevel    string
 	DataDir     string // "": memory only
 	MemLimitEnv string // GOMEMLIMIT as given (the Go runtime parses and applies it itself)
+	// UpstreamSyncRetry: how often a node still in its own initial sync is asked again
+	// (UPSTREAM_SYNC_RETRY_MS, as the TypeScript relay).
+	UpstreamSyncRetry time.Duration
 }
+
+var chainWorkPattern = regexp.MustCompile(`^(0x)?[0-9a-fA-F]{1,64}$`)
 
 var hostPattern = regexp.MustCompile(`^[\w.:\[\]-]+$`)
 var keyPattern = regexp.MustCompile(`^[\x21-\x7e]+$`)
@@ -235,6 +244,22 @@ func ParseConfig(get Getenv) (*Config, error) {
 	}
 	if c.MaxCPUCores, _, err = parseInt(get, "MAX_CPU_CORES", 1, 1024); err != nil {
 		return nil, err
+	}
+	retryMs, set, err := parseInt(get, "UPSTREAM_SYNC_RETRY_MS", 100, 3_600_000)
+	if err != nil {
+		return nil, err
+	}
+	c.UpstreamSyncRetry = 60 * time.Second
+	if set {
+		c.UpstreamSyncRetry = time.Duration(retryMs) * time.Millisecond
+	}
+	if v := get("MINIMUM_CHAIN_WORK"); v != "" {
+		// Core's -minimumchainwork: hex, as the TypeScript relay reads it.
+		if !chainWorkPattern.MatchString(v) {
+			return nil, &ConfigError{"MINIMUM_CHAIN_WORK", fmt.Sprintf("invalid value %q (hex, up to 64 digits)", v)}
+		}
+		work, _ := new(big.Int).SetString(strings.TrimPrefix(v, "0x"), 16)
+		c.Network.MinimumChainWork = work
 	}
 	bools := []struct {
 		name     string

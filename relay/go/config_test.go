@@ -21,17 +21,19 @@ func configError(t *testing.T, values map[string]string) *ConfigError {
 
 func TestStartupErrorsNameTheVariable(t *testing.T) {
 	cases := map[string]map[string]string{
-		"TIER":             {"API_KEYS": "k", "TIER": "gold"},
-		"API_KEYS":         {},
-		"HIGH_PRIORITY":    {"API_KEYS": "k", "HIGH_PRIORITY": "yes"},
-		"PREALLOC_BUFFERS": {"API_KEYS": "k", "PREALLOC_BUFFERS": "TRUE"},
-		"GOGC":             {"API_KEYS": "k", "GOGC": "fast"},
-		"GC_PERCENT":       {"API_KEYS": "k", "GC_PERCENT": "-5"},
-		"GOMAXPROCS":       {"API_KEYS": "k", "GOMAXPROCS": "0"},
-		"API_PORT":         {"API_KEYS": "k", "API_PORT": "65535"},
-		"BITCOIN_NODE":     {"API_KEYS": "k", "BITCOIN_NODE": "127.0.0.1:99999"},
-		"BITCOIN_NETWORK":  {"API_KEYS": "k", "BITCOIN_NETWORK": "litecoin"},
-		"LOG_FORMAT":       {"API_KEYS": "k", "LOG_FORMAT": "text"},
+		"TIER":                   {"API_KEYS": "k", "TIER": "gold"},
+		"API_KEYS":               {},
+		"HIGH_PRIORITY":          {"API_KEYS": "k", "HIGH_PRIORITY": "yes"},
+		"PREALLOC_BUFFERS":       {"API_KEYS": "k", "PREALLOC_BUFFERS": "TRUE"},
+		"GOGC":                   {"API_KEYS": "k", "GOGC": "fast"},
+		"GC_PERCENT":             {"API_KEYS": "k", "GC_PERCENT": "-5"},
+		"GOMAXPROCS":             {"API_KEYS": "k", "GOMAXPROCS": "0"},
+		"API_PORT":               {"API_KEYS": "k", "API_PORT": "65535"},
+		"BITCOIN_NODE":           {"API_KEYS": "k", "BITCOIN_NODE": "127.0.0.1:99999"},
+		"BITCOIN_NETWORK":        {"API_KEYS": "k", "BITCOIN_NETWORK": "litecoin"},
+		"LOG_FORMAT":             {"API_KEYS": "k", "LOG_FORMAT": "text"},
+		"MINIMUM_CHAIN_WORK":     {"API_KEYS": "k", "MINIMUM_CHAIN_WORK": "0xzz"},
+		"UPSTREAM_SYNC_RETRY_MS": {"API_KEYS": "k", "UPSTREAM_SYNC_RETRY_MS": "50"},
 	}
 	for variable, values := range cases {
 		if ce := configError(t, values); ce.Variable != variable {
@@ -74,5 +76,19 @@ func TestRateLimiterBurstThenRetryAfter(t *testing.T) {
 	}
 	if l.Known("stranger") {
 		t.Fatal("an unknown key is known")
+	}
+}
+
+func TestMinimumChainWorkAndSyncRetryOverrides(t *testing.T) {
+	c, err := ParseConfig(env(map[string]string{"API_KEYS": "k", "BITCOIN_NETWORK": "regtest", "MINIMUM_CHAIN_WORK": "0x320", "UPSTREAM_SYNC_RETRY_MS": "1500"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain, _ := NewChain(c.Network)
+	if chain.params.MinimumChainWork.Int64() != 800 || c.UpstreamSyncRetry.Milliseconds() != 1500 {
+		t.Fatalf("minimum work %v, retry %v", chain.params.MinimumChainWork, c.UpstreamSyncRetry)
+	}
+	if chainParams["regtest"].MinimumChainWork.Sign() != 0 {
+		t.Fatal("the override changed the network's own parameters")
 	}
 }

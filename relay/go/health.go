@@ -153,7 +153,7 @@ func (r *Relay) Health() map[string]interface{} {
 		},
 		"upstream": map[string]interface{}{
 			"state": r.upstreamState(), "synced": r.upstream.Synced(), "network": r.cfg.Network.Name,
-			"peers": r.upstream.Peers(), "tip": r.tip(), "sync": r.Sync(),
+			"peers": r.upstream.Peers(), "tip": r.tip(), "sync": r.Sync(), "clock": r.upstream.clocks.report(),
 		},
 		"knobs": r.knobs,
 		"performance": map[string]interface{}{

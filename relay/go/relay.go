@@ -292,8 +292,13 @@ func (r *Relay) Sync() map[string]interface{} {
 	if state == "syncing" && rate > 0 {
 		eta = round3(float64(target-height) / rate)
 	}
-	return map[string]interface{}{"state": state, "height": height, "targetHeight": target,
+	info := map[string]interface{}{"state": state, "height": height, "targetHeight": target,
 		"progress": round3(progress), "headersPerSecond": round3(rate), "etaSeconds": eta}
+	if upstreamHeight, waiting := r.upstream.WaitingOnUpstream(); state != "synced" && waiting {
+		// Every upstream node is itself still in its initial sync: no rate, no estimate.
+		info["state"], info["upstreamHeight"], info["headersPerSecond"], info["etaSeconds"] = "waiting-upstream", upstreamHeight, 0.0, nil
+	}
+	return info
 }
 
 func (r *Relay) streamClients() map[string]int {

@@ -144,6 +144,7 @@ func (s *session) handle(msg Message, receivedAt float64) error {
 		s.syncMu.Lock()
 		s.startHeight = int(v.StartHeight)
 		s.syncMu.Unlock()
+		u.clocks.set(s.i, float64(v.Timestamp)-float64(time.Now().UnixNano())/1e9, true, u.log)
 		if int64(v.StartHeight) > u.target.Load() {
 			u.target.Store(int64(v.StartHeight))
 		}

@@ -10,9 +10,10 @@ const (
 	// silenceAfter: a getheaders unanswered this long either means the peer had nothing to add (some
 	// implementations stay silent on a locator at their tip) or that it stalled; either way we act.
 	silenceAfter = 3 * time.Second
-	// lowWorkRetry: a peer whose whole chain is below minimum work is still syncing itself (Core in
-	// IBD answers with what it has); ask again on this slow timer, never punish it.
-	lowWorkRetry = 30 * time.Second
+	// defaultSyncRetry: a peer whose whole chain is below minimum work is still syncing itself (Core
+	// in IBD answers getheaders with an empty headers); it is asked again on this slow timer
+	// (UPSTREAM_SYNC_RETRY_MS) and when it announces, never punished.
+	defaultSyncRetry = 60 * time.Second
 	// resyncGap: a peer this many blocks ahead at handshake means we missed history.
 	resyncGap = 6
 	// maxAnnounced: a live announcement is a block or two; past this a headers message is catch-up.
@@ -26,7 +27,8 @@ type syncState struct {
 	startHeight      int
 	bestKnown        int
 	announcedUnknown bool
-	lowWorkSince     time.Time
+	upstreamSyncing  bool      // the peer is still in its own initial sync: kept, asked again later
+	lastAskAt        time.Time // the last getheaders sent
 	branch           Branch
 }
 
@@ -39,6 +41,7 @@ func (s *session) request(ahead ...[32]byte) error {
 		return nil
 	}
 	s.sync.inFlightSince = time.Now()
+	s.sync.lastAskAt = s.sync.inFlightSince
 	if s.sync.branch.Len() > 0 {
 		ahead = append(ahead, s.sync.branch.tipHash())
 	}
@@ -158,6 +161,9 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 		return err
 	}
 	s.unconnected = 0
+	if len(res.Added) > 0 {
+		s.upstreamSynced()
+	}
 	s.syncMu.Lock()
 	if answering && !pipelined {
 		s.sync.inFlightSince = time.Time{}
@@ -226,6 +232,19 @@ func (s *session) connects(prev [32]byte) bool {
 	return s.sync.branch.Len() > 0 && s.sync.branch.tipHash() == prev
 }
 
+// upstreamSynced: a peer that was waiting on its own sync serves us again (it sent headers, or its
+// chain reached the minimum work): an ordinary ready peer.
+func (s *session) upstreamSynced() {
+	s.syncMu.Lock()
+	was := s.sync.upstreamSyncing
+	s.sync.upstreamSyncing = false
+	s.syncMu.Unlock()
+	if was {
+		s.u.setWaiting(s.i, -1)
+		s.u.update(s.i, func(p *PeerInfo) { p.State = "ready" })
+	}
+}
+
 // caughtUp: the peer has sent all it has. Synced, unless its chain is below minimum work.
 func (s *session) caughtUp(why string) {
 	u := s.u
@@ -235,30 +254,27 @@ func (s *session) caughtUp(why string) {
 	if h := u.chain.Height(); h > s.sync.bestKnown {
 		s.sync.bestKnown = h
 	}
-	wasLowWork := !s.sync.lowWorkSince.IsZero()
+	wasWaiting := s.sync.upstreamSyncing
+	best, peerHeight := s.sync.bestKnown, s.sync.startHeight
 	s.syncMu.Unlock()
-	if wasLowWork && u.chain.HasMinimumWork() {
-		// The node finished its own sync: an ordinary ready peer again.
-		s.syncMu.Lock()
-		s.sync.lowWorkSince = time.Time{}
-		s.syncMu.Unlock()
-		u.update(s.i, func(p *PeerInfo) { p.State = "ready" })
+	if wasWaiting && u.chain.HasMinimumWork() {
+		s.upstreamSynced()
 	}
 	if u.Synced() {
 		return
 	}
 	if !u.chain.HasMinimumWork() {
+		// Core answers so while in its initial block download: not misbehaving. Keep the connection,
+		// show the peer as syncing and ask again on the slow timer or when it announces.
 		s.syncMu.Lock()
-		first := s.sync.lowWorkSince.IsZero()
-		if first {
-			s.sync.lowWorkSince = time.Now()
-		}
+		s.sync.upstreamSyncing = true
 		s.syncMu.Unlock()
-		if first {
-			u.log.Warn("upstream chain below minimum chain work; waiting for the node to finish its own sync",
-				F("peer", s.addr), F("height", u.chain.Height()))
+		if !wasWaiting {
+			u.log.Info("upstream node is still syncing its own chain; waiting for it",
+				F("peer", s.addr), F("peerHeight", peerHeight), F("height", u.chain.Height()))
 		}
-		u.update(s.i, func(p *PeerInfo) { p.State = "syncing" })
+		u.setWaiting(s.i, best)
+		u.update(s.i, func(p *PeerInfo) { p.State = fmt.Sprintf("syncing (height %d)", best) })
 		return
 	}
 	u.markSynced(why, s.addr)
@@ -269,8 +285,7 @@ func (s *session) caughtUp(why string) {
 func (s *session) tick(now time.Time) error {
 	s.syncMu.Lock()
 	st := &s.sync
-	if !st.lowWorkSince.IsZero() && st.inFlightSince.IsZero() && now.Sub(st.lowWorkSince) >= lowWorkRetry {
-		st.lowWorkSince = now
+	if st.upstreamSyncing && st.inFlightSince.IsZero() && now.Sub(st.lastAskAt) >= s.u.retryAfter() {
 		s.syncMu.Unlock()
 		return s.request()
 	}

@@ -179,11 +179,11 @@ func TestNeverSyncedBelowMinimumChainWork(t *testing.T) {
 	if s.u.Synced() {
 		t.Fatal("synced on a chain below the minimum work")
 	}
-	if p := s.u.Peers()[0]; p.State != "syncing" {
+	if p := s.u.Peers()[0]; p.State != "syncing (height 10)" {
 		t.Fatalf("a low-work peer shows %q, want syncing (it is kept, not punished)", p.State)
 	}
 	// The node finishes its own sync: asked again on the slow timer, it serves the rest, and is ready.
-	if err := s.tick(time.Now().Add(lowWorkRetry + time.Second)); err != nil {
+	if err := s.tick(time.Now().Add(defaultSyncRetry + time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	rest := mineRegtest(t, s.u.chain.Tip().Header, 5, 1)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -56,9 +57,12 @@ type Upstream struct {
 	syncStart time.Time
 	synchedAt int   // headers received while catching up, for headers/second
 	branches  []int // per peer: headers of a competing branch still arriving
+	waiting   []int // per peer: its height while it is in its own initial sync, else -1
 
 	getheadersSent atomic.Uint64
 	onSynced       func()
+	clocks         peerClocks
+	syncRetry      time.Duration // UPSTREAM_SYNC_RETRY_MS: asking again a node still in its own sync
 	disconnects    *LabelledCounter
 	lead           *announceLead
 }
@@ -68,13 +72,54 @@ func NewUpstream(cfg *Config, chain *Chain, log *Logger, onTips TipHandler) *Ups
 	var nonce [8]byte
 	_, _ = rand.Read(nonce[:])
 	u := &Upstream{network: cfg.Network, chain: chain, log: log, onTips: onTips, lockThread: cfg.LockThread,
-		keepAlive: cfg.OptimizeSys, nonce: binary.LittleEndian.Uint64(nonce[:]), conns: map[net.Conn]bool{},
+		keepAlive: cfg.OptimizeSys, nonce: binary.LittleEndian.Uint64(nonce[:]), conns: map[net.Conn]bool{}, syncRetry: cfg.UpstreamSyncRetry,
 		disconnects: NewLabelledCounter(maxReasonLabels), lead: newAnnounceLead()}
 	for _, n := range cfg.Nodes {
 		u.peers = append(u.peers, &PeerInfo{Address: n, State: "connecting"})
 	}
 	u.branches = make([]int, len(u.peers))
+	u.waiting = make([]int, len(u.peers))
+	for i := range u.waiting {
+		u.waiting[i] = -1
+	}
 	return u
+}
+
+// setWaiting notes peer i in its own initial sync at height, or (-1) serving us.
+func (u *Upstream) setWaiting(i, height int) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if i < len(u.waiting) {
+		u.waiting[i] = height
+	}
+}
+
+// WaitingOnUpstream: every connected peer is still in its own initial sync; the highest height
+// among them (the TypeScript relay's waiting-upstream state).
+func (u *Upstream) WaitingOnUpstream() (int, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	height, connected := -1, 0
+	for i, p := range u.peers {
+		if !strings.HasPrefix(p.State, "syncing") && p.State != "ready" {
+			continue // not connected: it neither waits nor serves
+		}
+		connected++
+		if i >= len(u.waiting) || u.waiting[i] < 0 {
+			return 0, false
+		}
+		if u.waiting[i] > height {
+			height = u.waiting[i]
+		}
+	}
+	return height, connected > 0
+}
+
+func (u *Upstream) retryAfter() time.Duration {
+	if u.syncRetry > 0 {
+		return u.syncRetry
+	}
+	return defaultSyncRetry
 }
 
 func nowMs() float64 { return float64(time.Now().UnixNano()) / 1e6 }
@@ -208,6 +253,8 @@ func (u *Upstream) run(i int) {
 			backoff = backoffInitial
 		}
 		u.setBranch(i, 0)
+		u.clocks.set(i, 0, false, u.log)
+		u.setWaiting(i, -1)
 		u.disconnects.Inc(`reason="`+labelValue(reason.Code)+`"`, `reason="other"`)
 		wait := backoff.Milliseconds()
 		u.update(i, func(p *PeerInfo) { p.State = "disconnected"; p.LastDisconnect = &reason; p.ReconnectInMs = &wait })

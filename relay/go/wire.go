@@ -134,6 +134,7 @@ func (r *reader) varInt() uint64 {
 type Version struct {
 	Version     int32
 	Services    uint64
+	Timestamp   int64 // the peer's clock, Unix seconds
 	UserAgent   string
 	StartHeight int32
 }
@@ -162,7 +163,8 @@ func EncodeVersion(nonce uint64, nowUnix int64, theirPort uint16) []byte {
 func DecodeVersion(p []byte) (Version, error) {
 	r := &reader{b: p}
 	v := Version{Version: int32(r.u32()), Services: r.u64()}
-	r.take(8 + 26 + 26 + 8)
+	v.Timestamp = int64(r.u64())
+	r.take(26 + 26 + 8)
 	n := r.varInt()
 	if n > 256 {
 		return v, errors.New("BAD_VERSION: user agent over 256 bytes")
