@@ -68,6 +68,7 @@ type Chain struct {
 	index        *hashIndex
 	pow          powCheck
 	params       ChainParams
+	network      string
 	powLimitBits uint32
 	now          func() int64
 }
@@ -105,7 +106,7 @@ func NewChain(n Network) (*Chain, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Chain{pow: powCheck{limit: powLimit}, params: chainParams[n.Name],
+	c := &Chain{pow: powCheck{limit: powLimit}, params: chainParams[n.Name], network: n.Name,
 		powLimitBits: n.PowLimitBits, now: func() int64 { return time.Now().Unix() }}
 	if n.MinimumChainWork != nil {
 		c.params.MinimumChainWork = n.MinimumChainWork
@@ -320,6 +321,26 @@ func (c *Chain) Connect(headers []Header, branch *Branch) (ConnectResult, error)
 		branch.entries = nil
 	}
 	return res, nil
+}
+
+// LowWorkCap is how many headers a best chain below the minimum chain work may hold.
+func (c *Chain) LowWorkCap() int {
+	if n, ok := maxLowWorkHeaders[c.network]; ok {
+		return n
+	}
+	return maxLowWorkHeaders["mainnet"]
+}
+
+// DropLowWork cuts a best chain that is still below the minimum chain work back to genesis (its
+// memory released) and reports whether it did; a chain with the work is never touched.
+func (c *Chain) DropLowWork() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if new(big.Int).SetBytes(c.at(c.length - 1).work[:]).Cmp(c.params.MinimumChainWork) >= 0 {
+		return false
+	}
+	c.truncate(1)
+	return true
 }
 
 // Has reports whether a hash is on the best chain.

@@ -137,6 +137,13 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 		}
 	}
 	tipBefore := u.chain.Height()
+	if limit := u.chain.LowWorkCap(); tipBefore+len(headers) > limit && !u.chain.HasMinimumWork() {
+		// A low-work chain longer than any honest one below the minimum work: drop it and the peer.
+		if u.chain.DropLowWork() && u.onDropped != nil {
+			u.onDropped()
+		}
+		return fmt.Errorf("LOW_WORK_CHAIN: more than %d headers and still below the minimum chain work; the chain was dropped back to genesis", limit)
+	}
 	s.syncMu.Lock()
 	res, err := u.chain.Connect(headers, &s.sync.branch)
 	s.syncMu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/big"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -262,5 +263,47 @@ func TestNotReadyWhileACompetingBranchIsArriving(t *testing.T) {
 	}
 	if !relay.Ready() || s.u.chain.Height() != 2101 || s.u.chain.Tip().Header.Hash != fork[len(fork)-1].Hash {
 		t.Fatalf("after the branch overtook: ready %v at %d", relay.Ready(), s.u.chain.Height())
+	}
+}
+
+// A chain below the minimum work is bounded: past the network's cap it is dropped back to genesis,
+// the store told, the peer disconnected; a chain with the work then syncs from the start.
+func TestALowWorkChainPastTheCapIsDroppedWithItsPeer(t *testing.T) {
+	saved := maxLowWorkHeaders["regtest"]
+	maxLowWorkHeaders["regtest"] = 50
+	t.Cleanup(func() { maxLowWorkHeaders["regtest"] = saved })
+	s, _ := testSession(t, "regtest")
+	dropped := 0
+	s.u.onDropped = func() { dropped++ }
+	s.u.chain.params.MinimumChainWork = new(big.Int).Lsh(big.NewInt(1), 40)
+	if err := s.attach(0); err != nil {
+		t.Fatal(err)
+	}
+	flood := mineRegtest(t, s.u.chain.Tip().Header, 60, 1)
+	if err := s.onHeaders(headersPayload(flood[:40]), 1); err != nil {
+		t.Fatal(err)
+	}
+	if s.u.chain.Height() != 40 || dropped != 0 {
+		t.Fatalf("under the cap: height %d, dropped %d", s.u.chain.Height(), dropped)
+	}
+	err := s.onHeaders(headersPayload(flood[40:]), 1)
+	if err == nil || !strings.Contains(err.Error(), "LOW_WORK_CHAIN") {
+		t.Fatalf("past the cap: %v, want LOW_WORK_CHAIN (the peer dropped)", err)
+	}
+	if s.u.chain.Height() != 0 || dropped != 1 || s.u.Synced() {
+		t.Fatalf("after the cap: height %d, dropped %d, synced %v", s.u.chain.Height(), dropped, s.u.Synced())
+	}
+	// An honest peer's chain, with the work, from genesis: 30 headers carry it here.
+	s2, _ := testSession(t, "regtest")
+	s2.u.chain = s.u.chain
+	s2.u.chain.params.MinimumChainWork = big.NewInt(50)
+	if err := s2.attach(0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s2.onHeaders(headersPayload(mineRegtest(t, s2.u.chain.Tip().Header, 30, 2)), 1); err != nil {
+		t.Fatal(err)
+	}
+	if !s2.u.Synced() || s2.u.chain.Height() != 30 {
+		t.Fatalf("the honest chain: synced %v at %d", s2.u.Synced(), s2.u.chain.Height())
 	}
 }
