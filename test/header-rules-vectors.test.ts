@@ -24,6 +24,8 @@ import { codeOf } from '../relay/test-support/protocol-error-code';
  */
 const FILE = path.join(import.meta.dirname, 'fixtures', 'header-rules-vectors.json');
 const NETS: BitcoinNetwork[] = ['mainnet', 'testnet', 'signet', 'regtest'];
+/** Networks whose parameters the file carries; testnet4's cases come from a generator of their own. */
+const PARAM_NETS: BitcoinNetwork[] = [...NETS, 'testnet4'];
 
 /** [height, time, bits] rows: exactly the ancestry a case may read (any other read throws). */
 type Row = [number, number, number];
@@ -49,11 +51,80 @@ function random(seed: number): () => number {
 
 const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
+/**
+ * testnet4 (BIP94), from a generator of its own so the other networks' vectors stay as they were:
+ * a retarget from the period's first block's bits (a min-difficulty block at the period's end does
+ * not drag the next one down), the 20-minute rule between retargets.
+ */
+function testnet4Required(): Array<{ network: string; height: number; time: number; ancestry: Row[] }> {
+  const rnd = random(94);
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const limit = CHAIN_PARAMS.testnet4.powLimitBits;
+  const out: Array<{ network: string; height: number; time: number; ancestry: Row[] }> = [];
+  for (let i = 0; i < 8; i++) {
+    const height = int(1, 60) * 2016;
+    const last = int(1_720_000_000, 1_750_000_000);
+    const first = last - int(300_000, 3_000_000);
+    const periodBits = [0x1c0fffff, 0x1b0404cb, 0x1d00ffff][i % 3]!;
+    // Half of them end the period on a min-difficulty block: BIP94 still starts from periodBits.
+    const lastBits = i % 2 === 0 ? limit : periodBits;
+    const rows: Row[] = [
+      [height - 2016, first, periodBits],
+      [height - 1, last, lastBits],
+    ];
+    out.push({ network: 'testnet4', height, time: last + int(1, 900), ancestry: rows });
+  }
+  const start = 2016 * 40;
+  const rows: Row[] = [];
+  for (let h = start; h < start + 12; h++)
+    rows.push([h, 1_730_000_000 + (h - start) * 600, h < start + 5 ? 0x1c0fffff : limit]);
+  const prevTime = rows.at(-1)![1];
+  for (const gap of [1201, 1200, 60])
+    out.push({ network: 'testnet4', height: start + 12, time: prevTime + gap, ancestry: rows });
+  return out;
+}
+
+/** testnet4's timewarp rule: a period's first block at most 600 s before its parent, with the bits it needs. */
+function testnet4Rules(now: number) {
+  const out: Array<{
+    network: string;
+    height: number;
+    time: number;
+    bits: string;
+    hash: string;
+    now: number;
+    ancestry: Row[];
+  }> = [];
+  for (const [k, back] of [
+    [12, 600],
+    [13, 601],
+    [14, 0],
+    [15, 7200],
+  ] as const) {
+    const height = k * 2016;
+    const parent = now - 20_000;
+    const rows: Row[] = [[height - 2016, parent - 1_300_000, 0x1c0fffff]];
+    for (let h = height - 11; h < height; h++) rows.push([h, parent - (height - 1 - h) * 600, 0x1c0fffff]);
+    const time = parent - back;
+    const bits = requiredBits(CHAIN_PARAMS.testnet4, height, time, ancestry(rows));
+    out.push({
+      network: 'testnet4',
+      height,
+      time,
+      bits: hex(bits),
+      hash: '00'.repeat(32),
+      now,
+      ancestry: rows,
+    });
+  }
+  return out;
+}
+
 function generate() {
   const rnd = random(20261206);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const params = Object.fromEntries(
-    NETS.map((n) => {
+    PARAM_NETS.map((n) => {
       const p = CHAIN_PARAMS[n];
       return [
         n,
@@ -66,6 +137,7 @@ function generate() {
           allowMinDifficulty: p.allowMinDifficulty,
           minimumChainWork: p.minimumChainWork.toString(16),
           checkpoints: p.checkpoints.map((c) => ({ height: c.height, hash: c.hash })),
+          bip94: p.bip94 ?? false,
         },
       ];
     }),
@@ -130,6 +202,7 @@ function generate() {
     required.push({ network: 'testnet', height, time: prevTime + 1200, ancestry: rows });
     required.push({ network: 'testnet', height, time: prevTime + 60, ancestry: rows });
   }
+  required.push(...testnet4Required());
   for (const v of required) {
     const p = CHAIN_PARAMS[v.network as BitcoinNetwork];
     v.want = hex(requiredBits(p, v.height, v.time, ancestry(v.ancestry)));
@@ -194,6 +267,7 @@ function generate() {
       ancestry: rows,
     });
   }
+  rules.push(...testnet4Rules(now));
   for (const v of rules) {
     const p = CHAIN_PARAMS[v.network as BitcoinNetwork];
     const facts = {
@@ -229,7 +303,14 @@ describe('shared header-rule vectors (TypeScript relay -> test/fixtures -> Go re
   it('covers every rule outcome, so a relay that skips one fails the Go side', () => {
     const v = JSON.parse(readFileSync(FILE, 'utf8')) as { headerRules: Array<{ code: string | null }> };
     const codes = new Set(v.headerRules.map((r) => r.code));
-    for (const code of [null, 'BAD_DIFFICULTY', 'TIME_TOO_OLD', 'TIME_TOO_NEW', 'CHECKPOINT_MISMATCH'])
+    for (const code of [
+      null,
+      'BAD_DIFFICULTY',
+      'TIME_TOO_OLD',
+      'TIME_TOO_NEW',
+      'CHECKPOINT_MISMATCH',
+      'TIME_TIMEWARP',
+    ])
       expect(codes, String(code)).toContain(code);
   });
 });

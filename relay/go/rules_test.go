@@ -10,8 +10,8 @@ type mapAncestry map[int][2]uint32 // height -> time, bits
 func (m mapAncestry) TimeAt(h int) uint32 { return m[h][0] }
 func (m mapAncestry) BitsAt(h int) uint32 { return m[h][1] }
 
-// BIP94 (testnet4) until the shared vectors carry it (the TypeScript rules gain it on the stream
-// issue's branch): the retarget starts from the period's first bits, and the timewarp limit.
+// BIP94 (testnet4), beside the shared vectors' testnet4 cases: the retarget starts from the period's
+// first bits, and the timewarp limit.
 func TestTestnet4BIP94(t *testing.T) {
 	p := chainParams["testnet4"]
 	limit := networks["testnet4"].PowLimitBits

@@ -50,6 +50,7 @@ type vectors struct {
 		AllowMinDifficulty bool         `json:"allowMinDifficulty"`
 		MinimumChainWork   string       `json:"minimumChainWork"`
 		Checkpoints        []Checkpoint `json:"checkpoints"`
+		BIP94              bool         `json:"bip94"`
 	} `json:"params"`
 	Compact []struct {
 		Bits    string `json:"bits"`
@@ -121,7 +122,7 @@ func TestChainParamsMatchTheTypeScriptRelays(t *testing.T) {
 		if bitsOf(t, want.PowLimitBits) != networks[name].PowLimitBits || got.RetargetInterval != want.RetargetInterval ||
 			got.TargetTimespan != want.TargetTimespan || got.TargetSpacing != want.TargetSpacing ||
 			got.NoRetargeting != want.NoRetargeting || got.AllowMinDifficulty != want.AllowMinDifficulty ||
-			got.MinimumChainWork.Text(16) != want.MinimumChainWork {
+			got.MinimumChainWork.Text(16) != want.MinimumChainWork || got.BIP94 != want.BIP94 {
 			t.Errorf("%s: Go %+v, TypeScript %+v", name, got, want)
 		}
 		if len(got.Checkpoints) != len(want.Checkpoints) {
