@@ -8,13 +8,14 @@ import { ChainPeer } from '../relay/test-support/chain-peer';
 import { getJson, request } from '../relay/test-support/clients';
 import { goRelayBinary, SKIP_WITHOUT_GO, spawnGoRelay } from './support/go-relay';
 
-// A peer feeding the Go relay a 1,000,000-header chain below the minimum chain work (the Go relay has
-// no headers presync; relay/go/params.go maxLowWorkHeaders bounds such a chain, and sync_test.go
-// reaches that cap): memory stays bounded, the relay never calls itself ready on it.
+// A peer feeding the Go relay a 1,000,000-header chain below the minimum chain work: the headers
+// presync (relay/go/presync.go, as Core's headerssync.cpp) weighs it keeping only salted commitments
+// and stores none of it; memory stays flat, the relay never calls itself ready on it, and the peer is
+// kept as a node still in its own sync.
 const KEY = 'low-work-flood-key';
 const FLOOD = 1_000_000;
-/** 144 bytes a header mapped, the hash index and the runtime: what 1M headers may cost at most. */
-const RSS_BOUND_MB = 250;
+/** The runtime, one 2,000-header reply in flight and 4 bytes per 600 headers: no chain is held. */
+const RSS_BOUND_MB = 64;
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -28,7 +29,7 @@ describe.skipIf(SKIP_WITHOUT_GO || process.platform !== 'linux')(
   () => {
     beforeAll(() => void goRelayBinary(), 180_000);
 
-    it('holds 1,000,000 low-work headers within its memory bound and is never ready on them', async () => {
+    it('weighs 1,000,000 low-work headers without storing them, in flat memory, and is never ready on them', async () => {
       const peer = new ChainPeer(cachedRegtestChain(path.join(os.tmpdir(), 'sprint-chains'), FLOOD));
       const port = await peer.listen();
       cleanups.push(() => peer.close());
@@ -51,7 +52,11 @@ describe.skipIf(SKIP_WITHOUT_GO || process.platform !== 'linux')(
         if (health.upstream.sync?.state === 'waiting-upstream') break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(health?.upstream.sync).toMatchObject({ state: 'waiting-upstream', height: FLOOD });
+      expect(health?.upstream.sync).toMatchObject({
+        state: 'waiting-upstream',
+        height: 0,
+        upstreamHeight: FLOOD,
+      });
       expect(readySeen).toBe(false);
       expect(health?.upstream.synced).toBe(false);
       expect((await request(`${url}/ready`)).status).toBe(503);
@@ -60,6 +65,11 @@ describe.skipIf(SKIP_WITHOUT_GO || process.platform !== 'linux')(
       // Kept, not punished: a node in its own sync looks exactly like this.
       expect(health?.upstream.peers[0]?.state).toBe(`syncing (height ${FLOOD})`);
       expect(relay.logs.items.some((l) => l.msg === 'upstream peer disconnected')).toBe(false);
+      const ended = await relay.logs.find(
+        (l) => l.msg === "presync: the peer's chain ends below the minimum chain work; nothing stored",
+        'presync verdict',
+      );
+      expect(ended.height).toBe(FLOOD);
       console.log(
         `1,000,000 low-work headers: RSS peak ${peakMb.toFixed(1)} MB, now ${(kb(pid, 'VmRSS') / 1024).toFixed(1)} MB`,
       );

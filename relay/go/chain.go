@@ -323,26 +323,6 @@ func (c *Chain) Connect(headers []Header, branch *Branch) (ConnectResult, error)
 	return res, nil
 }
 
-// LowWorkCap is how many headers a best chain below the minimum chain work may hold.
-func (c *Chain) LowWorkCap() int {
-	if n, ok := maxLowWorkHeaders[c.network]; ok {
-		return n
-	}
-	return maxLowWorkHeaders["mainnet"]
-}
-
-// DropLowWork cuts a best chain that is still below the minimum chain work back to genesis (its
-// memory released) and reports whether it did; a chain with the work is never touched.
-func (c *Chain) DropLowWork() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if new(big.Int).SetBytes(c.at(c.length - 1).work[:]).Cmp(c.params.MinimumChainWork) >= 0 {
-		return false
-	}
-	c.truncate(1)
-	return true
-}
-
 // Has reports whether a hash is on the best chain.
 func (c *Chain) Has(hash [32]byte) bool {
 	c.mu.RLock()

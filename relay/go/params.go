@@ -70,18 +70,3 @@ func (p ChainParams) lastCheckpoint() int {
 	}
 	return last
 }
-
-// maxLowWorkHeaders bounds a best chain that is still below the network's minimum chain work, per
-// network: the honest chain reaches the minimum work below these heights (mainnet near 925,000 by
-// December 2026; testnet3 past 4 million), so only a peer feeding a low-work chain of its own goes
-// past them. This relay has no headers presync (the TypeScript relay's relay/sync/presync.ts, after
-// Core's headerssync.cpp): this cap, 144 bytes a header (mainnet's ~158 MB, mapped outside the Go
-// heap), is what bounds such a flood. Past it the chain is dropped back to genesis and the peer
-// disconnected, so an honest peer can then sync from the start.
-var maxLowWorkHeaders = map[string]int{
-	"mainnet":  1_100_000,
-	"testnet":  5_000_000,
-	"testnet4": 500_000,
-	"signet":   500_000,
-	"regtest":  1_100_000, // below minimum work only with MINIMUM_CHAIN_WORK set
-}

@@ -88,7 +88,6 @@ func NewRelay(cfg *Config, log *Logger, knobs map[string]KnobReport) (*Relay, er
 	r.hub = NewHub(log, r.tipRef)
 	r.upstream = NewUpstream(cfg, chain, log, r.onTips)
 	r.upstream.onSynced = r.publishTipIfNone
-	r.upstream.onDropped = func() { r.persist(1) }
 	return r, nil
 }
 

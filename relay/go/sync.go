@@ -30,6 +30,7 @@ type syncState struct {
 	upstreamSyncing  bool      // the peer is still in its own initial sync: kept, asked again later
 	lastAskAt        time.Time // the last getheaders sent
 	branch           Branch
+	presync          *presync // a chain below the minimum work being checked before it is stored
 }
 
 // request sends a getheaders from our tip (the branch's, while one is arriving), unless one is
@@ -110,9 +111,20 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 	s.syncMu.Unlock()
 	if len(headers) == 0 {
 		if answering {
+			s.syncMu.Lock()
+			ps := s.sync.presync
+			s.syncMu.Unlock()
+			if ps != nil {
+				return s.presyncPeerEnded(ps) // a chain ending on a full reply's last header
+			}
 			s.caughtUp("peer has no more headers")
 		}
 		return nil
+	}
+	if !u.chain.HasMinimumWork() {
+		if handled, err := s.presyncHeaders(headers, receivedAt, answering); handled {
+			return err
+		}
 	}
 	full := len(headers) == maxHeadersPerMsg
 	// A full reply that connects: ask for the next one now, from its last header, so the peer serves
@@ -137,13 +149,6 @@ func (s *session) onHeaders(payload []byte, receivedAt float64) error {
 		}
 	}
 	tipBefore := u.chain.Height()
-	if limit := u.chain.LowWorkCap(); tipBefore+len(headers) > limit && !u.chain.HasMinimumWork() {
-		// A low-work chain longer than any honest one below the minimum work: drop it and the peer.
-		if u.chain.DropLowWork() && u.onDropped != nil {
-			u.onDropped()
-		}
-		return fmt.Errorf("LOW_WORK_CHAIN: more than %d headers and still below the minimum chain work; the chain was dropped back to genesis", limit)
-	}
 	s.syncMu.Lock()
 	res, err := u.chain.Connect(headers, &s.sync.branch)
 	s.syncMu.Unlock()
@@ -304,6 +309,7 @@ func (s *session) tick(now time.Time) error {
 	waited := now.Sub(st.inFlightSince)
 	st.inFlightSince = time.Time{}
 	s.syncMu.Unlock()
+	s.endPresync() // asked again from our tip: a presync starts over from there
 	if quiet {
 		// Some implementations never answer a getheaders whose locator is already their tip.
 		s.caughtUp("getheaders unanswered with our tip at the peer height")
@@ -312,4 +318,128 @@ func (s *session) tick(now time.Time) error {
 	s.u.log.Warn("getheaders unanswered", F("peer", s.addr), F("waitedMs", waited.Milliseconds()),
 		F("height", s.u.chain.Height()), F("peerHeight", st.bestKnown))
 	return s.request()
+}
+
+// presyncHeaders routes headers while our chain is below the minimum chain work: a reply extending
+// our tip, or continuing a presync, goes through the presync and is stored only once its work is
+// shown (see presync.go); an unsolicited announcement is not stored, only followed by a request.
+// False: not a presync matter, connect as usual.
+func (s *session) presyncHeaders(headers []Header, receivedAt float64, answering bool) (bool, error) {
+	u := s.u
+	s.syncMu.Lock()
+	ps := s.sync.presync
+	s.syncMu.Unlock()
+	if !answering {
+		if ps == nil && headers[0].Prev != u.chain.Tip().Header.Hash {
+			return false, nil // not extending our tip: the usual unconnecting path asks for it
+		}
+		s.syncMu.Lock()
+		s.sync.announcedUnknown = true
+		s.syncMu.Unlock()
+		return true, s.request()
+	}
+	if ps == nil {
+		tip := u.chain.Tip()
+		if headers[0].Prev != tip.Header.Hash {
+			return false, nil
+		}
+		var err error
+		if ps, err = newPresync(u.chain.params, u.chain.powLimitBits, tip, u.chain.TipWork(), time.Now().Unix()); err != nil {
+			return true, err
+		}
+		s.syncMu.Lock()
+		s.sync.presync = ps
+		s.syncMu.Unlock()
+		u.log.Info("presync: checking the chain's work before storing it", F("peer", s.addr), F("from", tip.Height))
+	}
+	return true, s.onPresync(ps, headers, receivedAt)
+}
+
+func (s *session) onPresync(ps *presync, headers []Header, receivedAt float64) error {
+	u := s.u
+	full := len(headers) == maxHeadersPerMsg
+	last := headers[len(headers)-1].Hash
+	s.syncMu.Lock()
+	s.sync.inFlightSince = time.Time{}
+	s.syncMu.Unlock()
+	if !ps.redownload {
+		done, err := ps.first(headers)
+		if err != nil {
+			s.endPresync()
+			return err
+		}
+		s.syncMu.Lock()
+		if ps.presyncHeight > s.sync.bestKnown {
+			s.sync.bestKnown = ps.presyncHeight
+		}
+		s.syncMu.Unlock()
+		switch {
+		case done:
+			u.log.Info("presync: the chain carries the minimum work; downloading it again to store it",
+				F("peer", s.addr), F("height", ps.presyncHeight))
+			u.update(s.i, func(p *PeerInfo) { p.State = fmt.Sprintf("presync (height %d, redownload)", ps.presyncHeight) })
+			return s.request() // from our tip, where the presync started
+		case full:
+			u.update(s.i, func(p *PeerInfo) { p.State = fmt.Sprintf("presync (height %d, presync)", ps.presyncHeight) })
+			return s.request(last)
+		}
+		return s.presyncPeerEnded(ps)
+	}
+	release, err := ps.second(headers)
+	if err != nil {
+		s.endPresync()
+		return err
+	}
+	if len(release) > 0 {
+		res, err := u.chain.Connect(release, nil)
+		if err != nil {
+			s.endPresync()
+			return err
+		}
+		if len(res.Added) > 0 {
+			u.noteCatchUp(len(res.Added))
+			u.onTips(res, receivedAt, false, s.addr)
+		}
+	}
+	if ps.reached {
+		s.endPresync()
+		if full {
+			return s.request(last)
+		}
+		s.caughtUp("short headers reply")
+		return nil
+	}
+	if full {
+		return s.request(last)
+	}
+	return s.presyncPeerEnded(ps)
+}
+
+// presyncPeerEnded: the peer has sent all it has before its chain showed the work.
+func (s *session) presyncPeerEnded(ps *presync) error {
+	s.endPresync()
+	if ps.redownload {
+		return fmt.Errorf("PRESYNC_SHORT: the second download ended at height %d, below the work the first showed", ps.height)
+	}
+	// Nothing stored. Most likely the node is still in its own initial sync (or it is a low-work
+	// chain): waited for and asked again later, not punished.
+	s.u.log.Info("presync: the peer's chain ends below the minimum chain work; nothing stored",
+		F("peer", s.addr), F("height", ps.presyncHeight))
+	s.caughtUp("peer chain below the minimum chain work")
+	return nil
+}
+
+// endPresync forgets a presync in progress (done, failed, or started over).
+func (s *session) endPresync() {
+	s.syncMu.Lock()
+	had := s.sync.presync != nil
+	s.sync.presync = nil
+	s.syncMu.Unlock()
+	if had {
+		s.u.update(s.i, func(p *PeerInfo) {
+			if p.State != "connecting" && p.State != "disconnected" {
+				p.State = "ready"
+			}
+		})
+	}
 }

@@ -167,33 +167,85 @@ func TestAFutureHeaderIsRejectedWithoutDroppingThePeer(t *testing.T) {
 }
 
 func TestNeverSyncedBelowMinimumChainWork(t *testing.T) {
-	s, _ := testSession(t, "regtest")
-	params := s.u.chain.params
-	params.MinimumChainWork = new(big.Int).Lsh(big.NewInt(1), 40)
-	s.u.chain.params = params
+	s, peer := testSession(t, "regtest")
+	s.u.chain.params.MinimumChainWork = new(big.Int).Lsh(big.NewInt(1), 40)
 	if err := s.attach(0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.onHeaders(headersPayload(mineRegtest(t, s.u.chain.Tip().Header, 10, 1)), 1); err != nil {
+	chain := mineRegtest(t, s.u.chain.Tip().Header, 15, 1)
+	// A node in its own initial sync has 10 headers, far below the minimum work: checked, not stored.
+	if err := s.onHeaders(headersPayload(chain[:10]), 1); err != nil {
 		t.Fatal(err)
 	}
-	if s.u.Synced() {
-		t.Fatal("synced on a chain below the minimum work")
+	if s.u.Synced() || s.u.chain.Height() != 0 {
+		t.Fatalf("below the minimum work: synced %v, %d headers stored", s.u.Synced(), s.u.chain.Height())
 	}
 	if p := s.u.Peers()[0]; p.State != "syncing (height 10)" {
 		t.Fatalf("a low-work peer shows %q, want syncing (it is kept, not punished)", p.State)
 	}
-	// The node finishes its own sync: asked again on the slow timer, it serves the rest, and is ready.
+	// It finishes its own sync: asked again on the slow timer, its chain shows the work on the first
+	// download and is stored from the second.
 	if err := s.tick(time.Now().Add(defaultSyncRetry + time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	rest := mineRegtest(t, s.u.chain.Tip().Header, 5, 1)
-	s.u.chain.params.MinimumChainWork = new(big.Int).Add(s.u.chain.TipWork(), big.NewInt(4))
-	if err := s.onHeaders(headersPayload(rest), 1); err != nil {
+	s.u.chain.params.MinimumChainWork = new(big.Int).Add(s.u.chain.TipWork(), big.NewInt(30)) // 15 headers
+	asked := peer.count("getheaders")
+	if err := s.onHeaders(headersPayload(chain), 1); err != nil {
 		t.Fatal(err)
 	}
-	if p := s.u.Peers()[0]; !s.u.Synced() || p.State != "ready" {
-		t.Fatalf("past the minimum work: synced %v, peer %q", s.u.Synced(), p.State)
+	waitFor(t, "the second download's getheaders", func() bool { return peer.count("getheaders") == asked+1 })
+	if s.u.chain.Height() != 0 || s.u.Synced() {
+		t.Fatalf("stored before the second download: %d headers", s.u.chain.Height())
+	}
+	if p := s.u.Peers()[0]; p.State != "presync (height 15, redownload)" {
+		t.Fatalf("peer %q during the second download", p.State)
+	}
+	if err := s.onHeaders(headersPayload(chain), 1); err != nil {
+		t.Fatal(err)
+	}
+	if p := s.u.Peers()[0]; !s.u.Synced() || p.State != "ready" || s.u.chain.Height() != 15 {
+		t.Fatalf("past the minimum work: synced %v at %d, peer %q", s.u.Synced(), s.u.chain.Height(), p.State)
+	}
+}
+
+// The second download must be the chain the first one weighed: another chain of the same work is
+// caught at a salted commitment, and nothing of it is stored.
+func TestPresyncRefusesASecondDownloadThatDiffers(t *testing.T) {
+	s, _ := testSession(t, "regtest")
+	if err := s.attach(0); err != nil {
+		t.Fatal(err)
+	}
+	shown := mineRegtest(t, s.u.chain.Tip().Header, 700, 1)
+	swapped := mineRegtest(t, s.u.chain.Tip().Header, 700, 2)
+	s.u.chain.params.MinimumChainWork = new(big.Int).Add(s.u.chain.TipWork(), big.NewInt(2*700))
+	if err := s.onHeaders(headersPayload(shown), 1); err != nil {
+		t.Fatal(err)
+	}
+	err := s.onHeaders(headersPayload(swapped), 1)
+	if err == nil || !strings.Contains(err.Error(), "PRESYNC_COMMITMENT_MISMATCH") {
+		t.Fatalf("a swapped second download: %v, want PRESYNC_COMMITMENT_MISMATCH", err)
+	}
+	if s.u.chain.Height() != 0 || s.u.Synced() {
+		t.Fatalf("%d headers of a swapped chain stored", s.u.chain.Height())
+	}
+}
+
+// A low-work flood keeps only its commitments: 4 bytes per 600 headers, bounded by time.
+func TestPresyncMemoryIsItsCommitments(t *testing.T) {
+	start := Tip{0, Header{Time: 1_700_000_000}}
+	ps, err := newPresync(chainParams["regtest"], networks["regtest"].PowLimitBits, start, big.NewInt(2), 1_700_000_000+3600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An hour since the start allows (3600 + 7200) s at 6 blocks a second: 108 commitments, 64,800 headers.
+	if ps.maxCommitments != 109 {
+		t.Fatalf("max commitments %d", ps.maxCommitments)
+	}
+	ps.commitments = make([]uint32, ps.maxCommitments)
+	ps.height = ps.offset - 1 + commitmentPeriod
+	h := mineRegtest(t, Header{Hash: ps.lastHash, Time: start.Header.Time}, 1, 1)
+	if _, err := ps.first(h); err == nil || !strings.Contains(err.Error(), "PRESYNC_TOO_LONG") {
+		t.Fatalf("past the commitments time allows: %v", err)
 	}
 }
 
@@ -263,47 +315,5 @@ func TestNotReadyWhileACompetingBranchIsArriving(t *testing.T) {
 	}
 	if !relay.Ready() || s.u.chain.Height() != 2101 || s.u.chain.Tip().Header.Hash != fork[len(fork)-1].Hash {
 		t.Fatalf("after the branch overtook: ready %v at %d", relay.Ready(), s.u.chain.Height())
-	}
-}
-
-// A chain below the minimum work is bounded: past the network's cap it is dropped back to genesis,
-// the store told, the peer disconnected; a chain with the work then syncs from the start.
-func TestALowWorkChainPastTheCapIsDroppedWithItsPeer(t *testing.T) {
-	saved := maxLowWorkHeaders["regtest"]
-	maxLowWorkHeaders["regtest"] = 50
-	t.Cleanup(func() { maxLowWorkHeaders["regtest"] = saved })
-	s, _ := testSession(t, "regtest")
-	dropped := 0
-	s.u.onDropped = func() { dropped++ }
-	s.u.chain.params.MinimumChainWork = new(big.Int).Lsh(big.NewInt(1), 40)
-	if err := s.attach(0); err != nil {
-		t.Fatal(err)
-	}
-	flood := mineRegtest(t, s.u.chain.Tip().Header, 60, 1)
-	if err := s.onHeaders(headersPayload(flood[:40]), 1); err != nil {
-		t.Fatal(err)
-	}
-	if s.u.chain.Height() != 40 || dropped != 0 {
-		t.Fatalf("under the cap: height %d, dropped %d", s.u.chain.Height(), dropped)
-	}
-	err := s.onHeaders(headersPayload(flood[40:]), 1)
-	if err == nil || !strings.Contains(err.Error(), "LOW_WORK_CHAIN") {
-		t.Fatalf("past the cap: %v, want LOW_WORK_CHAIN (the peer dropped)", err)
-	}
-	if s.u.chain.Height() != 0 || dropped != 1 || s.u.Synced() {
-		t.Fatalf("after the cap: height %d, dropped %d, synced %v", s.u.chain.Height(), dropped, s.u.Synced())
-	}
-	// An honest peer's chain, with the work, from genesis: 30 headers carry it here.
-	s2, _ := testSession(t, "regtest")
-	s2.u.chain = s.u.chain
-	s2.u.chain.params.MinimumChainWork = big.NewInt(50)
-	if err := s2.attach(0); err != nil {
-		t.Fatal(err)
-	}
-	if err := s2.onHeaders(headersPayload(mineRegtest(t, s2.u.chain.Tip().Header, 30, 2)), 1); err != nil {
-		t.Fatal(err)
-	}
-	if !s2.u.Synced() || s2.u.chain.Height() != 30 {
-		t.Fatalf("the honest chain: synced %v at %d", s2.u.Synced(), s2.u.chain.Height())
 	}
 }

@@ -61,7 +61,6 @@ type Upstream struct {
 
 	getheadersSent atomic.Uint64
 	onSynced       func()
-	onDropped      func() // the best chain was cut back (a low-work chain dropped): store it
 	clocks         peerClocks
 	syncRetry      time.Duration // UPSTREAM_SYNC_RETRY_MS: asking again a node still in its own sync
 	disconnects    *LabelledCounter
