@@ -30,14 +30,14 @@ describe('the Go runtime read-back beside the requested GOMEMLIMIT', () => {
 
   it('is granted when the runtime reports the budget the plan asked for', () => {
     const knobs = withRuntimeReadBack(enterprise, undefined, {
-      memory_limit: 256 * 1024 * 1024,
+      memory_limit: 64 * 1024 * 1024, // the enterprise tier's budget
       gogc: -1,
       gomaxprocs: 8,
     });
     const report = buildLaunchReport(enterprise, null, knobs);
     expect(item(report, 'GOMEMLIMIT')).toMatchObject({
-      requested: '256MiB',
-      applied: '256MiB',
+      requested: '64MiB',
+      applied: '64MiB',
       granted: true,
     });
     expect(item(report, 'GOGC')).toMatchObject({ requested: 'off', applied: 'off', granted: true });
@@ -52,7 +52,7 @@ describe('the Go runtime read-back beside the requested GOMEMLIMIT', () => {
     );
     const report = buildLaunchReport(enterprise, null, knobs);
     expect(item(report, 'GOMEMLIMIT')).toMatchObject({ applied: 'none', granted: false });
-    expect(item(report, 'GOMEMLIMIT')?.reason).toMatch(/requested 256MiB; the Go runtime reports none/);
+    expect(item(report, 'GOMEMLIMIT')?.reason).toMatch(/requested 64MiB; the Go runtime reports none/);
   });
 
   it('leaves a relay that reports no Go runtime as it was (our Node relay)', () => {
