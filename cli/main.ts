@@ -3,7 +3,7 @@
 import { ApiError } from '../shared/api';
 import { intOption, parse, USAGE } from './args';
 import { planCommand } from './commands';
-import { DEFAULT_TIMEOUT_S, findPanel, PanelConnection } from './connection';
+import { DEFAULT_TIMEOUT_S, findPanel, openPanel, type PanelConnection } from './connection';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { createOutput } from './output';
 
@@ -35,7 +35,7 @@ export async function run(argv: readonly string[]): Promise<ExitCode> {
       tokenFile: parsed.values['token-file'],
       dataDir: parsed.values['data-dir'],
     });
-    panel = await PanelConnection.open(target, timeoutS * 1000);
+    panel = await openPanel(target, timeoutS * 1000);
     return await command({ panel, target, out, signal: controller.signal });
   } catch (error) {
     if (error instanceof CliError) return fail(error.exitCode, error.message, error.code);
