@@ -13,10 +13,10 @@ import {
 import { ConnectionError, createApiClient } from '../shared/api/client';
 import { webSocketApiTransport } from '../shared/api/ws-client';
 import { PANEL_LINK_FILE, PanelLink } from '../shared/panel-link';
-import { defaultDataDir } from '../electron/services/paths';
+import { defaultDataDir } from '../shared-node/paths';
 import { CliError, EXIT } from './exit-codes';
-import { chooseToken, TokenSourceError } from '../electron/services/headless/token-source';
-import { isSameProcess } from '../electron/services/headless/process-identity';
+import { chooseToken, TokenSourceError } from '../shared-node/token-source';
+import { isSameProcess } from '../shared-node/process-identity';
 
 /** Default deadline of each call (and of connecting), in seconds: `--timeout` changes it. */
 export const DEFAULT_TIMEOUT_S = 30;
