@@ -3,25 +3,16 @@ import { ReportFormat } from '../shared/report';
 import { SlaTestRequest } from '../shared/sla-test';
 import { TierName, TIER_NAMES } from '../shared/tiers';
 import { describeIssues } from '../shared/api';
-import type { PanelConnection, Target } from './connection';
+import type { Planned } from './run-context';
 import { intOption, parsePeriod, usage, type Parsed } from './args';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
-import type { Output } from './output';
 import { writeOutput } from './files';
 import { profile } from './profile-commands';
 import { downloadReport } from './download';
 import { slaTestText, statusText } from './describe';
 import { tune } from './tune-command';
 
-export interface RunContext {
-  readonly panel: PanelConnection;
-  readonly target: Target;
-  readonly out: Output;
-  readonly signal: AbortSignal;
-}
-
-/** A command checked against its arguments before any connection is made (usage errors first). */
-export type Planned = (context: RunContext) => Promise<ExitCode>;
+export type { Planned, RunContext } from './run-context';
 
 const done = async (): Promise<ExitCode> => EXIT.ok;
 

@@ -9,7 +9,7 @@ import {
 import { describeIssues } from '../shared/api';
 import { intOption, usage, type Parsed } from './args';
 import { EXIT } from './exit-codes';
-import type { Planned } from './commands';
+import type { Planned } from './run-context';
 
 /** `sprint-control tune`: tune this machine for a tier; --apply applies a significant recommendation. */
 export function tune(words: string[], values: Parsed['values']): Planned {
