@@ -1,8 +1,8 @@
 // sprint-control: the panel's typed API from the command line, for scripts and CI (README,
 // "Command-line client"). Talks to a running headless panel over its WebSocket.
 import { ApiError } from '../shared/api';
-import { intOption, parse, USAGE } from './args';
-import { planCommand } from './commands';
+import { intOption, parse } from './args';
+import { planCommand, usageText } from './commands';
 import { DEFAULT_TIMEOUT_S, findPanel, openPanel, type PanelConnection } from './connection';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { createOutput } from './output';
@@ -22,7 +22,7 @@ export async function run(argv: readonly string[]): Promise<ExitCode> {
   try {
     const parsed = parse(argv);
     if (parsed.values.help || parsed.positionals.length === 0) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${usageText()}\n`);
       return parsed.values.help ? EXIT.ok : EXIT.usage;
     }
     const command = planCommand(parsed);
