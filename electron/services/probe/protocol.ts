@@ -17,13 +17,15 @@ export function spinMsForTier(tier: TierName): number {
 /**
  * What the probe process writes on stdout, one JSON object per line, and the main process validates.
  * A sample is a tuple to keep lines short at 100 Hz: [intended send time (epoch ms), latency ms, ok,
- * lateness ms (actual − intended send; absent from probes older than this field)].
+ * lateness ms (actual − intended send)]. Lateness is absent from probes older than this field, from
+ * downtime the panel fills in (samples never sent) and from old history rows.
+ *
+ * The one sample type: the history store, the aggregator and the report read this same tuple
+ * (history/types.ts's RawSample is this type under its storage name).
  */
-
-export const ProbeSample = z.union([
-  z.tuple([z.number(), z.number().nonnegative(), z.boolean(), z.number()]),
-  z.tuple([z.number(), z.number().nonnegative(), z.boolean()]),
-]);
+export const ProbeSample = z
+  .tuple([z.number(), z.number().nonnegative(), z.boolean(), z.number().optional()])
+  .readonly();
 export type ProbeSample = z.infer<typeof ProbeSample>;
 
 export const ProbeLine = z.discriminatedUnion('type', [
