@@ -119,7 +119,14 @@ const layers = [
     patterns: [
       nodeBuiltins,
       {
-        group: ['**/electron/**', '**/renderer/**', '**/relay/**'],
+        group: [
+          '**/electron/**',
+          '**/renderer/**',
+          '**/relay/**',
+          '**/cli/**',
+          '**/shared-node',
+          '**/shared-node/**',
+        ],
         message: 'shared/ is the contract: it imports nothing of the processes.',
       },
     ],
@@ -132,12 +139,36 @@ const layers = [
     patterns: [
       nodeBuiltins,
       {
-        group: ['**/electron/**', '**/relay/**', '**/cli/**'],
+        group: ['**/electron/**', '**/relay/**', '**/cli/**', '**/shared-node', '**/shared-node/**'],
         message: 'The renderer talks to the backend only through shared/ and its api client.',
       },
     ],
   },
-  { files: ['cli/**'], paths: [electronImport], patterns: [] },
+  {
+    // The CLI is a client of a running panel, like the UI: it reaches it through the shared API
+    // client, and needs nothing of the processes themselves.
+    files: ['cli/**'],
+    paths: [electronImport],
+    patterns: [
+      {
+        group: ['**/electron', '**/electron/**', '**/renderer/**', '**/relay/**'],
+        message:
+          'cli/ talks to the panel through shared/api: it imports shared/ and shared-node/, never electron/, renderer/ or relay/.',
+      },
+    ],
+  },
+  {
+    // What electron/services/ and cli/ both need that only Node can run (HTTP, files, /proc).
+    files: ['shared-node/**'],
+    paths: [electronImport],
+    patterns: [
+      {
+        group: ['**/electron', '**/electron/**', '**/renderer/**', '**/relay/**', '**/cli/**'],
+        message:
+          'shared-node/ is Node-only common code: it imports shared/ and Node, nothing of the processes.',
+      },
+    ],
+  },
   { files: ['bench/**', 'test/**'], paths: [electronImport], patterns: [], tooling: true },
 ];
 

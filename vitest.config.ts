@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{electron,cli,shared,relay,renderer,test}/**/*.test.{ts,tsx}'],
+    include: ['{electron,cli,shared,shared-node,relay,renderer,test}/**/*.test.{ts,tsx}'],
     // Integration tests spawn real processes and bind real sockets; on a 2-core machine running
     // too many files at once turns timing-sensitive assertions into noise.
     maxWorkers: 2,

@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { TIER_NAMES } from '../shared/tiers';
 import { parse, parsePeriod } from './args';
-import { planCommand } from './commands';
-import { CliError, EXIT } from './exit-codes';
+import { COMMAND_TABLE, planCommand, usageText } from './commands';
+import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { createOutput } from './output';
 
 const usageError = (fn: () => unknown): string => {
@@ -78,5 +79,60 @@ describe('progress output', () => {
     expect(lines[0]).toBe('probing 0%');
     expect(lines.at(-1)).toBe('probing 100%');
     expect(err.text()).not.toContain('\r');
+  });
+
+  it('refuses, before connecting, what the command table does not give a command', () => {
+    expect(usageError(() => planCommand(parse(['status', '--probes', '3'])))).toMatch(
+      /^--probes does not apply to status\./,
+    );
+    expect(usageError(() => planCommand(parse(['tune', '--format', 'csv'])))).toMatch(
+      /--format does not apply to tune; it takes --tier, --budget, --rate, --contention, --apply/,
+    );
+    expect(
+      usageError(() => planCommand(parse(['report', 'export', '--format', 'csv', '--period', '1h']))),
+    ).toMatch(
+      /-o is required: report export --format csv\|json\|html\|pdf --period \S+ \[--tier T\] -o FILE/,
+    );
+    expect(usageError(() => planCommand(parse(['status', 'now'])))).toMatch(/status takes no arguments/);
+    expect(usageError(() => planCommand(parse(['sla-test', 'free'])))).toMatch(/sla-test takes options only/);
+    expect(usageError(() => planCommand(parse(['toString'])))).toMatch(/Unknown command "toString"/);
+    // Options every command takes are never refused.
+    expect(typeof planCommand(parse(['status', '--json', '--timeout', '5']))).toBe('function');
+  });
+
+  it('a new command is one table entry: usage lists it, planCommand runs it, its options are checked', async () => {
+    const table = COMMAND_TABLE as Record<string, (typeof COMMAND_TABLE)[string]>;
+    let ran = '';
+    table.ping = {
+      synopsis: [
+        { words: 'ping', options: ['rate'], required: ['rate'], summary: 'asks the panel for nothing' },
+      ],
+      words: false,
+      plan: (_words, values) => async () => {
+        ran = values.rate ?? '';
+        return EXIT.ok as ExitCode;
+      },
+    };
+    try {
+      expect(usageText()).toMatch(/^ {2}ping --rate 100 +asks the panel for nothing$/m);
+      expect(usageError(() => planCommand(parse(['ping'])))).toMatch(/--rate is required/);
+      expect(usageError(() => planCommand(parse(['ping', '--rate', '5', '--apply'])))).toMatch(
+        /--apply does not apply to ping/,
+      );
+      const planned = planCommand(parse(['ping', '--rate', '5']));
+      await planned({} as Parameters<typeof planned>[0]);
+      expect(ran).toBe('5');
+    } finally {
+      delete table.ping;
+    }
+    expect(usageText()).not.toContain('ping');
+  });
+
+  it('the usage text names every tier and report format from their own tables', () => {
+    const text = usageText();
+    const tierLine = text.split('\n').find((line) => line.startsWith('  tier set <tier>')) ?? '';
+    expect(tierLine).toMatch(new RegExp(`${TIER_NAMES.slice(0, -1).join(', ')} or ${TIER_NAMES.at(-1)}$`));
+    expect(text).toContain('--format csv|json|html|pdf');
+    for (const name of Object.keys(COMMAND_TABLE)) expect(text).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 });

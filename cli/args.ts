@@ -1,35 +1,5 @@
 import { parseArgs } from 'node:util';
-import { REPORT_FORMATS } from '../shared/report';
-import { tierNamesText } from '../shared/tiers';
 import { CliError, EXIT } from './exit-codes';
-
-export const USAGE = `Usage: sprint-control <command> [options]
-
-Commands:
-  status                                   relay state, tier and active profile
-  tier set <tier>                          ${tierNamesText()}
-  relay start|stop|restart
-  sla-test [--tiers free,enterprise] [--probes 3000] [--rate 100] [--contention]
-  tune [--tier enterprise] [--budget 180] [--rate 200] [--contention] [--apply]
-                                           find the launch plan that meets the tier's SLA best here
-  report export --format ${REPORT_FORMATS.join('|')} --period 1h|24h|7d|FROM..TO [--tier T] -o FILE
-  profile import FILE                      a seed config file (applied) or a named profile file (saved)
-  profile export [--name NAME] [-o FILE]   the config in effect, or a saved profile
-  profile list
-  profile apply NAME
-
-Options:
-  --json                 print the result as JSON on stdout
-  --url URL              the panel to talk to (default: the token file of a running headless panel)
-  --token-file FILE      a file (mode 0600) holding that panel's token; or set SPRINT_CONTROL_TOKEN
-                         (--token T still works, but shows the token to every user in ps)
-  --data-dir DIR         where to look for a running panel's token file (default: its data folder)
-  --timeout SECONDS      deadline for connecting and for each call (default 30; an SLA test adds
-                         its planned run time)
-  -h, --help
-
-Exit codes: 0 ok, 1 command failed, 2 usage error, 3 cannot connect or unauthorised,
-            4 sla-test: a tier failed its SLA, 130 interrupted.`;
 
 export const OPTIONS = {
   json: { type: 'boolean', default: false },
@@ -51,6 +21,59 @@ export const OPTIONS = {
   name: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+export type OptionName = keyof typeof OPTIONS;
+
+/**
+ * How each option reads in the usage text: `value`, the placeholder after it; `help`, for the
+ * options every command takes (`global`), shown under "Options:". A command's own options are
+ * listed in its line of the command table (commands.ts), which also refuses them elsewhere.
+ */
+export const OPTION_TEXT: Record<OptionName, { value?: string; global?: true; help?: string }> = {
+  json: { global: true, help: 'print the result as JSON on stdout' },
+  url: {
+    value: 'URL',
+    global: true,
+    help: 'the panel to talk to (default: the token file of a running headless panel)',
+  },
+  'token-file': {
+    value: 'FILE',
+    global: true,
+    help: "a file (mode 0600) holding that panel's token; or set SPRINT_CONTROL_TOKEN\n(--token T still works, but shows the token to every user in ps)",
+  },
+  token: { value: 'T', global: true },
+  'data-dir': {
+    value: 'DIR',
+    global: true,
+    help: "where to look for a running panel's token file (default: its data folder)",
+  },
+  timeout: {
+    value: 'SECONDS',
+    global: true,
+    help: 'deadline for connecting and for each call (default 30; an SLA test adds\nits planned run time)',
+  },
+  help: { global: true, help: 'this text' },
+  tiers: { value: 'free,enterprise' },
+  probes: { value: '3000' },
+  rate: { value: '100' },
+  contention: {},
+  budget: { value: '180' },
+  apply: {},
+  format: { value: 'FORMAT' },
+  period: { value: '1h|24h|7d|FROM..TO' },
+  tier: { value: 'T' },
+  output: { value: 'FILE' },
+  name: { value: 'NAME' },
+};
+
+export const GLOBAL_OPTIONS = (Object.keys(OPTION_TEXT) as OptionName[]).filter((o) => OPTION_TEXT[o].global);
+
+/** `--name VALUE` as usage shows it: `-o FILE` for a value option with a short form, `-h, --help`. */
+export function optionWords(name: OptionName): string {
+  const short = (OPTIONS[name] as { short?: string }).short;
+  const value = OPTION_TEXT[name].value;
+  if (!value) return short ? `-${short}, --${name}` : `--${name}`;
+  return `${short ? `-${short}` : `--${name}`} ${value}`;
+}
 
 export type Parsed = ReturnType<typeof parse>;
 

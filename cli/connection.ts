@@ -3,21 +3,20 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import {
   ApiError,
-  COMMANDS,
-  EVENTS,
   MAX_MESSAGE_BYTES,
-  ServerMessage,
   type CommandName,
   type CommandParams,
   type CommandResult,
   type EventName,
   type EventPayload,
 } from '../shared/api';
+import { ConnectionError, createApiClient } from '../shared/api/client';
+import { webSocketApiTransport } from '../shared/api/ws-client';
 import { PANEL_LINK_FILE, PanelLink } from '../shared/panel-link';
-import { defaultDataDir } from '../electron/services/paths';
+import { defaultDataDir } from '../shared-node/paths';
 import { CliError, EXIT } from './exit-codes';
-import { chooseToken, TokenSourceError } from '../electron/services/headless/token-source';
-import { isSameProcess } from '../electron/services/headless/process-identity';
+import { chooseToken, TokenSourceError } from '../shared-node/token-source';
+import { isSameProcess } from '../shared-node/process-identity';
 
 /** Default deadline of each call (and of connecting), in seconds: `--timeout` changes it. */
 export const DEFAULT_TIMEOUT_S = 30;
@@ -107,135 +106,88 @@ function safeJson(text: string): unknown {
   }
 }
 
-type Pending = { resolve: (result: unknown) => void; reject: (error: unknown) => void; method: CommandName };
+/** The panel as the commands see it: typed calls with the CLI's deadline, failures as exit codes. */
+export interface PanelConnection {
+  /** `extraMs`: time the command itself is planned to take (an SLA test), on top of the deadline. */
+  call<M extends CommandName>(
+    method: M,
+    params: CommandParams<M>,
+    signal?: AbortSignal,
+    extraMs?: number,
+  ): Promise<CommandResult<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  close(): void;
+}
 
 /**
- * The typed API over the headless panel's WebSocket, as the UI uses it: every reply and event is
- * checked against the shared zod schemas, and a panel error arrives as an ApiError.
+ * Connects to the headless panel's WebSocket with the shared client (shared/api/client.ts), one
+ * connection and no reconnecting. `timeoutMs`: for connecting, and for each call (`--timeout`).
  */
-export class PanelConnection {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  private readonly listeners = new Set<(event: string, payload: unknown) => void>();
-
-  private constructor(
-    private readonly socket: WebSocket,
-    private readonly timeoutMs: number,
-  ) {
-    socket.on('message', (data) => this.receive(data.toString()));
-    socket.on('close', (code) => {
-      const lost = new CliError(
-        EXIT.connect,
-        code === 1009
-          ? `The panel refused a message over its size limit of ${MAX_MESSAGE_BYTES / 1024} KB.`
-          : 'The panel closed the connection.',
-      );
-      for (const { reject } of this.pending.values()) reject(lost);
-      this.pending.clear();
-    });
-  }
-
-  /** `timeoutMs`: for connecting, and for each call (`--timeout`). */
-  static open(target: Target, timeoutMs = DEFAULT_TIMEOUT_S * 1000): Promise<PanelConnection> {
-    const wsUrl = `${target.url.replace(/^http/, 'ws')}/api/ws`;
-    return new Promise((resolve, reject) => {
+export async function openPanel(
+  target: Target,
+  timeoutMs = DEFAULT_TIMEOUT_S * 1000,
+): Promise<PanelConnection> {
+  const wsUrl = `${target.url.replace(/^http/, 'ws')}/api/ws`;
+  const peerName = `the panel at ${target.url}`;
+  const transport = webSocketApiTransport(
+    (fail) => {
       const socket = new WebSocket(wsUrl, {
         headers: { Authorization: `Bearer ${target.token}` },
         handshakeTimeout: timeoutMs,
         maxPayload: MAX_MESSAGE_BYTES * 64,
       });
-      socket.once('open', () => resolve(new PanelConnection(socket, timeoutMs)));
       socket.once('unexpected-response', (_request, response) => {
         const status = response.statusCode ?? 0;
+        fail(
+          status === 401
+            ? new ApiError('UNAUTHORIZED', `The panel at ${target.url} refused the token (401 Unauthorized).`)
+            : new ApiError(
+                'UNREACHABLE',
+                `The panel at ${target.url} refused the connection (HTTP ${status}).`,
+              ),
+        );
         socket.terminate();
-        reject(
-          new CliError(
-            EXIT.connect,
-            status === 401
-              ? `The panel at ${target.url} refused the token (401 Unauthorized).`
-              : `The panel at ${target.url} refused the connection (HTTP ${status}).`,
-          ),
-        );
       });
-      socket.once('error', (error) =>
-        reject(new CliError(EXIT.connect, `Cannot connect to the panel at ${target.url}: ${error.message}`)),
+      socket.on('error', (error) =>
+        fail(new ApiError('UNREACHABLE', `Cannot connect to the panel at ${target.url}: ${error.message}`)),
       );
-    });
+      return socket;
+    },
+    { peerName, reconnect: false, maxRequestBytes: MAX_MESSAGE_BYTES },
+  );
+  const client = createApiClient(transport, { peerName, deadlineMs: timeoutMs });
+  try {
+    await client.connected(timeoutMs);
+  } catch (error) {
+    client.close();
+    throw asCliError(error, timeoutMs);
   }
+  return {
+    async call(method, params, signal, extraMs = 0) {
+      try {
+        return await client.call(method, params, signal, { deadlineMs: timeoutMs + extraMs });
+      } catch (error) {
+        throw asCliError(error, timeoutMs + extraMs);
+      }
+    },
+    on: (event, listener) => client.on(event, listener),
+    close: () => client.close(),
+  };
+}
 
-  /** `extraMs`: time the command itself is planned to take (an SLA test), on top of the deadline. */
-  async call<M extends CommandName>(
-    method: M,
-    params: CommandParams<M>,
-    signal?: AbortSignal,
-    extraMs = 0,
-  ): Promise<CommandResult<M>> {
-    const id = this.nextId++;
-    const message = JSON.stringify({ id, method, params });
-    const bytes = Buffer.byteLength(message);
-    if (bytes > MAX_MESSAGE_BYTES) {
-      throw new CliError(
-        EXIT.usage,
-        `The request is ${Math.ceil(bytes / 1024)} KB; the panel takes at most ${MAX_MESSAGE_BYTES / 1024} KB per message. Use a smaller file.`,
+/** What went wrong on this side of the connection, as the exit code scripts rely on. */
+function asCliError(error: unknown, deadlineMs: number): unknown {
+  if (!(error instanceof ConnectionError)) return error;
+  switch (error.failure) {
+    case 'too-large':
+      return new CliError(EXIT.usage, error.message);
+    case 'deadline':
+      return new CliError(
+        EXIT.connect,
+        `The panel did not answer within ${Math.round(deadlineMs / 1000)} s (--timeout); it may be paused or overloaded.`,
       );
-    }
-    const deadlineMs = this.timeoutMs + extraMs;
-    let timer: NodeJS.Timeout | undefined;
-    const raw = await new Promise<unknown>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, method });
-      signal?.addEventListener('abort', () => this.send({ id, cancel: true }), { once: true });
-      timer = setTimeout(() => {
-        this.pending.delete(id);
-        this.send({ id, cancel: true });
-        reject(
-          new CliError(
-            EXIT.connect,
-            `The panel did not answer within ${Math.round(deadlineMs / 1000)} s (--timeout); it may be paused or overloaded.`,
-          ),
-        );
-      }, deadlineMs);
-      if (this.socket.readyState === WebSocket.OPEN) this.socket.send(message);
-    }).finally(() => clearTimeout(timer));
-    const checked = COMMANDS[method].result.safeParse(raw);
-    if (!checked.success)
-      throw new CliError(
-        EXIT.failed,
-        `The panel's answer to ${method} is not valid: ${checked.error.message}`,
-      );
-    return checked.data as CommandResult<M>;
-  }
-
-  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
-    const wrapped = (name: string, payload: unknown) => {
-      if (name !== event) return;
-      const parsed = EVENTS[event].safeParse(payload);
-      if (parsed.success) listener(parsed.data as EventPayload<E>);
-    };
-    this.listeners.add(wrapped);
-    return () => this.listeners.delete(wrapped);
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-
-  private send(message: unknown): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
-  }
-
-  private receive(text: string): void {
-    const parsed = ServerMessage.safeParse(safeJson(text));
-    if (!parsed.success) return;
-    const message = parsed.data;
-    if ('event' in message) {
-      for (const listener of this.listeners) listener(message.event, message.payload);
-      return;
-    }
-    if (message.id === null) return;
-    const waiting = this.pending.get(message.id);
-    if (!waiting) return;
-    this.pending.delete(message.id);
-    if ('error' in message) waiting.reject(ApiError.from(message.error));
-    else waiting.resolve(message.result);
+    case 'refused':
+    case 'unreachable':
+      return new CliError(EXIT.connect, error.message);
   }
 }

@@ -1,4 +1,4 @@
-import { FetchError, requestBytes } from '../electron/services/net/http-get';
+import { FetchError, requestBytes } from '../shared-node/http-get';
 import { CliError, EXIT } from './exit-codes';
 import type { Target } from './connection';
 

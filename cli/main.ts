@@ -1,9 +1,9 @@
 // sprint-control: the panel's typed API from the command line, for scripts and CI (README,
 // "Command-line client"). Talks to a running headless panel over its WebSocket.
 import { ApiError } from '../shared/api';
-import { intOption, parse, USAGE } from './args';
-import { planCommand } from './commands';
-import { DEFAULT_TIMEOUT_S, findPanel, PanelConnection } from './connection';
+import { intOption, parse } from './args';
+import { planCommand, usageText } from './commands';
+import { DEFAULT_TIMEOUT_S, findPanel, openPanel, type PanelConnection } from './connection';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { createOutput } from './output';
 
@@ -22,7 +22,7 @@ export async function run(argv: readonly string[]): Promise<ExitCode> {
   try {
     const parsed = parse(argv);
     if (parsed.values.help || parsed.positionals.length === 0) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${usageText()}\n`);
       return parsed.values.help ? EXIT.ok : EXIT.usage;
     }
     const command = planCommand(parsed);
@@ -35,7 +35,7 @@ export async function run(argv: readonly string[]): Promise<ExitCode> {
       tokenFile: parsed.values['token-file'],
       dataDir: parsed.values['data-dir'],
     });
-    panel = await PanelConnection.open(target, timeoutS * 1000);
+    panel = await openPanel(target, timeoutS * 1000);
     return await command({ panel, target, out, signal: controller.signal });
   } catch (error) {
     if (error instanceof CliError) return fail(error.exitCode, error.message, error.code);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describeIssues } from '../shared/api';
 import { ProfileName } from '../shared/profile';
 import { usage, type Parsed } from './args';
-import type { Planned } from './commands';
+import type { Planned } from './run-context';
 import { EXIT } from './exit-codes';
 import { readInput, writeOutput } from './files';
 import { columns } from './output';

@@ -9,11 +9,10 @@ import {
 import { describeIssues } from '../shared/api';
 import { intOption, usage, type Parsed } from './args';
 import { EXIT } from './exit-codes';
-import type { Planned } from './commands';
+import type { Planned } from './run-context';
 
 /** `sprint-control tune`: tune this machine for a tier; --apply applies a significant recommendation. */
-export function tune(words: string[], values: Parsed['values']): Planned {
-  if (words.length > 0) throw usage('tune takes options only.');
+export function tune(values: Parsed['values']): Planned {
   const request = TuneRequest.safeParse({
     ...(values.tier !== undefined && { tier: values.tier }),
     ...(values.budget !== undefined && { budgetSeconds: intOption(values.budget, 'budget') }),

@@ -7,8 +7,8 @@ import { createAppServices } from './services/app-services';
 import { isWildcardHost, tokenProblem } from './services/headless/auth';
 import { writePanelLink } from './services/headless/panel-link-file';
 import { startHeadlessServer } from './services/headless/server';
-import { chooseToken, TokenSourceError } from './services/headless/token-source';
-import { defaultDataDir } from './services/paths';
+import { chooseToken, TokenSourceError } from '../shared-node/token-source';
+import { defaultDataDir } from '../shared-node/paths';
 import { dataDirProblem } from './services/settings/private-files';
 import { relayResources } from './services/supervisor/relay-service';
 

@@ -1,11 +1,11 @@
-// npm run conformance -- /path/to/binary: builds the relay, the demo peer and the check, then runs it.
+// npm run conformance -- /path/to/binary: builds the relay, the demo peer and the check (electron/conformance.ts), then runs it.
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 
 const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
 await build({
-  entryPoints: { conformance: 'cli/conformance.ts' },
+  entryPoints: { conformance: 'electron/conformance.ts' },
   bundle: true,
   platform: 'node',
   target: 'node22',

@@ -56,6 +56,18 @@ const forbidden: readonly Case[] = [
   ['renderer/x.ts', 'node:os', /no Node modules/],
   ['relay/p2p/x.ts', '../../electron/services/launch', /relay\/ is standalone/],
   ['relay/x.ts', '../renderer/format', /relay\/ is standalone/],
+  // cli/ is a client of the panel (shared/api), like the UI; Node-only common code is shared-node/.
+  ['cli/x.ts', '../electron/services/net/http-get', /cli\/ talks to the panel through shared\/api/],
+  ['cli/x.ts', '../electron/services/headless/token-source', /cli\/ talks to the panel/],
+  ['cli/x.ts', '../electron/conformance', /cli\/ talks to the panel/],
+  ['cli/x.ts', '../relay/config', /cli\/ talks to the panel/],
+  ['cli/x.ts', '../renderer/format', /cli\/ talks to the panel/],
+  ['shared/x.ts', '../shared-node/http-get', /imports nothing of the processes/],
+  ['shared/api/x.ts', '../../cli/args', /imports nothing of the processes/],
+  ['renderer/x.ts', '../shared-node/paths', /only through shared/],
+  ['shared-node/x.ts', '../electron/services/launch', /shared-node\/ is Node-only/],
+  ['shared-node/x.ts', '../cli/args', /shared-node\/ is Node-only/],
+  ['shared-node/x.ts', '../relay/config', /shared-node\/ is Node-only/],
   // Production code and test support: test-support/ folders, the top-level test/ and e2e/ trees.
   ['electron/services/supervisor/x.ts', './test-support/fake-relay-service', /never imports test support/],
   ['relay/x.ts', './test-support/processes', /never imports test support/],
@@ -86,6 +98,12 @@ const allowed: readonly (readonly [file: string, specifier: string])[] = [
   ['electron/services/reports/test-support/write-history.ts', './generated-history'],
   ['renderer/test-support/chart-bench-page.tsx', '../components/charts/LatencyChart'],
   ['bench/x.ts', '../relay/test-support/clients'],
+  ['cli/x.ts', '../shared/api/client'],
+  ['cli/x.ts', '../shared-node/http-get'],
+  ['electron/services/x.ts', '../../shared-node/paths'],
+  ['electron/serve.ts', '../shared-node/token-source'],
+  ['shared-node/x.ts', 'node:fs'],
+  ['shared-node/x.ts', '../shared/panel-link'],
 ];
 
 describe('lint boundaries', () => {
@@ -131,7 +149,7 @@ describe('one test-support convention', () => {
   };
 
   it('keeps test support in test-support/ folders in every source tree', () => {
-    const strays = ['electron', 'shared', 'relay', 'renderer', 'cli']
+    const strays = ['electron', 'shared', 'shared-node', 'relay', 'renderer', 'cli']
       .flatMap(filesUnder)
       .filter((file) => /\.tsx?$/.test(file) && !/\.(test|spec)\.tsx?$/.test(file))
       .filter((file) => !file.split(path.sep).includes('test-support'))

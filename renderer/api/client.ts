@@ -1,45 +1,13 @@
-import {
-  ApiError,
-  COMMANDS,
-  EVENTS,
-  type CommandName,
-  type CommandParams,
-  type CommandResult,
-  type EventName,
-  type EventPayload,
-} from '../../shared/api';
+import { createApiClient, type ApiClient as SharedApiClient } from '../../shared/api/client';
 import { ipcTransport } from './ipc-transport';
 import type { Transport } from './transport';
 import { webSocketTransport } from './ws-transport';
 
-/** The typed API as the UI sees it; results and events are checked against the shared schemas. */
-export interface ApiClient {
-  call<M extends CommandName>(
-    method: M,
-    params: CommandParams<M>,
-    signal?: AbortSignal,
-  ): Promise<CommandResult<M>>;
-  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
-  onConnection(listener: (connected: boolean) => void): () => void;
-}
-
-export function createApiClient(transport: Transport): ApiClient {
-  return {
-    async call(method, params, signal) {
-      const reply = await transport.call(method, params, signal);
-      if ('error' in reply) throw ApiError.from(reply.error);
-      return COMMANDS[method].result.parse(reply.result) as CommandResult<typeof method>;
-    },
-    on(event, listener) {
-      return transport.onEvent((name, payload) => {
-        if (name !== event) return;
-        const parsed = EVENTS[event].safeParse(payload);
-        if (parsed.success) listener(parsed.data as EventPayload<typeof event>);
-      });
-    },
-    onConnection: (listener) => transport.onConnection(listener),
-  };
-}
+/**
+ * The typed API as the UI sees it: the one client (shared/api/client.ts) over IPC or WebSocket. The
+ * UI's own panel needs no deadline nor connection wait, so its stores see calls, events and state.
+ */
+export type ApiClient = Pick<SharedApiClient, 'call' | 'on' | 'onConnection'>;
 
 /** Electron's preload bridge when present, else the headless WebSocket on this page's origin. */
 export function defaultTransport(): Transport {

@@ -3,9 +3,9 @@ import { rename, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { FetchError } from '../net/http-get';
+import { FetchError } from '../../../shared-node/http-get';
 
-export { FetchError } from '../net/http-get';
+export { FetchError } from '../../../shared-node/http-get';
 
 /**
  * Every remote call the fleet makes has one overall deadline covering connect, first byte and the

@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PANEL_LINK_FILE, PanelLink } from '../../../shared/panel-link';
-import { processStartTicks } from './process-identity';
+import { processStartTicks } from '../../../shared-node/process-identity';
 
 /**
  * Writes the panel's URL and token for `sprint-control` (cli/) to find, readable by this user only,

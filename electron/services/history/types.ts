@@ -1,4 +1,5 @@
 import type { TierName } from '../../../shared/tiers';
+import type { ProbeSample } from '../probe/protocol';
 
 /** One closed second of probe samples, as the aggregator hands it to history. Latencies in ms. */
 export interface SecondAggregate {
@@ -22,11 +23,8 @@ export interface SecondAggregate {
   readonly valuesUs?: Float64Array;
 }
 
-/**
- * [intended send time (epoch ms), latency ms, ok, the probe's lateness ms]: the probe's wire tuple.
- * Lateness is absent for samples the probe never sent (downtime filled in by the panel) and in old rows.
- */
-export type RawSample = readonly [number, number, boolean, number?, number?];
+/** A sample as stored: the probe's wire tuple, defined once by its schema (probe/protocol.ts). */
+export type RawSample = ProbeSample;
 
 export interface Retention {
   readonly rawDays: number;

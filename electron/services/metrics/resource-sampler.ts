@@ -1,7 +1,7 @@
 import pidusage from 'pidusage';
 import { z } from 'zod';
 import type { ResourceUsage } from '../../../shared/metrics';
-import { requestJson } from '../net/http-get';
+import { requestJson } from '../../../shared-node/http-get';
 
 /** Only what we read from /health: lenient, because an external relay may report less. */
 const HealthLoopDelay = z.object({

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { BlockRelayed } from '../../../shared/metrics';
 import { PROBE_KEY_ENV, ProbeLine, probeArgv, type ProbeSample } from './protocol';
-import { LineSplitter } from '../util/line-splitter';
+import { DEFAULT_POLICY, ManagedProcess, type SupervisionPolicy } from '../supervisor/managed-process';
 
 export interface ProbeProcessOptions {
   /** Node to run the probe with: Electron's own (ELECTRON_RUN_AS_NODE=1 in env) or plain node. */
@@ -53,28 +52,71 @@ const STDERR_TAIL = 20;
 const PROBE_LINE_LIMIT = 8 * 1024 * 1024;
 
 /**
- * Runs the probe process for the main side: spawns argvPrefix + [execPath, script, flags], validates
- * every stdout line, emits typed events, and restarts it with a capped exponential backoff if it dies
- * on its own (the backoff resets once a run has lasted `stableMs`).
+ * The probe is the measurement, not a service the user starts: it is restarted for as long as it is
+ * wanted (no crash-loop stop, no exit code that ends it), with the supervisor's capped backoff.
+ */
+function probePolicy(options: ProbeProcessOptions): SupervisionPolicy {
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  return {
+    ...DEFAULT_POLICY,
+    backoffInitialMs: backoff.initialMs,
+    backoffCapMs: backoff.capMs,
+    stableUptimeMs: backoff.stableMs,
+    crashLoopCount: Number.MAX_SAFE_INTEGER,
+    stopExitCodes: [],
+    stopTimeoutMs: options.stopTimeoutMs ?? 2000,
+    // Its readiness is its own "hello" line (the state below); the supervisor need not poll.
+    healthPollMs: 60_000,
+  };
+}
+
+/**
+ * Runs the probe process for the main side under the relay's supervisor (ManagedProcess): spawns
+ * argvPrefix + [execPath, script, flags], validates every stdout line, emits typed events, and is
+ * restarted with the supervisor's capped exponential backoff if it dies on its own (the backoff
+ * resets once a run has lasted `stableMs`).
  */
 export class ProbeProcess extends EventEmitter<ProbeProcessEvents> {
-  private child: ChildProcess | null = null;
+  private readonly managed: ManagedProcess;
   private wanted = false;
-  private attempt = 0;
-  private startedAt = 0;
-  private restartTimer: NodeJS.Timeout | null = null;
-  private readonly stderrTail: string[] = [];
   private currentState: ProbeState = 'stopped';
   private streamUp = false;
-  private readonly backoff: { initialMs: number; capMs: number; stableMs: number };
+  /** The exit being reported: its restart delay comes in the supervisor's next event. */
+  private exiting: Omit<ProbeExit, 'restartInMs' | 'stderrTail'> | null = null;
 
   constructor(private readonly o: ProbeProcessOptions) {
     super();
-    this.backoff = o.backoff ?? DEFAULT_BACKOFF;
+    this.managed = new ManagedProcess('probe', () => Promise.resolve(this.launchSpec()), probePolicy(o));
+    this.managed.on('state', (snapshot) => {
+      if (
+        snapshot.state === 'starting' &&
+        (this.currentState === 'stopped' || this.currentState === 'restarting')
+      )
+        this.setState('starting');
+      else if (snapshot.state === 'backoff') this.setState('restarting');
+      else if (snapshot.state === 'stopped' || snapshot.state === 'crash-loop') this.setState('stopped');
+    });
+    this.managed.on('supervisor', (event) => {
+      switch (event.kind) {
+        case 'exited':
+          this.onExited(event.code, event.signal as NodeJS.Signals | null, event.expected);
+          break;
+        case 'backoff':
+          this.reportExit(event.delayMs);
+          break;
+        case 'crash-loop':
+        case 'stopped-on-exit-code':
+          this.reportExit(null);
+          break;
+        case 'spawn-failed':
+          this.emit('warning', `probe spawn failed: ${event.message}`);
+          break;
+      }
+    });
   }
 
   get pid(): number | null {
-    return this.child?.pid ?? null;
+    return this.managed.snapshot().pid;
   }
 
   get state(): ProbeState {
@@ -88,65 +130,45 @@ export class ProbeProcess extends EventEmitter<ProbeProcessEvents> {
   start(): void {
     if (this.wanted) return;
     this.wanted = true;
-    this.spawn();
+    // A spawn failure is reported by the supervisor's 'spawn-failed' event (a warning above).
+    this.managed.start().catch(() => undefined);
   }
 
-  /** SIGTERM, then SIGKILL after stopTimeoutMs; resolves once the process is gone. */
+  /** SIGTERM to its process group, then SIGKILL after stopTimeoutMs; resolves once it is gone. */
   async stop(): Promise<void> {
     this.wanted = false;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.restartTimer = null;
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const kill = setTimeout(() => child.kill('SIGKILL'), this.o.stopTimeoutMs ?? 2000);
-      await gone;
-      clearTimeout(kill);
-    }
+    await this.managed.stop();
     this.setState('stopped');
+  }
+
+  private launchSpec() {
+    const [command, ...wrapperArgs] = [...this.o.argvPrefix, this.o.execPath];
+    return {
+      command: command ?? this.o.execPath,
+      args: [
+        ...wrapperArgs,
+        this.o.script,
+        ...probeArgv({
+          apiUrl: this.o.apiUrl,
+          rateHz: this.o.rateHz,
+          timeoutMs: this.o.timeoutMs ?? 1000,
+          stream: this.o.stream ?? true,
+          demoPeerUrl: this.o.demoPeerUrl ?? null,
+          spinMs: this.o.spinMs ?? 0,
+        }),
+      ],
+      // stdin stays an open pipe never written: when this process dies, the probe sees EOF and exits.
+      env: { ...this.o.env, [PROBE_KEY_ENV]: this.o.key },
+      isReady: () => Promise.resolve(true),
+      // Sample batches can be large when the probe catches up after a stall; never truncate one.
+      stdout: { onLine: (line: string) => this.onLine(line), maxLineLength: PROBE_LINE_LIMIT },
+    };
   }
 
   private setState(state: ProbeState): void {
     if (state === this.currentState) return;
     this.currentState = state;
     this.emit('state', state);
-  }
-
-  private spawn(): void {
-    const [command, ...wrapperArgs] = [...this.o.argvPrefix, this.o.execPath];
-    const args = [
-      ...wrapperArgs,
-      this.o.script,
-      ...probeArgv({
-        apiUrl: this.o.apiUrl,
-        rateHz: this.o.rateHz,
-        timeoutMs: this.o.timeoutMs ?? 1000,
-        stream: this.o.stream ?? true,
-        demoPeerUrl: this.o.demoPeerUrl ?? null,
-        spinMs: this.o.spinMs ?? 0,
-      }),
-    ];
-    this.setState('starting');
-    this.startedAt = Date.now();
-    // stdin stays an open pipe we never write: when this process dies, the probe sees EOF and exits.
-    const child = spawn(command ?? this.o.execPath, args, {
-      env: { ...this.o.env, [PROBE_KEY_ENV]: this.o.key },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    this.child = child;
-    // Sample batches can be large when the probe catches up after a stall; never truncate one.
-    const stdout = new LineSplitter((line) => this.onLine(line), PROBE_LINE_LIMIT);
-    const stderr = new LineSplitter((line) => {
-      this.stderrTail.push(line);
-      if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
-    });
-    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.stdin?.on('error', () => undefined);
-    child.on('error', (err) => this.emit('warning', `probe spawn failed: ${err.message}`));
-    child.on('exit', (code, signal) => this.onExit(child, code, signal));
   }
 
   private onLine(line: string): void {
@@ -180,25 +202,23 @@ export class ProbeProcess extends EventEmitter<ProbeProcessEvents> {
     }
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child !== child) return;
-    this.child = null;
+  private onExited(code: number | null, signal: NodeJS.Signals | null, expected: boolean): void {
     if (this.streamUp) {
       this.streamUp = false;
       this.emit('stream', false);
     }
-    const expected = !this.wanted;
-    let restartInMs: number | null = null;
-    if (!expected) {
-      if (Date.now() - this.startedAt >= this.backoff.stableMs) this.attempt = 0;
-      restartInMs = Math.min(this.backoff.capMs, this.backoff.initialMs * 2 ** this.attempt);
-      this.attempt++;
-      this.setState('restarting');
-      this.restartTimer = setTimeout(() => {
-        this.restartTimer = null;
-        if (this.wanted) this.spawn();
-      }, restartInMs);
-    }
-    this.emit('exit', { code, signal, expected, restartInMs, stderrTail: [...this.stderrTail] });
+    this.exiting = { code, signal, expected: expected || !this.wanted };
+    if (this.exiting.expected) this.reportExit(null);
+  }
+
+  private reportExit(restartInMs: number | null): void {
+    const exit = this.exiting;
+    if (!exit) return;
+    this.exiting = null;
+    this.emit('exit', {
+      ...exit,
+      restartInMs,
+      stderrTail: this.managed.snapshot().stderrTail.slice(-STDERR_TAIL),
+    });
   }
 }

@@ -17,14 +17,22 @@ export function spinMsForTier(tier: TierName): number {
 /**
  * What the probe process writes on stdout, one JSON object per line, and the main process validates.
  * A sample is a tuple to keep lines short at 100 Hz: [intended send time (epoch ms), latency ms, ok,
- * lateness ms (actual − intended send; absent from probes older than this field), the probe's own busy time in the answer's window ms (absent from probes older than that field)].
+ * lateness ms (actual − intended send), the probe's own busy time in the answer's window ms]. Lateness
+ * is absent from probes older than this field, from downtime the panel fills in (samples never sent)
+ * and from old history rows; own time from probes and rows older than it.
+ *
+ * The one sample type: the history store, the aggregator and the report read this same tuple
+ * (history/types.ts's RawSample is this type under its storage name).
  */
-
-export const ProbeSample = z.union([
-  z.tuple([z.number(), z.number().nonnegative(), z.boolean(), z.number(), z.number().nonnegative()]),
-  z.tuple([z.number(), z.number().nonnegative(), z.boolean(), z.number()]),
-  z.tuple([z.number(), z.number().nonnegative(), z.boolean()]),
-]);
+export const ProbeSample = z
+  .tuple([
+    z.number(),
+    z.number().nonnegative(),
+    z.boolean(),
+    z.number().optional(),
+    z.number().nonnegative().optional(),
+  ])
+  .readonly();
 export type ProbeSample = z.infer<typeof ProbeSample>;
 
 export const ProbeLine = z.discriminatedUnion('type', [

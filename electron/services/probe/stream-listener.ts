@@ -2,7 +2,7 @@ import { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { BlockRelayed } from '../../../shared/metrics';
 import { BlockAnnouncement } from '../../../shared/relay-contract';
-import { FetchError, requestJson } from '../net/http-get';
+import { FetchError, requestJson } from '../../../shared-node/http-get';
 import type { Clock } from './schedule';
 
 const StreamType = z.object({ type: z.enum(['block', 'reorg', 'resync']) });

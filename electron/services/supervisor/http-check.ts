@@ -1,4 +1,4 @@
-import { requestText } from '../net/http-get';
+import { requestText } from '../../../shared-node/http-get';
 
 /** GET a loopback URL with a short timeout; resolves the status and body, never rejects on HTTP errors. */
 export function httpGet(url: string, timeoutMs = 1000): Promise<{ status: number; body: string }> {

@@ -115,7 +115,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.child = child;
     this.startedAt = Date.now();
     this.output = new ProcessOutput();
-    attachOutput(child, this.name, this.output, (line) => this.emit('log', line));
+    attachOutput(child, this.name, this.output, (line) => this.emit('log', line), spec.stdout);
     onceExited(child, (code, signal) => this.onExit(child, generation, code, signal));
     this.emit('supervisor', { kind: 'spawned', pid: child.pid ?? 0, argv: [spec.command, ...spec.args] });
     this.emitState();

@@ -56,14 +56,23 @@ function isPlain(value: unknown): value is string | number | boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
-/** Splits a child's stdout and stderr into log lines, recorded in `output` and passed to `onLine`. */
+/**
+ * Splits a child's stdout and stderr into log lines, recorded in `output` and passed to `onLine`;
+ * stdout goes to `protocol` instead when the process speaks one there (LaunchSpec.stdout).
+ */
 export function attachOutput(
   child: ChildProcess,
   name: string,
   output: ProcessOutput,
   onLine: (line: LogLine) => void,
+  protocol?: { readonly onLine: (line: string) => void; readonly maxLineLength: number },
 ): void {
-  for (const stream of ['stdout', 'stderr'] as const) {
+  if (protocol) {
+    const splitter = new LineSplitter(protocol.onLine, protocol.maxLineLength);
+    child.stdout?.on('data', (chunk: Buffer) => splitter.push(chunk));
+    child.stdout?.on('end', () => splitter.flush());
+  }
+  for (const stream of protocol ? (['stderr'] as const) : (['stdout', 'stderr'] as const)) {
     const splitter = new LineSplitter((text) => {
       const line = parseLogLine(name, stream, text);
       output.record(line);

@@ -15,7 +15,7 @@ import {
 import { panelEnvironmentOverrides } from '../profiles/environment';
 import { osEnvironment } from './child-env';
 import { httpGet } from './http-check';
-import type { RelayResources } from './relay-service';
+import type { RelayResources } from './relay-resources';
 
 export interface RelayLaunchInput {
   readonly settings: Settings;

@@ -17,6 +17,11 @@ export interface LaunchSpec {
   readonly afterSpawn?: (pid: number) => Promise<void>;
   /** Runs once ready, before the state says so (reading back what the OS applied). */
   readonly afterReady?: (pid: number) => Promise<void>;
+  /**
+   * A process whose stdout is a protocol, not a log (the probe's JSON lines): each line goes here
+   * instead of the log, split with this bound on one line's length.
+   */
+  readonly stdout?: { readonly onLine: (line: string) => void; readonly maxLineLength: number };
 }
 
 export interface SupervisionPolicy {

@@ -7,7 +7,7 @@ import {
   formatTable,
   runConformance,
   type RelayCommand,
-} from '../electron/services/conformance';
+} from './services/conformance';
 
 /**
  * npm run conformance -- /path/to/binary [args…]   (or --builtin for our relay under Node)

@@ -2,9 +2,12 @@ import http from 'node:http';
 import https from 'node:https';
 
 /**
- * The one HTTP GET helper of the main process and the probe: the supervisor's loopback health
- * checks, the resource sampler's /health read, the probe's demo-peer lookups and the fleet's polling
- * of other panels and Prometheus all read small documents through it.
+ * The one HTTP GET helper of the main process, the probe and the CLI: the supervisor's loopback
+ * health checks, the resource sampler's /health read, the probe's demo-peer lookups, the fleet's
+ * polling of other panels and Prometheus, and the CLI's report download all go through it.
+ *
+ * shared-node/ holds what electron/services/ and cli/ both need and only Node can run (sockets,
+ * files, /proc): shared/ must stay browser-safe, and cli/ may not import electron/.
  */
 
 export class FetchError extends Error {
