@@ -61,10 +61,12 @@ describe('a relay that breaks one clause', () => {
 
   it('answering /metrics without end is cut at the bound and fails the metric clauses', async () => {
     const report = await check(brokenRelay({ BREAK: 'huge-metrics' }), 'huge');
-    expect(statusOf(report, 'metrics-families')).toMatchObject({
-      status: 'fail',
-      why: '/metrics answered more than 8 MiB',
-    });
+    // Cut at the size bound; on a starved machine the 3 s deadline may cut the endless answer first
+    // (seen once at load 8 on 2 cores): bounded either way, and said so.
+    expect(statusOf(report, 'metrics-families')).toMatchObject({ status: 'fail' });
+    expect(statusOf(report, 'metrics-families')?.why).toMatch(
+      /^\/metrics answered more than 8 MiB$|aborted due to timeout/,
+    );
     expect(statusOf(report, 'api-keys')?.status).toBe('pass');
   }, 60_000);
 

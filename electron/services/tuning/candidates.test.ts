@@ -5,6 +5,7 @@ import {
   NO_REALTIME,
   NO_TASKSET,
 } from '../../../shared/launch/test-support/capabilities';
+import { TIERS } from '../../../shared/tiers';
 import { tuningCandidates } from './candidates';
 import { probePrefix } from './live-runner';
 import { fitToBudget } from './run-tuning';
@@ -69,12 +70,15 @@ describe('tuning candidates for this machine', () => {
 
   it('a Go relay gets GOGC with GOMEMLIMIT and GOMAXPROCS candidates', () => {
     const set = tuningCandidates('enterprise', linuxCaps(2), 'external');
+    // Enterprise runs GOGC off bounded by its budget: the candidate keeps GC off under a quarter of it.
+    const smaller = TIERS.enterprise.knobs.memoryBudgetMiB / 4;
     expect(ids(set)).toEqual(
-      expect.arrayContaining(['gogc-100', 'gogc-25', 'gomemlimit-64', 'gomaxprocs-1']),
+      expect.arrayContaining(['gogc-100', 'gogc-25', `gomemlimit-${smaller}`, 'gomaxprocs-1']),
     );
     expect(set.candidates.find((c) => c.id === 'gogc-25')!.overrides).toEqual({ gcPercent: 25 });
-    // Enterprise runs GOGC off bounded by 256 MiB: the candidate keeps GC off under a smaller bound.
-    expect(set.candidates.find((c) => c.id === 'gomemlimit-64')!.overrides).toEqual({ memoryLimitMiB: 64 });
+    expect(set.candidates.find((c) => c.id === `gomemlimit-${smaller}`)!.overrides).toEqual({
+      memoryLimitMiB: smaller,
+    });
     expect(set.skipped.map((s) => s.label)).not.toContain('GOMEMLIMIT');
     // A tier that collects by percentage gets GC off under its memory bound as the candidate.
     const turbo = tuningCandidates('turbo', linuxCaps(2), 'external');
