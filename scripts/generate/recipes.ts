@@ -126,8 +126,8 @@ export const RECIPES: readonly Recipe[] = [
       { path: 'electron/services/app-services.ts', why: 'its handler' },
       { path: 'renderer/store/<name>-store.ts', why: 'the store action that calls it' },
       {
-        path: 'cli/<name>.ts',
-        why: "the CLI command: words to params, result to text (a new group also takes a case in cli/commands.ts's planCommand)",
+        path: 'cli/commands.ts',
+        why: 'its entry in COMMAND_TABLE: words, options, usage line, words to params and result to text (the usage text and argument checks derive from it)',
       },
     ],
     sometimes: [
@@ -136,15 +136,14 @@ export const RECIPES: readonly Recipe[] = [
         why: 'the control that triggers it',
         when: 'no existing view offers it',
       },
+      {
+        path: 'cli/<name>-commands.ts',
+        why: "the group's words to params and result to text",
+        when: 'the command joins a group that has its own file (profile-commands.ts)',
+      },
     ],
     behaviour: [],
     generated: [],
-    pending: [
-      {
-        path: 'cli/args.ts',
-        why: "the usage text's line: to derive from the command table (the one-API-client part of issue 24)",
-      },
-    ],
     check: 'shared/api/api.test.ts (the table), cli/cli.int.test.ts (the CLI against a real headless panel)',
   },
   {
