@@ -6,25 +6,13 @@ import { CHAIN_PARAMS } from '../chain/params';
 import { createLogger } from '../util/log';
 import { decodeGetHeaders } from '../wire/messages';
 import { P2PProtocolError } from '../wire/protocol-error';
+import { fakeSyncPeer, headerSlices } from '../test-support/sync-peer';
 import { cachedRegtestChain } from '../test-support/chain-gen';
-import { HeaderSync, type SyncPeer, type TipEvent } from './header-sync';
+import { HeaderSync, type TipEvent } from './header-sync';
 
 const data = cachedRegtestChain(path.join(os.tmpdir(), 'sprint-chains'), 10_000);
-const batch = (from: number, n: number): Buffer[] =>
-  Array.from({ length: n }, (_, i) => data.subarray((from + i) * 80, (from + i + 1) * 80));
+const batch = (from: number, n: number): Buffer[] => headerSlices(data, from, n);
 const log = createLogger({ level: 'error' });
-
-function fakePeer(startHeight: number): SyncPeer & { sent: Buffer[] } {
-  const sent: Buffer[] = [];
-  return {
-    address: 'fake:1',
-    remote: { startHeight },
-    sent,
-    send(command, payload) {
-      if (command === 'getheaders' && payload) sent.push(payload);
-    },
-  };
-}
 
 function setup(params = CHAIN_PARAMS.regtest) {
   const chain = new HeaderChain(params);
@@ -36,7 +24,7 @@ function setup(params = CHAIN_PARAMS.regtest) {
 describe('header sync state machine', () => {
   it('keeps one getheaders in flight however many announcements arrive during catch-up', () => {
     const { chain, sync } = setup();
-    const peer = fakePeer(10_000);
+    const peer = fakeSyncPeer(10_000);
     sync.attach(peer);
     expect(peer.sent).toHaveLength(1);
     // 50 announcements of blocks we cannot connect yet, and 50 invs: nothing more is asked.
@@ -54,7 +42,7 @@ describe('header sync state machine', () => {
 
   it('is synced when the peer start height is reached, and then streams announcements live', () => {
     const { sync, tips } = setup();
-    const peer = fakePeer(4000);
+    const peer = fakeSyncPeer(4000);
     sync.attach(peer);
     sync.onHeaders(peer, batch(1, 2000), 0);
     sync.onHeaders(peer, batch(2001, 2000), 0);
@@ -67,14 +55,14 @@ describe('header sync state machine', () => {
 
   it('a short reply means the peer has no more; an announcement extending our tip means synced', () => {
     const replied = setup();
-    const peer = fakePeer(0);
+    const peer = fakeSyncPeer(0);
     replied.sync.attach(peer);
     replied.sync.onHeaders(peer, batch(1, 1500), 0);
     expect(replied.sync.isSynced).toBe(true);
     replied.sync.stop();
     // A peer that reports start height 0 and never answers: its first announcement connects to our tip.
     const { sync, tips } = setup();
-    const quiet = fakePeer(0);
+    const quiet = fakeSyncPeer(0);
     sync.attach(quiet);
     sync.onHeaders(quiet, batch(1, 1), 7, false);
     expect(sync.isSynced).toBe(true);
@@ -84,12 +72,12 @@ describe('header sync state machine', () => {
 
   it('falls back to syncing when a peer connects far ahead of us (back after a long gap)', () => {
     const { sync } = setup();
-    const first = fakePeer(2000);
+    const first = fakeSyncPeer(2000);
     sync.attach(first);
     sync.onHeaders(first, batch(1, 2000), 0);
     expect(sync.isSynced).toBe(true);
     sync.detach(first);
-    const later = fakePeer(6000);
+    const later = fakeSyncPeer(6000);
     sync.attach(later);
     expect(sync.isSynced).toBe(false);
     expect(sync.info().state).toBe('syncing');
@@ -101,7 +89,7 @@ describe('header sync state machine', () => {
 
   it('does not call a chain below the minimum work synced, nor blame the peer: it waits for the upstream', () => {
     const { sync } = setup({ ...CHAIN_PARAMS.regtest, minimumChainWork: 1_000_000n });
-    const peer = fakePeer(0);
+    const peer = fakeSyncPeer(0);
     sync.attach(peer);
     let code: string | undefined;
     try {

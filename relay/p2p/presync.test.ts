@@ -6,25 +6,12 @@ import { MAX_FUTURE_SECONDS } from '../chain/rules';
 import { CHAIN_PARAMS } from '../chain/params';
 import { createLogger } from '../util/log';
 import { decodeGetHeaders } from '../wire/messages';
+import { fakeSyncPeer, headerSlices } from '../test-support/sync-peer';
 import { cachedRegtestChain, mineInto } from '../test-support/chain-gen';
-import { HeaderSync, type ReorgEvent, type SyncPeer } from './header-sync';
+import { HeaderSync, type ReorgEvent } from './header-sync';
 
 const data = cachedRegtestChain(path.join(os.tmpdir(), 'sprint-chains'), 10_000);
-const raws = (buf: Buffer, from: number, n: number): Buffer[] =>
-  Array.from({ length: n }, (_, i) => buf.subarray((from + i) * 80, (from + i + 1) * 80));
 const log = createLogger({ level: 'error' });
-
-function fakePeer(startHeight: number): SyncPeer & { sent: Buffer[] } {
-  const sent: Buffer[] = [];
-  return {
-    address: 'fake:1',
-    remote: { startHeight },
-    sent,
-    send(command, payload) {
-      if (command === 'getheaders' && payload) sent.push(payload);
-    },
-  };
-}
 
 describe('deep forks through headers presync', () => {
   it('a heavier branch forking 1,400 blocks back is checked, then adopted; not ready while its work is unvalidated', () => {
@@ -37,15 +24,15 @@ describe('deep forks through headers presync', () => {
       onReorg: (e) => reorgs.push(e),
       silenceMs: 50,
     });
-    const peer = fakePeer(1500);
+    const peer = fakeSyncPeer(1500);
     sync.attach(peer);
-    sync.onHeaders(peer, raws(data, 1, 1500), 0);
+    sync.onHeaders(peer, headerSlices(data, 1, 1500), 0);
     expect(sync.isSynced).toBe(true);
     // The branch: from height 100, 1,401 headers (one more than the main chain has above 100).
     const fork = { height: 100, hash: chain.main.hashAt(100), time: chain.main.timeAt(100) };
     const branch = Buffer.alloc(1401 * 80);
     mineInto(branch, 0, fork, 1401, 77);
-    const branchRaws = raws(branch, 0, 1401);
+    const branchRaws = headerSlices(branch, 0, 1401);
     // Announced: its first header is too deep to keep as a side branch; no error, a presync request.
     const before = peer.sent.length;
     sync.onHeaders(peer, branchRaws.slice(0, 1), 0, false);
@@ -74,18 +61,18 @@ describe('deep forks through headers presync', () => {
   it('a second pass that serves another chain is abandoned without adopting it', () => {
     const chain = new HeaderChain(CHAIN_PARAMS.regtest);
     const sync = new HeaderSync({ chain, log, onTip: () => undefined, silenceMs: 50 });
-    const peer = fakePeer(1500);
+    const peer = fakeSyncPeer(1500);
     sync.attach(peer);
-    sync.onHeaders(peer, raws(data, 1, 1500), 0);
+    sync.onHeaders(peer, headerSlices(data, 1, 1500), 0);
     const fork = { height: 100, hash: chain.main.hashAt(100), time: chain.main.timeAt(100) };
     const first = Buffer.alloc(1401 * 80);
     const other = Buffer.alloc(1401 * 80);
     mineInto(first, 0, fork, 1401, 1);
     mineInto(other, 0, fork, 1401, 2);
-    sync.onHeaders(peer, raws(first, 0, 1), 0, false);
-    sync.onHeaders(peer, raws(first, 0, 1401), 0);
+    sync.onHeaders(peer, headerSlices(first, 0, 1), 0, false);
+    sync.onHeaders(peer, headerSlices(first, 0, 1401), 0);
     expect(sync.unvalidatedWork).toBe(true);
-    sync.onHeaders(peer, raws(other, 0, 1401), 0);
+    sync.onHeaders(peer, headerSlices(other, 0, 1401), 0);
     expect(sync.unvalidatedWork).toBe(false);
     expect(chain.height).toBe(1500);
     expect(chain.tip.header.hash).toBe(chain.atHeight(1500)!.header.hash);
@@ -95,7 +82,7 @@ describe('deep forks through headers presync', () => {
 
 describe('headers from the future', () => {
   it('are refused without an error against the peer; the valid ones before them stay', () => {
-    const headers = raws(data, 1, 300);
+    const headers = headerSlices(data, 1, 300);
     const timeOf = (i: number) => headers[i]!.readUInt32LE(68);
     // Times are read from the chain, never from today: the generated chain is cached between runs, so
     // its age against Date.now() is not known here.

@@ -137,9 +137,10 @@ async function probeTier(
         reject(new ApiError('CANCELLED', 'SLA test cancelled; the relay is back on its tier.'));
       context.signal.addEventListener('abort', onAbort, { once: true });
       probe.on('samples', (batch) => {
-        const counted = batch.filter((s) => s[0] >= warmupEndsAt);
-        warmup.push(...batch.filter((s) => s[0] < warmupEndsAt));
-        samples.push(...counted.slice(0, request.probesPerTier - samples.length));
+        for (const sample of batch) {
+          if (sample[0] < warmupEndsAt) warmup.push(sample);
+          else if (samples.length < request.probesPerTier) samples.push(sample);
+        }
         onDone(samples.length);
         if (samples.length >= request.probesPerTier) {
           context.signal.removeEventListener('abort', onAbort);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,23 +6,13 @@ import { ApiError } from '../../../shared/api';
 import type { SlaTestProgress, SlaTestResult } from '../../../shared/sla-test';
 import { createAppServices, type AppServices } from '../app-services';
 import { relayResources } from '../supervisor/relay-service';
+import { busyPids } from './test-support/busy-pids';
 
 let services: AppServices | null = null;
 afterEach(async () => {
   await services?.dispose();
   services = null;
 });
-
-const busyPids = () =>
-  readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('busy.mjs');
-      } catch {
-        return false;
-      }
-    });
 
 function makeServices(): AppServices {
   services = createAppServices({

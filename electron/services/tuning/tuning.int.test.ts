@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import type { SlaTestResult } from '../../../shared/sla-test';
 import type { TuneProgress, TuneResult, TuneRunSummary } from '../../../shared/tuning';
 import { createAppServices, type AppServices } from '../app-services';
 import { relayResources } from '../supervisor/relay-service';
+import { busyPids } from '../sla-test/test-support/busy-pids';
 
 /**
  * Timing test (npm run test:timing runs it alone): tune enterprise on this machine under contention
@@ -19,17 +20,6 @@ afterEach(async () => {
   await services?.dispose();
   services = null;
 });
-
-const busyPids = () =>
-  readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('busy.mjs');
-      } catch {
-        return false;
-      }
-    });
 
 const signal = () => new AbortController().signal;
 
