@@ -6,8 +6,11 @@
 //                   --start EPOCH_MS --duration MS [--timeout MS] [--warmup MS]
 //
 // Slot k is due at start + k/rate. For each slot it records the intended send time, the actual send
-// time and the completion time (epoch ms, sub-millisecond), and whether a 200 with its whole body came
-// back. Time from intended = done − intended; service time = done − sent. One JSON document on stdout
+// time and the completion time (epoch ms, sub-millisecond), whether a 200 with its whole body came
+// back, and this tool's own time in that window: how long its event loop was busy (not waiting on the
+// socket) between the write and the answer's arrival. A Node client's reading includes its own work
+// (timers, a spin for the next slot, garbage collection); with it, a reader can tell what part of a
+// figure is this tool and what part is the server. Time from intended = done − intended; service time = done − sent. One JSON document on stdout
 // when the last slot has completed or timed out. With --warmup, slots on the same schedule run for that
 // long before --start and are left out of the document: a fresh process runs its first few hundred
 // requests in unoptimised code, which would be this tool's own time, not the server's.
@@ -69,7 +72,11 @@ class Connection {
         buffer: READ_BUFFER,
         callback: (n, buf) => {
           const arrived = now();
-          this.onData(Buffer.from(buf.subarray(0, n)), arrived);
+          // Busy time since the write: event-loop utilisation's active share, not time spent in epoll.
+          const own = this.busy?.loopAtWrite
+            ? performance.eventLoopUtilization(this.busy.loopAtWrite).active
+            : undefined;
+          this.onData(Buffer.from(buf.subarray(0, n)), arrived, own);
           return true;
         },
       },
@@ -83,6 +90,7 @@ class Connection {
     this.busy = slot;
     slot.sent = now();
     this.socket.write(request);
+    slot.loopAtWrite = performance.eventLoopUtilization();
   }
 
   warm() {
@@ -91,7 +99,7 @@ class Connection {
 
   // Stamped on arrival (by the caller): the parsing below runs in cold code at 50 Hz and is this tool's
   // own time.
-  onData(chunk, arrived) {
+  onData(chunk, arrived, own) {
     this.buffer = Buffer.concat([this.buffer, chunk]);
     const end = this.buffer.indexOf('\r\n\r\n');
     if (end === -1 || !this.busy) return;
@@ -112,7 +120,7 @@ class Connection {
     const slot = this.busy;
     this.busy = null;
     this.buffer = this.buffer.subarray(bodyEnd);
-    complete(slot, status === 200, arrived);
+    complete(slot, status === 200, arrived, own);
     this.onFree(this);
   }
 
@@ -134,10 +142,11 @@ const total = Math.round((duration / 1000) * rate);
 const first = -Math.round((warmupMs / 1000) * rate);
 let finished = 0;
 
-function complete(slot, ok, at = now()) {
+function complete(slot, ok, at = now(), own = undefined) {
   if (slot.done !== undefined) return;
   slot.done = at;
   slot.ok = ok;
+  slot.own = own;
   clearTimeout(slot.timer);
   finished++;
   if (finished === total - first) report();
@@ -211,7 +220,7 @@ function report() {
   const samples = results
     .filter((s) => s.k >= 0)
     .sort((a, b) => a.k - b.k)
-    .map((s) => [s.intended, s.sent ?? s.intended, s.done ?? s.intended + timeoutMs, s.ok]);
+    .map((s) => [s.intended, s.sent ?? s.intended, s.done ?? s.intended + timeoutMs, s.ok, s.own ?? 0]);
   process.stdout.write(`${JSON.stringify({ rate, start, duration, samples })}\n`, () => process.exit(0));
   for (const c of all) c.socket.destroy();
 }
