@@ -73,9 +73,15 @@ test('the block chart marks a reorg and the relay card warns of a clock 83 min o
   );
 
   // The chart's blocks come from the probe's block stream, which connects after the relay runs; a block
-  // mined before it connects is never seen (a fresh-clone CI run lost block 1 that way). Nothing in the
-  // panel shows that connection yet, so give it a bounded moment.
-  await page.waitForTimeout(2000);
+  // mined before it connects is never seen (a fresh-clone CI run lost block 1 that way). The chart says
+  // when the stream is on.
+  await expect(page.getByLabel('Block relay latency chart')).toHaveAttribute(
+    'data-block-stream',
+    'connected',
+    {
+      timeout: 15_000,
+    },
+  );
   const summary = page.getByRole('list', { name: 'Block summary' });
   // A's branch, one block at a time so the probe records each: heights 1, 2, 3.
   for (let height = 1; height <= 3; height++) {

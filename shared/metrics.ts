@@ -123,7 +123,15 @@ export type LatenessSummary = z.infer<typeof LatenessSummary>;
  * silently absent.
  */
 export const PROBE_STATES = ['starting', 'waiting-for-block', 'sampling', 'restarting', 'stopped'] as const;
-export const ProbeStatus = z.object({ state: z.enum(PROBE_STATES), since: z.number() });
+export const ProbeStatus = z.object({
+  state: z.enum(PROBE_STATES),
+  since: z.number(),
+  /**
+   * Whether the probe is on the relay's block stream: a block relayed while it is not is never seen by
+   * the block chart (absent from panels older than this field).
+   */
+  blockStream: z.boolean().optional(),
+});
 export type ProbeStatus = z.infer<typeof ProbeStatus>;
 
 /** How much of a window was measured: samples over the slots the schedule had (rate × seconds). */

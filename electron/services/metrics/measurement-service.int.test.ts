@@ -76,7 +76,9 @@ describe('MeasurementService with the real relay, probe and demo peer', () => {
     });
     const probePid = await until(() => s.probePid, 'probe pid');
     // The stream only carries blocks relayed after the probe subscribed.
-    await until(() => s.probeStatus?.streamConnected, 'the probe on the block stream');
+    // What the panel shows as the block stream's state is the probe's own (the tick, not a getter).
+    await until(() => ticks.at(-1)?.probe?.blockStream, 'a tick saying the probe is on the block stream');
+    expect(s.probeStatus?.streamConnected).toBe(true);
 
     const mined: string[] = [];
     for (let i = 0; i < 5; i++) {

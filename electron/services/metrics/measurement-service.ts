@@ -160,7 +160,10 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       });
     });
     probe.on('warning', (message) => this.emit('warning', message));
-    probe.on('state', (state) => (this.probeState = { state, since: Date.now() }));
+    probe.on('state', (state) => (this.probeState = { ...this.probeState, state, since: Date.now() }));
+    // A new probe starts off the stream: until it says it is on, blocks relayed are not seen.
+    this.probeState = { ...this.probeState, blockStream: false };
+    probe.on('stream', (connected) => (this.probeState = { ...this.probeState, blockStream: connected }));
     this.probe = probe;
     probe.start();
 

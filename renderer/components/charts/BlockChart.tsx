@@ -18,6 +18,7 @@ import { isMissing, withGaps, type BlockSlot } from '../../metrics/block-gaps';
 import { useMetricsStore } from '../../stores';
 import type { ReorgSeen } from '../../store/metrics-store';
 import { reorgText, visibleReorgs } from '../../metrics/reorg-marks';
+import { blockStreamState } from '../../metrics/block-stream';
 
 /** Blocks drawn: enough to see a trend, few enough that each bar stays readable. */
 const SHOWN = 60;
@@ -79,6 +80,10 @@ export function BlockChart() {
   const all = useMetricsStore((s) => s.blocks);
   const blocks = useMemo(() => all.slice(-SHOWN), [all]);
   const reorgsSeen = useMetricsStore((s) => s.reorgs);
+  const probe = useMetricsStore((s) => s.latest?.probe);
+  // Blocks come from the probe's subscription to the relay's stream; while it is not on, a block the
+  // relay forwards is not seen here, and the user should know why the chart is quiet.
+  const streamState = blockStreamState(probe);
   // One slot per height: heights no block arrived for stay visible as empty slots on the x axis.
   const { slots, missing } = useMemo(() => withGaps(blocks), [blocks]);
   const reorgs = useMemo(() => visibleReorgs(reorgsSeen, slots), [reorgsSeen, slots]);
@@ -121,9 +126,19 @@ export function BlockChart() {
               last <strong>#{formatHeight(last.height)}</strong>
             </li>
           )}
+          {streamState === 'connecting' && (
+            <li data-testid="block-stream-connecting" title="blocks the relay forwards now are not seen">
+              connecting to the relay's block stream…
+            </li>
+          )}
         </ul>
       </header>
-      <figure className="chart" aria-label="Block relay latency chart" aria-describedby={descriptionId}>
+      <figure
+        className="chart"
+        aria-label="Block relay latency chart"
+        aria-describedby={descriptionId}
+        data-block-stream={streamState}
+      >
         <p id={descriptionId} className="sr-only">
           {description}
         </p>
