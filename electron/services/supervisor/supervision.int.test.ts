@@ -35,7 +35,11 @@ function makeService(policy: ConstructorParameters<typeof RelayService>[0]['poli
 function nextState(service: RelayService, predicate: (status: RelayStatus) => boolean, timeoutMs = 10_000) {
   return new Promise<RelayStatus>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`timed out; state ${service.status().state}`)),
+      // The state's message says why (a crash loop names its count and the last exit's output).
+      () => {
+        const { state, message } = service.status();
+        reject(new Error(`timed out; state ${state}${message ? `: ${message}` : ''}`));
+      },
       timeoutMs,
     );
     const off = service.on((event) => {
