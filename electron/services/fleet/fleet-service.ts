@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../../shared/api';
 import {
   FleetAddRequest,
-  FleetRow as FleetRowSchema,
   MAX_FLEET_ENTRIES,
   type FleetEntry,
   type FleetRow,
@@ -12,14 +11,12 @@ import {
 import type { RelayStatus } from '../../../shared/relay-status';
 import type { FleetStore } from './fleet-store';
 import { panelRow, verifyEntry } from './entries';
-import { MAX_PROMETHEUS_RELAYS, PrometheusSource, type PromRelayFigures } from './prometheus-source';
-import { readRelay, type RelayReading } from './relay-reading';
+import { prometheusFigures, withPrometheusRows, type PromListing } from './prometheus-rows';
 import { RemotePanel, splitPanelUrl } from './remote-panel';
-import { emptyRow, instanceOf, rowFromReading, withLag, withPrometheus } from './rows';
-import { ScrapeHistory } from './scrape-history';
+import { RelayScraper } from './relay-scraper';
+import { checkedRow, emptyRow, instanceOf, withLag } from './rows';
 import type { SecretStore } from './secret-store';
 import { sameRelayUrl } from './same-relay';
-import { FleetValueError } from './values';
 
 /**
  * fleet.list's own budget, separate from each remote call's (FLEET_CALL_DEADLINE_MS): at this point
@@ -33,8 +30,6 @@ export const FLEET_LIST_DEADLINE_MS = 2500;
  * for assembling the rows on an event loop kept busy by large answers being parsed.
  */
 export const FLEET_LIST_BOUND_MS = 4000;
-/** A row whose last good scrape is older than this many scrape intervals is never shown live. */
-export const STALE_AFTER_INTERVALS = 2;
 
 export interface LocalRelay {
   status(): RelayStatus;
@@ -51,25 +46,6 @@ export interface FleetServiceOptions {
   readonly probe?: (window: FleetWindow, at: number) => { n: number; misses: number } | null;
 }
 
-interface Scraped {
-  history: ScrapeHistory;
-  last: RelayReading | null;
-  /** When `last` was read: a row is judged by how old its last good answer is, not by `last` alone. */
-  lastOkAt: number | null;
-  url?: string;
-  error: string | null;
-  /** The relay answered, with values out of range (shown as "invalid", not "unreachable"). */
-  invalid: boolean;
-}
-
-const newSlot = (): Scraped => ({
-  history: new ScrapeHistory(),
-  last: null,
-  lastOkAt: null,
-  error: null,
-  invalid: false,
-});
-
 /** One timer for a whole listing: `by(promise, fallback)` is `promise`, or `fallback()` once it fires. */
 function cutoffAfter(ms: number) {
   let timer: NodeJS.Timeout | undefined;
@@ -81,20 +57,17 @@ function cutoffAfter(ms: number) {
   };
 }
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * The Fleet view behind the API: the local relay, remote relays (read-only, by health URL), relays a
  * Prometheus knows, and remote headless panels (driven through their API with their token).
  */
 export class FleetService {
-  private readonly scraped = new Map<string, Scraped>();
+  private readonly scraper: RelayScraper;
   private readonly panels = new Map<string, RemotePanel>();
   private timer: NodeJS.Timeout | null = null;
-  /** Scrapes under way, by entry and URL: a relay still dripping is not asked twice at once. */
-  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly options: FleetServiceOptions) {
+    this.scraper = new RelayScraper(options.pollMs ?? 5000);
     for (const entry of options.store.list()) this.open(entry);
   }
 
@@ -140,53 +113,25 @@ export class FleetService {
           .map((e) =>
             e.kind === 'relay'
               ? polled.then(() =>
-                  this.hasAnswered(e.id) ? this.entryRow(e, window, at) : this.lateRow(e, late),
+                  this.scraper.hasAnswered(e.id) ? this.entryRow(e, window, at) : this.lateRow(e, late),
                 )
               : cutoff.by(this.entryRow(e, window, at), () => this.lateRow(e, late)),
           ),
       ),
       prom
-        ? cutoff.by(
-            this.prometheusFigures(prom.url, window, at),
-            (): { figures: PromRelayFigures[]; total: number; error: string } => ({
-              figures: [],
-              total: 0,
-              error: `Prometheus at ${prom.url}: ${late}`,
-            }),
-          )
+        ? cutoff.by(prometheusFigures(prom.url, window, at), (): PromListing => ({
+            figures: [],
+            total: 0,
+            error: `Prometheus at ${prom.url}: ${late}`,
+          }))
         : null,
     ]).finally(cutoff.clear);
     await polled;
-    const rows: FleetRow[] = [this.localRow(window, at), ...remote];
-    let prometheus: FleetSnapshot['prometheus'] = null;
-    if (prom && promFigures) {
-      for (const f of promFigures.figures) {
-        const i = rows.findIndex((r) => r.instance === f.instance);
-        if (i >= 0) rows[i] = withPrometheus(rows[i]!, f, window);
-        else
-          rows.push(
-            withPrometheus(
-              emptyRow({
-                id: `prom:${f.instance}`,
-                source: 'prometheus',
-                name: f.instance,
-                instance: f.instance,
-              }),
-              f,
-              window,
-            ),
-          );
-      }
-      const shortened =
-        promFigures.total > MAX_PROMETHEUS_RELAYS
-          ? `Prometheus knows ${promFigures.total} relays; the first ${MAX_PROMETHEUS_RELAYS} are shown.`
-          : null;
-      prometheus = {
-        url: prom.url,
-        ok: promFigures.error === null,
-        error: promFigures.error ?? shortened,
-      };
-    }
+    const local = [this.localRow(window, at), ...remote];
+    const { rows, prometheus } =
+      prom && promFigures
+        ? withPrometheusRows(local, prom.url, promFigures, window)
+        : { rows: local, prometheus: null };
     return {
       window,
       at,
@@ -195,26 +140,6 @@ export class FleetService {
       prometheus,
       tokenStorage: this.tokenStorage,
     };
-  }
-
-  private async prometheusFigures(
-    url: string,
-    window: FleetWindow,
-    at: number,
-  ): Promise<{ figures: PromRelayFigures[]; total: number; error: string | null }> {
-    const source = new PrometheusSource(url);
-    try {
-      const figures = await source.relays(window, at);
-      return { figures, total: source.lastKnown, error: null };
-    } catch (error) {
-      return { figures: [], total: 0, error: describe(error) };
-    }
-  }
-
-  /** A relay scraped at least once, well or not: it has something of its own to show. */
-  private hasAnswered(id: string): boolean {
-    const slot = this.scraped.get(id);
-    return slot !== undefined && (slot.last !== null || slot.error !== null);
   }
 
   private lateRow(entry: FleetEntry, why: string): FleetRow {
@@ -272,7 +197,7 @@ export class FleetService {
   remove(id: string): boolean {
     this.panels.get(id)?.close();
     this.panels.delete(id);
-    this.scraped.delete(id);
+    this.scraper.forget(id);
     this.options.secrets.delete(id);
     return this.options.store.remove(id);
   }
@@ -292,7 +217,7 @@ export class FleetService {
   }
 
   private open(entry: FleetEntry): void {
-    if (entry.kind === 'relay') this.scraped.set(entry.id, newSlot());
+    if (entry.kind === 'relay') this.scraper.track(entry.id);
     if (entry.kind !== 'panel') return;
     const token = this.options.secrets.get(entry.id);
     if (token) this.panels.set(entry.id, new RemotePanel(entry.url, token));
@@ -302,65 +227,9 @@ export class FleetService {
     const targets: Array<[string, string]> = [];
     const local = this.options.local.endpoint();
     if (local) targets.push(['local', local.healthUrl]);
-    else this.scraped.delete('local');
+    else this.scraper.forget('local');
     for (const e of this.options.store.list()) if (e.kind === 'relay') targets.push([e.id, e.url]);
-    // Per relay, not per round: one that hangs to its deadline does not hold back a fresh scrape of
-    // the others, so a listing never shows a scrape that began a whole listing earlier.
-    await Promise.all(
-      targets.map(([id, url]) => {
-        const key = `${id} ${url}`;
-        let scrape = this.inFlight.get(key);
-        if (!scrape) {
-          scrape = this.scrapeOne(id, url).finally(() => this.inFlight.delete(key));
-          this.inFlight.set(key, scrape);
-        }
-        return scrape;
-      }),
-    );
-  }
-
-  private async scrapeOne(id: string, url: string): Promise<void> {
-    const slot = this.scraped.get(id) ?? newSlot();
-    this.scraped.set(id, slot);
-    // The local relay moves port at every tier switch: a new URL is a new relay's history.
-    if (slot.url !== undefined && slot.url !== url) Object.assign(slot, newSlot());
-    slot.url = url;
-    try {
-      const reading = await readRelay(url);
-      // Removed meanwhile, or moved to another URL: this answer belongs to no row now.
-      if (this.scraped.get(id) !== slot || slot.url !== url) return;
-      slot.last = reading;
-      slot.lastOkAt = reading.at;
-      slot.error = null;
-      slot.invalid = false;
-      slot.history.add(reading.at, reading.buckets);
-    } catch (error) {
-      if (this.scraped.get(id) !== slot || slot.url !== url) return;
-      slot.error = describe(error);
-      slot.invalid = error instanceof FleetValueError;
-    }
-  }
-
-  private figuresRow(row: FleetRow, id: string, window: FleetWindow, at: number): FleetRow {
-    const slot = this.scraped.get(id);
-    if (!slot?.last || slot.lastOkAt === null) {
-      const state = slot?.invalid ? 'invalid' : slot?.error ? 'unreachable' : row.state;
-      return { ...row, state, error: slot?.error ?? row.error };
-    }
-    const figures = slot.history.figures(window, slot.last.targetMs, at);
-    const shown = {
-      ...rowFromReading(row, slot.last, figures),
-      error: slot.error,
-      lastSeenAt: slot.lastOkAt,
-    };
-    if (slot.invalid) return { ...shown, state: 'invalid' };
-    // Liveness is measured: an answer older than two scrape intervals is not "live", whatever it said.
-    const staleAfterMs = STALE_AFTER_INTERVALS * (this.options.pollMs ?? 5000);
-    if (at - slot.lastOkAt > staleAfterMs) {
-      const since = `no answer for ${Math.round((at - slot.lastOkAt) / 1000)} s`;
-      return { ...shown, state: 'unreachable', error: slot.error ? `${since}: ${slot.error}` : since };
-    }
-    return shown;
+    await this.scraper.scrape(targets);
   }
 
   private localRow(window: FleetWindow, at: number): FleetRow {
@@ -380,7 +249,7 @@ export class FleetService {
     };
     const probe = this.options.probe?.(window, at) ?? null;
     if (!endpoint) return { ...row, probe };
-    const scraped = { ...this.figuresRow(row, 'local', window, at), probe };
+    const scraped = { ...this.scraper.figuresRow(row, 'local', window, at), probe };
     // The supervisor knows better than a scrape whether the relay is running at all.
     return status.state === 'running' ? scraped : { ...scraped, state: status.state };
   }
@@ -393,26 +262,11 @@ export class FleetService {
       instance: entry.kind === 'relay' ? instanceOf(entry.url) : null,
     });
     if (entry.kind === 'relay') {
-      const row = this.figuresRow(base, entry.id, window, at);
+      const row = this.scraper.figuresRow(base, entry.id, window, at);
       return row.error && row.via === 'none' && row.state !== 'invalid'
         ? { ...row, state: 'unreachable' }
         : row;
     }
     return panelRow(base, entry, this.panels.get(entry.id), window);
   }
-}
-
-/** The last guard: a row that still fails the contract is shown as its own error, never the list's. */
-function checkedRow(row: FleetRow): FleetRow {
-  const checked = FleetRowSchema.safeParse(row);
-  if (checked.success) return checked.data;
-  const issue = checked.error.issues[0];
-  const field = issue ? issue.path.join('.') : 'a figure';
-  const base = emptyRow({
-    id: row.id.slice(0, 220),
-    source: row.source,
-    name: row.name.slice(0, 220),
-    instance: row.instance?.slice(0, 220) ?? null,
-  });
-  return { ...base, state: 'invalid', error: `${row.source}: ${field} is out of range` };
 }

@@ -1,4 +1,9 @@
-import { FLEET_WINDOW_SECONDS, type FleetRow, type FleetWindow } from '../../../shared/fleet';
+import {
+  FLEET_WINDOW_SECONDS,
+  FleetRow as FleetRowSchema,
+  type FleetRow,
+  type FleetWindow,
+} from '../../../shared/fleet';
 import type { RelayReading } from './relay-reading';
 import type { PromRelayFigures } from './prometheus-source';
 import type { WindowFigures } from './scrape-history';
@@ -85,4 +90,19 @@ export function withLag(rows: FleetRow[]): FleetRow[] {
     ...r,
     lagBlocks: r.tip === null ? null : (best.get(r.network ?? '') ?? r.tip) - r.tip,
   }));
+}
+
+/** The last guard: a row that still fails the contract is shown as its own error, never the list's. */
+export function checkedRow(row: FleetRow): FleetRow {
+  const checked = FleetRowSchema.safeParse(row);
+  if (checked.success) return checked.data;
+  const issue = checked.error.issues[0];
+  const field = issue ? issue.path.join('.') : 'a figure';
+  const base = emptyRow({
+    id: row.id.slice(0, 220),
+    source: row.source,
+    name: row.name.slice(0, 220),
+    instance: row.instance?.slice(0, 220) ?? null,
+  });
+  return { ...base, state: 'invalid', error: `${row.source}: ${field} is out of range` };
 }
