@@ -314,7 +314,7 @@ describe('commands against the panel', () => {
     const file = path.join(root, 'report.csv');
     const run = await cli(['report', 'export', '--format', 'csv', '--period', '1h', '-o', file]);
     expect(run.code, run.stderr).toBe(0);
-    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('timestamp,latency_ms,ok,tier,late_ms');
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('timestamp,latency_ms,ok,tier,late_ms,own_ms');
     expect((await cli(['profile', 'apply', 'production'])).code).toBe(0);
     const jsonFile = path.join(root, 'report.json');
     const jsonRun = await cli([

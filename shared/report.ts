@@ -212,9 +212,11 @@ export const PDF_NEEDS_DESKTOP =
 /** The CSV header, fixed: columns documented in the report's method section. */
 /**
  * `late_ms` is the probe's own lateness (how long after its intended time the request left), already
- * inside `latency_ms`, which counts from the intended time; empty for rows stored before it was kept.
+ * inside `latency_ms`, which counts from the intended time; `own_ms` is the probe's own busy time in the
+ * answer's window, at most that much of `latency_ms` is the probe rather than the relay. Each is empty
+ * for rows stored before it was kept.
  */
-export const CSV_COLUMNS = ['timestamp', 'latency_ms', 'ok', 'tier', 'late_ms'] as const;
+export const CSV_COLUMNS = ['timestamp', 'latency_ms', 'ok', 'tier', 'late_ms', 'own_ms'] as const;
 
 /**
  * The `report.progress` event: progress of one export, named by its request (exports are few and

@@ -10,10 +10,15 @@ import type { RawSample } from './source';
 
 export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\n`;
 
+const msField = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? '' : ms.toFixed(3);
+
 /** The probe's lateness with the latency's precision; empty where the row has none. */
-export const lateField = (s: RawSample): string =>
-  s.lateMs === null || s.lateMs === undefined ? '' : s.lateMs.toFixed(3);
+export const lateField = (s: RawSample): string => msField(s.lateMs);
+
+/** The probe's own busy time in the answer's window, likewise. */
+export const ownField = (s: RawSample): string => msField(s.ownMs);
 
 export function csvRow(s: RawSample): string {
-  return `${new Date(s.t).toISOString()},${s.latencyMs.toFixed(3)},${s.ok ? 'true' : 'false'},${s.tier},${lateField(s)}\n`;
+  return `${new Date(s.t).toISOString()},${s.latencyMs.toFixed(3)},${s.ok ? 'true' : 'false'},${s.tier},${lateField(s)},${ownField(s)}\n`;
 }

@@ -97,12 +97,19 @@ function expectHdrClose(actual: number | null, exact: number, label: string): vo
 
 function parseCsv(text: string): RawSample[] {
   const [header, ...lines] = text.trimEnd().split('\n');
-  expect(header).toBe('timestamp,latency_ms,ok,tier,late_ms');
+  expect(header).toBe('timestamp,latency_ms,ok,tier,late_ms,own_ms');
+  const ms = (field: string | undefined) => (field === '' || field === undefined ? null : Number(field));
   return lines.map((line) => {
-    const [ts, latency, ok, tier, late] = line.split(',');
+    const [ts, latency, ok, tier, late, own] = line.split(',');
     expect(ok === 'true' || ok === 'false', line).toBe(true);
-    const lateMs = late === '' || late === undefined ? null : Number(late);
-    return { t: Date.parse(ts!), latencyMs: Number(latency), ok: ok === 'true', tier: tier!, lateMs };
+    return {
+      t: Date.parse(ts!),
+      latencyMs: Number(latency),
+      ok: ok === 'true',
+      tier: tier!,
+      lateMs: ms(late),
+      ownMs: ms(own),
+    };
   });
 }
 
@@ -119,6 +126,7 @@ describe('reports over a real history database', () => {
       expect(rows.reduce((a, r) => a + r.latencyMs, 0)).toBeCloseTo(e.sumMs, 6);
       // The probe's lateness, as stored, in its own column.
       expect(rows.map((r) => r.lateMs)).toEqual(e.rows.map((s) => s.lateMs));
+      expect(rows.map((r) => r.ownMs)).toEqual(e.rows.map((s) => s.ownMs));
       total += rows.length;
     }
     expect(total).toBe(30_000);
@@ -142,6 +150,7 @@ describe('reports over a real history database', () => {
       ok: e.rows[0]!.ok,
       tier: 'turbo',
       late_ms: e.rows[0]!.lateMs,
+      own_ms: e.rows[0]!.ownMs,
     });
     expect(summary.latency).toMatchObject({ n: e.n, misses: e.misses, max: e.max });
     for (const key of ['p50', 'p90', 'p99', 'p999'] as const)

@@ -53,11 +53,11 @@ describe('exportReport', () => {
   it('writes the CSV rows of the requested tier only, formatted to reproduce the samples', async () => {
     const result = await exportReport(request('csv'), options());
     const lines = readFileSync(result.path, 'utf8').trimEnd().split('\n');
-    expect(lines[0]).toBe('timestamp,latency_ms,ok,tier,late_ms');
+    expect(lines[0]).toBe('timestamp,latency_ms,ok,tier,late_ms,own_ms');
     const turbo = history.samples.filter((s) => s.tier === 'turbo');
     expect(lines).toHaveLength(turbo.length + 1);
     expect(lines[1]).toBe(
-      `${new Date(turbo[0]!.t).toISOString()},${turbo[0]!.latencyMs.toFixed(3)},true,turbo,${turbo[0]!.lateMs!.toFixed(3)}`,
+      `${new Date(turbo[0]!.t).toISOString()},${turbo[0]!.latencyMs.toFixed(3)},true,turbo,${turbo[0]!.lateMs!.toFixed(3)},${turbo[0]!.ownMs!.toFixed(3)}`,
     );
     expect(result.summary.latency.n).toBe(turbo.length);
     expect(result.summary.otherTiers).toEqual([{ tier: 'pro', n: history.samples.length - turbo.length }]);

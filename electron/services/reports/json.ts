@@ -1,5 +1,5 @@
 import type { ReportRequest, ReportSummary } from '../../../shared/report';
-import { lateField } from './csv';
+import { lateField, ownField } from './csv';
 import type { RawSample } from './source';
 
 /**
@@ -25,7 +25,8 @@ export class JsonReportWriter {
     this.first = false;
     const latency = s.latencyMs.toFixed(3);
     const late = lateField(s) || 'null';
-    return `${sep}{"timestamp":"${new Date(s.t).toISOString()}","latency_ms":${latency},"ok":${s.ok},"tier":"${s.tier}","late_ms":${late}}`;
+    const own = ownField(s) || 'null';
+    return `${sep}{"timestamp":"${new Date(s.t).toISOString()}","latency_ms":${latency},"ok":${s.ok},"tier":"${s.tier}","late_ms":${late},"own_ms":${own}}`;
   }
 
   end(summary: ReportSummary): string {

@@ -62,6 +62,8 @@ export function generateHistory(
       tier: i < switchIndex ? first : second,
       // The probe's own lateness, a deterministic 0–0.096 ms (no draw: the random sequence stays put).
       lateMs: (i % 97) / 1000,
+      // And its own busy time in the answer's window, a deterministic 0–0.052 ms.
+      ownMs: (i % 53) / 1000,
     });
   }
   const end = start + count * 100;

@@ -32,7 +32,13 @@ export function writeHistory(file: string, history: GeneratedHistory, timeoutMs 
       });
       aggregators.set(tier, agg);
     }
-    const wire: WireSample[] = batch.map((s) => [s.t, s.latencyMs, s.ok, s.lateMs ?? undefined]);
+    const wire: WireSample[] = batch.map((s) => [
+      s.t,
+      s.latencyMs,
+      s.ok,
+      s.lateMs ?? undefined,
+      s.ownMs ?? undefined,
+    ]);
     agg.record(wire);
     store.addSamples(tier, wire);
     for (const second of agg.tick((batch.at(-1)?.t ?? 0) + 2000).closed) store.addSecond(second);
