@@ -16,10 +16,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe } from 'vitest';
 import {
-  RATE_HZ,
-  REFERENCE_WARMUP_MS,
   idleAndLoadedComparisons,
   runReference,
+  scheduleArgs,
   startBench,
   type Bench,
   type Slot,
@@ -63,16 +62,7 @@ function cProber(b: Bench, binary: string, durationMs: number) {
       url.port,
       '--path',
       '/v1/btc/latest',
-      '--key',
-      b.harness.key,
-      '--rate',
-      String(RATE_HZ),
-      '--start',
-      String(start),
-      '--duration',
-      String(durationMs),
-      '--warmup',
-      String(REFERENCE_WARMUP_MS),
+      ...scheduleArgs(b, start, durationMs),
     ];
     return runReference(argv, b.priority);
   };

@@ -112,6 +112,15 @@ function raiseRelayPriority(pid: number): string[] {
   }
 }
 
+/** The flags both reference probers take for the key and the schedule of one window. */
+export function scheduleArgs(b: Bench, start: number, durationMs: number): string[] {
+  return [
+    ...['--key', b.harness.key, '--rate', String(RATE_HZ)],
+    ...['--start', String(start), '--duration', String(durationMs)],
+    ...['--warmup', String(REFERENCE_WARMUP_MS)],
+  ];
+}
+
 /** Runs a reference prober (argv after the priority prefix) and reads its {samples} document. */
 export function runReference(argv: readonly string[], priority: readonly string[]): Promise<Slot[]> {
   const [command, ...rest] = [...priority, ...argv];
