@@ -41,6 +41,18 @@ test('an affinity override naming CPUs this machine lacks is refused at its fiel
   const cpus = form.getByTestId('override-cpus');
   await cpus.getByRole('textbox').fill('0-99');
   await form.getByRole('button', { name: 'Save Turbo overrides' }).click();
-  await expect(cpus.getByRole('alert')).toContainText('"0-99" names CPU 99, but this machine has CPUs 0-');
+  await expect(cpus.getByRole('alert')).toContainText(
+    '"0-99" names CPU 99 for the relay, but this machine has CPUs 0-',
+  );
   await screenshotBoth(page, 'ui-optimizations-cpus-refused');
+  // The probe's CPUs are checked the same way, at their own field.
+  await cpus.getByRole('textbox').fill('');
+  const probeCpus = form.getByTestId('override-probeCpus');
+  await probeCpus.getByRole('textbox').fill('0,99');
+  await form.getByRole('button', { name: 'Save Turbo overrides' }).click();
+  await expect(probeCpus.getByRole('alert')).toContainText(
+    '"0,99" names CPU 99 for the SLA probe, but this machine has CPUs 0-',
+  );
+  await probeCpus.scrollIntoViewIfNeeded();
+  await form.screenshot({ path: 'e2e/screenshots/ui-optimizations-probe-cpus-refused.png' });
 });

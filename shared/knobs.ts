@@ -16,11 +16,19 @@ export type KnobType =
   | 'cores'
   /** A memory budget in MiB, written to the environment as Go writes it ("256MiB"). */
   | 'memory'
+  /** V8's young-generation semi-space in MiB, a power of two (V8 rounds to one); the node argv's flags. */
+  | 'semispace'
   | 'boolean';
+
+/** Which relays read a knob: every relay (the seed's variables), a Go binary's runtime, or our Node relay's V8. */
+export type KnobRuntime = 'any' | 'go' | 'node';
 
 /** Below 16 MiB a Go relay would collect without pause; 1 TiB is far above any machine it runs on. */
 export const MIN_MEMORY_LIMIT_MIB = 16;
 export const MAX_MEMORY_LIMIT_MIB = 1_048_576;
+/** V8's semi-space bounds here: 1 MiB is its smallest page set; 256 MiB already triples the heap limit by 765 MiB. */
+export const MIN_SEMI_SPACE_MIB = 1;
+export const MAX_SEMI_SPACE_MIB = 256;
 
 /**
  * How an override of each knob type is validated: TierOverrides' knob fields derive from the table
@@ -30,6 +38,15 @@ export const KNOB_OVERRIDE_SCHEMAS = {
   gc: z.union([z.number().int().min(1).max(1000), z.literal('off')]),
   cores: z.number().int().min(1).max(1024),
   memory: z.number().int().min(MIN_MEMORY_LIMIT_MIB).max(MAX_MEMORY_LIMIT_MIB),
+  semispace: z
+    .number()
+    .int()
+    .min(MIN_SEMI_SPACE_MIB)
+    .max(MAX_SEMI_SPACE_MIB)
+    .refine(
+      (mib) => (mib & (mib - 1)) === 0,
+      'a power of two (1, 2, 4 … 256): V8 rounds a semi-space to one',
+    ),
   boolean: z.boolean(),
 } as const satisfies Readonly<Record<KnobType, z.ZodType>>;
 
@@ -43,8 +60,12 @@ export interface KnobRow {
   /** The override (and seed variable) that sets it; GOGC and GOMAXPROCS follow their seed knob. */
   readonly override: string;
   readonly type: KnobType;
-  /** Only a Go binary reads it (its runtime does, at start); our Node relay is never given it. */
-  readonly goOnly: boolean;
+  /**
+   * Which relays read it: 'any' (the seed's variables), 'go' (a Go binary's runtime reads it at
+   * start; our Node relay is never given it), 'node' (our relay's V8, set by flags in the node argv;
+   * an external binary is never given it, and an override of it for one is refused with the reason).
+   */
+  readonly runtime: KnobRuntime;
   /** The tier's default as the plan requests it (null: leave it to the runtime). */
   readonly tierDefault: (tier: TierSpec) => KnobValue;
   /** What it means, shown beside it in the Optimizations table and the overrides form. */
@@ -61,7 +82,7 @@ export const KNOB_TABLE = [
     contractKey: 'gcPercent',
     override: 'gcPercent',
     type: 'gc',
-    goOnly: false,
+    runtime: 'any',
     tierDefault: (tier) => tier.knobs.gcPercent,
     description: 'Garbage-collection aggressiveness',
     hint: '1–1000, or off.',
@@ -71,7 +92,7 @@ export const KNOB_TABLE = [
     contractKey: 'maxCpuCores',
     override: 'maxCpuCores',
     type: 'cores',
-    goOnly: false,
+    runtime: 'any',
     // No tier limits the cores: the relay gets every CPU it may run on.
     tierDefault: () => null,
     description: 'Cores the relay runtime may use',
@@ -82,7 +103,7 @@ export const KNOB_TABLE = [
     contractKey: 'highPriority',
     override: 'highPriority',
     type: 'boolean',
-    goOnly: false,
+    runtime: 'any',
     tierDefault: (tier) => tier.knobs.highPriority,
     description: 'Relay raises its own thread priorities',
     hint: '',
@@ -92,7 +113,7 @@ export const KNOB_TABLE = [
     contractKey: 'lockOsThread',
     override: 'lockOsThread',
     type: 'boolean',
-    goOnly: false,
+    runtime: 'any',
     tierDefault: (tier) => tier.knobs.lockOsThread,
     description: 'Hot path pinned to one OS thread',
     hint: '',
@@ -102,7 +123,7 @@ export const KNOB_TABLE = [
     contractKey: 'preallocBuffers',
     override: 'preallocBuffers',
     type: 'boolean',
-    goOnly: false,
+    runtime: 'any',
     tierDefault: (tier) => tier.knobs.preallocBuffers,
     description: 'Buffers allocated up front',
     hint: '',
@@ -112,7 +133,7 @@ export const KNOB_TABLE = [
     contractKey: 'optimizeSystem',
     override: 'optimizeSystem',
     type: 'boolean',
-    goOnly: false,
+    runtime: 'any',
     tierDefault: (tier) => tier.knobs.optimizeSystem,
     description: 'Socket and system tuning',
     hint: '',
@@ -122,7 +143,7 @@ export const KNOB_TABLE = [
     contractKey: 'goGc',
     override: 'gcPercent',
     type: 'gc',
-    goOnly: true,
+    runtime: 'go',
     tierDefault: (tier) => (tier.knobs.gcOff ? 'off' : tier.knobs.gcPercent),
     description: 'Go garbage collector target',
     hint: '',
@@ -132,7 +153,7 @@ export const KNOB_TABLE = [
     contractKey: 'goMaxProcs',
     override: 'maxCpuCores',
     type: 'cores',
-    goOnly: true,
+    runtime: 'go',
     tierDefault: () => null,
     description: 'Go scheduler threads',
     hint: '',
@@ -142,13 +163,34 @@ export const KNOB_TABLE = [
     contractKey: 'goMemLimit',
     override: 'memoryLimitMiB',
     type: 'memory',
-    goOnly: true,
+    runtime: 'go',
     // Every Go launch carries its tier's budget, so a GOGC=off (tier or override) is never unbounded.
     tierDefault: (tier) => tier.knobs.memoryBudgetMiB,
     description: 'Go memory budget (bounds GC off)',
     hint: 'MiB, 16–1048576. With GC off the Go runtime collects only as memory nears this budget.',
   }),
+  row({
+    env: 'V8_SEMI_SPACE_MIB',
+    contractKey: 'v8SemiSpaceMiB',
+    override: 'semiSpaceMiB',
+    type: 'semispace',
+    runtime: 'node',
+    // No tier sets it: V8 sizes the young generation itself (up to 16 MiB per semi-space on 64-bit).
+    tierDefault: () => null,
+    description: 'V8 young-generation semi-space (built-in Node relay)',
+    hint: 'MiB, a power of two from 1 to 256. Larger: fewer scavenges, each copying more.',
+  }),
 ] as const;
+
+/**
+ * The node argv flags that give V8 a semi-space of `mib`: min and max alike, so the young generation
+ * has that size from the start (and the relay can read it back from V8's new space) instead of
+ * growing towards it under load.
+ */
+export const v8SemiSpaceFlags = (mib: number): string[] => [
+  `--min-semi-space-size=${mib}`,
+  `--max-semi-space-size=${mib}`,
+];
 
 /** GOMEMLIMIT as the Go runtime parses it: a whole number of MiB. */
 export const goMemLimitText = (mib: number): string => `${mib}MiB`;
@@ -163,8 +205,8 @@ export const GC_OFF_MEANING =
 
 type Table = typeof KNOB_TABLE;
 export type KnobEnvName = Table[number]['env'];
-/** The knobs every relay reads (the seed's variables); GOGC and GOMAXPROCS are for Go binaries only. */
-export type SeedKnob = Extract<Table[number], { goOnly: false }>;
+/** The knobs every relay reads (the seed's variables); GOGC, GOMAXPROCS, GOMEMLIMIT are for Go binaries only. */
+export type SeedKnob = Extract<Table[number], { runtime: 'any' }>;
 export type SeedKnobName = SeedKnob['env'];
 
 /** The knob part of RELAY_ENV: contract key → variable name. */
@@ -174,7 +216,12 @@ export const KNOB_ENV = Object.fromEntries(KNOB_TABLE.map((k) => [k.contractKey,
 type EnvNames<T extends readonly KnobRow[]> = { readonly [I in keyof T]: T[I]['env'] };
 export const KNOB_ENV_NAMES = KNOB_TABLE.map((k) => k.env) as unknown as EnvNames<Table>;
 
-export const SEED_KNOBS = KNOB_TABLE.filter((k): k is SeedKnob => !k.goOnly);
+export const SEED_KNOBS = KNOB_TABLE.filter((k): k is SeedKnob => k.runtime === 'any');
+
+/** The knobs our Node relay reads: the seed's and its V8's own. */
+export type NodeRelayKnob = Extract<Table[number], { runtime: 'any' | 'node' }>;
+export type NodeRelayKnobName = NodeRelayKnob['env'];
+export const NODE_RELAY_KNOBS = KNOB_TABLE.filter((k): k is NodeRelayKnob => k.runtime !== 'go');
 
 /** The overrides that drive a knob (TierOverrides' knob fields). */
 export type KnobOverrideKey = Table[number]['override'];

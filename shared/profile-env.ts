@@ -95,6 +95,7 @@ const ITEM_KEY: Partial<Record<PlanItemName, keyof TierOverrides>> = {
   priority: 'priority',
   scheduling: 'realtime',
   affinity: 'cpus',
+  'probe-affinity': 'probeCpus',
   ...Object.fromEntries(KNOB_TABLE.map((knob) => [knob.env, knob.override])),
 };
 

@@ -21,7 +21,14 @@ const KNOB_VALUES: Readonly<Record<(typeof KNOB_TABLE)[number]['type'], string>>
   gc: '1–1000 or `off`',
   cores: 'CPU count',
   memory: 'MiB budget, `256MiB`',
+  semispace: 'MiB, a power of two 1–256',
   boolean: '`true`/`false`/`1`/`0`',
+};
+
+const RUNTIME_NOTE: Readonly<Record<(typeof KNOB_TABLE)[number]['runtime'], string>> = {
+  any: '',
+  go: ' (Go runtimes only)',
+  node: ' (built-in Node relay only: the panel also passes the V8 flags; an external binary is never given it)',
 };
 
 export const CONTRACT_ENV: readonly EnvVar[] = [
@@ -56,7 +63,7 @@ export const CONTRACT_ENV: readonly EnvVar[] = [
     name: knob.env,
     required: false,
     values: KNOB_VALUES[knob.type],
-    meaning: `${knob.description}${knob.goOnly ? ' (Go runtimes only)' : ''}`,
+    meaning: `${knob.description}${RUNTIME_NOTE[knob.runtime]}`,
   })),
   { name: RELAY_ENV.logFormat, required: false, values: '`json`', meaning: 'JSON log lines on stderr' },
   {

@@ -31,14 +31,17 @@ export const ProbePlacement = z.enum(['with-relay', 'apart']);
 
 export const TuneCandidate = z.object({
   id: z.string().max(40),
-  /** In the user's words: "real-time off", "priority high", "relay apart from probe and panel". */
+  /** In the user's words: "real-time off", "priority high", "relay on CPU 1, probe apart on CPU 0". */
   label: z.string().max(200),
   /** The tier's overrides that make this candidate ({} is the tier's default plan). */
   overrides: TierOverrides,
   probe: ProbePlacement,
-  /** CPUs the probe is pinned to when it runs apart from the relay. */
+  /** CPUs the probe is pinned to when it runs apart from the relay (its overrides' probeCpus). */
   probeCpus: z.string().max(256).nullable(),
-  /** False where the panel cannot carry the candidate into live use (the live probe follows the relay). */
+  /**
+   * False where the panel cannot carry the candidate into live use. Every candidate proposed now is
+   * (the probe's placement is an override too); runs stored before that may hold false.
+   */
   applicable: z.boolean(),
 });
 export type TuneCandidate = z.infer<typeof TuneCandidate>;

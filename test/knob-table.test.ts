@@ -5,7 +5,7 @@ import { applyKnobs } from '../relay/health/knobs';
 import { parseConfig } from '../relay/config';
 import { FIELD_SPECS, OVERRIDE_FIELDS } from '../renderer/optimizations/overrides-form';
 import { KNOB_DESCRIPTIONS, previewRows } from '../renderer/optimizations/plan-preview';
-import { KNOB_TABLE, SEED_KNOBS, type KnobType } from '../shared/knobs';
+import { KNOB_TABLE, NODE_RELAY_KNOBS, SEED_KNOBS, type KnobType } from '../shared/knobs';
 import { PLAN_ITEM_NAMES, planLaunch, TierOverrides, type LaunchTarget } from '../shared/launch';
 import { linuxCaps } from '../shared/launch/test-support/capabilities';
 import { ENV_KNOBS, parseEnvironmentOverrides } from '../shared/profile-env';
@@ -24,6 +24,7 @@ const SAMPLE: Readonly<Record<KnobType, { text: string; value: number | boolean 
   gc: { text: '40', value: 40 },
   cores: { text: '3', value: 3 },
   memory: { text: '300MiB', value: 300 },
+  semispace: { text: '32', value: 32 },
   boolean: { text: 'true', value: true },
 };
 
@@ -49,21 +50,22 @@ describe.each(KNOB_TABLE.map((knob) => [knob.env, knob] as const))('knob %s', (e
   });
 
   it('is planned for the relays that read it, and only those', () => {
-    expect(plan(EXTERNAL).requested.map((item) => item.name)).toContain(env);
+    const external = plan(EXTERNAL).requested.map((item) => item.name);
     const builtin = plan(BUILTIN).requested.map((item) => item.name);
-    if (knob.goOnly) expect(builtin).not.toContain(env);
-    else expect(builtin).toContain(env);
+    expect(external.includes(env)).toBe(knob.runtime !== 'node');
+    expect(builtin.includes(env)).toBe(knob.runtime !== 'go');
   });
 
   it('follows its override into the plan, its environment and the preview', () => {
     const overrides = TierOverrides.parse({ [knob.override]: SAMPLE[knob.type].value });
-    const planned = plan(EXTERNAL, overrides);
+    const target = knob.runtime === 'node' ? BUILTIN : EXTERNAL;
+    const planned = plan(target, overrides);
     expect(planned.requested.find((item) => item.name === env)).toMatchObject({
       requested: SAMPLE[knob.type].text,
       overridden: true,
     });
     expect(planned.env[env]).toBe(SAMPLE[knob.type].text);
-    const preview = previewRows('free', overrides, {}, { capabilities: linuxCaps(8), target: 'external' });
+    const preview = previewRows('free', overrides, {}, { capabilities: linuxCaps(8), target: target.kind });
     expect(preview.find((row) => row.name === env)?.requested).toBe(SAMPLE[knob.type].text);
   });
 
@@ -77,9 +79,9 @@ describe.each(KNOB_TABLE.map((knob) => [knob.env, knob] as const))('knob %s', (e
     expect(read('docs/relay-contract.md')).toMatch(new RegExp(`^\\| \`${env}\` +\\|`, 'm'));
   });
 
-  it('is read by the Go relay and reported on its /health', () => {
-    expect(read('relay/go/config.go')).toContain(`"${env}"`);
-    expect(read('relay/go/knobs.go')).toContain(`knobs["${env}"]`);
+  it('is read by the Go relay and reported on its /health (unless only our Node relay reads it)', () => {
+    expect(read('relay/go/config.go').includes(`"${env}"`)).toBe(knob.runtime !== 'node');
+    expect(read('relay/go/knobs.go').includes(`knobs["${env}"]`)).toBe(knob.runtime !== 'node');
   });
 });
 
@@ -105,6 +107,34 @@ describe.each(SEED_KNOBS.map((knob) => [knob.env, knob] as const))('seed knob %s
   });
 });
 
+describe.each(NODE_RELAY_KNOBS.filter((k) => k.runtime === 'node').map((k) => [k.env, k] as const))(
+  'Node relay knob %s',
+  (env, knob) => {
+    it('has a field in the overrides form', () => {
+      expect(FIELD_SPECS.find((spec) => spec.item === env)).toMatchObject({
+        field: knob.override,
+        label: env,
+      });
+    });
+
+    it("is parsed by our relay's config and reported on its /health", () => {
+      const config = parseConfig({ API_KEYS: 'panel', [env]: SAMPLE[knob.type].text });
+      expect(config[knob.override]).toBe(SAMPLE[knob.type].value);
+      expect(Object.keys(applyKnobs(config).knobs)).toContain(env);
+    });
+
+    it('is refused with the reason for an external binary, and never given to it', () => {
+      const planned = plan(EXTERNAL, TierOverrides.parse({ [knob.override]: SAMPLE[knob.type].value }));
+      expect(planned.env[env]).toBeUndefined();
+      expect(planned.args.join(' ')).not.toMatch(/semi-space/);
+      expect(planned.ungranted).toContainEqual({
+        name: env,
+        reason: expect.stringMatching(/built-in Node relay only/),
+      });
+    });
+  },
+);
+
 describe('the knob table', () => {
   it('names each variable and contract key once', () => {
     expect(new Set(KNOB_TABLE.map((k) => k.env)).size).toBe(KNOB_TABLE.length);
@@ -113,7 +143,13 @@ describe('the knob table', () => {
   });
 
   it('leaves no plan item, form field or seed variable that is not a row', () => {
-    const known = new Set<string>(['priority', 'scheduling', 'affinity', ...KNOB_TABLE.map((k) => k.env)]);
+    const known = new Set<string>([
+      'priority',
+      'scheduling',
+      'affinity',
+      'probe-affinity',
+      ...KNOB_TABLE.map((k) => k.env),
+    ]);
     expect(PLAN_ITEM_NAMES.filter((name) => !known.has(name))).toEqual([]);
     expect(FIELD_SPECS.filter((spec) => !known.has(spec.item))).toEqual([]);
     expect(ENV_KNOBS.length).toBe(SEED_KNOBS.length);

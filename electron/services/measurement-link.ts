@@ -78,6 +78,12 @@ export function linkMeasurement(options: {
   });
   measurement.on('block', (block) => events.emit('block.relayed', block));
   measurement.on('warning', (message) => note('warn', message));
+  // The live probe's placement is part of the launch plan: read back as the relay's is.
+  measurement.on('probe', (probe) => {
+    relay.noteProbe(probe, options.resources.execPath).catch((error: unknown) => {
+      note('warn', `Probe placement not read: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  });
 
   relay.on((event) => {
     if (event.kind === 'timeline' && event.entry.kind === 'tier-switched') {

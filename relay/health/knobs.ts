@@ -1,5 +1,6 @@
 import os from 'node:os';
-import type { SeedKnobName } from '../../shared/knobs';
+import v8 from 'node:v8';
+import type { NodeRelayKnobName } from '../../shared/knobs';
 import type { KnobReport } from '../../shared/relay-contract';
 import { RELAY_ENV } from '../../shared/relay-contract';
 import type { KnobConfig } from './knob-config';
@@ -44,6 +45,32 @@ function applyHighPriority(requested: boolean): KnobReport {
   }
 }
 
+const MIB = 1024 * 1024;
+
+/** One semi-space of V8's young generation as it runs now, in MiB (new space's current capacity). */
+export function semiSpaceMiB(): number | null {
+  const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return space === undefined ? null : Math.round((space.space_size / MIB) * 100) / 100;
+}
+
+/**
+ * V8 reads its heap flags once, before any script runs: the relay cannot set the semi-space itself.
+ * The launch plan passes --min- and --max-semi-space-size alike, so new space starts (and stays) at
+ * the requested size, and its current capacity is the read-back.
+ */
+export function semiSpaceReport(requested: number | null, runningMiB: number | null): KnobReport {
+  if (requested === null) return { requested: null, applied: null };
+  if (runningMiB === requested) return { requested, applied: runningMiB };
+  return {
+    requested,
+    applied: runningMiB,
+    reason:
+      runningMiB === null
+        ? 'V8 reports no new space'
+        : `V8 runs with a ${runningMiB} MiB semi-space; the size is set only by --min-semi-space-size and --max-semi-space-size in node's argv at start, which the panel's launch plan passes`,
+  };
+}
+
 /**
  * Applies each runtime knob the way Node can, and reports requested beside applied. Several Go knobs
  * have no Node counterpart: those say so instead of pretending.
@@ -58,8 +85,8 @@ export function applyKnobs(config: KnobConfig): KnobOutcome {
   }
   const poolSize = process.env.UV_THREADPOOL_SIZE ?? '4, the libuv default,';
 
-  // Keyed by every seed knob (shared/knobs.ts): a new row does not compile until it is reported here.
-  const knobs: Record<SeedKnobName, KnobReport> = {
+  // Keyed by every knob it reads (shared/knobs.ts): a new row does not compile until it is reported here.
+  const knobs: Record<NodeRelayKnobName, KnobReport> = {
     [RELAY_ENV.gcPercent]:
       config.gcPercent === null
         ? { requested: null, applied: null }
@@ -98,6 +125,7 @@ export function applyKnobs(config: KnobConfig): KnobOutcome {
             'process level only: TCP keep-alive on upstream sockets, 60 s HTTP keep-alive; no system-wide (sysctl) changes',
         }
       : { requested: false, applied: false },
+    [RELAY_ENV.v8SemiSpaceMiB]: semiSpaceReport(config.semiSpaceMiB, semiSpaceMiB()),
   };
   return { knobs, cpuCores };
 }

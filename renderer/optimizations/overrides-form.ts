@@ -8,18 +8,21 @@ import { fieldErrorsFromZod, type FieldErrors } from '../lib/error-text';
  * default), converted to TierOverrides and validated by the shared zod schema.
  */
 
-const OS_FIELDS = ['priority', 'realtime', 'cpus'] as const;
-/** Go-only knobs with an override of their own (GOGC and GOMAXPROCS follow their seed knob's). */
-const GO_OWN_KNOBS = KNOB_TABLE.filter(
-  (k) => k.goOnly && !SEED_KNOBS.some((seed) => seed.override === k.override),
+const OS_FIELDS = ['priority', 'realtime', 'cpus', 'probeCpus'] as const;
+/**
+ * Runtime-specific knobs with an override of their own (GOGC and GOMAXPROCS follow their seed knob's):
+ * GOMEMLIMIT for Go, the V8 semi-space for our Node relay.
+ */
+const RUNTIME_OWN_KNOBS = KNOB_TABLE.filter(
+  (k) => k.runtime !== 'any' && !SEED_KNOBS.some((seed) => seed.override === k.override),
 );
 export type OverrideField =
-  (typeof OS_FIELDS)[number] | SeedKnob['override'] | (typeof GO_OWN_KNOBS)[number]['override'];
-/** The OS fields, then one per seed knob (shared/knobs.ts), then the Go-only ones. */
+  (typeof OS_FIELDS)[number] | SeedKnob['override'] | (typeof RUNTIME_OWN_KNOBS)[number]['override'];
+/** The OS fields, then one per seed knob (shared/knobs.ts), then the runtime-specific ones. */
 export const OVERRIDE_FIELDS: readonly OverrideField[] = [
   ...OS_FIELDS,
   ...SEED_KNOBS.map((k) => k.override),
-  ...GO_OWN_KNOBS.map((k) => k.override),
+  ...RUNTIME_OWN_KNOBS.map((k) => k.override),
 ];
 export type OverrideDraft = Record<OverrideField, string>;
 
@@ -38,6 +41,7 @@ const KIND_OF: Readonly<Record<KnobType, FieldKind>> = {
   gc: 'text',
   cores: 'number',
   memory: 'number',
+  semispace: 'number',
   boolean: 'boolean',
 };
 
@@ -63,7 +67,14 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
     kind: 'text',
     hint: 'A CPU list such as 2-3 or 0,2.',
   },
-  ...[...SEED_KNOBS, ...GO_OWN_KNOBS].map((knob): FieldSpec => ({
+  {
+    field: 'probeCpus',
+    label: 'Probe CPU affinity',
+    item: 'probe-affinity',
+    kind: 'text',
+    hint: 'CPUs for the SLA probe, e.g. 0; empty: the relay’s. The panel itself is not pinned.',
+  },
+  ...[...SEED_KNOBS, ...RUNTIME_OWN_KNOBS].map((knob): FieldSpec => ({
     field: knob.override,
     label: knob.env,
     item: knob.env,
@@ -84,6 +95,10 @@ export function tierDefault(tier: TierName, field: OverrideField): string {
       return spec.realtime ? 'on' : 'off';
     case 'cpus':
       return spec.dedicatedCores ? 'dedicated cores (4+ CPUs)' : 'any CPU';
+    case 'probeCpus':
+      return 'with the relay';
+    case 'semiSpaceMiB':
+      return 'V8 default (built-in relay only)';
     case 'gcPercent':
       return spec.knobs.gcPercent === null ? 'runtime default' : String(spec.knobs.gcPercent);
     case 'maxCpuCores':

@@ -16,7 +16,7 @@ describe('previewRows', () => {
     expect(free.HIGH_PRIORITY?.requested).toBe('false');
     expect(enterprise.HIGH_PRIORITY?.requested).toBe('true');
     expect(enterprise.GC_PERCENT?.requested).toBe('25');
-    expect(Object.keys(free)).toHaveLength(9);
+    expect(Object.keys(free)).toHaveLength(11);
   });
   it('shows an override with the tier default beside it', () => {
     const rows = byName(previewRows('turbo', { gcPercent: 'off', cpus: '2-3' }));
@@ -115,8 +115,8 @@ describe('knobRows', () => {
   it('uses the report for its own tier and a preview for any other', () => {
     expect(knobRows('enterprise', report, undefined)).toMatchObject({ source: 'report' });
     expect(knobRows('free', report, undefined)).toMatchObject({ source: 'preview', assumed: true });
-    expect(knobRows('free', null, undefined).rows).toHaveLength(9);
-    expect(knobRows('free', null, undefined, undefined, 'external').rows).toHaveLength(12);
+    expect(knobRows('free', null, undefined).rows).toHaveLength(11);
+    expect(knobRows('free', null, undefined, undefined, 'external').rows).toHaveLength(13);
     const withCaps = { ...report, capabilities: linuxCaps(2, NO_LOWER_NICE) };
     const other = knobRows('pro', withCaps, undefined);
     expect(other).toMatchObject({ source: 'preview', assumed: false });

@@ -30,6 +30,7 @@ export const KNOB_DESCRIPTIONS: Readonly<Record<PlanItemName, string>> = {
   priority: 'Process priority (niceness or Windows priority class)',
   scheduling: 'Real-time scheduling policy',
   affinity: 'CPUs the relay may run on',
+  'probe-affinity': 'CPUs the SLA probe runs on (the panel is not pinned)',
   ...(Object.fromEntries(KNOB_TABLE.map((knob) => [knob.env, knob.description])) as Record<
     KnobEnvName,
     string

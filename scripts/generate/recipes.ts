@@ -95,8 +95,18 @@ export const RECIPES: readonly Recipe[] = [
         why: 'what our relay reports for it on /health (does not compile without it)',
       },
       { path: 'relay/relay.ts', why: 'what our relay does with it' },
-      { path: 'relay/go/config.go', why: 'the Go relay reads it (test/knob-table.test.ts)' },
-      { path: 'relay/go/knobs.go', why: 'the Go relay reports it on /health (test/knob-table.test.ts)' },
+      {
+        path: 'shared/launch/plan-knobs.ts',
+        why: "how the plan passes a knob of a new type (a V8 flag in node's argv, as the semi-space)",
+      },
+      {
+        path: 'relay/go/config.go',
+        why: "the Go relay reads it, unless its runtime is 'node' (test/knob-table.test.ts)",
+      },
+      {
+        path: 'relay/go/knobs.go',
+        why: "the Go relay reports it on /health, unless its runtime is 'node' (test/knob-table.test.ts)",
+      },
     ],
     generated: ['docs/relay-contract.md'],
     check:

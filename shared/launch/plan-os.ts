@@ -24,6 +24,8 @@ export interface OsPlan {
   readonly ungranted: readonly Ungranted[];
   /** Exec wrappers, outermost first: taskset, chrt, nice. */
   readonly wrappers: readonly string[];
+  /** The SLA probe's wrappers: the relay's scheduling and priority, on the probe's CPUs. */
+  readonly probeWrappers: readonly string[];
   readonly postSpawn: readonly PostSpawnStep[];
   /** CPUs the relay may run on once pinned (for MAX_CPU_CORES and GOMAXPROCS). */
   readonly usableCpus: number;
@@ -32,21 +34,24 @@ export interface OsPlan {
 /** The CPUs an affinity request resolves to, or why it resolves to none. */
 type AffinityWant = { cpus: number[] } | { cpus: null; reason?: string; label: string };
 
+/** The overrides that name CPUs, and how an issue with each is introduced. */
+const CPU_LIST_OVERRIDES = { cpus: 'cpus', probeCpus: 'probeCpus' } as const;
+
 /** Issues with overrides that depend on this machine; the schema has already checked their shape. */
 export function validateOverrides(overrides: TierOverrides, capabilities: Capabilities): string[] {
   const issues: string[] = [];
-  if (overrides.cpus !== undefined) {
-    const allowed = new Set(capabilities.cpus);
-    const machine = formatCpuList(capabilities.cpus);
+  const allowed = new Set(capabilities.cpus);
+  const machine = formatCpuList(capabilities.cpus);
+  for (const key of Object.values(CPU_LIST_OVERRIDES)) {
+    const list = overrides[key];
+    if (list === undefined) continue;
     try {
-      const outside = parseCpuList(overrides.cpus).filter((id) => !allowed.has(id));
+      const outside = parseCpuList(list).filter((id) => !allowed.has(id));
       if (outside.length > 0) {
-        issues.push(
-          `cpus override "${overrides.cpus}" names CPU ${outside.join(', ')}; this machine has ${machine}`,
-        );
+        issues.push(`${key} override "${list}" names CPU ${outside.join(', ')}; this machine has ${machine}`);
       }
     } catch (error) {
-      issues.push(`cpus override: ${error instanceof Error ? error.message : String(error)}`);
+      issues.push(`${key} override: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   return issues;
@@ -165,6 +170,43 @@ function affinityPart(want: AffinityWant, overridden: boolean, platform: Platfor
   return none(notOn(platform, platform === 'darwin' ? 'not available on macOS' : undefined));
 }
 
+/**
+ * Where the SLA probe runs. Without a probeCpus override it runs under the relay's own wrappers, so
+ * it asks for whatever the relay was pinned to ("none" when the relay is not pinned). With one, it
+ * is pinned apart by taskset (Linux; elsewhere refused with the reason) and keeps the relay's
+ * scheduling and priority, so only its placement differs.
+ */
+function probeAffinityPart(
+  probeCpus: string | undefined,
+  relayAffinity: Part,
+  platform: Platform,
+  caps: Capabilities,
+): Part {
+  const name = 'probe-affinity';
+  if (probeCpus === undefined) {
+    const pinned = relayAffinity.wrapper.length > 0 ? relayAffinity.item.requested : 'none';
+    return {
+      item: { name, appliedBy: 'os', requested: pinned, overridden: false },
+      refused: [],
+      wrapper: relayAffinity.wrapper,
+      postSpawn: [],
+    };
+  }
+  const issues = validateOverrides({ probeCpus }, caps);
+  const label = issues.length === 0 ? `cpus ${formatCpuList(parseCpuList(probeCpus))}` : `cpus ${probeCpus}`;
+  const item: PlannedItem = { name, appliedBy: 'os', requested: label, overridden: true };
+  const refused = (reason: string): Part => ({ item, refused: [reason], wrapper: [], postSpawn: [] });
+  if (issues.length > 0) return refused(`${issues.join('; ')}; the probe is not pinned`);
+  if (platform !== 'linux') return refused(`the probe is placed with taskset, on Linux only`);
+  if (caps.tools.taskset === null) return refused(TOOL_HINTS.taskset);
+  return {
+    item,
+    refused: [],
+    wrapper: [caps.tools.taskset, '-c', formatCpuList(parseCpuList(probeCpus))],
+    postSpawn: [],
+  };
+}
+
 export function planOs(
   tier: TierName,
   overrides: TierOverrides,
@@ -186,12 +228,14 @@ export function planOs(
   );
   const want = affinityWant(tier, overrides, capabilities);
   const affinity = affinityPart(want, overrides.cpus !== undefined, platform, capabilities);
-  const parts = [priority, scheduling, affinity];
+  const probe = probeAffinityPart(overrides.probeCpus, affinity, platform, capabilities);
+  const parts = [priority, scheduling, affinity, probe];
   return {
     items: parts.map((part) => part.item),
     ungranted: parts.flatMap((part) => part.refused.map((reason) => ({ name: part.item.name, reason }))),
     // Outermost first, each exec'ing the next in place: taskset, chrt, nice, then the target.
     wrappers: [...affinity.wrapper, ...scheduling.wrapper, ...priority.wrapper],
+    probeWrappers: [...probe.wrapper, ...scheduling.wrapper, ...priority.wrapper],
     // Priority before affinity, so the relay's warm-up already runs at its class.
     postSpawn: parts.flatMap((part) => part.postSpawn),
     usableCpus: affinity.pinnedCpus ?? capabilities.cpus.length,

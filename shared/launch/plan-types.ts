@@ -59,6 +59,12 @@ export interface LaunchPlan {
   readonly command: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The SLA probe's exec wrappers, outermost first (taskset, chrt, nice): the relay's scheduling and
+   * priority, on the probe's CPUs (probeCpus) or the relay's. The live probe, the SLA test and the
+   * tuning experiment all run the probe under these, so an experiment runs it as its application will.
+   */
+  readonly probePrefix: readonly string[];
   /** The executable the wrappers finally exec into; read-back waits until the PID runs it. */
   readonly execTarget: string;
   readonly requested: readonly RequestedItem[];

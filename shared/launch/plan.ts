@@ -37,7 +37,13 @@ export function planLaunch(input: PlanInput): LaunchPlan {
   }));
 
   const execTarget = target.kind === 'builtin' ? target.execPath : target.path;
-  const argv = [...osPlan.wrappers, execTarget, ...(target.kind === 'builtin' ? [target.script] : [])];
+  // V8 flags (the semi-space knob) go before the script: Node reads them at start, and packaged
+  // Electron may refuse NODE_OPTIONS.
+  const argv = [
+    ...osPlan.wrappers,
+    execTarget,
+    ...(target.kind === 'builtin' ? [...knobPlan.runtimeFlags, target.script] : []),
+  ];
 
   // A knob the plan leaves to the runtime default must not leak in from the panel's own environment
   // (unvalidated: GC_PERCENT=abc would stop the relay); the plan has already read and checked it.
@@ -59,6 +65,7 @@ export function planLaunch(input: PlanInput): LaunchPlan {
     platform,
     command: osPlan.wrappers[0] ?? execTarget,
     args: argv.slice(1),
+    probePrefix: osPlan.probeWrappers,
     env,
     execTarget,
     requested,

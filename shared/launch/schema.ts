@@ -8,8 +8,12 @@ import { Capabilities } from './capabilities';
  * The UI shows requested beside applied, with the reason wherever they differ (DESIGN.md, "Launch plans").
  */
 
-/** What the OS applies, then the relay's knobs (shared/knobs.ts), in the order the UI lists them. */
-export const OS_ITEM_NAMES = ['priority', 'scheduling', 'affinity'] as const;
+/**
+ * What the OS applies, then the relay's knobs (shared/knobs.ts), in the order the UI lists them.
+ * `probe-affinity` is the SLA probe's placement: the probe runs under the plan's probe wrappers
+ * (LaunchPlan.probePrefix) and is read back from its own PID.
+ */
+export const OS_ITEM_NAMES = ['priority', 'scheduling', 'affinity', 'probe-affinity'] as const;
 export const PLAN_ITEM_NAMES = [...OS_ITEM_NAMES, ...KNOB_ENV_NAMES] as const;
 export const PlanItemName = z.enum(PLAN_ITEM_NAMES);
 export type PlanItemName = z.infer<typeof PlanItemName>;
@@ -72,6 +76,11 @@ export const TierOverrides = z
     priority: z.enum(['normal', 'above-normal', 'high', 'highest']).optional(),
     realtime: z.boolean().optional(),
     cpus: cpuList.optional(),
+    /**
+     * CPUs the SLA probe runs on (with the relay's scheduling and priority); unset: the probe runs
+     * under the relay's own wrappers, on the relay's CPUs. The panel itself is never pinned.
+     */
+    probeCpus: cpuList.optional(),
     /** The relay's knobs, one field per override of shared/knobs.ts, validated by the knob's type. */
     ...KNOB_OVERRIDE_SHAPE,
   })

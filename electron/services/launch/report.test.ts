@@ -3,8 +3,13 @@ import { LaunchReport } from '../../../shared/launch';
 import { planLaunch } from '../../../shared/launch/plan';
 import type { LaunchPlan } from '../../../shared/launch/plan-types';
 import type { OsReadBack } from './readback';
-import { buildLaunchReport, type AppliedState } from './report';
-import { linuxCaps, NO_LOWER_NICE, windowsCaps } from '../../../shared/launch/test-support/capabilities';
+import { buildLaunchReport, withProbeReadBack, type AppliedState } from './report';
+import {
+  linuxCaps,
+  NO_LOWER_NICE,
+  NO_TASKSET,
+  windowsCaps,
+} from '../../../shared/launch/test-support/capabilities';
 
 const target = { kind: 'builtin', execPath: '/opt/electron', script: '/app/relay.mjs' } as const;
 const linuxPlan = (tier: 'pro' | 'turbo' | 'enterprise', caps = linuxCaps(8)): LaunchPlan =>
@@ -137,5 +142,71 @@ describe('buildLaunchReport', () => {
       granted: false,
       reason: 'requested 2, relay applied 1',
     });
+  });
+});
+
+describe('withProbeReadBack', () => {
+  const apart = (caps = linuxCaps(2)) =>
+    buildLaunchReport(
+      planLaunch({
+        tier: 'enterprise',
+        overrides: { cpus: '1', probeCpus: '0' },
+        platform: caps.platform,
+        capabilities: caps,
+        target,
+        env: {},
+      }),
+      readBack({ priority: 'nice -15', scheduling: 'SCHED_FIFO 10', affinity: 'cpus 1' }),
+    );
+
+  it('before the probe runs: requested, nothing applied yet, not refused', () => {
+    expect(byName(apart(), 'probe-affinity')).toMatchObject({
+      requested: 'cpus 0',
+      applied: null,
+      granted: true,
+      overridden: true,
+    });
+  });
+
+  it('the probe on the CPUs asked for: granted', () => {
+    const report = withProbeReadBack(apart(), { affinity: 'cpus 0' });
+    expect(LaunchReport.parse(report)).toEqual(report);
+    expect(byName(report, 'probe-affinity')).toMatchObject({ applied: 'cpus 0', granted: true });
+    expect(byName(report, 'probe-affinity')?.reason).toBeUndefined();
+    // Only its own item changes.
+    expect(byName(report, 'affinity')).toEqual(byName(apart(), 'affinity'));
+  });
+
+  it('elsewhere than asked, or not started: not granted, with the reason', () => {
+    expect(byName(withProbeReadBack(apart(), { affinity: 'cpus 0-1' }), 'probe-affinity')).toMatchObject({
+      applied: 'cpus 0-1',
+      granted: false,
+      reason: 'requested cpus 0, OS applied cpus 0-1',
+    });
+    const failed = withProbeReadBack(apart(), {
+      failure:
+        'the probe exited (code 1) before it ran: taskset: failed to set pid 0 affinity: Invalid argument',
+    });
+    expect(byName(failed, 'probe-affinity')).toMatchObject({
+      applied: null,
+      granted: false,
+      reason: expect.stringMatching(/^the probe exited \(code 1\) before it ran: taskset: failed/),
+    });
+  });
+
+  it('a placement the plan already refused keeps its reason beside what was read back', () => {
+    const report = withProbeReadBack(apart(linuxCaps(2, NO_TASKSET)), { affinity: 'cpus 0-1' });
+    expect(byName(report, 'probe-affinity')).toMatchObject({
+      applied: 'cpus 0-1',
+      granted: false,
+      reason: 'taskset not found (install util-linux)',
+    });
+  });
+
+  it('a probe following an unpinned relay asks for no CPUs, so any set satisfies it', () => {
+    const report = withProbeReadBack(buildLaunchReport(linuxPlan('pro', linuxCaps(2)), null), {
+      affinity: 'cpus 0-1',
+    });
+    expect(byName(report, 'probe-affinity')).toMatchObject({ requested: 'none', granted: true });
   });
 });

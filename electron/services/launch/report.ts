@@ -88,3 +88,27 @@ export function buildLaunchReport(
     target: plan.targetKind,
   };
 }
+
+/** The live probe's placement as read back from its own PID, or why it has none. */
+export type ProbeReadBack = { readonly affinity: string } | { readonly failure: string };
+
+/**
+ * The launch report with the probe's placement (item `probe-affinity`) read back: the probe is
+ * spawned after the relay, by the measurement side, so its read-back arrives later than the relay's.
+ */
+export function withProbeReadBack(report: LaunchReport, probe: ProbeReadBack): LaunchReport {
+  const items = report.items.map((item): PlanItem => {
+    if (item.name !== 'probe-affinity') return item;
+    // A refusal the plan already knew (reason set before read-back) stays the reason.
+    const planReason = item.granted ? undefined : item.reason;
+    if ('failure' in probe) {
+      const reason = planReason ? `${planReason}; ${probe.failure}` : probe.failure;
+      return { ...item, applied: null, granted: false, reason };
+    }
+    const differs = item.requested !== 'none' && probe.affinity !== item.requested;
+    const reason =
+      planReason ?? (differs ? `requested ${item.requested}, OS applied ${probe.affinity}` : undefined);
+    return { ...item, applied: probe.affinity, granted: reason === undefined, reason };
+  });
+  return { ...report, items };
+}

@@ -57,7 +57,15 @@ export interface MeasurementEvents {
   event: [event: HistoryEvent];
   /** Something worth logging that did not stop measuring (a probe line, a failed flush). */
   warning: [message: string];
+  /**
+   * The probe runs its own code now (its wrappers have exec'd onward: its placement can be read back
+   * from `pid`), or it died before it got there (`failure`: the last words on its stderr, e.g.
+   * taskset refusing a CPU list).
+   */
+  probe: [placement: ProbeLaunch];
 }
+
+export type ProbeLaunch = { readonly pid: number } | { readonly failure: string };
 
 /** Windows whose verdict changes are recorded as sla-breach / sla-recovered events. */
 const BREACH_WINDOWS: readonly WindowName[] = ['15m', '1h', '24h'];
@@ -150,8 +158,16 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     });
     probe.on('samples', (samples) => this.onSamples(samples));
     probe.on('block', (block) => this.recordBlock(block));
+    let running = false;
     probe.on('exit', (exit) => {
+      const started = running;
+      running = false;
       if (exit.expected) return;
+      if (!started) {
+        const said = exit.stderrTail.filter((line) => line.trim() !== '').at(-1);
+        const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+        this.emit('probe', { failure: `the probe exited (${how}) before it ran${said ? `: ${said}` : ''}` });
+      }
       this.recordEvent('probe-crash', {
         code: exit.code,
         signal: exit.signal,
@@ -160,7 +176,14 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       });
     });
     probe.on('warning', (message) => this.emit('warning', message));
-    probe.on('state', (state) => (this.probeState = { ...this.probeState, state, since: Date.now() }));
+    probe.on('state', (state) => {
+      this.probeState = { ...this.probeState, state, since: Date.now() };
+      const pid = probe.pid;
+      if (state === 'waiting-for-block' && !running && pid !== null) {
+        running = true;
+        this.emit('probe', { pid });
+      }
+    });
     // A new probe starts off the stream: until it says it is on, blocks relayed are not seen.
     this.probeState = { ...this.probeState, blockStream: false };
     probe.on('stream', (connected) => (this.probeState = { ...this.probeState, blockStream: connected }));

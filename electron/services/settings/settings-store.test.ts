@@ -106,7 +106,31 @@ describe('SettingsStore refuses at save what the relay would refuse at start', (
       'CPU affinity past this machine (2 CPUs)',
       { overrides: { turbo: { cpus: '0-99' } } },
       ['overrides', 'turbo', 'cpus'],
-      /names CPU 99, but this machine has CPUs 0-1/,
+      /names CPU 99 for the relay, but this machine has CPUs 0-1/,
+    ],
+    [
+      'a probe CPU past this machine (2 CPUs)',
+      { overrides: { enterprise: { cpus: '1', probeCpus: '2' } } },
+      ['overrides', 'enterprise', 'probeCpus'],
+      /"2" names CPU 2 for the SLA probe, but this machine has CPUs 0-1/,
+    ],
+    [
+      'a probe CPU list that is not one',
+      { overrides: { pro: { probeCpus: '0-' } } },
+      ['overrides', 'pro', 'probeCpus'],
+      /CPU list such as/,
+    ],
+    [
+      'a semi-space that is not a power of two',
+      { overrides: { pro: { semiSpaceMiB: 48 } } },
+      ['overrides', 'pro', 'semiSpaceMiB'],
+      /power of two/,
+    ],
+    [
+      'a semi-space past its bound',
+      { overrides: { pro: { semiSpaceMiB: 512 } } },
+      ['overrides', 'pro', 'semiSpaceMiB'],
+      /256/,
     ],
     [
       'a 200,000-character CPU list',
@@ -146,9 +170,10 @@ describe('SettingsStore refuses at save what the relay would refuse at start', (
     store.update({
       upstream: { mode: 'node', bitcoinNode: '127.0.0.1:65535,[::1]:8333,node.example', network: 'mainnet' },
       relay: { source: 'external', externalPath: '/opt/bitcoin-sprint/sprint' },
-      overrides: { turbo: { cpus: '0-1' } },
+      overrides: { turbo: { cpus: '0-1' }, enterprise: { cpus: '1', probeCpus: '0', semiSpaceMiB: 256 } },
       apiKey: 'user-key-0123456789abcdef',
     });
+    expect(store.get().overrides.enterprise).toEqual({ cpus: '1', probeCpus: '0', semiSpaceMiB: 256 });
     expect(store.get().overrides.turbo?.cpus).toBe('0-1');
   });
 

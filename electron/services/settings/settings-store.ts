@@ -72,18 +72,24 @@ interface SettingsIssue {
   readonly message: string;
 }
 
-/** Affinity overrides may only name CPUs this machine has (a 2-CPU machine has CPUs 0 and 1). */
+/**
+ * CPU-list overrides (the relay's `cpus`, the probe's `probeCpus`) may only name CPUs this machine
+ * has (a 2-CPU machine has CPUs 0 and 1).
+ */
 function cpuListIssues(settings: Settings, cpuCount: number): SettingsIssue[] {
   const issues: SettingsIssue[] = [];
   for (const [tier, overrides] of Object.entries(settings.overrides)) {
-    const list = overrides?.cpus;
-    if (!list) continue;
-    const highest = Math.max(...list.split(/[,-]/).map(Number));
-    if (highest >= cpuCount) {
-      issues.push({
-        path: ['overrides', tier, 'cpus'],
-        message: `"${list}" names CPU ${highest}, but this machine has CPUs 0-${cpuCount - 1}`,
-      });
+    for (const field of ['cpus', 'probeCpus'] as const) {
+      const list = overrides?.[field];
+      if (!list) continue;
+      const highest = Math.max(...list.split(/[,-]/).map(Number));
+      if (highest >= cpuCount) {
+        const whose = field === 'cpus' ? 'the relay' : 'the SLA probe';
+        issues.push({
+          path: ['overrides', tier, field],
+          message: `"${list}" names CPU ${highest} for ${whose}, but this machine has CPUs 0-${cpuCount - 1}`,
+        });
+      }
     }
   }
   return issues;

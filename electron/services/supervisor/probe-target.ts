@@ -13,7 +13,9 @@ export interface ProbeTarget {
 
 /**
  * What the SLA probe needs once the relay is ready: where to probe, with which key, and the launch
- * plan's OS wrappers (taskset, chrt, nice) so the probe runs at the relay's priority, not the UI's.
+ * plan's probe wrappers (taskset, chrt, nice: LaunchPlan.probePrefix) so the probe runs at the
+ * relay's priority, not the UI's, and on the CPUs the plan places it on. The live probe, the SLA
+ * test and the tuning experiment all take them from here.
  */
 export function probeTarget(
   plan: LaunchPlan,
@@ -21,13 +23,5 @@ export function probeTarget(
   relayPid: number,
   demoPeerUrl: string | null,
 ): ProbeTarget {
-  const argv = [plan.command, ...plan.args];
-  const targetAt = argv.indexOf(plan.execTarget);
-  return {
-    ...endpoint,
-    tier: plan.tier,
-    relayPid,
-    argvPrefix: targetAt > 0 ? argv.slice(0, targetAt) : [],
-    demoPeerUrl,
-  };
+  return { ...endpoint, tier: plan.tier, relayPid, argvPrefix: plan.probePrefix, demoPeerUrl };
 }

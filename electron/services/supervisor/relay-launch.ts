@@ -9,6 +9,7 @@ import {
   readBack,
   type LaunchPlan,
   type LaunchTarget,
+  type ProbeReadBack,
   type StepResult,
   withRuntimeReadBack,
 } from '../launch';
@@ -99,4 +100,22 @@ export async function readBackReport(
   const knobs = RelayHealth.shape.knobs.safeParse(health?.knobs).data;
   const runtime = GoRuntimeReport.safeParse(health?.runtime).data;
   return buildLaunchReport(plan, { readBack: applied, steps }, withRuntimeReadBack(plan, knobs, runtime));
+}
+
+/**
+ * Where the live probe runs, read back from its PID once it runs its own code: its CPUs in the plan's
+ * notation ("cpus 0"), as the relay's affinity is read. null where the OS offers no affinity to read.
+ */
+export async function readProbePlacement(
+  plan: LaunchPlan,
+  pid: number,
+  execPath: string,
+): Promise<ProbeReadBack | null> {
+  try {
+    const read = await readBack(pid, plan.platform, { execTarget: execPath, timeoutMs: 5000 });
+    return read.values.affinity === undefined ? null : { affinity: read.values.affinity };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { failure: `the probe's placement could not be read back (${message})` };
+  }
 }

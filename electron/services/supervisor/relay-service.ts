@@ -19,12 +19,12 @@ import { demoPeerLaunch, type DemoPeerPorts } from './demo-peer-launch';
 import { PidFile, procStartTime } from './pidfile';
 import { relayPorts } from './ports';
 import { checkRelayBinary, relayMarker } from './relay-binary';
-import { applyAfterSpawn, planRelayLaunch, readBackReport } from './relay-launch';
+import { applyAfterSpawn, planRelayLaunch, readBackReport, readProbePlacement } from './relay-launch';
 import { RelayHealthPoller } from './relay-health';
 import type { RelayResources } from './relay-resources';
 import { switchTier } from './tier-switch';
 import { probeTarget, type ProbeTarget } from './probe-target';
-import type { LaunchPlan, StepResult } from '../launch';
+import { withProbeReadBack, type LaunchPlan, type ProbeReadBack, type StepResult } from '../launch';
 
 // Callers import these from here; they live in their own modules.
 export { relayResources, type RelayResources } from './relay-resources';
@@ -61,6 +61,8 @@ export class RelayService {
   private ports: { api: number; health: number } | null = null;
   private demoPorts: DemoPeerPorts | null = null;
   private launch: LaunchReport | null = null;
+  /** The live probe's placement under the current plan, read back once it runs (noteProbe). */
+  private probePlacement: ProbeReadBack | null = null;
   private plan: LaunchPlan | null = null;
   private trialOverrides: TierOverrides | null = null;
   private readonly health = new RelayHealthPoller(() => this.emit({ kind: 'state', status: this.status() }));
@@ -113,7 +115,10 @@ export class RelayService {
       message: demoTrouble ? `Demo peer: ${demo.message ?? demo.state}` : relay.message,
       tier: this.options.settings.get().tier,
       ports: relay.pid === null ? null : this.ports,
-      launch: this.launch,
+      launch:
+        this.launch && this.probePlacement
+          ? withProbeReadBack(this.launch, this.probePlacement)
+          : this.launch,
       upstream: relay.pid === null ? null : this.upstreamWithStoreFolder(),
     };
   }
@@ -172,6 +177,20 @@ export class RelayService {
     return this.start();
   }
 
+  /**
+   * The live probe started under this plan's probe wrappers (or died before it ran): its placement is
+   * read back and shown beside what the plan asked for. A read-back that arrives after the relay has
+   * restarted under another plan is dropped.
+   */
+  async noteProbe(probe: { pid: number } | { failure: string }, execPath: string): Promise<void> {
+    const plan = this.plan;
+    if (!plan) return;
+    const placement = 'failure' in probe ? probe : await readProbePlacement(plan, probe.pid, execPath);
+    if (placement === null || this.plan !== plan) return;
+    this.probePlacement = placement;
+    this.emit({ kind: 'state', status: this.status() });
+  }
+
   /** Kills everything at once: for process-exit paths that cannot await a graceful stop. */
   killNow(): void {
     this.relay.killNow();
@@ -224,6 +243,7 @@ export class RelayService {
     this.launch = launch.report;
     const { plan } = launch;
     this.plan = plan;
+    this.probePlacement = null;
     const health = `http://127.0.0.1:${ports.health}`;
     let steps: StepResult[] = [];
     return {

@@ -7,6 +7,7 @@ import type { SkippedCandidate, TuneCandidate } from '../../../shared/tuning';
 
 /**
  * Listed by relevance (a short budget drops the last ones first): real-time, affinity, priority, knobs.
+ * The probe's placement is an override like the rest (probeCpus), so every candidate can be applied.
  *
  * The launch plans worth comparing for a tier on this machine: the tier's default, then one change
  * at a time (real-time scheduling, priority, affinity, runtime knobs). One factor at a time rather
@@ -24,9 +25,14 @@ interface Proposal {
   readonly id: string;
   readonly label: string;
   readonly overrides: TierOverrides;
-  readonly probe?: 'apart';
-  readonly probeCpus?: string;
 }
+
+/**
+ * Semi-spaces tried for our Node relay, fixed at each size from the start (shared/knobs.ts): V8's own
+ * default grows one from 1 MiB up to 16 MiB on 64-bit as survivors demand. Smaller ones scavenge more
+ * often over less; larger ones less often, each pause copying more.
+ */
+const SEMI_SPACE_STEPS_MIB: readonly number[] = [16, 64];
 
 /** The priority levels tried, less the tier's own (above-normal is close enough to normal to skip). */
 const PRIORITY_STEPS: readonly PriorityClass[] = ['normal', 'high', 'highest'];
@@ -49,12 +55,11 @@ export function tuningCandidates(
   if (cpus.length >= 2) {
     const relayCpus = formatCpuList(cpus.slice(Math.floor(cpus.length / 2)));
     const otherCpus = formatCpuList(cpus.slice(0, Math.floor(cpus.length / 2)));
+    // Only the relay and the probe are pinned: the panel (and everything else) may still run anywhere.
     proposals.push({
       id: 'affinity-apart',
-      label: `relay on CPU ${relayCpus}, probe and panel apart on CPU ${otherCpus}`,
-      overrides: { cpus: relayCpus },
-      probe: 'apart',
-      probeCpus: otherCpus,
+      label: `relay on CPU ${relayCpus}, probe apart on CPU ${otherCpus} (the panel is not pinned)`,
+      overrides: { cpus: relayCpus, probeCpus: otherCpus },
     });
     proposals.push({
       id: 'affinity-shared',
@@ -109,16 +114,17 @@ export function tuningCandidates(
       proposals.push({ id: 'gomaxprocs-1', label: 'GOMAXPROCS 1', overrides: { maxCpuCores: 1 } });
     }
   } else {
-    skipped.push(
-      {
-        label: 'GC target (GC_PERCENT)',
-        reason: 'our Node relay cannot change V8’s collector target; it only reports the setting',
-      },
-      {
-        label: 'V8 heap / semi-space size',
-        reason: 'the launch plan has no setting for it yet, so a result could not be applied',
-      },
-    );
+    for (const mib of SEMI_SPACE_STEPS_MIB) {
+      proposals.push({
+        id: `semispace-${mib}`,
+        label: `V8 semi-space ${mib} MiB`,
+        overrides: { semiSpaceMiB: mib },
+      });
+    }
+    skipped.push({
+      label: 'GC target (GC_PERCENT)',
+      reason: 'our Node relay cannot change V8’s collector target; it only reports the setting',
+    });
   }
 
   return decide(tier, capabilities, targetKind, proposals, skipped);
@@ -151,7 +157,7 @@ function decide(
       skipped.push({ label: proposal.label, reason: refused.map((u) => u.reason).join('; ') });
       continue;
     }
-    const signature = JSON.stringify([plan.command, plan.args, plan.env, proposal.probe ?? 'with-relay']);
+    const signature = JSON.stringify([plan.command, plan.args, plan.env, plan.probePrefix]);
     if (proposal.id === 'affinity-shared' && plan.args.some((arg) => /(^|[\\/])chrt$/.test(arg))) {
       // Measured here: an enterprise relay busy-polls its core at SCHED_FIFO; a probe pinned beside it
       // at the same priority never runs (it could not even be killed until the relay was).
@@ -167,14 +173,16 @@ function decide(
       continue;
     }
     seen.set(signature, proposal.label);
+    const probeCpus = proposal.overrides.probeCpus ?? null;
     candidates.push({
       id: proposal.id,
       label: proposal.label,
       overrides: proposal.overrides,
-      probe: proposal.probe ?? 'with-relay',
-      probeCpus: proposal.probeCpus ?? null,
-      // The live probe runs with the relay's own wrappers: a probe placed apart cannot be applied yet.
-      applicable: proposal.probe !== 'apart',
+      probe: probeCpus === null ? 'with-relay' : 'apart',
+      probeCpus,
+      // Every candidate is a set of the tier's overrides, the probe's placement (probeCpus) included:
+      // the live probe runs under the same plan, so what was measured is what applying it runs.
+      applicable: true,
     });
   }
   return { candidates, skipped };

@@ -1,12 +1,17 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api';
 import type { TuneCandidate, TuneDesign } from '../../../shared/tuning';
 import type { ProbeSample } from '../probe/protocol';
 import type { ProbeTarget } from '../supervisor/probe-target';
-import { relayResources } from '../supervisor/relay-service';
+import { formatCpuList, probeCapabilities } from '../launch';
+import { SettingsStore } from '../settings/settings-store';
+import { RelayService, relayResources } from '../supervisor/relay-service';
+import { tuningCandidates } from './candidates';
 import { runExperiment, type BlockDone } from './experiment';
 import { liveRunner, type TrialRelay } from './live-runner';
 
@@ -183,4 +188,65 @@ describe('a tuning block', () => {
     expect((error as ApiError).message).toContain('“tier default”');
     expect(Date.now() - started).toBeLessThan(5000);
   }, 20_000);
+});
+
+/** The bundled probe processes this test process spawned, with the CPUs the kernel lets each run on. */
+function ownProbes(): { pid: number; cpus: string }[] {
+  const found: { pid: number; cpus: string }[] = [];
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const status = readFileSync(`/proc/${name}/status`, 'utf8');
+      const parent = Number(/^PPid:\s*(\d+)$/m.exec(status)?.[1]);
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (parent !== process.pid || !cmdline.includes(resources.probeScript)) continue;
+      found.push({ pid: Number(name), cpus: /^Cpus_allowed_list:\s*(\S+)$/m.exec(status)?.[1] ?? '?' });
+    } catch {
+      // A process that ended while listed.
+    }
+  }
+  return found;
+}
+
+describe.runIf(process.platform === 'linux' && os.cpus().length >= 2)('a block on the real relay', () => {
+  it('runs the relay-apart candidate’s probe on its own CPUs, as the live probe runs once applied', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sprint-live-runner-'));
+    const settings = new SettingsStore(path.join(dir, 'settings.json'));
+    // pro: no real-time scheduling, so the probe and relay cannot starve the shared machine.
+    settings.update({
+      tier: 'pro',
+      upstream: { mode: 'demo', bitcoinNode: null, network: 'regtest', demoIntervalSeconds: 1 },
+    });
+    const relay = new RelayService({
+      settings,
+      resources,
+      panelKey: 'panel-key',
+      pidFilePath: path.join(dir, 'relay.pid'),
+    });
+    stopRelay = () => relay.stop().then(() => undefined);
+    const caps = await probeCapabilities();
+    const apart = tuningCandidates('pro', caps, 'builtin').candidates.find((c) => c.id === 'affinity-apart')!;
+    const half = Math.floor(caps.cpus.length / 2);
+    const probeCpus = formatCpuList(caps.cpus.slice(0, half));
+    expect(apart.overrides).toEqual({ cpus: formatCpuList(caps.cpus.slice(half)), probeCpus });
+
+    const seen: { pid: number; cpus: string }[] = [];
+    const watch = setInterval(() => seen.push(...ownProbes()), 20);
+    try {
+      const runner = liveRunner({ relay, link, resources, rateHz: RATE, timeoutMs: 1000 });
+      const signal = new AbortController().signal;
+      await runner.switchTo(apart, signal);
+      const block = await runner.probe(apart, { warmupProbes: 20, blockProbes: 100 }, signal);
+      expect(block.counted).toHaveLength(100);
+    } finally {
+      clearInterval(watch);
+    }
+    // The probe of the block ran where the candidate places it, under the relay's plan.
+    expect(seen.length).toBeGreaterThan(0);
+    expect([...new Set(seen.map((p) => p.cpus))]).toEqual([probeCpus]);
+    expect(relay.status().launch?.items.find((i) => i.name === 'probe-affinity')?.requested).toBe(
+      `cpus ${probeCpus}`,
+    );
+    // Tried, never saved: the user's settings are as they were.
+    expect(settings.get().overrides.pro).toBeUndefined();
+  }, 60_000);
 });

@@ -1,6 +1,5 @@
 import { ApiError } from '../../../shared/api';
 import type { TierOverrides } from '../../../shared/launch';
-import type { TuneCandidate } from '../../../shared/tuning';
 import type { MeasurementLink } from '../measurement-link';
 import { ProbeProcess } from '../probe/probe-process';
 import { spinMsForTier, type ProbeSample } from '../probe/protocol';
@@ -40,8 +39,8 @@ export interface LiveRunnerOptions {
 /**
  * Blocks on the real relay: each switch restarts it under the candidate's overrides (tried, never
  * saved: RelayService.setTrialOverrides) and waits until it serves a block; each block runs a fresh
- * probe under the candidate's placement (with the relay's own wrappers, as the live probe runs, or
- * pinned to the other CPUs). A block counts only slots after the probe's schedule started and after
+ * probe under the candidate's plan (its probe wrappers: the relay's own, or on the CPUs its probeCpus
+ * names), as the live probe runs once the candidate is applied. A block counts only slots after the probe's schedule started and after
  * the warm-up: nothing sent while the relay restarted or the probe connected can be counted.
  */
 export function liveRunner(options: LiveRunnerOptions): BlockRunner {
@@ -76,7 +75,9 @@ export function liveRunner(options: LiveRunnerOptions): BlockRunner {
       const probe = new ProbeProcess({
         execPath: options.resources.execPath,
         script: options.resources.probeScript,
-        argvPrefix: probePrefix(target.argvPrefix, candidate),
+        // The plan's probe wrappers (LaunchPlan.probePrefix): the candidate's probeCpus are an override
+        // the relay was restarted under, so the probe runs here exactly as the live probe will.
+        argvPrefix: target.argvPrefix,
         env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
         apiUrl: target.apiUrl,
         key: target.key,
@@ -198,19 +199,6 @@ export class BlockWindow {
     }
     return { counted, warmup: [...this.warmup], stalled };
   }
-}
-
-/**
- * The probe's wrappers: the relay's own (taskset, chrt, nice, outermost first), or for a probe placed
- * apart, the same scheduling and priority on the other CPUs (the relay's taskset swapped for ours).
- */
-export function probePrefix(relayPrefix: readonly string[], candidate: TuneCandidate): string[] {
-  if (candidate.probe !== 'apart' || candidate.probeCpus === null) return [...relayPrefix];
-  const first = relayPrefix[0];
-  const pinned = first !== undefined && /(^|[\\/])taskset$/.test(first);
-  const tasksetPath = pinned ? first : 'taskset';
-  const rest = pinned ? relayPrefix.slice(3) : relayPrefix;
-  return [tasksetPath, '-c', candidate.probeCpus, ...rest];
 }
 
 /**

@@ -77,11 +77,17 @@ export const syntheticDesign = (candidates: number, rounds = 10, blockProbes = 3
   estimateSeconds: 0,
 });
 
-/** A whole stored run from the synthetic machine: the default and a candidate with smaller pauses. */
-export async function syntheticTuneResult(seed = 5): Promise<TuneResult> {
-  const candidates = [candidate('default', 'tier default'), candidate('better', 'real-time on')];
+/**
+ * A whole stored run from the synthetic machine: the default and a candidate with smaller pauses
+ * ("real-time on" unless the test hands in another).
+ */
+export async function syntheticTuneResult(
+  seed = 5,
+  better: TuneCandidate = candidate('better', 'real-time on'),
+): Promise<TuneResult> {
+  const candidates = [candidate('default', 'tier default'), better];
   const design = { ...syntheticDesign(2, 12, 500), warmupProbes: 100, switchSeconds: 1.5 };
-  const effects = { default: { tailScale: 1 }, better: { tailScale: 0.3 } };
+  const effects = { default: { tailScale: 1 }, [better.id]: { tailScale: 0.3 } };
   const warmups: ProbeSample[][] = candidates.map(() => []);
   const samples = await runExperiment(
     design,
