@@ -94,7 +94,7 @@ export function applyKnobs(config: KnobConfig): KnobOutcome {
             requested: config.gcPercent,
             applied: null,
             reason:
-              'not applicable in Node: V8 has no GC percentage (Go GOGC) and no off switch; heap limits left at V8 defaults',
+              'not applicable in Node: V8 has no GC percentage (Go GOGC) and no off switch (its young generation is set by V8_SEMI_SPACE_MIB)',
           },
     [RELAY_ENV.maxCpuCores]: {
       requested: config.maxCpuCores,

@@ -98,7 +98,10 @@ export function KnobTable({
                       <span className="badge badge-info">
                         {row.source === 'environment' ? 'from environment' : 'override'}
                       </span>{' '}
-                      tier default {row.tierDefault}
+                      {/* A knob no tier sets reads "default": the runtime's own choice. */}
+                      {row.tierDefault === 'default'
+                        ? 'the tier leaves it to the runtime'
+                        : `tier default ${row.tierDefault}`}
                     </span>
                   )}
                 </td>
