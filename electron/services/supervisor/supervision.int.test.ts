@@ -32,13 +32,28 @@ function makeService(policy: ConstructorParameters<typeof RelayService>[0]['poli
   return { service, settings };
 }
 
+/** Every state the service went through, for a failure to show the way it came. */
+const seen = new WeakMap<RelayService, string[]>();
+function recordStates(service: RelayService): void {
+  const lines: string[] = [];
+  seen.set(service, lines);
+  service.on((event) => {
+    if (event.kind !== 'state') return;
+    const { state, pid, lastExit, message } = event.status;
+    const exit = lastExit ? ` last exit ${lastExit.signal ?? `code ${lastExit.code}`}` : '';
+    lines.push(`${state} pid ${pid ?? '-'}${exit}${message ? `: ${message.slice(0, 160)}` : ''}`);
+    if (lines.length > 400) lines.splice(0, lines.length - 400);
+  });
+}
+
 function nextState(service: RelayService, predicate: (status: RelayStatus) => boolean, timeoutMs = 10_000) {
   return new Promise<RelayStatus>((resolve, reject) => {
     const timer = setTimeout(
       // The state's message says why (a crash loop names its count and the last exit's output).
       () => {
         const { state, message } = service.status();
-        reject(new Error(`timed out; state ${state}${message ? `: ${message}` : ''}`));
+        const way = (seen.get(service) ?? []).slice(-40).join('\n  ');
+        reject(new Error(`timed out; state ${state}${message ? `: ${message}` : ''}\nstates:\n  ${way}`));
       },
       timeoutMs,
     );
@@ -60,6 +75,7 @@ describe('supervising the real relay', () => {
       crashLoopCount: 50,
       crashLoopWindowMs: 120_000,
     });
+    recordStates(service);
     let status = await service.start();
     const pids = new Set<number>([status.pid!]);
     for (let kill = 1; kill <= 50; kill++) {
