@@ -172,8 +172,12 @@ describe('relay against the demo peer (built processes)', () => {
         'MAX_CPU_CORES',
         'OPTIMIZE_SYSTEM',
         'PREALLOC_BUFFERS',
+        // Its V8's own knob, beside the seed's six (a Go binary reports GOGC, GOMAXPROCS, GOMEMLIMIT).
+        'V8_SEMI_SPACE_MIB',
       ].sort(),
     );
+    // No semi-space was asked for: reported as V8's own choice, not as applied by request.
+    expect(h.knobs.V8_SEMI_SPACE_MIB?.requested ?? null).toBeNull();
     expect(h.performance).toMatchObject({ blocksRelayed: BLOCKS, relayLatencyMs: { count: BLOCKS } });
   });
 
