@@ -1,6 +1,7 @@
 /*
  * A minimal fixed-schedule prober in C, the floor the panel's probe is held to: no runtime, no event
- * loop, no allocation on the hot path. Compiled by c-prober.int.test.ts at test time (never committed
+ * loop, no allocation on the hot path; the same empty send just before each request as the Node probers
+ * make. Compiled by c-prober.int.test.ts at test time (never committed
  * as a binary).
  *
  *   c-prober --port P --path /v1/btc/latest --key KEY --rate HZ --start EPOCH_MS --duration MS
@@ -28,6 +29,8 @@
 
 /* The panel's probe caps its pool at 8 sockets; the same cap keeps a stall's cost alike on both. */
 #define MAX_CONN 8
+/* The warm-up send goes this long before a request (the panel's WARM_LEAD_MS, 0.1 ms). */
+#define WARM_LEAD_NS 100000
 #define BUF_BYTES 65536
 #define MAX_SLOTS 200000
 
@@ -150,13 +153,16 @@ static void serve(int64_t deadline, int64_t timeout_ns) {
   }
 }
 
-static void fire(int s) {
-  Conn *c = NULL;
-  /* The lowest idle connection, as the panel's pool reuses its warmest. */
-  for (int i = 0; i < MAX_CONN && !c; i++)
-    if (conns[i].fd >= 0 && conns[i].slot < 0) c = &conns[i];
-  for (int i = 0; i < MAX_CONN && !c; i++)
-    if (conns[i].fd < 0 && open_conn(&conns[i]) == 0) c = &conns[i];
+/* The connection the next request goes on: the lowest idle one, as the panel's pool reuses its warmest. */
+static Conn *next_conn(void) {
+  for (int i = 0; i < MAX_CONN; i++)
+    if (conns[i].fd >= 0 && conns[i].slot < 0) return &conns[i];
+  for (int i = 0; i < MAX_CONN; i++)
+    if (conns[i].fd < 0 && open_conn(&conns[i]) == 0) return &conns[i];
+  return NULL;
+}
+
+static void fire(int s, Conn *c) {
   slots[s].sent = mono_ns();
   if (!c) return; /* all busy (a stall): the slot waits out its timeout, unsent, as in prober.mjs */
   c->slot = s;
@@ -210,10 +216,16 @@ int main(int argc, char **argv) {
     int s = k - first;
     slots[s].intended = start_ns + (int64_t)k * interval_ns;
     serve(slots[s].intended - spin_ns, timeout_ns);
-    while (mono_ns() < slots[s].intended) {
+    Conn *c = next_conn();
+    while (mono_ns() < slots[s].intended - WARM_LEAD_NS) {
       /* busy-wait: the send leaves at its time, not at a wake-up's */
     }
-    fire(s);
+    /* An empty send just before the request, as both Node probers do (the panel's WARM_LEAD_MS): it
+     * brings this socket's send path into cache, which CPU contention otherwise evicts between slots. */
+    if (c) send(c->fd, "", 0, MSG_NOSIGNAL);
+    while (mono_ns() < slots[s].intended) {
+    }
+    fire(s, c);
   }
   /* The last answers (or their timeouts). */
   int64_t last = slots[total - first - 1].intended + timeout_ns;
