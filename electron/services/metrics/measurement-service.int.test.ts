@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,20 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+/** Live probe processes measuring `apiUrl`, from /proc (what is running, not what the service thinks). */
+const probesOf = (apiUrl: string): number[] =>
+  readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return argv.some((arg) => arg.endsWith('probe.mjs')) && argv.includes(apiUrl);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
 
 let dir: string;
 let harness: RelayHarness | null = null;
@@ -122,6 +136,37 @@ describe('MeasurementService with the real relay, probe and demo peer', () => {
     );
     expect(events.some((e) => e.kind === 'sla-breach')).toBe(failed);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'attached three times at once (a relay ready while measuring resumes) runs one probe, and none after close',
+    async () => {
+      const h = (harness = await startRelayHarness({ distDir: DIST }));
+      await h.mine(1);
+      const s = (service = new MeasurementService({
+        history: path.join(dir, 'history.db'),
+        execPath: process.execPath,
+        probeScript: path.join(DIST, 'probe.mjs'),
+        rateHz: 20,
+        tickIntervalMs: 200,
+        retention: { rawDays: 7, aggregateDays: 90 },
+      }));
+      const target = {
+        apiUrl: h.apiUrl,
+        healthUrl: h.healthUrl,
+        key: h.key,
+        tier: 'turbo' as const,
+        relayPid: h.relayPid,
+        argvPrefix: [],
+        demoPeerUrl: h.demoUrl,
+      };
+      await Promise.all([s.attach(target), s.attach(target), s.attach(target)]);
+      await until(() => s.probeStatus?.state === 'sampling', 'the probe sampling');
+      await sleep(500);
+      expect(probesOf(h.apiUrl)).toEqual([s.probePid]);
+      await s.close();
+      await until(() => probesOf(h.apiUrl).length === 0, 'no probe left after close', 5000);
+    },
+  );
 
   it('counts a crash gap as failed slots, keeps windows across restarts, resets them on a tier switch', async () => {
     const h = (harness = await startRelayHarness({ distDir: DIST }));

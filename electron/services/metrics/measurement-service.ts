@@ -88,6 +88,8 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
   private ticker: NodeJS.Timeout | null = null;
   private target: AttachTarget | null = null;
   private crashedAt: number | null = null;
+  /** The attach or detach under way; the next one waits for it (see serial). */
+  private sequence: Promise<void> = Promise.resolve();
   private probeState: ProbeStatus = { state: 'stopped', since: Date.now() };
   private readonly verdicts = new Map<WindowName, 'breach' | 'ok' | 'open'>();
   private rateHz: number;
@@ -124,9 +126,27 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     return this.probe ? { state: this.probe.state, streamConnected: this.probe.streamConnected } : null;
   }
 
+  /**
+   * Attach and detach run one at a time, in call order. They await the probe's stop; two interleaved
+   * (a relay ready while measuring resumes, a rate change during a tier switch) once left a probe
+   * running that nothing referenced, measuring and restarting for ever.
+   */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.sequence.then(task, task);
+    this.sequence = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   /** Start measuring a relay that is ready. Re-attaching first detaches the previous relay. */
-  async attach(target: AttachTarget): Promise<void> {
-    if (this.target) await this.detach('stopped');
+  attach(target: AttachTarget): Promise<void> {
+    return this.serial(() => this.attachNow(target));
+  }
+
+  private async attachNow(target: AttachTarget): Promise<void> {
+    if (this.target) await this.detachNow('stopped');
     const timeoutMs = this.o.timeoutMs ?? 1000;
     const previous = this.aggregator?.tier ?? null;
     if (previous !== target.tier) {
@@ -218,7 +238,11 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
   }
 
   /** Stop the probe and resource sampling; the seconds still open are closed and stored. */
-  async detach(reason: DetachReason = 'stopped'): Promise<void> {
+  detach(reason: DetachReason = 'stopped'): Promise<void> {
+    return this.serial(() => this.detachNow(reason));
+  }
+
+  private async detachNow(reason: DetachReason): Promise<void> {
     if (!this.target) return;
     this.target = null;
     if (this.ticker) clearInterval(this.ticker);

@@ -111,6 +111,12 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
         }),
       );
     }
+    if (generation !== this.generation) {
+      // Stopped (or started again) while the spawn was under way: stop() found no child to end, so
+      // this one belongs to nobody and would run untracked for ever. It has done nothing yet.
+      killTree(spawned, 'SIGKILL');
+      return this.snapshot();
+    }
     const child = spawned;
     this.child = child;
     this.startedAt = Date.now();
