@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { buildGoRelay, goVersion } from '../scripts/build-go-relay.mjs';
 import { callPanel, removeDataDir, startHeadlessPanel, type HeadlessPanel } from './support/headless';
-import { openPanel, screenshotBoth, showView, startRelay, stopRelay } from './support/ui';
+import { knobCell, openPanel, screenshotBoth, showView, startRelay, stopRelay } from './support/ui';
 
 // The Optimizations and Logs views with the Go relay (relay/go) supervised as an external binary:
 // requested beside what the Go runtime itself reports on /health.
@@ -34,8 +34,7 @@ test('Optimizations shows GOGC and GOMAXPROCS as the Go runtime reports them; Lo
   await startRelay(page);
   await showView(page, 'Optimizations');
   const table = page.getByTestId('knob-table');
-  const cell = (name: string, which: 'requested' | 'applied') =>
-    table.getByTestId(`knob-${name}`).getByTestId(`knob-${which}`);
+  const cell = (name: string, which: 'requested' | 'applied') => knobCell(page, name, which);
   await expect(table).toHaveAttribute('data-tier', 'free');
   await expect(cell('GOGC', 'requested')).toHaveText('default');
   await expect(cell('GOGC', 'applied')).toHaveText('100');

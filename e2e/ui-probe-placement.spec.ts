@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { callPanel, removeDataDir, startHeadlessPanel, type HeadlessPanel } from './support/headless';
-import { openPanel, screenshotBoth, showView, startRelay } from './support/ui';
+import { knobCell, openPanel, screenshotBoth, showView, startRelay } from './support/ui';
 
 // Optimizations with the probe placed apart from the relay and a fixed V8 semi-space: each shown
 // requested beside what was read back (the probe's CPUs from /proc, the semi-space from the relay's
@@ -29,8 +29,7 @@ test('the probe’s CPUs and the relay’s semi-space, requested beside applied'
   await startRelay(page);
   await showView(page, 'Optimizations');
   const table = page.getByTestId('knob-table');
-  const cell = (name: string, which: 'requested' | 'applied') =>
-    table.getByTestId(`knob-${name}`).getByTestId(`knob-${which}`);
+  const cell = (name: string, which: 'requested' | 'applied') => knobCell(page, name, which);
   await expect(table).toHaveAttribute('data-tier', 'pro');
   await expect(cell('probe-affinity', 'requested')).toContainText('cpus 0');
   // The probe starts after the relay is ready; its read-back arrives a moment later.

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { removeDataDir, startHeadlessPanel, type HeadlessPanel } from './support/headless';
-import { openPanel, screenshotBoth, showView, startRelay, stopRelay } from './support/ui';
+import { knobCell, openPanel, screenshotBoth, showView, startRelay, stopRelay } from './support/ui';
 
 let panel: HeadlessPanel;
 
@@ -32,8 +32,8 @@ async function knobs(page: Page, tier: string) {
   await showView(page, 'Optimizations');
   const table = page.getByTestId('knob-table');
   await expect(table).toHaveAttribute('data-tier', tier);
-  const requested = (name: string) => table.getByTestId(`knob-${name}`).getByTestId('knob-requested');
-  const applied = (name: string) => table.getByTestId(`knob-${name}`).getByTestId('knob-applied');
+  const requested = (name: string) => knobCell(page, name, 'requested');
+  const applied = (name: string) => knobCell(page, name, 'applied');
   return { table, requested, applied };
 }
 

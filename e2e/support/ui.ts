@@ -15,6 +15,11 @@ export async function showView(page: Page, view: ViewName): Promise<void> {
   await expect(page.getByRole('tab', { name: view })).toHaveAttribute('aria-selected', 'true');
 }
 
+/** One cell of the Optimizations table: a setting's requested or applied value. */
+export function knobCell(page: Page, name: string, which: 'requested' | 'applied') {
+  return page.getByTestId('knob-table').getByTestId(`knob-${name}`).getByTestId(`knob-${which}`);
+}
+
 /** Starts the relay from the header and waits until the dashboard shows it running. */
 export async function startRelay(page: Page): Promise<number> {
   await showView(page, 'Dashboard');

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlockRelayed, HistoryResult, MetricsTick, type HistoryEvent } from '../../../shared/metrics';
 import { summaryIsSettledBelow } from '../../../shared/verdict';
 import { startRelayHarness, type RelayHarness } from '../probe/test-support/relay-harness';
-import { MeasurementService } from './measurement-service';
+import { MeasurementService, type AttachTarget, type MeasurementOptions } from './measurement-service';
 
 const DIST = fileURLToPath(new URL('../../../dist/relay/', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,6 +48,29 @@ const probesOf = (apiUrl: string): number[] =>
     })
     .map(Number);
 
+/** The service under test, on this test's history file, with the real probe. */
+function measuring(extra: Partial<MeasurementOptions> = {}): MeasurementService {
+  return (service = new MeasurementService({
+    history: path.join(dir, 'history.db'),
+    execPath: process.execPath,
+    probeScript: path.join(DIST, 'probe.mjs'),
+    rateHz: 20,
+    retention: { rawDays: 7, aggregateDays: 90 },
+    ...extra,
+  }));
+}
+
+/** The harness's relay as the service attaches to it. */
+const targetOf = (h: RelayHarness, tier: AttachTarget['tier']): AttachTarget => ({
+  apiUrl: h.apiUrl,
+  healthUrl: h.healthUrl,
+  key: h.key,
+  tier,
+  relayPid: h.relayPid,
+  argvPrefix: [],
+  demoPeerUrl: h.demoUrl,
+});
+
 let dir: string;
 let harness: RelayHarness | null = null;
 let service: MeasurementService | null = null;
@@ -66,28 +89,14 @@ describe('MeasurementService with the real relay, probe and demo peer', () => {
   it('ticks live windows with resources, relays 5 blocks with latencies, and stores it all', async () => {
     const h = (harness = await startRelayHarness({ distDir: DIST }));
     await h.mine(1);
-    const s = (service = new MeasurementService({
-      history: path.join(dir, 'history.db'),
-      execPath: process.execPath,
-      probeScript: path.join(DIST, 'probe.mjs'),
-      rateHz: 20,
-      retention: { rawDays: 7, aggregateDays: 90 },
-    }));
+    const s = measuring();
     const ticks: MetricsTick[] = [];
     const blocks: BlockRelayed[] = [];
     const events: HistoryEvent[] = [];
     s.on('tick', (t) => ticks.push(t));
     s.on('block', (b) => blocks.push(b));
     s.on('event', (e) => events.push(e));
-    await s.attach({
-      apiUrl: h.apiUrl,
-      healthUrl: h.healthUrl,
-      key: h.key,
-      tier: 'turbo',
-      relayPid: h.relayPid,
-      argvPrefix: [],
-      demoPeerUrl: h.demoUrl,
-    });
+    await s.attach(targetOf(h, 'turbo'));
     const probePid = await until(() => s.probePid, 'probe pid');
     // The stream only carries blocks relayed after the probe subscribed.
     // What the panel shows as the block stream's state is the probe's own (the tick, not a getter).
@@ -142,23 +151,8 @@ describe('MeasurementService with the real relay, probe and demo peer', () => {
     async () => {
       const h = (harness = await startRelayHarness({ distDir: DIST }));
       await h.mine(1);
-      const s = (service = new MeasurementService({
-        history: path.join(dir, 'history.db'),
-        execPath: process.execPath,
-        probeScript: path.join(DIST, 'probe.mjs'),
-        rateHz: 20,
-        tickIntervalMs: 200,
-        retention: { rawDays: 7, aggregateDays: 90 },
-      }));
-      const target = {
-        apiUrl: h.apiUrl,
-        healthUrl: h.healthUrl,
-        key: h.key,
-        tier: 'turbo' as const,
-        relayPid: h.relayPid,
-        argvPrefix: [],
-        demoPeerUrl: h.demoUrl,
-      };
+      const s = measuring({ tickIntervalMs: 200 });
+      const target = targetOf(h, 'turbo');
       await Promise.all([s.attach(target), s.attach(target), s.attach(target)]);
       await until(() => s.probeStatus?.state === 'sampling', 'the probe sampling');
       await sleep(500);
@@ -171,15 +165,8 @@ describe('MeasurementService with the real relay, probe and demo peer', () => {
   it('counts a crash gap as failed slots, keeps windows across restarts, resets them on a tier switch', async () => {
     const h = (harness = await startRelayHarness({ distDir: DIST }));
     await h.mine(1);
-    const s = (service = new MeasurementService({
-      history: path.join(dir, 'history.db'),
-      execPath: process.execPath,
-      probeScript: path.join(DIST, 'probe.mjs'),
-      rateHz: 20,
-      retention: { rawDays: 7, aggregateDays: 90 },
-      // A short timeout closes seconds sooner (lag = timeout + 750 ms), which keeps this test short.
-      timeoutMs: 250,
-    }));
+    // A short timeout closes seconds sooner (lag = timeout + 750 ms), which keeps this test short.
+    const s = measuring({ timeoutMs: 250 });
     const ticks: MetricsTick[] = [];
     const events: HistoryEvent[] = [];
     s.on('tick', (t) => ticks.push(t));
