@@ -175,8 +175,9 @@ export function judgeSummary(s: SlaSummary): Judgement {
 
 /**
  * Below objective and settled: 95% sure the miss rate exceeds the allowance, or n has reached the
- * samples a pass would need. Notifications and the breach events use this, so one early timeout in a
- * window of ten samples is shown as below objective but does not page anyone.
+ * samples a pass would need. Notifications and the breach events use this, so misses that chance
+ * explains are shown as below objective but do not page anyone: 1 timeout in 10 samples at 99%, 2 in
+ * 1,000 at 99.9%. (1 in 10 at 99.9% does page: a miss rate within 0.1% shows it 1% of the time.)
  */
 export function isSettledBelow(c: SlaCounts, objective: number): boolean {
   if (verdictOf(c, objective) !== 'below objective') return false;

@@ -6,16 +6,15 @@ import type {
   HistoryResult,
   MetricsTick,
   ProbeStatus,
-  WindowName,
 } from '../../../shared/metrics';
-import { summaryIsSettledBelow } from '../../../shared/verdict';
 import type { LaunchReport } from '../../../shared/launch';
 import type { TierName } from '../../../shared/tiers';
 import { HistoryStore } from '../history/history-store';
 import type { RawSample, Retention } from '../history/types';
-import { ProbeProcess, type ProbeState } from '../probe/probe-process';
-import { spinMsForTier } from '../probe/protocol';
+import type { ProbeProcess, ProbeState } from '../probe/probe-process';
 import type { Aggregator } from './aggregator';
+import { BreachTracker } from './breach-events';
+import { startLiveProbe, type ProbeLaunch } from './live-probe';
 import { TierWindows } from './tier-windows';
 import { ResourceSampler } from './resource-sampler';
 
@@ -57,18 +56,11 @@ export interface MeasurementEvents {
   event: [event: HistoryEvent];
   /** Something worth logging that did not stop measuring (a probe line, a failed flush). */
   warning: [message: string];
-  /**
-   * The probe runs its own code now (its wrappers have exec'd onward: its placement can be read back
-   * from `pid`), or it died before it got there (`failure`: the last words on its stderr, e.g.
-   * taskset refusing a CPU list).
-   */
+  /** The probe runs its own code now, or died before it got there (live-probe.ts). */
   probe: [placement: ProbeLaunch];
 }
 
-export type ProbeLaunch = { readonly pid: number } | { readonly failure: string };
-
-/** Windows whose verdict changes are recorded as sla-breach / sla-recovered events. */
-const BREACH_WINDOWS: readonly WindowName[] = ['15m', '1h', '24h'];
+export type { ProbeLaunch };
 
 /**
  * The measurement side of the panel: runs the probe next to the relay, aggregates its samples into
@@ -91,7 +83,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
   /** The attach or detach under way; the next one waits for it (see serial). */
   private sequence: Promise<void> = Promise.resolve();
   private probeState: ProbeStatus = { state: 'stopped', since: Date.now() };
-  private readonly verdicts = new Map<WindowName, 'breach' | 'ok' | 'open'>();
+  private readonly breaches = new BreachTracker();
   private rateHz: number;
 
   constructor(private readonly o: MeasurementOptions) {
@@ -151,7 +143,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     const previous = this.aggregator?.tier ?? null;
     if (previous !== target.tier) {
       this.aggregator = this.windows.use(target.tier, Date.now());
-      this.verdicts.clear();
+      this.breaches.reset();
       if (previous !== null) this.recordEvent('tier-switch', { from: previous, to: target.tier });
       this.crashedAt = null;
     }
@@ -164,51 +156,25 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
     });
     if (this.crashedAt !== null) this.countDowntime(this.crashedAt, Date.now());
 
-    const probe = new ProbeProcess({
-      execPath: this.o.execPath,
-      script: this.o.probeScript,
-      argvPrefix: target.argvPrefix,
-      env: this.o.probeEnv ?? process.env,
-      apiUrl: target.apiUrl,
-      key: target.key,
-      rateHz: this.rateHz,
-      timeoutMs,
-      demoPeerUrl: target.demoPeerUrl ?? null,
-      spinMs: spinMsForTier(target.tier),
-    });
-    probe.on('samples', (samples) => this.onSamples(samples));
-    probe.on('block', (block) => this.recordBlock(block));
-    let running = false;
-    probe.on('exit', (exit) => {
-      const started = running;
-      running = false;
-      if (exit.expected) return;
-      if (!started) {
-        const said = exit.stderrTail.filter((line) => line.trim() !== '').at(-1);
-        const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-        this.emit('probe', { failure: `the probe exited (${how}) before it ran${said ? `: ${said}` : ''}` });
-      }
-      this.recordEvent('probe-crash', {
-        code: exit.code,
-        signal: exit.signal,
-        restartInMs: exit.restartInMs,
-        stderr: exit.stderrTail.slice(-5),
-      });
-    });
-    probe.on('warning', (message) => this.emit('warning', message));
-    probe.on('state', (state) => {
-      this.probeState = { ...this.probeState, state, since: Date.now() };
-      const pid = probe.pid;
-      if (state === 'waiting-for-block' && !running && pid !== null) {
-        running = true;
-        this.emit('probe', { pid });
-      }
-    });
-    // A new probe starts off the stream: until it says it is on, blocks relayed are not seen.
-    this.probeState = { ...this.probeState, blockStream: false };
-    probe.on('stream', (connected) => (this.probeState = { ...this.probeState, blockStream: connected }));
-    this.probe = probe;
-    probe.start();
+    this.probe = startLiveProbe(
+      {
+        execPath: this.o.execPath,
+        probeScript: this.o.probeScript,
+        probeEnv: this.o.probeEnv ?? process.env,
+        rateHz: this.rateHz,
+        timeoutMs,
+      },
+      target,
+      {
+        samples: (samples) => this.onSamples(samples),
+        block: (block) => this.recordBlock(block),
+        warning: (message) => this.emit('warning', message),
+        launched: (launch) => this.emit('probe', launch),
+        crashed: (details) => this.recordEvent('probe-crash', details),
+        status: (change) => (this.probeState = { ...this.probeState, ...change }),
+      },
+    );
+    const probe = this.probe;
 
     this.sampler = new ResourceSampler({
       relayPid: target.relayPid,
@@ -320,22 +286,7 @@ export class MeasurementService extends EventEmitter<MeasurementEvents> {
       coverage,
       probe: this.probeState,
     };
-    for (const name of BREACH_WINDOWS) {
-      const sla = full.windows[name].sla;
-      const before = this.verdicts.get(name);
-      // Breach events follow settled misses only (shared/verdict.ts): one early timeout is not a breach.
-      const state = summaryIsSettledBelow(sla) ? 'breach' : sla.verdict === 'pass' ? 'ok' : 'open';
-      this.verdicts.set(name, state);
-      if (state === before || state === 'open') continue;
-      const details = {
-        window: name,
-        compliance: sla.compliance,
-        n: sla.n,
-        missUpperBound95: sla.missUpperBound95,
-      };
-      if (state === 'breach') this.recordEvent('sla-breach', details);
-      else if (before === 'breach') this.recordEvent('sla-recovered', details);
-    }
+    for (const change of this.breaches.changes(full.windows)) this.recordEvent(change.kind, change.details);
     this.emit('tick', full);
   }
 }
