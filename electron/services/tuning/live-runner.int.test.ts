@@ -207,7 +207,11 @@ function ownProbes(): { pid: number; name: string; cpus: string }[] {
       const name = /^Name:\s*(\S+)$/m.exec(status)?.[1] ?? '?';
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       if (parent !== process.pid || !cmdline.includes(resources.probeScript) || WRAPPERS.has(name)) continue;
-      found.push({ pid: Number(entry), name, cpus: /^Cpus_allowed_list:\s*(\S+)$/m.exec(status)?.[1] ?? '?' });
+      found.push({
+        pid: Number(entry),
+        name,
+        cpus: /^Cpus_allowed_list:\s*(\S+)$/m.exec(status)?.[1] ?? '?',
+      });
     } catch {
       // A process that ended while listed.
     }
