@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { nowMs } from '../../../shared/clock';
 import { ProbeHttpError, parseResponse } from './http-response';
 
 export { ProbeHttpError, parseResponse } from './http-response';
@@ -48,7 +49,6 @@ interface Pending {
   onAbort?: () => void;
 }
 
-const systemNow = (): number => performance.timeOrigin + performance.now();
 /**
  * Time this process has spent waiting in the event loop's poll (libuv's idle time), ms. What a request's
  * window did not spend there, the probe spent on its own work (see PoolAnswer.ownMs).
@@ -74,7 +74,7 @@ class Connection {
     private readonly maxBytes: number,
     readBuffer: Buffer,
   ) {
-    this.now = o.now ?? systemNow;
+    this.now = o.now ?? nowMs;
     // `onread` hands each read to us straight from the socket's handle, without the stream's push and
     // 'data' machinery in between: against a C prober that machinery was 0.02–0.05 ms at p50 between
     // the answer's arrival and its stamp, charged to the relay (test/independent-prober/c-prober).

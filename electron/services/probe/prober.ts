@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { nowMs } from '../../../shared/clock';
 import { KeepAlivePool } from './http-client';
 import {
   FixedRateSchedule,
@@ -10,7 +10,7 @@ import {
   type Timers,
 } from './schedule';
 
-export const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
+export const systemClock: Clock = { now: nowMs };
 export const systemTimers: Timers = {
   set: (fn, delayMs) => setTimeout(fn, delayMs),
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),

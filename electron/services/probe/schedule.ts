@@ -29,7 +29,7 @@
  */
 
 export interface Clock {
-  /** Epoch ms with sub-millisecond resolution (performance.timeOrigin + performance.now()). */
+  /** Epoch ms with sub-millisecond resolution (shared/clock's nowMs). */
   now(): number;
 }
 

@@ -65,7 +65,7 @@ export interface StreamListenerOptions {
 /**
  * Subscribes to the relay's WebSocket stream and turns each announcement into a BlockRelayed:
  * relay-added latency from the relay's own two timestamps, end-to-end from the demo peer's send time
- * to the moment the message reached us (all three processes share the machine's wall clock).
+ * to the moment the message reached us (all three processes read shared/clock's anchored wall clock).
  */
 export class StreamListener {
   private ws: WebSocket | null = null;
@@ -132,10 +132,26 @@ export class StreamListener {
         receivedAt,
         relayedAt,
         addedMs: relayedAt - receivedAt,
-        endToEndMs: sentAt === null ? null : deliveredAt - sentAt,
+        endToEndMs: this.endToEnd(height, sentAt, deliveredAt),
         deliveredAt,
       });
     if (!this.demo) return emit(null);
     this.demo.lookup(hash).then(emit, () => emit(null));
+  }
+
+  /**
+   * A block cannot arrive before it was sent: a negative figure means the two processes' clocks
+   * disagree (a wall clock set between their starts). It is not recorded as a latency, and said once.
+   */
+  private endToEnd(height: number, sentAt: number | null, deliveredAt: number): number | null {
+    if (sentAt === null) return null;
+    const ms = deliveredAt - sentAt;
+    if (ms >= 0) return ms;
+    this.o.onWarning('end-to-end not recorded: the demo peer sent this block after it arrived here', {
+      height,
+      byMs: Number((-ms).toFixed(3)),
+      hint: "the demo peer's and the probe's clocks disagree; was the system clock set while they ran?",
+    });
+    return null;
   }
 }

@@ -29,7 +29,9 @@ export function summarizeBlocks(
     const at = timeline.tierAt(b.receivedAt);
     if (at === tier) mine.push({ ...b, tier: at });
   }
-  const endToEnd = mine.flatMap((b) => (b.endToEndMs === null ? [] : [b.endToEndMs]));
+  // A negative end-to-end figure is two processes' clocks disagreeing, not a latency: panels before
+  // shared/clock.ts anchored every process to the wall clock stored a few, and they stay in history.
+  const endToEnd = mine.flatMap((b) => (b.endToEndMs === null || b.endToEndMs < 0 ? [] : [b.endToEndMs]));
   return {
     count: mine.length,
     added: blockLatency(mine.map((b) => b.addedMs)),

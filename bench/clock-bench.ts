@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { nowMs } from '../shared/clock';
+import { CpuContention } from '../electron/services/sla-test/contention';
+import { distFile, median } from './support';
+import type { BenchRow } from './types';
+
+/** The flag run.mjs answers by printing one process's clock offsets (sampleClockOffsets). */
+export const CLOCK_SAMPLE_FLAG = '--clock-sample';
+const PROCESSES = 30;
+
+interface Offsets {
+  /** performance.timeOrigin + performance.now(), less the wall clock. */
+  readonly timeOrigin: number;
+  /** shared/clock's nowMs(), less the wall clock. */
+  readonly anchored: number;
+}
+
+/**
+ * How far a clock reads from the wall clock in this process: at the instant Date.now() ticks to a
+ * new millisecond, the clock reads that millisecond plus the time it took to notice; the least of
+ * many such readings is the clock's own offset (plus a constant detection lag common to all).
+ */
+function offsetOf(clock: () => number): number {
+  let least = Infinity;
+  for (let sample = 0; sample < 200; sample++) {
+    const start = Date.now();
+    let edge = start;
+    while (edge === start) edge = Date.now();
+    least = Math.min(least, clock() - edge);
+  }
+  return least;
+}
+
+/** In a fresh process: both clocks' offsets, on stdout as JSON. */
+export function printClockOffsets(): void {
+  const offsets: Offsets = {
+    timeOrigin: offsetOf(() => performance.timeOrigin + performance.now()),
+    anchored: offsetOf(nowMs),
+  };
+  process.stdout.write(`${JSON.stringify(offsets)}\n`);
+}
+
+function sampleProcess(): Promise<Offsets> {
+  const script = fileURLToPath(new URL('./run.mjs', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, CLOCK_SAMPLE_FLAG], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(output) as Offsets) : reject(new Error(`clock sample exited ${code}`)),
+    );
+  });
+}
+
+/** The spread of offsets across processes: how far two processes' readings of one instant disagree. */
+function spread(values: readonly number[]): { spread: number; worst: number } {
+  const middle = median(values);
+  return {
+    spread: Math.max(...values) - Math.min(...values),
+    worst: Math.max(...values.map((v) => Math.abs(v - middle))),
+  };
+}
+
+/**
+ * Cross-process clock agreement (shared/clock.ts): 30 fresh processes each read both clocks against
+ * Date.now(), on a quiet machine and under CPU contention (two busy processes per core), where a
+ * start-up preemption once put a process's timeOrigin 5.6 ms off. A block's end-to-end time
+ * subtracts two processes' readings, so their disagreement is its error.
+ */
+export async function runClockBench() {
+  const rows: BenchRow[] = [];
+  const raw: Record<string, Offsets[]> = {};
+  for (const loaded of [false, true]) {
+    const contention = loaded
+      ? new CpuContention({ execPath: process.execPath, script: distFile('relay/busy.mjs'), maxSeconds: 120 })
+      : null;
+    await contention?.start();
+    const offsets: Offsets[] = [];
+    try {
+      for (let i = 0; i < PROCESSES; i++) offsets.push(await sampleProcess());
+    } finally {
+      await contention?.stop();
+    }
+    const label = loaded ? 'under contention' : 'quiet';
+    raw[label] = offsets;
+    const origin = spread(offsets.map((o) => o.timeOrigin));
+    const anchored = spread(offsets.map((o) => o.anchored));
+    rows.push(
+      {
+        metric: `timeOrigin + now(): worst process off the median, ${label}`,
+        value: origin.worst,
+        unit: 'ms',
+      },
+      {
+        metric: `nowMs() (anchored): worst process off the median, ${label}`,
+        value: anchored.worst,
+        unit: 'ms',
+        target: '≤ 0.2 ms',
+        met: anchored.worst <= 0.2,
+      },
+      {
+        metric: `timeOrigin + now(): spread over ${PROCESSES} processes, ${label}`,
+        value: origin.spread,
+        unit: 'ms',
+      },
+      {
+        metric: `nowMs() (anchored): spread over ${PROCESSES} processes, ${label}`,
+        value: anchored.spread,
+        unit: 'ms',
+      },
+    );
+  }
+  return { title: 'Clock agreement across processes (shared/clock.ts)', rows, raw };
+}
