@@ -8,7 +8,7 @@
  * `performance.timeOrigin + performance.now()` is not the same in every process: Node 24 fixes
  * timeOrigin during start-up, and a start on a loaded machine put it 2.6 and 5.6 ms off the wall
  * clock in 2 of 30 processes (two busy loops and a real-time one on the two cores; 0.02–0.4 ms in the
- * rest). One block's end-to-end time read −4 ms that way and the report refused to export. So each
+ * rest). One block's end-to-end time read below zero that way and the report refused to export. So each
  * process anchors its monotonic clock to Date.now() itself, once, at the instant Date.now() ticks
  * (wallClockAnchor). `performance` is a global in Node and in browsers alike, so this needs no import.
  *
