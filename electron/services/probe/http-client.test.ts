@@ -245,19 +245,27 @@ describe('the probe’s own time in an answer’s window', () => {
     const port = await slowServer();
     const p = pool(port);
     await p.get(signal()); // connect first: the measured requests go out on a warm socket
-    const waiting = await p.get(signal());
-    const sent = performance.now();
-    const pending = p.get(signal());
-    spin(15);
-    const busy = await pending;
-    const latency = performance.now() - sent;
+    // Time this process is kept off the CPU outside its poll (another test's real-time relay, say)
+    // counts as its own: it only ever adds. So each case is measured five times and the least stands
+    // (one CI run read 41.7 ms own time in a 58 ms answer with a 15 ms spin).
+    const rounds: { waiting: number; busy: number; idle: number }[] = [];
+    for (let round = 0; round < 5; round++) {
+      const waiting = await p.get(signal());
+      const sent = performance.now();
+      const pending = p.get(signal());
+      spin(15);
+      const busy = await pending;
+      const latency = performance.now() - sent;
+      rounds.push({ waiting: waiting.ownMs, busy: busy.ownMs, idle: latency - busy.ownMs });
+    }
     p.destroy();
-    // Waiting counts only the in-process server's own handling (5.6 ms once with three busy loops on
-    // the two cores), far from the 40 ms the answer took: idle time is not the probe's.
-    expect(waiting.ownMs).toBeLessThan(10);
-    // The 15 ms spin is the probe's own; the server's 40 ms wait (idle here) is not.
-    expect(busy.ownMs).toBeGreaterThanOrEqual(14);
-    expect(busy.ownMs - waiting.ownMs).toBeGreaterThan(5);
-    expect(busy.ownMs).toBeLessThan(latency - 20);
+    const least = (key: 'waiting' | 'busy' | 'idle') => Math.min(...rounds.map((r) => r[key]));
+    const most = (key: 'idle') => Math.max(...rounds.map((r) => r[key]));
+    const seen = JSON.stringify(rounds);
+    // Waiting counts only the in-process server's own handling, far from the 40 ms the answer took.
+    expect(least('waiting'), seen).toBeLessThan(5);
+    // The 15 ms spin is always the probe's own; the server's 40 ms wait (idle here) is not.
+    expect(least('busy'), seen).toBeGreaterThanOrEqual(14);
+    expect(most('idle'), seen).toBeGreaterThan(20);
   });
 });
