@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { createInterface } from 'node:readline';
 
 /** A relay binary under test: spawned with exactly the environment given, its output kept (bounded). */
@@ -82,28 +81,4 @@ export function spawnRelay(command: RelayCommand, env: Readonly<Record<string, s
       await exited;
     },
   };
-}
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A free port whose successor is free too: the contract puts health on API_PORT+1. */
-export async function freePortPair(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = net.createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    if (port > 0 && port < 65535 && (await canBind(port)) && (await canBind(port + 1))) return port;
-  }
-  throw new Error('no two adjacent free ports on 127.0.0.1');
 }

@@ -10,7 +10,8 @@ import type { RelayHealth } from '../../../shared/relay-contract';
 import { RELAY_ENV } from '../../../shared/relay-contract';
 import { type TierName } from '../../../shared/tiers';
 import { startTestPeer, type TestPeer } from './peer';
-import { freePortPair, spawnRelay, type RelayCommand } from './relay-process';
+import { freePortPair } from '../supervisor/ports';
+import { spawnRelay, type RelayCommand } from './relay-process';
 import { fail, get } from './http-read';
 import { SIGTERM_BOUND_MS, contractEnvironment, startRelay, stopRelay, type Running } from './running-relay';
 import {
@@ -79,7 +80,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     await peer.mine(1);
 
     await attempt('bad-variable-exit-2', async () => {
-      const port = await freePortPair();
+      const { api: port } = await freePortPair();
       const env = {
         ...contractEnvironment('free', {}, port, peer!.address),
         [RELAY_ENV.tier]: 'no-such-tier',
@@ -97,7 +98,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     });
 
     const tier: TierName = 'free';
-    const env = contractEnvironment(tier, {}, await freePortPair(), peer.address);
+    const env = contractEnvironment(tier, {}, (await freePortPair()).api, peer.address);
     const main = await startRelay(options, env).catch((error: unknown) => error);
     if (!('process' in (main as object))) {
       const why = main instanceof Error ? main.message : String(main);
@@ -163,7 +164,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       void health;
     }
 
-    const switchEnv = contractEnvironment(SWITCH_TIER, SWITCH_OVERRIDES, await freePortPair(), peer.address);
+    const switchEnv = contractEnvironment(
+      SWITCH_TIER,
+      SWITCH_OVERRIDES,
+      (await freePortPair()).api,
+      peer.address,
+    );
     const switched = await startRelay(options, switchEnv).catch((error: unknown) => error);
     if (!('process' in (switched as object))) {
       const why = switched instanceof Error ? switched.message : String(switched);

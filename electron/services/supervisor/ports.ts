@@ -29,19 +29,66 @@ function ephemeralPort(host: string): Promise<number> {
 }
 
 /**
+ * Where this OS hands out ports for outgoing connections. A port picked there (bind to port 0 picks
+ * there too) can be taken as the local end of any process's next connection in the moment before the
+ * relay binds it, and the relay's start then fails. Linux says in /proc; Windows, macOS and the BSDs
+ * use 49152–65535 unless configured otherwise.
+ */
+export function ephemeralRange(): { low: number; high: number } {
+  if (process.platform === 'linux') {
+    try {
+      const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+        .trim()
+        .split(/\s+/)
+        .map(Number);
+      if (low && high && low <= high) return { low, high };
+    } catch {
+      // No /proc: the default below.
+    }
+  }
+  return { low: 49152, high: 65535 };
+}
+
+const QUIET_LOW = 20000;
+const QUIET_HIGH = 32767;
+
+/**
+ * Ports the relay and demo peer are given: 20000–32767, below every default ephemeral range, where
+ * only listeners take ports. Null when a configured ephemeral range leaves fewer than 1,000 of them
+ * (then the OS picks, as before).
+ */
+export function quietPortBand(range = ephemeralRange()): { low: number; high: number } | null {
+  const high = Math.min(QUIET_HIGH, range.low - 2);
+  return high - QUIET_LOW >= 1000 ? { low: QUIET_LOW, high } : null;
+}
+
+async function candidatePort(host: string): Promise<number> {
+  const band = quietPortBand();
+  if (band === null) return ephemeralPort(host);
+  return band.low + Math.floor(Math.random() * (band.high - band.low + 1));
+}
+
+/**
  * A free pair (N, N+1): the contract puts the health server on API_PORT + 1, so both must be free.
- * The relay binds them a moment later; the window for a race is small and a lost race shows as a
- * start failure naming the port, which the supervisor retries with a new pair.
+ * Picked outside the ephemeral range (quietPortBand), so nothing but another listener can take them
+ * before the relay binds them; a lost race still shows as a start failure naming the port, which the
+ * supervisor retries with a new pair.
  */
 export async function freePortPair(host = '127.0.0.1'): Promise<{ api: number; health: number }> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const api = await ephemeralPort(host);
-    if (api < 65535 && (await isPortFree(api + 1, host))) return { api, health: api + 1 };
+    const api = await candidatePort(host);
+    if (api < 65535 && (await isPortFree(api, host)) && (await isPortFree(api + 1, host))) {
+      return { api, health: api + 1 };
+    }
   }
   throw new ApiError('PORT_IN_USE', 'Could not find two adjacent free ports on 127.0.0.1.');
 }
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await candidatePort(host);
+    if (await isPortFree(port, host)) return port;
+  }
   return ephemeralPort(host);
 }
 
