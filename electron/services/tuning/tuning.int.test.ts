@@ -12,7 +12,7 @@ import { busyPids } from '../sla-test/test-support/busy-pids';
 /**
  * Timing test (npm run test:timing runs it alone): tune enterprise on this machine under contention
  * with a 90 s budget, apply the recommendation, and confirm it with SLA tests of 3,000 probes each,
- * default and recommended, under the same contention. About 2.5 minutes.
+ * default and (when one was made) recommended, under the same contention. About 2–2.5 minutes.
  */
 
 let services: AppServices | null = null;
@@ -98,12 +98,9 @@ describe('tuning this machine', () => {
       return run.tiers[0]!;
     };
     const baseline = await sla({});
-    const tuned = await sla(recommended);
     console.log(
-      `confirm: default p99.9 ${baseline.latency?.p999.toFixed(2)} misses ${baseline.misses?.misses}; ` +
-        `recommended p99.9 ${tuned.latency?.p999.toFixed(2)} misses ${tuned.misses?.misses}`,
+      `confirm: default p99.9 ${baseline.latency?.p999.toFixed(2)} misses ${baseline.misses?.misses}`,
     );
-    expect(tuned.n).toBe(3000);
     expect(baseline.n).toBe(3000);
     // The tier default inside the experiment measures as an SLA test of the same plan does: a block
     // counts only once the relay serves and the warm-up is over, so the switches between blocks do
@@ -129,12 +126,19 @@ describe('tuning this machine', () => {
       4 * missRateUpperBound95(baseline.misses!.misses, 3000),
     );
     expect(inExperiment.p99!).toBeLessThanOrEqual(Math.max(2 * result.targetMs, 3 * baseline.latency!.p99));
+    // When nothing beat the default, the plan to confirm is the default: the SLA test above. (Run
+    // twice, the same plan once read p99.9 84 ms with 25 misses, then 5.3 ms with 4: a second run
+    // would compare the machine's noise with itself.)
+    if (result.recommendation.kind !== 'apply') return;
     // Not worse: the recommended plan's miss rate is not significantly above the default's (its 95%
     // lower bound does not exceed the default's 95% upper bound), and its tail is not far behind.
-    const tunedMisses = tuned.misses!.misses;
-    const baselineMisses = baseline.misses!.misses;
-    expect(missRateLowerBound95(tunedMisses, 3000)).toBeLessThanOrEqual(
-      missRateUpperBound95(baselineMisses, 3000),
+    const tuned = await sla(recommended);
+    console.log(
+      `confirm: recommended p99.9 ${tuned.latency?.p999.toFixed(2)} misses ${tuned.misses?.misses}`,
+    );
+    expect(tuned.n).toBe(3000);
+    expect(missRateLowerBound95(tuned.misses!.misses, 3000)).toBeLessThanOrEqual(
+      missRateUpperBound95(baseline.misses!.misses, 3000),
     );
     expect(tuned.latency!.p99).toBeLessThanOrEqual(baseline.latency!.p99 * 1.5 + 0.5);
   }, 330_000);
