@@ -61,13 +61,16 @@ export const REFERENCE_LATE_P90_MS = 0.2;
 export const BUSY_LOAD_PER_CORE = 4;
 
 /**
- * A window outside the bounds is measured once more, and the second window's figures stand. On this
- * 2-core VM single windows of the same probes on the same relay moved by 0.06–0.09 ms at p50 or p90
- * from one to the next (a fresh-clone run: loaded p50 panel 0.328 / C 0.409, where the runs before and
- * after read −0.04 to +0.04), and once by 0.7 ms (a stall of the host); a probe that mis-measures is
- * outside the bounds in every window, so it still fails. Both windows' figures are printed.
+ * A window outside the bounds is measured again, up to three windows, and the last one's figures
+ * stand. On this 2-core VM single windows of the same probes on the same relay moved by 0.06–0.09 ms
+ * at p50 or p90 from one to the next (a fresh-clone run: loaded p50 panel 0.328 / C 0.409, where the
+ * runs before and after read −0.04 to +0.04), and by 0.7–5.4 ms at p90 when the two real-time probers
+ * and the relay shared the cores badly (idle p90 panel 2.603 / C 0.731, the next window 0.527 / 0.498;
+ * in another run two windows in a row: 0.893 / 0.689, then 6.014 / 0.588 with p50 0.267 / 0.218). A
+ * probe that mis-measures is outside the bounds in every window, so it still fails. Every window's
+ * figures are printed.
  */
-export const COMPARED_WINDOWS = 2;
+export const COMPARED_WINDOWS = 3;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -387,11 +390,11 @@ export function idleAndLoadedComparisons(o: {
   };
   const suffix = o.reference === 'independent' ? '' : ` vs ${o.reference}`;
 
-  it(`idle: same p50 and p90 as the ${o.reference} prober`, { timeout: 75_000 }, async (ctx) => {
+  it(`idle: same p50 and p90 as the ${o.reference} prober`, { timeout: 110_000 }, async (ctx) => {
     await compareWindow(`idle${suffix}`, (note) => ctx.skip(note));
   });
 
-  it('under CPU load from busy processes: still the same p50 and p90', { timeout: 75_000 }, async (ctx) => {
+  it('under CPU load from busy processes: still the same p50 and p90', { timeout: 110_000 }, async (ctx) => {
     const load = busyProcesses(os.availableParallelism());
     try {
       await sleep(500);
