@@ -10,10 +10,8 @@ export const CLOCK_SAMPLE_FLAG = '--clock-sample';
 const PROCESSES = 30;
 
 interface Offsets {
-  /** performance.timeOrigin + performance.now(), less the wall clock. */
-  readonly timeOrigin: number;
-  /** shared/clock's nowMs(), less the wall clock. */
-  readonly anchored: number;
+  /** shared/clock's nowMs() (performance.timeOrigin + performance.now()), less the wall clock. */
+  readonly nowMs: number;
 }
 
 /**
@@ -34,10 +32,7 @@ function offsetOf(clock: () => number): number {
 
 /** In a fresh process: both clocks' offsets, on stdout as JSON. */
 export function printClockOffsets(): void {
-  const offsets: Offsets = {
-    timeOrigin: offsetOf(() => performance.timeOrigin + performance.now()),
-    anchored: offsetOf(nowMs),
-  };
+  const offsets: Offsets = { nowMs: offsetOf(nowMs) };
   process.stdout.write(`${JSON.stringify(offsets)}\n`);
 }
 
@@ -66,10 +61,9 @@ function spread(values: readonly number[]): { spread: number; worst: number } {
 }
 
 /**
- * Cross-process clock agreement (shared/clock.ts): 30 fresh processes each read both clocks against
- * Date.now(), on a quiet machine and under CPU contention (two busy processes per core), where a
- * start-up preemption once put a process's timeOrigin 5.6 ms off. A block's end-to-end time
- * subtracts two processes' readings, so their disagreement is its error.
+ * Cross-process clock agreement (shared/clock.ts): 30 fresh processes each read nowMs() against
+ * Date.now(), on a quiet machine and under CPU contention (two busy processes per core). A block's
+ * end-to-end time subtracts two processes' readings, so their disagreement is its error.
  */
 export async function runClockBench() {
   const rows: BenchRow[] = [];
@@ -87,31 +81,10 @@ export async function runClockBench() {
     }
     const label = loaded ? 'under contention' : 'quiet';
     raw[label] = offsets;
-    const origin = spread(offsets.map((o) => o.timeOrigin));
-    const anchored = spread(offsets.map((o) => o.anchored));
+    const clock = spread(offsets.map((o) => o.nowMs));
     rows.push(
-      {
-        metric: `timeOrigin + now(): worst process off the median, ${label}`,
-        value: origin.worst,
-        unit: 'ms',
-      },
-      {
-        metric: `nowMs() (anchored): worst process off the median, ${label}`,
-        value: anchored.worst,
-        unit: 'ms',
-        target: '≤ 0.2 ms',
-        met: anchored.worst <= 0.2,
-      },
-      {
-        metric: `timeOrigin + now(): spread over ${PROCESSES} processes, ${label}`,
-        value: origin.spread,
-        unit: 'ms',
-      },
-      {
-        metric: `nowMs() (anchored): spread over ${PROCESSES} processes, ${label}`,
-        value: anchored.spread,
-        unit: 'ms',
-      },
+      { metric: `nowMs(): worst process off the median, ${label}`, value: clock.worst, unit: 'ms' },
+      { metric: `nowMs(): spread over ${PROCESSES} processes, ${label}`, value: clock.spread, unit: 'ms' },
     );
   }
   return { title: 'Clock agreement across processes (shared/clock.ts)', rows, raw };
