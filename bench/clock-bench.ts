@@ -5,38 +5,28 @@ import { CpuContention } from '../electron/services/sla-test/contention';
 import { distFile, median } from './support';
 import type { BenchRow } from './types';
 
-/** The flag run.mjs answers by printing one process's clock offsets (sampleClockOffsets). */
+/** The flag run.mjs answers by printing one process's clock offset (printClockOffset). */
 export const CLOCK_SAMPLE_FLAG = '--clock-sample';
 const PROCESSES = 30;
 
-interface Offsets {
-  /** shared/clock's nowMs() (performance.timeOrigin + performance.now()), less the wall clock. */
-  readonly nowMs: number;
-}
-
 /**
- * How far a clock reads from the wall clock in this process: at the instant Date.now() ticks to a
- * new millisecond, the clock reads that millisecond plus the time it took to notice; the least of
- * many such readings is the clock's own offset (plus a constant detection lag common to all).
+ * In a fresh process, on stdout: how far nowMs() reads from the wall clock here. At the instant
+ * Date.now() ticks to a new millisecond, nowMs() reads that millisecond plus the time it took to
+ * notice; the least of many such readings is the clock's own offset (plus a detection lag common to
+ * all processes).
  */
-function offsetOf(clock: () => number): number {
+export function printClockOffset(): void {
   let least = Infinity;
   for (let sample = 0; sample < 200; sample++) {
     const start = Date.now();
     let edge = start;
     while (edge === start) edge = Date.now();
-    least = Math.min(least, clock() - edge);
+    least = Math.min(least, nowMs() - edge);
   }
-  return least;
+  process.stdout.write(`${least}\n`);
 }
 
-/** In a fresh process: both clocks' offsets, on stdout as JSON. */
-export function printClockOffsets(): void {
-  const offsets: Offsets = { nowMs: offsetOf(nowMs) };
-  process.stdout.write(`${JSON.stringify(offsets)}\n`);
-}
-
-function sampleProcess(): Promise<Offsets> {
+function sampleProcess(): Promise<number> {
   const script = fileURLToPath(new URL('./run.mjs', import.meta.url));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, CLOCK_SAMPLE_FLAG], {
@@ -46,7 +36,7 @@ function sampleProcess(): Promise<Offsets> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(output) as Offsets) : reject(new Error(`clock sample exited ${code}`)),
+      code === 0 ? resolve(Number(output)) : reject(new Error(`clock sample exited ${code}`)),
     );
   });
 }
@@ -67,13 +57,13 @@ function spread(values: readonly number[]): { spread: number; worst: number } {
  */
 export async function runClockBench() {
   const rows: BenchRow[] = [];
-  const raw: Record<string, Offsets[]> = {};
+  const raw: Record<string, number[]> = {};
   for (const loaded of [false, true]) {
     const contention = loaded
       ? new CpuContention({ execPath: process.execPath, script: distFile('relay/busy.mjs'), maxSeconds: 120 })
       : null;
     await contention?.start();
-    const offsets: Offsets[] = [];
+    const offsets: number[] = [];
     try {
       for (let i = 0; i < PROCESSES; i++) offsets.push(await sampleProcess());
     } finally {
@@ -81,7 +71,7 @@ export async function runClockBench() {
     }
     const label = loaded ? 'under contention' : 'quiet';
     raw[label] = offsets;
-    const clock = spread(offsets.map((o) => o.nowMs));
+    const clock = spread(offsets);
     rows.push(
       { metric: `nowMs(): worst process off the median, ${label}`, value: clock.worst, unit: 'ms' },
       { metric: `nowMs(): spread over ${PROCESSES} processes, ${label}`, value: clock.spread, unit: 'ms' },

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChartBench } from './chart-bench';
-import { CLOCK_SAMPLE_FLAG, printClockOffsets, runClockBench } from './clock-bench';
+import { CLOCK_SAMPLE_FLAG, printClockOffset, runClockBench } from './clock-bench';
 import { runFleetHostileBench } from './fleet-hostile-bench';
 import { runGoRelayBench } from './go-relay-bench';
 import { runGoRelayEnterpriseBench, runGoRelayScaleBench } from './go-relay-scale-bench';
@@ -86,7 +86,7 @@ function runIsolated(name: string): Promise<BenchSection> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === CLOCK_SAMPLE_FLAG) return printClockOffsets();
+  if (args[0] === CLOCK_SAMPLE_FLAG) return printClockOffset();
   if (args[0] === CHILD_FLAG) {
     const section = await SECTIONS[args[1] ?? '']!();
     process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(section)}\n`);
